@@ -1,0 +1,43 @@
+import type { Op } from '../history/op.js';
+
+export type Validity = true | false | 'unknown';
+
+/** One anomaly: its kind, its witness (history indices) and one plain sentence. */
+export interface Anomaly {
+  kind: string;
+  /** History indices (Op.index) of the ops that prove it. */
+  ops: number[];
+  explanation: string;
+  /** Structured detail for reports (key, nodes, values...). */
+  data?: Record<string, unknown>;
+}
+
+export interface Verdict {
+  valid: Validity;
+  anomalies: Anomaly[];
+  /** Why the verdict is unknown (budget, vacuity), in one sentence. */
+  cause?: string;
+  stats?: Record<string, unknown>;
+}
+
+export interface CheckOptions {
+  /** Wall-clock budget in ms for checkers that search. */
+  timeLimitMs?: number;
+  /** Memory budget in bytes for checkers that search. */
+  memoryLimitBytes?: number;
+  /** Free-form options per checker (e.g. bank: total, negative balances allowed). */
+  [k: string]: unknown;
+}
+
+/** A checker is a pure function from a history to a verdict; it writes no files. */
+export type Checker = (history: readonly Op[], opts: CheckOptions) => Verdict | Promise<Verdict>;
+
+/** false beats unknown beats true. */
+export function combineValidity(vs: Iterable<Validity>): Validity {
+  let out: Validity = true;
+  for (const v of vs) {
+    if (v === false) return false;
+    if (v === 'unknown') out = 'unknown';
+  }
+  return out;
+}
