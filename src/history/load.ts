@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { parseEdn } from './edn.js';
+import { HistoryError, type HistoryWarning } from './errors.js';
+import { parseJsonArray } from './json.js';
+import { scanJsonl } from './jsonl.js';
+import { normalizeOp, notesWarning, type NormalizeNotes } from './normalize.js';
+import type { Op } from './op.js';
+
+export { readHistory, type HistoryStream } from './stream.js';
+
+export type HistoryFormat = 'jsonl' | 'json' | 'edn';
+
+export interface LoadedHistory {
+  file: string;
+  format: HistoryFormat;
+  ops: Op[];
+  /** 1-based source line of each op. */
+  lines: number[];
+  warnings: HistoryWarning[];
+}
+
+/**
+ * Loads a history in any supported format, detected from the content: our JSONL, a JSON array of
+ * op maps, an EDN vector (or list) of op maps, or EDN op maps one after another (one per line).
+ * Unreadable file -> HistoryError 'unreadable'; bad content -> 'parse' with the line.
+ */
+export async function loadHistory(file: string): Promise<LoadedHistory> {
+  let text: string;
+  try {
+    text = (await readFile(file)).toString('utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file'
+      : err.code === 'ERR_STRING_TOO_LONG' ? 'too large to load whole; read it with readHistory'
+      : err.code ?? err.message;
+    throw new HistoryError(`cannot read history: ${why}`, file, undefined, 'unreadable');
+  }
+  return parseHistory(text, file);
+}
+
+/** The same as loadHistory, on text already in memory (`file` names it in messages). */
+export function parseHistory(text: string, file: string): LoadedHistory {
+  const format = detectFormat(text);
+  const ops: Op[] = [];
+  const lines: number[] = [];
+  const warnings: HistoryWarning[] = [];
+  const notes: NormalizeNotes = { inferredTxn: 0 };
+  if (format === 'jsonl') {
+    scanJsonl(text, file, { line: 0, position: 0 }, ops, lines, warnings, notes);
+  } else if (format === 'json') {
+    const { values, lines: at } = parseJsonArray(text, file);
+    for (let k = 0; k < values.length; k++) {
+      ops.push(normalizeOp(values[k], file, at[k]!, k, notes));
+      lines.push(at[k]!);
+    }
+  } else {
+    const forms = parseEdn(text, file);
+    const only = forms.length === 1 ? forms[0]! : undefined;
+    if (only?.itemLines && Array.isArray(only.value)) {
+      // One vector (or list) holding the ops: Knossos' shape.
+      const items = only.value;
+      for (let k = 0; k < items.length; k++) {
+        ops.push(normalizeOp(items[k], file, only.itemLines[k]!, k, notes));
+        lines.push(only.itemLines[k]!);
+      }
+    } else {
+      // Op maps one after another: Jepsen's history.edn shape.
+      for (let k = 0; k < forms.length; k++) {
+        const form = forms[k]!;
+        ops.push(normalizeOp(form.value, file, form.line, k, notes));
+        lines.push(form.line);
+      }
+    }
+  }
+  const w = notesWarning(notes, file);
+  if (w) warnings.push(w);
+  return { file, format, ops, lines, warnings };
+}
+
+/**
+ * Decides the format from the first significant characters. `{` followed by a string key (or `}`)
+ * is JSON, by anything else (a keyword) EDN; `[` is looked into the same way; anything else is EDN.
+ * An empty file is JSONL with no ops.
+ */
+export function detectFormat(text: string): HistoryFormat {
+  let i = skipWs(text, 0);
+  if (i >= text.length) return 'jsonl';
+  const c = text.charCodeAt(i);
+  if (c === 123 /* { */) return jsonKeyFollows(text, i + 1) ? 'jsonl' : 'edn';
+  if (c === 91 /* [ */) {
+    i = skipWs(text, i + 1);
+    const d = text.charCodeAt(i);
+    if (d === 93 /* ] */) return 'json';
+    if (d === 123) return jsonKeyFollows(text, i + 1) ? 'json' : 'edn';
+    return 'edn';
+  }
+  return 'edn';
+}
+
+function skipWs(text: string, i: number): number {
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 0xfeff) break;
+  }
+  return i;
+}
+
+function jsonKeyFollows(text: string, i: number): boolean {
+  const j = skipWs(text, i);
+  if (j >= text.length) return true; // a lone torn '{': JSONL's torn last line
+  const c = text.charCodeAt(j);
+  return c === 34 /* " */ || c === 125 /* } */;
+}

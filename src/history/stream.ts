@@ -1,0 +1,83 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { HistoryError, type HistoryWarning } from './errors.js';
+import { scanJsonl, type JsonlCursor } from './jsonl.js';
+import type { Op } from './op.js';
+
+const CHUNK = 1 << 20;
+
+/** Ops of a JSONL history as they are read; `warnings` fills in as reading goes (torn last line). */
+export interface HistoryStream extends AsyncIterable<{ op: Op; line: number }> {
+  readonly warnings: HistoryWarning[];
+}
+
+/**
+ * Streams a JSONL history in 1 MiB chunks, so memory stays bounded whatever the file size.
+ * Same rules as loadHistory: blank lines skipped, a torn last line skipped with a warning, a bad
+ * line elsewhere a HistoryError with its line. JSONL only: EDN and JSON arrays need loadHistory.
+ */
+export function readHistory(file: string): HistoryStream {
+  const warnings: HistoryWarning[] = [];
+  return {
+    warnings,
+    [Symbol.asyncIterator]: () => read(file, warnings)[Symbol.asyncIterator](),
+  };
+}
+
+async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{ op: Op; line: number }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new HistoryError(`cannot read history: ${err.code === 'ENOENT' ? 'no such file' : err.code ?? err.message}`, file, undefined, 'unreadable');
+  }
+  try {
+    const cur: JsonlCursor = { line: 0, position: 0 };
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let carry: Buffer | undefined;
+    let first = true;
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, CHUNK, null));
+      } catch (e) {
+        throw new HistoryError(`cannot read history: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, undefined, 'unreadable');
+      }
+      if (bytesRead === 0) break;
+      const data = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      if (first) { checkJsonl(data, file); first = false; }
+      // Split at the last newline: a newline byte never occurs inside a UTF-8 sequence.
+      const cut = data.lastIndexOf(10) + 1;
+      carry = cut < data.length ? Buffer.from(data.subarray(cut)) : undefined; // copied: buf is reused
+      if (cut === 0) continue;
+      const ops: Op[] = [];
+      const lines: number[] = [];
+      scanJsonl(data.toString('utf8', 0, cut), file, cur, ops, lines, warnings);
+      for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
+    }
+    if (carry) {
+      if (first) checkJsonl(carry, file);
+      const ops: Op[] = [];
+      const lines: number[] = [];
+      scanJsonl(carry.toString('utf8'), file, cur, ops, lines, warnings);
+      for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A first significant byte other than '{' means EDN or a JSON array: say so, not "bad JSON". */
+function checkJsonl(data: Buffer, file: string): void {
+  let line = 1;
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i]!;
+    if (c === 10) { line++; continue; }
+    if (c === 32 || c === 9 || c === 13) continue;
+    if (c === 0xef && data[i + 1] === 0xbb && data[i + 2] === 0xbf) { i += 2; continue; }
+    let j = i + 1;
+    while (j < data.length && (data[j] === 32 || data[j] === 9)) j++;
+    if (c === 123 && (j >= data.length || data[j] === 34 || data[j] === 125)) return;
+    throw new HistoryError(`line ${line}: readHistory reads JSONL only; this looks like EDN or a JSON array (use loadHistory)`, file, line, 'parse');
+  }
+}
