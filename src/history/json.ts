@@ -21,7 +21,7 @@ export function parseJsonArray(text: string, file: string): { values: unknown[];
   const fail = (message: string, at = line): HistoryError => new HistoryError(message, file, at, 'parse');
 
   skipWs();
-  if (text[i] !== '[') throw fail(`line ${line}: expected a JSON array`);
+  if (text[i] !== '[') throw fail(`expected a JSON array`);
   const openLine = line;
   i++;
   let expectValue = true;
@@ -31,12 +31,12 @@ export function parseJsonArray(text: string, file: string): { values: unknown[];
     if (i >= n) throw fail(`unterminated JSON array starting at line ${openLine}`, openLine);
     const c = text.charCodeAt(i);
     if (c === 93 /* ] */) {
-      if (afterComma) throw fail(`line ${line}: trailing comma before ']'`);
+      if (afterComma) throw fail(`trailing comma before ']'`);
       i++;
       break;
     }
     if (!expectValue) {
-      if (c !== 44 /* , */) throw fail(`line ${line}: expected ',' or ']' after an element`);
+      if (c !== 44 /* , */) throw fail(`expected ',' or ']' after an element`);
       i++;
       expectValue = true;
       afterComma = true;
@@ -66,14 +66,14 @@ export function parseJsonArray(text: string, file: string): { values: unknown[];
       const msg = (e as Error).message;
       const m = /position (\d+)/.exec(msg);
       const at = m ? startLine + countNewlines(slice, Number(m[1])) : startLine;
-      throw fail(`line ${at}: not valid JSON: ${msg}`, at);
+      throw fail(`not valid JSON: ${msg}`, at);
     }
     lines.push(startLine);
     expectValue = false;
     afterComma = false;
   }
   skipWs();
-  if (i < n) throw fail(`line ${line}: unexpected content after the JSON array`);
+  if (i < n) throw fail(`unexpected content after the JSON array`);
   return { values, lines };
 }
 

@@ -45,10 +45,10 @@ export function scanJsonl(
       } catch (e) {
         if (s.trim() === '') { pos = end + 1; continue; }
         if (torn) {
-          warnings.push({ file, line, message: `line ${line}: skipped an incomplete last line (${s.length} characters, no newline): the writer probably stopped mid-write` });
+          warnings.push({ file, line, message: `skipped an incomplete last line (${s.length} characters, no newline): the writer probably stopped mid-write` });
           break;
         }
-        throw new HistoryError(`line ${line}: not valid JSON: ${(e as Error).message}`, file, line, 'parse');
+        throw new HistoryError(`not valid JSON: ${(e as Error).message}`, file, line, 'parse');
       }
       ops.push(normalizeOp(raw, file, line, position++, notes));
       lines.push(line);

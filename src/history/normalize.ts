@@ -15,7 +15,7 @@ export function notesWarning(notes: NormalizeNotes, file: string): HistoryWarnin
   const line = notes.firstInferredLine ?? 1;
   return {
     file, line,
-    message: `line ${line}: ${notes.inferredTxn} op(s) have no :f; their values are transactions, so they were read as :txn`,
+    message: `${notes.inferredTxn} op(s) have no :f; their values are transactions, so they were read as :txn`,
   };
 }
 
@@ -36,15 +36,15 @@ function toType(t: unknown): OpType | undefined {
  */
 export function normalizeOp(raw: unknown, file: string, line: number, position: number, notes?: NormalizeNotes): Op {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw bad(`line ${line}: expected an op map, found ${describe(raw)}`, file, line);
+    throw bad(`expected an op map, found ${describe(raw)}`, file, line);
   }
   const m = raw as Record<string, unknown>;
 
   const t = m.type;
   const type = toType(t);
   if (type === undefined) {
-    if (t === undefined || t === null) throw bad(`line ${line}: op has no :type`, file, line);
-    throw bad(`line ${line}: :type must be invoke, ok, fail or info, not ${describe(t)}`, file, line);
+    if (t === undefined || t === null) throw bad(`op has no :type`, file, line);
+    throw bad(`:type must be invoke, ok, fail or info, not ${describe(t)}`, file, line);
   }
 
   const process = toProcess(m.process, file, line);
@@ -55,8 +55,8 @@ export function normalizeOp(raw: unknown, file: string, line: number, position: 
   else if (typeof rf === 'number') f = String(rf);
   else if (rf === undefined || rf === null) {
     if (notes && isTransaction(m.value)) { f = 'txn'; if (notes.inferredTxn++ === 0) notes.firstInferredLine = line; }
-    else throw bad(`line ${line}: op has no :f`, file, line);
-  } else throw bad(`line ${line}: :f must be a keyword, string or number, not ${describe(rf)}`, file, line);
+    else throw bad(`op has no :f`, file, line);
+  } else throw bad(`:f must be a keyword, string or number, not ${describe(rf)}`, file, line);
 
   const op: Op = {
     index: toInt(m.index, position, 'index', file, line),
@@ -77,23 +77,23 @@ export function normalizeOp(raw: unknown, file: string, line: number, position: 
 function toProcess(p: unknown, file: string, line: number): Process {
   if (typeof p === 'number') {
     if (Number.isInteger(p)) return p;
-    throw bad(`line ${line}: process ${p} is not an integer`, file, line);
+    throw bad(`process ${p} is not an integer`, file, line);
   }
   if (typeof p === 'string') {
     const name = p.charCodeAt(0) === 58 ? p.slice(1) : p;
     if (name === 'nemesis') return 'nemesis';
     if (/^-?\d{1,15}$/.test(name)) return Number(name);
-    throw bad(`line ${line}: process ${JSON.stringify(p)} is neither a number nor :nemesis`, file, line);
+    throw bad(`process ${JSON.stringify(p)} is neither a number nor :nemesis`, file, line);
   }
-  if (p === undefined || p === null) throw bad(`line ${line}: op has no :process`, file, line);
-  throw bad(`line ${line}: process must be a number or :nemesis, not ${describe(p)}`, file, line);
+  if (p === undefined || p === null) throw bad(`op has no :process`, file, line);
+  throw bad(`process must be a number or :nemesis, not ${describe(p)}`, file, line);
 }
 
 function toInt(v: unknown, fallback: number, key: string, file: string, line: number): number {
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'string' && /^-?\d{1,15}$/.test(v)) return Number(v);
-  throw bad(`line ${line}: :${key} must be an integer, not ${describe(v)}`, file, line);
+  throw bad(`:${key} must be an integer, not ${describe(v)}`, file, line);
 }
 
 function toTime(v: unknown, file: string, line: number): number {
@@ -101,7 +101,7 @@ function toTime(v: unknown, file: string, line: number): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   // EDN integers beyond 2^53 arrive as digit strings; a time that large only loses precision.
   if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
-  throw bad(`line ${line}: :time must be a number, not ${describe(v)}`, file, line);
+  throw bad(`:time must be a number, not ${describe(v)}`, file, line);
 }
 
 /** `[[:r k v] [:append k v] ...]`: a non-empty list of micro-ops, each led by a keyword. */

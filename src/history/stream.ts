@@ -78,6 +78,6 @@ function checkJsonl(data: Buffer, file: string): void {
     let j = i + 1;
     while (j < data.length && (data[j] === 32 || data[j] === 9)) j++;
     if (c === 123 && (j >= data.length || data[j] === 34 || data[j] === 125)) return;
-    throw new HistoryError(`line ${line}: readHistory reads JSONL only; this looks like EDN or a JSON array (use loadHistory)`, file, line, 'parse');
+    throw new HistoryError(`readHistory reads JSONL only; this looks like EDN or a JSON array (use loadHistory)`, file, line, 'parse');
   }
 }

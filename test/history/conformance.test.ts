@@ -78,7 +78,7 @@ describe('conformance histories', () => {
     expect(h.ops.every((o) => o.f === 'txn')).toBe(true);
     expect(h.ops[0]).toEqual({ index: 1, time: 0, type: 'invoke', process: 2, f: 'txn', value: [['append', 4, 2], ['append', 5, 5]] });
     expect(h.warnings).toHaveLength(1);
-    expect(h.warnings[0]!.message).toBe('line 1: 10 op(s) have no :f; their values are transactions, so they were read as :txn');
+    expect(h.warnings[0]!.message).toBe('10 op(s) have no :f; their values are transactions, so they were read as :txn');
   });
 
   it('reads a history of nemesis ops only', async () => {

@@ -46,17 +46,17 @@ describe('normalizeOp', () => {
   });
 
   it('rejects missing or bad type, process and f, naming the line', () => {
-    expect(err({ f: 'r', process: 1 }).message).toBe('line 7: op has no :type');
-    expect(err({ type: 'done', f: 'r', process: 1 }).message).toBe('line 7: :type must be invoke, ok, fail or info, not "done"');
+    expect(err({ f: 'r', process: 1 }).message).toBe('op has no :type');
+    expect(err({ type: 'done', f: 'r', process: 1 }).message).toBe(':type must be invoke, ok, fail or info, not "done"');
     expect(err({ type: 'constructor', f: 'r', process: 1 }).message).toContain(':type must be');
-    expect(err({ type: 'ok', f: 'r' }).message).toBe('line 7: op has no :process');
-    expect(err({ type: 'ok', f: 'r', process: 'worker-1' }).message).toBe('line 7: process "worker-1" is neither a number nor :nemesis');
-    expect(err({ type: 'ok', f: 'r', process: 1.5 }).message).toBe('line 7: process 1.5 is not an integer');
-    expect(err({ type: 'ok', process: 1 }).message).toBe('line 7: op has no :f');
+    expect(err({ type: 'ok', f: 'r' }).message).toBe('op has no :process');
+    expect(err({ type: 'ok', f: 'r', process: 'worker-1' }).message).toBe('process "worker-1" is neither a number nor :nemesis');
+    expect(err({ type: 'ok', f: 'r', process: 1.5 }).message).toBe('process 1.5 is not an integer');
+    expect(err({ type: 'ok', process: 1 }).message).toBe('op has no :f');
     expect(err({ type: 'ok', process: 1, f: ['x'] }).message).toContain(':f must be');
     expect(err({ type: 'ok', process: 1, f: 'r', index: 'x' }).message).toContain(':index must be an integer');
     expect(err({ type: 'ok', process: 1, f: 'r', time: 'soon' }).message).toContain(':time must be a number');
-    expect(err([1, 2]).message).toBe('line 7: expected an op map, found a vector');
+    expect(err([1, 2]).message).toBe('expected an op map, found a vector');
     const e = err({ type: 'ok' });
     expect(e.line).toBe(7);
     expect(e.file).toBe('h.edn');
