@@ -2,7 +2,7 @@ import type { Op, OpType, Process } from './op.js';
 
 /**
  * A fast path for the lines our HistoryWriter writes: `{"index":..,"time":..,"type":..,"process":..,
- * "f":..,"value":..}` in that order, no whitespace, simple values (integers, plain strings, null,
+ * "f":..,"value":..}` then optionally "error", "node", "session", in that order, no whitespace, simple values (integers, plain strings, null,
  * booleans, arrays and objects of those). It builds the Op directly, skipping JSON.parse and a
  * second object, which makes loading about twice as fast. It accepts a strict subset of JSON
  * with JSON.parse's meaning and returns undefined for anything else (floats, escapes, extra keys,
@@ -34,8 +34,26 @@ export function parseOpLineFast(s: string, start: number, end: number): Op | und
   const f = r.str();
   if (f === undefined || f.charCodeAt(0) === 58 /* : */ || !r.lit(',"value":')) return undefined;
   const value = r.val(0);
-  if (value === FAIL || r.p !== end - 1 || s.charCodeAt(r.p) !== 125 /* } */) return undefined;
-  return { index, time, type, process, f, value };
+  if (value === FAIL) return undefined;
+  const op: Op = { index, time, type, process, f, value };
+  // The optional keys, in the order the writer puts them; kept as normalizeOp keeps them.
+  if (r.lit(',"error":')) {
+    const error = r.val(0);
+    if (error === FAIL) return undefined;
+    if (error !== null) op.error = error;
+  }
+  if (r.lit(',"node":')) {
+    const node = r.val(0);
+    if (node === FAIL) return undefined;
+    if (node !== null) op.node = typeof node === 'string' ? node : String(node);
+  }
+  if (r.lit(',"session":')) {
+    const session = r.val(0);
+    if (session === FAIL) return undefined;
+    if (typeof session === 'string' || typeof session === 'number') op.session = session;
+  }
+  if (r.p !== end - 1 || s.charCodeAt(r.p) !== 125 /* } */) return undefined;
+  return op;
 }
 
 const FAIL: unique symbol = Symbol('fail');

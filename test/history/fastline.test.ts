@@ -27,13 +27,27 @@ describe('the JSONL fast path agrees with JSON.parse + normalizeOp', () => {
     });
   }
 
+  it('reads the optional error, node and session keys as normalizeOp does', () => {
+    const base = '{"index":0,"time":1,"type":"fail","process":3,"f":"r","value":null';
+    const tails = [
+      ',"error":["timeout","no quorum"]}', ',"error":null}', ',"node":"n2"}', ',"node":2}', ',"node":null}',
+      ',"session":"s1"}', ',"session":4}', ',"session":[1]}', ',"error":"e","node":"n1","session":7}',
+    ];
+    for (const tail of tails) {
+      const line = base + tail;
+      expect(fast(line), line).toBeDefined();
+      expect(fast(line), line).toEqual(general(line));
+    }
+  });
+
   it('declines what it does not cover, and the general path still reads it', () => {
     const declined = [
       '{"index":0,"time":1.5,"type":"ok","process":0,"f":"r","value":1}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1e3}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":"a\\"b"}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1234567890123456}',
-      '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1,"node":"n1"}',
+      '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1,"node":"n1","error":"e"}',
+      '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1,"extra":1}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":":r","value":1}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":{"__proto__":1}}',
       '{"index":0, "time":1,"type":"ok","process":0,"f":"r","value":1}',
