@@ -40,6 +40,7 @@ export async function loadHistory(file: string): Promise<LoadedHistory> {
 
 /** The same as loadHistory, on text already in memory (`file` names it in messages). */
 export function parseHistory(text: string, file: string): LoadedHistory {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte order mark
   const format = detectFormat(text);
   const ops: Op[] = [];
   const lines: number[] = [];

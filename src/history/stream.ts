@@ -44,8 +44,12 @@ async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{
         throw new HistoryError(`cannot read history: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, undefined, 'unreadable');
       }
       if (bytesRead === 0) break;
-      const data = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-      if (first) { checkJsonl(data, file); first = false; }
+      let data = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      if (first) {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3); // byte order mark
+        checkJsonl(data, file);
+        first = false;
+      }
       // Split at the last newline: a newline byte never occurs inside a UTF-8 sequence.
       const cut = data.lastIndexOf(10) + 1;
       carry = cut < data.length ? Buffer.from(data.subarray(cut)) : undefined; // copied: buf is reused
@@ -56,7 +60,6 @@ async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{
       for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
     }
     if (carry) {
-      if (first) checkJsonl(carry, file);
       const ops: Op[] = [];
       const lines: number[] = [];
       scanJsonl(carry.toString('utf8'), file, cur, ops, lines, warnings);
@@ -74,7 +77,6 @@ function checkJsonl(data: Buffer, file: string): void {
     const c = data[i]!;
     if (c === 10) { line++; continue; }
     if (c === 32 || c === 9 || c === 13) continue;
-    if (c === 0xef && data[i + 1] === 0xbb && data[i + 2] === 0xbf) { i += 2; continue; }
     let j = i + 1;
     while (j < data.length && (data[j] === 32 || data[j] === 9)) j++;
     if (c === 123 && (j >= data.length || data[j] === 34 || data[j] === 125)) return;

@@ -81,6 +81,12 @@ describe('loadHistory: JSONL', () => {
     ]);
   });
 
+  it('ignores a byte order mark', async () => {
+    const path = file('bom.jsonl', `\uFEFF${L0}\n${L1}\n`);
+    expect((await loadHistory(path)).ops).toEqual([OP0, OP1]);
+    expect((await streamAll(path)).ops).toEqual([OP0, OP1]);
+  });
+
   it('reads an empty file as zero ops', async () => {
     const h = await loadHistory(file('empty.jsonl', ''));
     expect(h).toEqual({ file: join(dir, 'empty.jsonl'), format: 'jsonl', ops: [], lines: [], warnings: [] });
