@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { HistoryError, type HistoryWarning } from './errors.js';
 import { scanJsonl, type JsonlCursor } from './jsonl.js';
+import { notesWarning, type NormalizeNotes } from './normalize.js';
 import type { Op } from './op.js';
 
 const CHUNK = 1 << 20;
@@ -33,6 +34,7 @@ async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{
   }
   try {
     const cur: JsonlCursor = { line: 0, position: 0 };
+    const notes: NormalizeNotes = { inferredTxn: 0 };
     const buf = Buffer.allocUnsafe(CHUNK);
     let carry: Buffer | undefined;
     let first = true;
@@ -56,15 +58,17 @@ async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{
       if (cut === 0) continue;
       const ops: Op[] = [];
       const lines: number[] = [];
-      scanJsonl(data.toString('utf8', 0, cut), file, cur, ops, lines, warnings);
+      scanJsonl(data.toString('utf8', 0, cut), file, cur, ops, lines, warnings, notes);
       for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
     }
     if (carry) {
       const ops: Op[] = [];
       const lines: number[] = [];
-      scanJsonl(carry.toString('utf8'), file, cur, ops, lines, warnings);
+      scanJsonl(carry.toString('utf8'), file, cur, ops, lines, warnings, notes);
       for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
     }
+    const w = notesWarning(notes, file);
+    if (w) warnings.push(w);
   } finally {
     await fh.close();
   }

@@ -230,6 +230,15 @@ describe('readHistory', () => {
     await expect(streamAll(file('s.json', `[${L0}]`))).rejects.toThrow(/readHistory reads JSONL only/);
   });
 
+  it('reads ops without :f like loadHistory does', async () => {
+    const path = file('nof.jsonl', '{"type":"invoke","process":0,"value":[["r",1,null]]}\n{"type":"ok","process":0,"value":[["r",1,3]]}\n');
+    const [h, s] = [await loadHistory(path), await streamAll(path)];
+    expect(s.ops).toEqual(h.ops);
+    expect(s.ops[1]).toEqual({ index: 1, time: 0, type: 'ok', process: 0, f: 'txn', value: [['r', 1, 3]] });
+    expect(s.warnings).toEqual(h.warnings);
+    expect(h.warnings).toHaveLength(1);
+  });
+
   it('streams an empty file as nothing', async () => {
     expect(await streamAll(file('empty2.jsonl', ''))).toEqual({ ops: [], lines: [], warnings: [] });
   });
