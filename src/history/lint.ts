@@ -20,7 +20,7 @@ export function lintHistory(h: LoadedHistory, opts: LintOptions = {}): HistoryEr
   const out: HistoryError[] = [];
   let more = 0;
   const report = (line: number, message: string): void => {
-    if (out.length < max) out.push(new HistoryError(`line ${line}: ${message}`, file, line, 'lint'));
+    if (out.length < max) out.push(new HistoryError(message, file, line, 'lint'));
     else more++;
   };
   const open = new Map<Process, number>(); // process -> position of its open invocation

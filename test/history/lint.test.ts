@@ -37,7 +37,7 @@ describe('lintHistory', () => {
     expect(e.code).toBe('lint');
     expect(e.file).toBe('h.edn');
     expect(e.line).toBe(4);
-    expect(e.message).toBe('line 4: process 3 completed :write (ok) but had no open invocation');
+    expect(e.message).toBe('process 3 completed :write (ok) but had no open invocation');
   });
 
   it('reports a second invocation before the completion', () => {
@@ -47,7 +47,7 @@ describe('lintHistory', () => {
       '{:type :invoke, :f :read, :process 2}',
     ));
     expect(lines(errs)).toEqual([4]);
-    expect(errs[0]!.message).toBe('line 4: process 2 invoked :read while its :write from line 2 was still open');
+    expect(errs[0]!.message).toBe('process 2 invoked :read while its :write from line 2 was still open');
   });
 
   it('reports a completion whose f differs from its invocation', () => {
@@ -57,7 +57,7 @@ describe('lintHistory', () => {
       '{:type :fail, :f :cas, :process 2}',
     ));
     expect(lines(errs)).toEqual([4]);
-    expect(errs[0]!.message).toBe('line 4: process 2 completed :cas (fail) but its invocation at line 2 was :write');
+    expect(errs[0]!.message).toBe('process 2 completed :cas (fail) but its invocation at line 2 was :write');
   });
 
   it('reports indices that do not strictly increase, for nemesis ops too', () => {
@@ -69,8 +69,8 @@ describe('lintHistory', () => {
       '{:index 9, :type :info, :f :stop, :process :nemesis}',
     ));
     expect(lines(errs)).toEqual([4, 5]);
-    expect(errs[0]!.message).toBe('line 4: index 5 is not greater than the previous index 5 (line 3)');
-    expect(errs[1]!.message).toBe('line 5: index 4 is not greater than the previous index 5 (line 4)');
+    expect(errs[0]!.message).toBe('index 5 is not greater than the previous index 5 (line 3)');
+    expect(errs[1]!.message).toBe('index 4 is not greater than the previous index 5 (line 4)');
   });
 
   it('gives nemesis ops only the index rule', () => {
@@ -106,7 +106,7 @@ describe('lintHistory', () => {
       assertLinted(h);
     } catch (e) {
       expect((e as HistoryError).line).toBe(3);
-      expect(String(e)).toBe('h.edn:3: line 3: process 1 completed :write (ok) but had no open invocation');
+      expect(String(e)).toBe('h.edn:3: process 1 completed :write (ok) but had no open invocation');
     }
   });
 });
