@@ -1,0 +1,16 @@
+import type { BenchCase } from '../types.js';
+import { cases as linearizability } from './linearizability.js';
+
+/** Every benchmark case, in the order they print. Capabilities add their files here. */
+export async function allCases(): Promise<BenchCase[]> {
+  const out = [...linearizability];
+  for (const mod of ['./replication.js']) {
+    try {
+      const m = (await import(mod)) as { cases?: BenchCase[] };
+      out.push(...(m.cases ?? []));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# faultline setup: idempotent, and fast (well under a second) when everything is already present.
+# Installs what faultline needs on a Debian machine: npm packages, then builds the TypeScript.
+# Later capabilities (database servers, Chromium) add their steps here, each guarded by a check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'faultline setup: %s\n' "$*" >&2; }
+
+# Node >= 20.5 (commander 14, execa 9 and vitest 4 support 20, 22 and 24).
+if ! command -v node >/dev/null 2>&1; then
+  say "Node.js is not installed. Install Node 20.5 or newer (22 or 24 recommended), e.g. from https://nodejs.org or your distribution, then rerun."
+  exit 1
+fi
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=5)?0:1)' || {
+  say "Node $(node -v) is too old: faultline needs Node 20.5 or newer (22 or 24 recommended)."
+  exit 1
+}
+
+# npm packages: install when node_modules is missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)..."
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  touch node_modules/.package-lock.json
+fi
+
+# Build: when dist is missing or any source is newer than the last build.
+stamp=dist/.build-stamp
+if [ ! -f "$stamp" ] || [ -n "$(find src bench tsconfig.json package.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+  say "building (tsc)..."
+  rm -rf dist
+  npx --no-install tsc -p tsconfig.json
+  touch "$stamp"
+fi

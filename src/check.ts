@@ -1,0 +1,101 @@
+import { ModelUsageError, checkLinearizability } from './checkers/linearizability/index.js';
+import { getModel, models } from './checkers/linearizability/models/index.js';
+import { checkerRegistry } from './checkers/registry.js';
+import { combineValidity, type Validity, type Verdict } from './checkers/types.js';
+import { UsageError } from './errors.js';
+import { HistoryError, type HistoryWarning } from './history/errors.js';
+import { lintHistory } from './history/lint.js';
+import { loadHistory } from './history/load.js';
+import type { Op } from './history/op.js';
+
+export interface CheckRequest {
+  /** A linearizability model name (register, cas-register, ...): runs the `linearizable` checker. */
+  model?: string;
+  /** Checker names from the registry (read-your-writes, set, ...). */
+  checkers?: string[];
+  timeLimitMs?: number;
+  memoryLimitBytes?: number;
+  keyed?: 'auto' | boolean;
+  onProgress?: (msg: string) => void;
+}
+
+export interface HistoryResult {
+  valid: Validity;
+  ops: number;
+  verdicts: Record<string, Verdict>;
+  elapsedMs: number;
+}
+
+export interface FileResult extends HistoryResult {
+  file: string;
+  warnings: HistoryWarning[];
+}
+
+/** Refuses a request naming nothing to check, an unknown model or an unknown checker. */
+export function validateRequest(req: CheckRequest): void {
+  const names = req.checkers ?? [];
+  if (!req.model && names.length === 0) {
+    throw new UsageError('say what to check: --model NAME (linearizability) and/or --checker NAME[,NAME...]');
+  }
+  if (req.model && !getModel(req.model)) {
+    throw new UsageError(`unknown model '${req.model}'; models: ${Object.keys(models).join(', ')}`);
+  }
+  for (const n of names) {
+    if (n === 'linearizable') {
+      if (!req.model) throw new UsageError('the linearizable checker needs --model NAME');
+      continue;
+    }
+    if (!checkerRegistry.has(n)) {
+      throw new UsageError(`unknown checker '${n}'; checkers: linearizable, ${[...checkerRegistry.keys()].join(', ')}`);
+    }
+  }
+}
+
+/** Runs the requested checkers on a history already in memory (linted). */
+export async function checkHistory(history: readonly Op[], req: CheckRequest): Promise<HistoryResult> {
+  validateRequest(req);
+  const t0 = performance.now();
+  const verdicts: Record<string, Verdict> = {};
+  if (req.model) {
+    try {
+      verdicts.linearizable = checkLinearizability(history, {
+        model: getModel(req.model)!,
+        timeLimitMs: req.timeLimitMs,
+        memoryLimitBytes: req.memoryLimitBytes,
+        keyed: req.keyed,
+        onProgress: req.onProgress && ((p) => req.onProgress!(`linearizability: ${p.done}/${p.total} keys done, ${(p.elapsedMs / 1000).toFixed(0)} s`)),
+      });
+    } catch (e) {
+      if (e instanceof ModelUsageError) throw new UsageError(`this history does not fit model ${req.model}: ${e.message}`);
+      throw e;
+    }
+  }
+  for (const name of req.checkers ?? []) {
+    if (name === 'linearizable') continue;
+    const entry = checkerRegistry.get(name)!;
+    verdicts[name] = await entry.check(history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes });
+  }
+  return {
+    valid: combineValidity(Object.values(verdicts).map((v) => v.valid)),
+    ops: history.length,
+    verdicts,
+    elapsedMs: Math.round(performance.now() - t0),
+  };
+}
+
+/** Loads, lints and checks one history file. Throws HistoryError for unreadable or malformed input. */
+export async function checkHistoryFile(file: string, req: CheckRequest): Promise<FileResult> {
+  validateRequest(req);
+  const h = await loadHistory(file);
+  const problems = lintHistory(h);
+  if (problems.length > 0) throw new LintFailure(file, problems);
+  const r = await checkHistory(h.ops, req);
+  return { file, warnings: h.warnings, ...r };
+}
+
+/** A history that failed lint: every problem, each with file and line. */
+export class LintFailure extends HistoryError {
+  constructor(file: string, readonly problems: HistoryError[]) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the history`, file, problems[0]?.line, 'lint');
+  }
+}

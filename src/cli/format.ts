@@ -1,0 +1,31 @@
+import type { FileResult } from '../check.js';
+import type { Validity, Verdict } from '../checkers/types.js';
+
+export function word(v: Validity): string {
+  return v === true ? 'valid' : v === false ? 'INVALID' : 'UNKNOWN';
+}
+
+function ms(n: number): string {
+  return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(2)} s`;
+}
+
+/** The lines for one file: a verdict line, then each anomaly's sentence (first few) or the cause of unknown. */
+export function formatFileResult(r: FileResult, opts: { maxAnomalies?: number } = {}): string[] {
+  const max = opts.maxAnomalies ?? 5;
+  const names = Object.keys(r.verdicts);
+  const per = names.length > 1 ? '  ' + names.map((n) => `${n}=${word(r.verdicts[n].valid).toLowerCase()}`).join(' ') : ` (${names[0]})`;
+  const out = [`${r.file}: ${word(r.valid)}${per}  [${r.ops.toLocaleString('en-US')} ops, ${ms(r.elapsedMs)}]`];
+  for (const w of r.warnings) out.push(`  warning: line ${w.line}: ${w.message}`);
+  for (const n of names) out.push(...detail(n, r.verdicts[n], max));
+  return out;
+}
+
+function detail(name: string, v: Verdict, max: number): string[] {
+  const out: string[] = [];
+  if (v.valid === 'unknown' && v.cause) out.push(`  ${name}: ${v.cause}`);
+  if (v.valid === false || v.anomalies.length > 0) {
+    for (const a of v.anomalies.slice(0, max)) out.push(`  ${name}: ${a.explanation}`);
+    if (v.anomalies.length > max) out.push(`  ${name}: ... and ${v.anomalies.length - max} more anomalies (use --json for all)`);
+  }
+  return out;
+}

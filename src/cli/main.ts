@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { EXIT, UsageError } from '../errors.js';
+import { HistoryError } from '../history/errors.js';
+import { checkCommand } from './check.js';
+import { convertCommand } from './convert.js';
+
+const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+function program(): Command {
+  const p = new Command('faultline')
+    .description('Jepsen-style chaos and consistency checker: check histories for linearizability and replication anomalies')
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
+  for (const c of [checkCommand(), convertCommand()]) {
+    c.exitOverride().showHelpAfterError('(run with --help for usage)')
+      .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });
+    p.addCommand(c);
+  }
+  return p;
+}
+
+/** Runs the CLI; returns the exit code. Never lets a stack trace reach the user for bad input. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.valid;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.valid;
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      console.error(`faultline: ${e.message}`);
+      return EXIT.usage;
+    }
+    if (e instanceof HistoryError) {
+      console.error(`faultline: ${String(e)}`);
+      return EXIT.unreadable;
+    }
+    console.error(`faultline: internal error: ${(e as Error)?.stack ?? String(e)}`);
+    return EXIT.internal;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,0 +1,17 @@
+/** A mistake in how faultline was called (a bad flag, an unknown model): exit code 64, no stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit codes shared by every command (sysexits.h where it has one). */
+export const EXIT = {
+  valid: 0,
+  invalid: 1,
+  unknown: 2,
+  usage: 64,
+  unreadable: 65,
+  internal: 70,
+} as const;
