@@ -51,7 +51,7 @@ export interface LinWitness {
 const DEFAULT_MEMORY = 1024 * 1024 * 1024;
 /** Steps a partition gets in the first pass, per op; most partitions finish within it. */
 const FIRST_PASS_STEPS_PER_OP = 64;
-const SLICE_STEPS = 20_000;
+const SLICE_STEPS = 4096;
 
 /**
  * Checks a history for linearizability against a model: P-compositional split by key, then a
