@@ -1,0 +1,78 @@
+import type { Op } from '../history/op.js';
+import {
+  checkAvailability, checkBank, checkConsistentPrefix, checkCounter, checkLostWrites, checkMonotonicReads,
+  checkMonotonicWrites, checkReadYourWrites, checkSet, checkSetFull, checkStaleness, checkStats, checkWritesFollowReads,
+} from './replication/index.js';
+import { combineValidity, type Checker, type CheckOptions, type Validity, type Verdict } from './types.js';
+
+/** A checker the CLI can run by name. */
+export interface CheckerEntry {
+  name: string;
+  /** One line, for `--help` and the report. */
+  doc: string;
+  check: Checker;
+}
+
+/** Every checker by name, in the order they are listed. */
+export const checkerRegistry = new Map<string, CheckerEntry>();
+
+/** Adds (or replaces) a checker; the linearizability checker registers itself here too. */
+export function registerChecker(entry: CheckerEntry): void {
+  checkerRegistry.set(entry.name, entry);
+}
+
+const replication: CheckerEntry[] = [
+  { name: 'read-your-writes', check: checkReadYourWrites,
+    doc: "a session's read of a key shows every append/write it had acknowledged to that key" },
+  { name: 'monotonic-reads', check: checkMonotonicReads,
+    doc: "a session's successive reads of a key never go back (never lose an element, never an older value)" },
+  { name: 'monotonic-writes', check: checkMonotonicWrites,
+    doc: "a read holding a session's later append to a key holds its earlier acknowledged one, before it" },
+  { name: 'writes-follow-reads', check: checkWritesFollowReads,
+    doc: "an append a session made after reading a key is ordered after everything that read showed" },
+  { name: 'consistent-prefix', check: checkConsistentPrefix,
+    doc: 'all reads of a list key are prefixes of one order; two incompatible reads are a divergence' },
+  { name: 'lost-writes', check: checkLostWrites,
+    doc: 'per appended element: stable, stale, lost, never-read, recovered; unexpected, duplicated, failed-but-visible' },
+  { name: 'set', check: checkSet,
+    doc: "Jepsen's set: adds, then the final read (after the final heal) holds every acknowledged add" },
+  { name: 'set-full', check: checkSetFull,
+    doc: "Jepsen's set-full: adds and reads over time; per element stable, stale, lost, never-read" },
+  { name: 'counter', check: checkCounter,
+    doc: "Jepsen's counter: every read lies between the acknowledged and the attempted sums" },
+  { name: 'bank', check: checkBank,
+    doc: "Jepsen's bank: every read's balances add up to the same total, none negative" },
+  { name: 'staleness', check: checkStaleness,
+    doc: 'acknowledged versions each read missed and visibility lag: p50/p95/p99/max overall, per node, per fault window' },
+  { name: 'availability', check: checkAvailability,
+    doc: 'success ratio inside vs outside fault windows, RTO (longest gap without success) and RPO (lost writes) per fault' },
+  { name: 'stats', check: checkStats,
+    doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims' },
+];
+for (const e of replication) registerChecker(e);
+// The linearizability checker (`linearizable`, needs a model) is registered by its own module.
+
+/**
+ * Runs the named checkers on one history, in the order given. Unknown names throw (a usage error,
+ * not a property of the history); a checker that throws on this history (a bug) gives unknown with
+ * the error as its cause instead of taking the others down.
+ */
+export async function runCheckers(names: string[], history: readonly Op[], opts: CheckOptions): Promise<Record<string, Verdict>> {
+  for (const n of names) {
+    if (!checkerRegistry.has(n)) throw new Error(`unknown checker '${n}'; checkers: ${[...checkerRegistry.keys()].join(', ')}`);
+  }
+  const out: Record<string, Verdict> = {};
+  for (const n of names) {
+    try {
+      out[n] = await checkerRegistry.get(n)!.check(history, opts);
+    } catch (e) {
+      out[n] = { valid: 'unknown', anomalies: [], cause: `the ${n} checker failed on this history: ${(e as Error).message ?? String(e)}` };
+    }
+  }
+  return out;
+}
+
+/** The overall verdict of several checkers: false beats unknown beats true (true for none). */
+export function overallValidity(verdicts: Record<string, Verdict>): Validity {
+  return combineValidity(Object.values(verdicts).map((v) => v.valid));
+}

@@ -1,0 +1,115 @@
+/**
+ * availability: success ratios, RTO and RPO around faults (fault windows: see windows.ts).
+ *
+ * Client ops are reads (f "read") or writes (every other client f). For each window, and inside
+ * vs outside all windows (by invocation), ok/fail/info counts and the success ratio ok / all.
+ *
+ * RTO: the longest time without a successful write (and, separately, read): the gaps between
+ * consecutive ok completions, from the first invocation of that class to its last event. Reported
+ * overall and per window (the longest gap that overlaps the window: the outage the fault caused,
+ * including the recovery after the heal).
+ *
+ * RPO: acknowledged (or seen) appends and register writes that lost-writes found lost, each
+ * attributed to the first window that had not ended when the write was acknowledged (the fault
+ * during or after which it disappeared); per window their count and the time span their
+ * acknowledgements cover. Lost writes acknowledged after the final heal are reported apart.
+ *
+ * A measurement: the verdict is true, or unknown when the history has no fault windows (nothing
+ * was measured around faults) or no client op completed (ok or fail) inside any window (the
+ * faults were never exercised).
+ */
+import type { Op } from '../../history/op.js';
+import type { OpPair } from '../../history/pairs.js';
+import type { CheckOptions, Verdict } from '../types.js';
+import { lostWrites } from './lost-writes.js';
+import { pairsOf } from './pairs-cache.js';
+import { faultTimeline, inAnyWindow, windowJson, windowsAt, type FaultTimeline, type FaultWindow } from './windows.js';
+
+interface Counts { ok: number; fail: number; info: number }
+const counts = (): Counts => ({ ok: 0, fail: 0, info: 0 });
+const ratio = (c: Counts) => (c.ok + c.fail + c.info === 0 ? null : c.ok / (c.ok + c.fail + c.info));
+const ms = (ns: number) => ns / 1e6;
+
+interface Gap { from: number; to: number }
+
+export function checkAvailability(history: readonly Op[], _opts: CheckOptions = {}): Verdict {
+  const tl = faultTimeline(history);
+  const pairs = pairsOf(history);
+  const inside = counts();
+  const outside = counts();
+  const perWindow = tl.windows.map(() => ({ read: counts(), write: counts() }));
+  let completedInside = 0;
+  for (const p of pairs) {
+    const cls = p.f === 'read' ? 'read' : 'write';
+    const inv = p.invoke.index;
+    const c = inAnyWindow(tl, inv) ? inside : outside;
+    c[p.type]++;
+    for (const id of windowsAt(tl, inv)) perWindow[id]![cls][p.type]++;
+    if (p.complete && p.type !== 'info' && inAnyWindow(tl, p.complete.index)) completedInside++;
+  }
+  const gaps = { read: gapsOf(pairs, 'read', tl), write: gapsOf(pairs, 'write', tl) };
+  const lost = lostWrites(history).lost;
+  const rpo = tl.windows.map(() => ({ lostWrites: 0, firstAckTime: Infinity, lastAckTime: -Infinity }));
+  let lostAfterHeal = 0;
+  for (const l of lost) {
+    const w = tl.windows.find((x) => x.endIndex >= l.knownIndex);
+    if (!w) { lostAfterHeal++; continue; }
+    const r = rpo[w.id]!;
+    r.lostWrites++;
+    r.firstAckTime = Math.min(r.firstAckTime, l.knownTime);
+    r.lastAckTime = Math.max(r.lastAckTime, l.knownTime);
+  }
+  const stats: Record<string, unknown> = {
+    windows: tl.windows.map((w, i) => ({
+      window: windowJson(w),
+      reads: { ...perWindow[i]!.read, successRatio: ratio(perWindow[i]!.read) },
+      writes: { ...perWindow[i]!.write, successRatio: ratio(perWindow[i]!.write) },
+      rtoMs: { write: longestOverlapping(gaps.write, w, tl), read: longestOverlapping(gaps.read, w, tl) },
+      rpo: rpo[i]!.lostWrites === 0 ? { lostWrites: 0 } : {
+        lostWrites: rpo[i]!.lostWrites, firstAckTime: rpo[i]!.firstAckTime, lastAckTime: rpo[i]!.lastAckTime,
+        spanMs: ms(rpo[i]!.lastAckTime - rpo[i]!.firstAckTime) },
+    })),
+    inside: { ...inside, successRatio: ratio(inside) },
+    outside: { ...outside, successRatio: ratio(outside) },
+    longestGapMs: { write: longest(gaps.write), read: longest(gaps.read) },
+    lostWritesTotal: lost.length,
+    lostWritesAfterFinalHeal: lostAfterHeal,
+    finalHeal: tl.finalHeal,
+  };
+  if (tl.windows.length === 0) return { valid: 'unknown', anomalies: [], cause: 'the history has no fault windows (no nemesis start/stop ops), so nothing was measured around faults', stats };
+  if (completedInside === 0) return { valid: 'unknown', anomalies: [], cause: 'no client op completed (ok or fail) inside any fault window, so the faults were never exercised', stats };
+  return { valid: true, anomalies: [], stats };
+}
+
+/** Gaps without an ok completion of the class, from its first invocation to its last event. */
+function gapsOf(pairs: readonly OpPair[], cls: 'read' | 'write', tl: FaultTimeline): Gap[] {
+  const oks: number[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const p of pairs) {
+    if ((p.f === 'read') !== (cls === 'read')) continue;
+    first = Math.min(first, p.invoke.time);
+    last = Math.max(last, (p.complete ?? p.invoke).time);
+    if (p.type === 'ok') oks.push(p.complete!.time);
+  }
+  if (first === Infinity) return [];
+  // An op that never completed may still be pending at the end: its class was unavailable until then.
+  if (pairs.some((p) => !p.complete && (p.f === 'read') === (cls === 'read'))) last = Math.max(last, tl.lastTime);
+  oks.sort((a, b) => a - b);
+  const out: Gap[] = [];
+  let prev = first;
+  for (const t of oks) { out.push({ from: prev, to: t }); prev = t; }
+  if (last > prev) out.push({ from: prev, to: last });
+  return out;
+}
+
+function longest(gaps: Gap[]): { ms: number; from: number; to: number } | null {
+  let best: Gap | undefined;
+  for (const g of gaps) if (!best || g.to - g.from > best.to - best.from) best = g;
+  return best ? { ms: ms(best.to - best.from), from: best.from, to: best.to } : null;
+}
+
+function longestOverlapping(gaps: Gap[], w: FaultWindow, tl: FaultTimeline): { ms: number; from: number; to: number } | null {
+  const end = w.healed ? w.endTime : tl.lastTime;
+  return longest(gaps.filter((g) => g.to >= w.startTime && g.from <= end));
+}

@@ -1,0 +1,15 @@
+export { checkReadYourWrites } from './read-your-writes.js';
+export { checkMonotonicReads } from './monotonic-reads.js';
+export { checkMonotonicWrites } from './monotonic-writes.js';
+export { checkWritesFollowReads } from './writes-follow-reads.js';
+export { checkConsistentPrefix } from './consistent-prefix.js';
+export { checkLostWrites, lostWrites, type LostWritesResult } from './lost-writes.js';
+export { checkSet } from './set.js';
+export { checkSetFull } from './set-full.js';
+export { checkCounter } from './counter.js';
+export { checkBank } from './bank.js';
+export { checkStaleness } from './staleness.js';
+export { checkAvailability } from './availability.js';
+export { checkStats } from './stats.js';
+export { faultTimeline, type FaultTimeline, type FaultWindow } from './windows.js';
+export type { LostWrite } from './fates.js';

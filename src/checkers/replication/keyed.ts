@@ -1,0 +1,264 @@
+import type { Op } from '../../history/op.js';
+import type { OpPair } from '../../history/pairs.js';
+import { pairsOf } from './pairs-cache.js';
+import { asList, isPrim, keyed, type Prim } from './shapes.js';
+
+/**
+ * The keyed replication workloads, analysed once per history and shared by the checkers.
+ *
+ * List keys: `append [k, e]` adds the unique element e to k's list; `read [k, list]` returns the
+ * whole list in version order (nil reads as the empty list). Register keys: `write [k, v]` with a
+ * single writing session per key and strictly increasing numbers; `read [k, v]` (nil = never
+ * written). A key with both appends and writes, or a register key with several writers or values
+ * that do not increase, is skipped and reported.
+ *
+ * The version order of a list key is its longest read (the latest one on a tie). All reads of a
+ * key are prefixes of one order exactly when they are all prefixes of the longest read, so every
+ * read is either a prefix of the order ("consistent": it holds exactly the first n elements) or
+ * divergent (its own element -> position map is kept). The order of a register key is its written
+ * values, ascending; a read of v holds every version up to v, so its n is v's rank + 1, and a read
+ * of a value nobody wrote (or only a failed write wrote) has n = -1 and is left to lost-writes.
+ *
+ * Only ok reads are observations; writes keep every outcome (ok, info, fail).
+ */
+export interface WriteRec {
+  pair: OpPair;
+  kd: KeyData;
+  elem: Prim;
+  /** Position of the element in the key's order; -1 when the order does not hold it. */
+  pos: number;
+  /** The same element was written to this key more than once: its reads prove nothing about this write. */
+  amb: boolean;
+}
+
+export interface ReadRec {
+  pair: OpPair;
+  kd: KeyData;
+  /** Versions it holds (see above); -1 for a register value nobody wrote. */
+  n: number;
+  /** List keys: the list read. Register keys: undefined. */
+  list?: readonly unknown[];
+  /** Register keys: the value read. */
+  value?: unknown;
+  /** Not a prefix of the key's order. */
+  div: boolean;
+  /** Divergent reads: the first position at which it differs from the order. */
+  fork: number;
+  /** Divergent reads: element -> its first position in this read. */
+  at?: Map<unknown, number>;
+}
+
+export interface KeyData {
+  key: Prim;
+  kind: 'list' | 'register';
+  /** Appends or writes, every outcome, in invocation order. */
+  writes: WriteRec[];
+  /** Ok reads with a usable value, in invocation order. */
+  reads: ReadRec[];
+  order: readonly unknown[];
+  pos: Map<unknown, number>;
+  /** Element -> its write (the first, for elements written more than once). */
+  writer: Map<unknown, WriteRec>;
+  /** Positions of the order that repeat an earlier element. */
+  dupAt: number[];
+  /** List keys: the read that gave the order. */
+  orderRead?: ReadRec;
+  /** Register keys: values of failed writes (a read of one is an anomaly). */
+  failedValues?: Map<unknown, WriteRec>;
+  _sessions?: Map<string | number, SessionOps>;
+  _cover?: (ReadRec | undefined)[];
+}
+
+export interface SessionOps {
+  writes: WriteRec[];
+  reads: ReadRec[];
+}
+
+export interface KeyedHistory {
+  pairs: OpPair[];
+  keys: KeyData[];
+  /** Client ops (pairs) of other shapes, by f. */
+  ignored: Record<string, number>;
+  skipped: { key: Prim; reason: string }[];
+}
+
+/** Does the read hold the element? Undefined when it cannot tell (a register value nobody wrote). */
+export function holds(r: ReadRec, e: unknown): boolean | undefined {
+  if (r.n < 0) return undefined;
+  if (r.div) return r.at!.has(e);
+  const p = r.kd.pos.get(e);
+  return p !== undefined && p < r.n;
+}
+
+/** The elements a read holds, as a list (for register keys: the written values up to its value). */
+export function elementsOf(r: ReadRec): readonly unknown[] {
+  if (r.list) return r.list;
+  return r.kd.order.slice(0, Math.max(0, r.n));
+}
+
+/** Per session: its writes and reads of this key, in invocation order. */
+export function sessionsOf(kd: KeyData): Map<string | number, SessionOps> {
+  if (kd._sessions) return kd._sessions;
+  const m = new Map<string | number, SessionOps>();
+  const get = (s: string | number) => {
+    let x = m.get(s);
+    if (!x) m.set(s, (x = { writes: [], reads: [] }));
+    return x;
+  };
+  for (const w of kd.writes) get(w.pair.session).writes.push(w);
+  for (const r of kd.reads) get(r.pair.session).reads.push(r);
+  return (kd._sessions = m);
+}
+
+/**
+ * For each position p of the order: the prefix read that completed first among those holding
+ * position p (the earliest proof that the order has that element there).
+ */
+export function coverers(kd: KeyData): (ReadRec | undefined)[] {
+  if (kd._cover) return kd._cover;
+  const cons = kd.reads.filter((r) => !r.div && r.n > 0);
+  cons.sort((a, b) => a.pair.complete!.index - b.pair.complete!.index);
+  const out: (ReadRec | undefined)[] = new Array(kd.order.length);
+  let hi = 0;
+  for (const r of cons) {
+    for (; hi < r.n; hi++) out[hi] = r;
+  }
+  return (kd._cover = out);
+}
+
+interface Raw {
+  key: Prim;
+  appends: OpPair[];
+  writes: OpPair[];
+  listReads: { p: OpPair; list: readonly unknown[] }[];
+  scalarReads: { p: OpPair; v: unknown }[];
+}
+
+const cache = new WeakMap<readonly Op[], KeyedHistory>();
+
+export function keyedHistory(history: readonly Op[]): KeyedHistory {
+  const hit = cache.get(history);
+  if (hit) return hit;
+  const pairs = pairsOf(history);
+  const raws = new Map<Prim, Raw>();
+  const ignored: Record<string, number> = {};
+  const ignore = (f: string) => { ignored[f] = (ignored[f] ?? 0) + 1; };
+  const raw = (key: Prim) => {
+    let r = raws.get(key);
+    if (!r) raws.set(key, (r = { key, appends: [], writes: [], listReads: [], scalarReads: [] }));
+    return r;
+  };
+  for (const p of pairs) {
+    const kv = keyed(p.value);
+    if (p.f === 'append' && kv && isPrim(kv.x)) raw(kv.key).appends.push(p);
+    else if (p.f === 'write' && kv && typeof kv.x === 'number' && Number.isFinite(kv.x)) raw(kv.key).writes.push(p);
+    else if (p.f === 'read' && kv) {
+      if (p.type !== 'ok') continue; // no observation; counted by stats
+      const list = Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
+      if (list) raw(kv.key).listReads.push({ p, list });
+      else if (isPrim(kv.x)) raw(kv.key).scalarReads.push({ p, v: kv.x });
+      else ignore(p.f);
+    } else ignore(p.f);
+  }
+  const keys: KeyData[] = [];
+  const skipped: KeyedHistory['skipped'] = [];
+  for (const r of raws.values()) {
+    if (r.appends.length > 0 && r.writes.length > 0) {
+      skipped.push({ key: r.key, reason: 'it has both appends and register writes' });
+    } else if (r.writes.length > 0) {
+      const kd = registerKey(r, skipped);
+      if (kd) keys.push(kd);
+      for (const x of r.listReads) if (x.list.length > 0) ignore('read');
+    } else if (r.appends.length > 0 || r.listReads.some((x) => x.list.length > 0)) {
+      keys.push(listKey(r));
+      for (const _ of r.scalarReads) ignore('read');
+    } else {
+      // Reads of a key nobody wrote that show nothing: nothing to check.
+      for (const _ of r.scalarReads) ignore('read');
+    }
+  }
+  const kh: KeyedHistory = { pairs, keys, ignored, skipped };
+  cache.set(history, kh);
+  return kh;
+}
+
+function newKey(key: Prim, kind: KeyData['kind']): KeyData {
+  return { key, kind, writes: [], reads: [], order: [], pos: new Map(), writer: new Map(), dupAt: [] };
+}
+
+function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => Prim): void {
+  for (const p of ps) {
+    const e = elem(p);
+    const w: WriteRec = { pair: p, kd, elem: e, pos: -1, amb: false };
+    const prev = kd.writer.get(e);
+    if (prev) { prev.amb = true; w.amb = true; } else kd.writer.set(e, w);
+    kd.writes.push(w);
+  }
+}
+
+function listKey(r: Raw): KeyData {
+  const kd = newKey(r.key, 'list');
+  addWrites(kd, r.appends, (p) => (p.value as [Prim, Prim])[1]);
+  let longest: { p: OpPair; list: readonly unknown[] } | undefined;
+  for (const x of r.listReads) if (!longest || x.list.length >= longest.list.length) longest = x;
+  const order = longest?.list ?? [];
+  kd.order = order;
+  for (let i = 0; i < order.length; i++) {
+    const e = order[i];
+    if (kd.pos.has(e)) kd.dupAt.push(i);
+    else kd.pos.set(e, i);
+  }
+  for (const w of kd.writes) w.pos = kd.pos.get(w.elem) ?? -1;
+  for (const x of r.listReads) {
+    const list = x.list;
+    const n = list.length;
+    let fork = -1;
+    // One comparison per element: linear in the size of the history overall.
+    if (list !== order) for (let i = 0; i < n; i++) if (list[i] !== order[i]) { fork = i; break; }
+    const rr: ReadRec = { pair: x.p, kd, n, list, div: fork >= 0, fork };
+    if (rr.div) {
+      const at = new Map<unknown, number>();
+      for (let i = 0; i < n; i++) if (!at.has(list[i])) at.set(list[i], i);
+      rr.at = at;
+    }
+    if (x === longest) kd.orderRead = rr;
+    kd.reads.push(rr);
+  }
+  return kd;
+}
+
+function registerKey(r: Raw, skipped: KeyedHistory['skipped']): KeyData | undefined {
+  const sessions = new Set(r.writes.map((p) => p.session));
+  if (sessions.size > 1) {
+    skipped.push({ key: r.key, reason: `register key with ${sessions.size} writing sessions (needs one)` });
+    return undefined;
+  }
+  for (let i = 1; i < r.writes.length; i++) {
+    const a = (r.writes[i - 1]!.value as [Prim, number])[1];
+    const b = (r.writes[i]!.value as [Prim, number])[1];
+    if (!(b > a)) {
+      skipped.push({ key: r.key, reason: `register key whose written values do not strictly increase (${a} then ${b})` });
+      return undefined;
+    }
+  }
+  const kd = newKey(r.key, 'register');
+  addWrites(kd, r.writes, (p) => (p.value as [Prim, number])[1]);
+  const order: unknown[] = [];
+  kd.failedValues = new Map();
+  for (const w of kd.writes) {
+    if (w.pair.type === 'fail') { kd.failedValues.set(w.elem, w); continue; }
+    w.pos = order.length;
+    kd.pos.set(w.elem, order.length);
+    order.push(w.elem);
+  }
+  kd.order = order;
+  for (const x of r.scalarReads) {
+    const p = kd.pos.get(x.v);
+    kd.reads.push({ pair: x.p, kd, n: p === undefined ? -1 : p + 1, value: x.v, div: false, fork: -1 });
+  }
+  for (const x of r.listReads) {
+    if (x.list.length === 0) kd.reads.push({ pair: x.p, kd, n: 0, value: null, div: false, fork: -1 });
+  }
+  kd.reads.sort((a, b) => a.pair.invoke.index - b.pair.invoke.index);
+  return kd;
+}

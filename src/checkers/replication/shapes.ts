@@ -1,0 +1,24 @@
+/**
+ * Value shapes of the replication workloads. Keys and elements are primitives compared with ===
+ * (so 1 and "1" are different keys); anything else is an op "of another shape" that checkers skip
+ * and count.
+ */
+export type Prim = string | number | boolean;
+
+export function isPrim(v: unknown): v is Prim {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/** `[key, x]` with a primitive key: the shape of append, write and keyed read values. */
+export function keyed(v: unknown): { key: Prim; x: unknown } | undefined {
+  if (!Array.isArray(v) || v.length !== 2 || !isPrim(v[0])) return undefined;
+  return { key: v[0], x: v[1] };
+}
+
+/** A read result that is a list (or nil, read as empty): the elements, else undefined. */
+export function asList(x: unknown): readonly unknown[] | undefined {
+  if (x === null || x === undefined) return EMPTY;
+  return Array.isArray(x) ? x : undefined;
+}
+
+export const EMPTY: readonly unknown[] = Object.freeze([]);
