@@ -168,10 +168,11 @@ export class PartitionSearch {
     return id;
   }
 
+  // The hash covers ok ops only: records that differ only in info ops must meet in one probe run.
   private setBit(id: number): void {
-    this.h1 ^= this.zob1[id];
-    this.h2 ^= this.zob2[id];
     if (id < this.nOk) {
+      this.h1 ^= this.zob1[id];
+      this.h2 ^= this.zob2[id];
       const w = id >>> 5;
       this.bits[w] |= 1 << (id & 31);
       if (id > this.maxOk) this.maxOk = id;
@@ -184,10 +185,11 @@ export class PartitionSearch {
 
   /** Undo of setBit; maxOk and fullWords are restored by the caller from saved values. */
   private clearBit(id: number): void {
-    this.h1 ^= this.zob1[id];
-    this.h2 ^= this.zob2[id];
-    if (id < this.nOk) this.bits[id >>> 5] &= ~(1 << (id & 31));
-    else {
+    if (id < this.nOk) {
+      this.h1 ^= this.zob1[id];
+      this.h2 ^= this.zob2[id];
+      this.bits[id >>> 5] &= ~(1 << (id & 31));
+    } else {
       const j = id - this.nOk;
       this.bits[this.okWords + (j >>> 5)] &= ~(1 << (j & 31));
     }
@@ -216,7 +218,9 @@ export class PartitionSearch {
       let same = true;
       let p = off + REC_HEADER;
       for (let w = lo; w <= hi; w++, p++) if (a[p] !== (bits[w] | 0)) { same = false; break; }
-      if (same) for (let w = 0; w < infoW; w++, p++) if (a[p] !== (bits[okW + w] | 0)) { same = false; break; }
+      // Dominance: info ops can always be left out, so a configuration with the same ok ops and
+      // state and a subset of these info ops covers this one (explored, or an ancestor exploring it).
+      if (same) for (let w = 0; w < infoW; w++, p++) if ((a[p] & ~bits[okW + w]) !== 0) { same = false; break; }
       if (same) return true;
     }
     const size = REC_HEADER + (hi - lo + 1) + infoW;
@@ -304,6 +308,21 @@ export class PartitionSearch {
     }
   }
 
+  /**
+   * True when an info op can be skipped here because an earlier configuration of the current chain of
+   * info ops (linearized one after another, no ok op between) reaches the same state with it: that
+   * configuration has the same ok ops and a subset of these info ops, and tries this op itself, so it
+   * covers every continuation from here. Without this, k pending info writes of a register would be
+   * tried in all 2^k orders and subsets at every dead end; with it, each is tried once per dead end.
+   */
+  private chainCovers(id: number, sid: number): boolean {
+    for (let j = this.sp - 1; j >= 0 && this.stOp[j] >= this.nOk; j--) {
+      const s = this.model.step(this.states[this.stState[j]], this.mops[id]);
+      if (s !== undefined && this.intern(s) === sid) return true;
+    }
+    return false;
+  }
+
   /** Runs at most maxSteps steps of the walk; returns the status afterwards. */
   run(maxSteps: number): SearchStatus {
     if (this.status !== 'running') return this.status;
@@ -320,6 +339,7 @@ export class PartitionSearch {
         const ns = model.step(this.states[this.cur], mops[id]);
         if (ns !== undefined) {
           const sid = this.intern(ns);
+          if (isInfo && this.chainCovers(id, sid)) { e = next[e]; continue; }
           const oldMax = this.maxOk;
           const oldFull = this.fullWords;
           this.setBit(id);
