@@ -10,6 +10,8 @@ function who(o: LinOp, model: Model): string {
 }
 
 function when(o: LinOp): string {
+  // Knossos histories carry no times (they load as 0): then the index alone locates the op.
+  if (o.invokeTime === 0 && !o.completeTime) return `history index ${o.invokeIndex}`;
   const done = o.completeTime !== undefined ? `, completed at ${fmtTime(o.completeTime)}` : '';
   return `history index ${o.invokeIndex}, invoked at ${fmtTime(o.invokeTime)}${done}`;
 }
