@@ -17,6 +17,28 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
   exit 1
 }
 
+# --- runtime local: iproute2, iptables, libfaketime ---
+# The local runtime puts nodes in network namespaces (ip), cuts links with iptables, and skews clocks
+# with libfaketime. Install only what is missing, so this costs a few `command -v` checks when present.
+if [ "$(uname -s)" = Linux ]; then
+  missing=()
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || missing+=(iptables)
+  [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || [ -n "$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null)" ] || missing+=(faketime)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      say "the local runtime needs ${missing[*]} (Debian package names); install them as root, or use the docker runtime."
+    else
+      say "installing ${missing[*]} for the local runtime (apt-get)..."
+      # apt-get update only when the plain install fails (stale or empty package lists): keeps the usual path fast.
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
+        || { DEBIAN_FRONTEND=noninteractive apt-get update >&2 \
+             && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+    fi
+  fi
+fi
+# --- end runtime local ---
+
 # npm packages: install when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)..."
