@@ -1,0 +1,56 @@
+import type { Cluster, RuntimeNode } from '../runtime/types.js';
+
+/** What a client call ended as. fail only when the operation certainly had no effect; when in doubt, info. */
+export interface Completion {
+  type: 'ok' | 'fail' | 'info';
+  value: unknown;
+  error?: string;
+  /** Which node answered. */
+  node?: string;
+}
+
+/** One logical client (one worker). invoke never throws: errors become fail or info. */
+export interface Client {
+  invoke(f: string, value: unknown, timeoutMs: number): Promise<Completion>;
+  close(): Promise<void>;
+}
+
+export type ReadRouting = 'primary' | 'replicas' | 'any';
+
+export interface DbOptions {
+  replication: string;
+  reads: ReadRouting;
+  /** Workload whose tables/keys the database must prepare: register, append, set. */
+  workload: string;
+}
+
+export type Role = 'primary' | 'standby' | 'fenced' | 'down';
+
+/** A started database cluster; disposable. */
+export interface Db {
+  readonly name: string;
+  readonly cluster: Cluster;
+  /** Current role of each node, by node name. */
+  roles(): Map<string, Role>;
+  primary(): RuntimeNode;
+  /** Opens one client; `session` picks the replica a session reads from. */
+  client(session: number): Promise<Client>;
+  kill(node: RuntimeNode): Promise<void>;
+  restart(node: RuntimeNode): Promise<void>;
+  pause(node: RuntimeNode): Promise<void>;
+  resume(node: RuntimeNode): Promise<void>;
+  /** Promotes the most advanced standby; fences the old primary unless fence is false (split brain). */
+  failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }>;
+  /** Versions and layout for run.json. */
+  describe(): Record<string, unknown>;
+  teardown(): Promise<void>;
+}
+
+export interface Adapter {
+  readonly name: string;
+  readonly replicationModes: readonly string[];
+  readonly workloads: readonly string[];
+  /** Why this database cannot run here (binaries missing), or undefined. */
+  unavailable(): Promise<string | undefined>;
+  setup(cluster: Cluster, opts: DbOptions): Promise<Db>;
+}
