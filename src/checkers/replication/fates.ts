@@ -12,13 +12,19 @@ import { afterFinalHeal, type FaultTimeline } from './windows.js';
  * An element is known from the ok of its write, or, for an info write, from the completion of the
  * first read that showed it. The reads that decide its fate are the final reads: per node, the
  * last ok read invoked after the final heal (after any read when the history has no faults; none
- * when a fault never healed), counted only when invoked after the element was known. Then:
- *   stable      some deciding final read holds it;
+ * when a fault never healed). A final read that holds the element proves it is there whenever
+ * that read began (so an info write first seen by the final read itself is stable, as in Jepsen);
+ * a final read that lacks it counts only when invoked after the element was known (a read
+ * concurrent with the write need not show it); a final read that cannot tell (a register value
+ * nobody wrote) decides nothing, and the earlier reads of its node do not stand in for it. Then:
+ *   stable      some final read holds it;
  *   stale       stable, but a prefix read invoked after it was known did not hold it (the lag is
  *               from known to the invocation of the last such read);
- *   lost        every deciding final read lacks it (one lagging replica alone does not make a
- *               write lost when another node's final read holds it);
- *   never-read  no final read was invoked after it was known: undecided, not lost.
+ *   lost        no final read holds it and at least one, invoked after it was known, lacks it
+ *               (one lagging replica alone does not make a write lost when another node's final
+ *               read holds it);
+ *   never-read  neither: no final read was invoked after it was known, or none could tell.
+ *               Undecided, not lost.
  * An info write that shows up is recovered (counted, and then judged like any known element); an
  * info write that never shows up is not lost; a fail write did not happen, and if it shows up
  * that is an anomaly of its own (`failed-write-visible`): the database said it did not happen.
@@ -36,7 +42,8 @@ export interface FateSubject<R extends FateRead> {
   writes: { pair: OpPair; elem: unknown }[];
   /** Ok reads that can be judged. */
   reads: R[];
-  has(r: R, k: number): boolean;
+  /** Does read r hold write k's element? undefined when the read cannot tell. */
+  has(r: R, k: number): boolean | undefined;
   /** The read that completed first among those holding write k's element. */
   firstSeen(k: number): R | undefined;
   /** The last read invoked after `knownIndex` that lacks write k's element, if any (stale). */
@@ -105,9 +112,9 @@ export function decideFates<R extends FateRead>(s: FateSubject<R>, tl: FaultTime
     let decided = false;
     let holds = false;
     for (const f of finals) {
-      if (f.pair.invoke.index <= known.index) continue;
-      decided = true;
-      if (s.has(f, k)) { holds = true; break; }
+      const h = s.has(f, k);
+      if (h === true) { decided = holds = true; break; }
+      if (h === false && f.pair.invoke.index > known.index) decided = true;
     }
     if (!decided) { tally.neverRead++; continue; }
     if (holds) {
@@ -117,7 +124,7 @@ export function decideFates<R extends FateRead>(s: FateSubject<R>, tl: FaultTime
       continue;
     }
     tally.lost++;
-    for (const f of finals) if (f.pair.invoke.index > known.index) deciders.add(f);
+    for (const f of finals) if (f.pair.invoke.index > known.index && s.has(f, k) === false) deciders.add(f);
     lost.push({ pair: w.pair, elem: w.elem, label: s.label, knownIndex: known.index, knownTime: known.time,
       seen: w.pair.type === 'ok' ? undefined : seen!.pair });
   }

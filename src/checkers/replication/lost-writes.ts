@@ -12,7 +12,9 @@
  *
  * Register keys (single writer, increasing values): a read of v holds every version up to v, so an
  * acknowledged write is lost when the final reads all return an older value; a read of a value
- * nobody wrote is unexpected, of a failed write's value failed-write-visible.
+ * nobody wrote is unexpected, of a failed write's value failed-write-visible. Such a read cannot
+ * be ranked: when it is a node's final read, it decides no write's fate on that node (an earlier,
+ * older read of the node does not stand in for it: the register may have moved on since).
  *
  * Stale counts use reads that are prefixes of the key's order (divergent reads are the business of
  * consistent-prefix). Verdict: false on any anomaly; unknown when the history has fault windows and
@@ -82,12 +84,14 @@ function vacuity(tl: FaultTimeline, t: FateTally): string {
 
 function subject(kd: KeyData, writes: WriteRec[]): FateSubject<ReadRec> {
   const k = fmtKey(kd.key);
-  const reads = kd.reads.filter((r) => r.n >= 0);
+  // Every ok read: the final read of a node may be one that cannot tell (a register value nobody
+  // wrote); it then decides nothing rather than letting an older read of that node decide.
+  const reads = kd.reads;
   const cover = coverers(kd);
   // lastLE[v]: the last-invoked prefix read holding at most v versions.
   const lastLE: (ReadRec | undefined)[] = new Array(kd.order.length + 1);
   for (const r of reads) {
-    if (r.div) continue;
+    if (r.div || r.n < 0) continue;
     const b = lastLE[r.n];
     if (!b || r.pair.invoke.index > b.pair.invoke.index) lastLE[r.n] = r;
   }
@@ -111,7 +115,7 @@ function subject(kd: KeyData, writes: WriteRec[]): FateSubject<ReadRec> {
     act: (e) => kd.kind === 'list' ? `appended ${fmtValue(e)} to key ${k}` : `wrote ${fmtValue(e)} to key ${k}`,
     writes: writes.map((w) => ({ pair: w.pair, elem: w.elem })),
     reads,
-    has: (r, i) => holds(r, writes[i]!.elem) === true,
+    has: (r, i) => holds(r, writes[i]!.elem),
     firstSeen: (i) => {
       const w = writes[i]!;
       const a = w.pos >= 0 ? cover[w.pos] : undefined;
