@@ -22,6 +22,12 @@ describe('consistent-prefix', () => {
     expect(v.anomalies.map((a) => [a.ops, a.data?.reads])).toEqual([[[0, 1, 4, 5], 2]]);
   });
 
+  it('append outcomes do not matter: divergence over info or failed appends is still divergence', () => {
+    const v = checkConsistentPrefix(hist(ap(0, 'x', 1, 'info'), ap(1, 'x', 2, 'fail'), rd(2, 'x', [1], 'n1'), rd(2, 'x', [2], 'n2')));
+    expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['divergence', [4, 5, 6, 7]]]);
+    expect(checkConsistentPrefix(hist(ap(0, 'x', 1, 'info'), ap(1, 'x', 2, 'fail'), rd(2, 'x', [1]), rd(2, 'x', [1, 2])))).toMatchObject({ valid: true });
+  });
+
   it('is unknown when no key was read twice; register keys are not list keys', () => {
     expect(checkConsistentPrefix(hist(rd(0, 'x', [1]), rd(0, 'y', [2])))).toMatchObject({ valid: 'unknown' });
     expect(checkConsistentPrefix(hist(wr(0, 'r', 1), rd(1, 'r', 1), rd(1, 'r', 1)))).toMatchObject({ valid: 'unknown' });

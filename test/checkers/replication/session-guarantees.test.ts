@@ -83,6 +83,13 @@ describe('monotonic-reads', () => {
     expect(checkMonotonicReads(ops)).toMatchObject({ valid: true, anomalies: [] });
   });
 
+  it('append outcomes do not matter: a read that loses an info or failed append that had shown up still goes back', () => {
+    for (const t of ['info', 'fail'] as const) {
+      const v = checkMonotonicReads(hist(ap(1, 'x', 1, t), rd(0, 'x', [1], 'n1'), rd(0, 'x', [], 'n2')));
+      expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['monotonic-reads', [2, 3, 4, 5]]]);
+    }
+  });
+
   it('register keys: a later read of an older value', () => {
     const v = checkMonotonicReads(hist(wr(1, 'r', 1), wr(1, 'r', 2), rd(0, 'r', 2), rd(0, 'r', 1)));
     expect(v.anomalies.map((a) => a.ops)).toEqual([[4, 5, 6, 7]]);
@@ -165,6 +172,11 @@ describe('writes-follow-reads', () => {
   it('a failed append constrains nothing; an info one that never shows up is never checked', () => {
     expect(checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1]), ap(0, 'x', 2, 'fail'), rd(2, 'x', [2])))).toMatchObject({ valid: 'unknown', anomalies: [] });
     expect(checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1]), ap(0, 'x', 2, 'info'), rd(2, 'x', [1])))).toMatchObject({ valid: 'unknown', anomalies: [] });
+  });
+
+  it('an info append that shows up took effect after the read, and is held to the rule', () => {
+    const v = checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1], 'n1'), ap(0, 'x', 2, 'info'), rd(2, 'x', [2], 'n2')));
+    expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['writes-follow-reads', [2, 3, 4, 5, 6, 7]]]);
   });
 
   it('ignores nemesis ops and ops of other shapes', () => {
