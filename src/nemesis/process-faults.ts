@@ -1,0 +1,93 @@
+import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
+
+/** kill -9 of a node's database process, then restart (Jepsen's :kill / :start). */
+export function killPackage(): FaultPackage {
+  const killed = new Set<string>();
+  return {
+    name: 'kill',
+    needs: ['kill'],
+    fs: ['kill', 'start'],
+    cycle(rng, nodes) {
+      return [{ f: 'kill', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'start', value: null }];
+    },
+    async invoke(ctx, action) {
+      if (action.f === 'start') {
+        const names = [...killed];
+        try {
+          for (const name of names) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }
+          return { type: 'info', value: { restarted: names } };
+        } catch (e) {
+          return { type: 'info', value: { restarted: names.filter((n) => !killed.has(n)) }, error: errorText(e) };
+        }
+      }
+      const node = nodeByName(ctx, (action.value as { node: string }).node);
+      try {
+        await ctx.db.kill(node);
+        killed.add(node.name);
+        return { type: 'info', value: { node: node.name } };
+      } catch (e) {
+        return { type: 'fail', value: { node: node.name }, error: errorText(e) };
+      }
+    },
+    async heal(ctx) {
+      for (const name of [...killed]) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }
+    },
+  };
+}
+
+/** SIGSTOP / SIGCONT of a node's database processes. */
+export function pausePackage(): FaultPackage {
+  const paused = new Set<string>();
+  return {
+    name: 'pause',
+    needs: ['pause'],
+    fs: ['pause', 'resume'],
+    cycle(rng, nodes) {
+      return [{ f: 'pause', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'resume', value: null }];
+    },
+    async invoke(ctx, action) {
+      if (action.f === 'resume') {
+        const names = [...paused];
+        for (const name of names) { await ctx.db.resume(nodeByName(ctx, name)); paused.delete(name); }
+        return { type: 'info', value: { resumed: names } };
+      }
+      const node = nodeByName(ctx, (action.value as { node: string }).node);
+      try {
+        await ctx.db.pause(node);
+        paused.add(node.name);
+        return { type: 'info', value: { node: node.name } };
+      } catch (e) {
+        return { type: 'fail', value: { node: node.name }, error: errorText(e) };
+      }
+    },
+    async heal(ctx) {
+      for (const name of [...paused]) { await ctx.db.resume(nodeByName(ctx, name)); paused.delete(name); }
+    },
+  };
+}
+
+/**
+ * Failover as a fault: promote the most advanced standby. `fence: false` leaves the old primary
+ * running (split brain on purpose). There is no stop: a failover is not undone; the next cycle's
+ * start is another failover. The window is the failover itself (start-failover / stop-failover).
+ */
+export function failoverPackage(fence = true): FaultPackage {
+  return {
+    name: fence ? 'failover' : 'split-brain',
+    needs: ['kill'],
+    fs: ['start-failover', 'stop-failover'],
+    cycle() {
+      return [{ f: 'start-failover', value: { fence } }, { f: 'stop-failover', value: null }];
+    },
+    async invoke(ctx, action) {
+      if (action.f === 'stop-failover') return { type: 'info', value: { primary: ctx.db.primary().name } };
+      try {
+        const r = await ctx.db.failover({ fence });
+        return { type: 'info', value: { ...r, fence } };
+      } catch (e) {
+        return { type: 'fail', value: { fence }, error: errorText(e) };
+      }
+    },
+    async heal() { /* a failover is not undone; the database keeps its new primary */ },
+  };
+}
