@@ -39,6 +39,22 @@ if [ "$(uname -s)" = Linux ]; then
 fi
 # --- end runtime local ---
 
+# --- database postgres: Debian's postgresql (15) server binaries ---
+# faultline runs its own clusters from /usr/lib/postgresql/*/bin (initdb, postgres, pg_basebackup as the
+# postgres user). If the package auto-starts Debian's own cluster on 127.0.0.1:5432 we leave it alone:
+# our nodes listen on their namespace addresses and never use it.
+if [ "$(uname -s)" = Linux ] && [ -z "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    say "the postgres adapter needs the postgresql package (Debian); install it as root, or use the docker runtime."
+  else
+    say "installing postgresql for the postgres adapter (apt-get)..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >&2 \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update >&2 \
+           && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >&2; }
+  fi
+fi
+# --- end database postgres ---
+
 # npm packages: install when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)..."
