@@ -1,0 +1,22 @@
+// The public API of src/generators: pure, seeded generators (Jepsen's model) and workloads.
+export type { Generator, GenContext, GenStep, PendingOp, Template, Thread } from './types.js';
+export { pending, earliest } from './types.js';
+export { Rng, rngFor } from './rng.js';
+export { freeProcesses, someFreeProcess, fill, restrictContext, opTime, buildContext, threadsFor, threadOfProcess, type ContextState } from './context.js';
+export { empty, once } from './once.js';
+export { fromFn } from './fn.js';
+export { mix } from './mix.js';
+export { any } from './any.js';
+export { stagger, type Gaps } from './stagger.js';
+export { limit } from './limit.js';
+export { timeLimit } from './time-limit.js';
+export { sleep } from './sleep.js';
+export { phases } from './phases.js';
+export { repeat, cycle } from './repeat.js';
+export { eachThread } from './each-thread.js';
+export { reserve } from './reserve.js';
+export { onThreads, clients, nemesis } from './route.js';
+export { nemesisCycle } from './nemesis-cycle.js';
+export { finalGen, type FinalOptions } from './final.js';
+export { simulate, type SimulateOptions } from './simulate.js';
+export * from './workloads/index.js';
