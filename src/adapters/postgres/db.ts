@@ -1,0 +1,182 @@
+import type { Cluster, RuntimeNode } from '../../runtime/types.js';
+import type { Client, Db, ReadRouting, Role } from '../types.js';
+import { PgClient, type Routing } from './client.js';
+import { parseLsn } from './lsn.js';
+import { PgServer } from './server.js';
+import { faultlineConf, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
+import { cloneStandby } from './standby.js';
+import { adminQuery } from './sql.js';
+import type { WorkloadSql } from './workloads.js';
+
+type Held = 'primary' | 'standby' | 'fenced';
+
+export interface PgDbInit {
+  cluster: Cluster;
+  servers: PgServer[];
+  mode: Replication;
+  reads: ReadRouting;
+  workload: string;
+  sql: WorkloadSql;
+  version: string;
+}
+
+/** A started Postgres cluster: one primary, streaming standbys, and the faults it takes. */
+export class PgDb implements Db {
+  readonly name = 'postgres';
+  readonly cluster: Cluster;
+  private readonly servers = new Map<string, PgServer>();
+  private readonly held = new Map<string, Held>();
+  private current: string;
+  private readonly clients = new Set<PgClient>();
+  private tearing?: Promise<void>;
+
+  constructor(private readonly init: PgDbInit) {
+    this.cluster = init.cluster;
+    for (const s of init.servers) { this.servers.set(s.name, s); this.held.set(s.name, 'standby'); }
+    this.current = init.servers[0]!.name;
+    this.held.set(this.current, 'primary');
+  }
+
+  server(name: string): PgServer {
+    const s = this.servers.get(name);
+    if (!s) throw new Error(`postgres: no node named ${name}`);
+    return s;
+  }
+
+  roles(): Map<string, Role> {
+    const out = new Map<string, Role>();
+    for (const [name, role] of this.held) out.set(name, role === 'fenced' ? 'fenced' : this.server(name).running() ? role : 'down');
+    return out;
+  }
+
+  primary(): RuntimeNode { return this.server(this.current).node; }
+
+  /** Standbys of the current primary (fenced nodes and a split-brain old primary are not), by name. */
+  standbys(): string[] {
+    return [...this.held].filter(([, r]) => r === 'standby').map(([n]) => n).sort();
+  }
+
+  private routing(): Routing {
+    return {
+      primary: () => this.current,
+      readable: (reads) => {
+        if (reads === 'primary') return [this.current];
+        if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
+        return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
+      },
+      ip: (n) => this.server(n).node.ip,
+    };
+  }
+
+  async client(session: number): Promise<Client> {
+    const c = new PgClient(this.routing(), this.init.sql, this.init.reads, session, (x) => this.clients.delete(x));
+    this.clients.add(c);
+    return c;
+  }
+
+  async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
+
+  /** Starts a killed node again; a fenced old primary comes back rebuilt as a standby of the current primary. */
+  async restart(node: RuntimeNode): Promise<void> {
+    const s = this.server(node.name);
+    if (this.held.get(s.name) === 'fenced') { await this.rebuild(s); return; }
+    if (s.running()) return;
+    await s.start();
+    await s.waitReady();
+  }
+
+  async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
+  async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
+
+  /** Rewrites the primary's synchronous standbys for the current standby set and reloads it. */
+  async configurePrimary(): Promise<void> {
+    const p = this.server(this.current);
+    await p.writeDataFile('faultline.conf', faultlineConf({ mode: this.init.mode, standbys: this.standbys() }));
+    p.reload();
+  }
+
+  private async pointAt(standby: PgServer, primary: PgServer): Promise<void> {
+    await standby.writeDataFile('faultline.conf', faultlineConf({
+      mode: this.init.mode, upstream: { host: primary.node.ip, slot: standby.name, appName: standby.name },
+    }));
+    standby.reload();
+  }
+
+  /**
+   * Promotes the standby that received the most WAL (so with `sync` it holds every acknowledged commit).
+   * With fence, the old primary is killed BEFORE the promotion and kept down (restart rebuilds it as a
+   * standby); without, it keeps running and accepting writes: split brain on purpose. The other standbys
+   * get a slot on the new primary and follow it (they switch to its timeline: recovery_target_timeline
+   * is 'latest' by default).
+   */
+  async failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }> {
+    const old = this.current;
+    const candidates = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
+    const positions = await Promise.all(candidates.map(async (n) => {
+      try {
+        const r = await adminQuery<{ recv: string | null; replay: string | null }>(this.server(n).node.ip,
+          'SELECT pg_last_wal_receive_lsn()::text AS recv, pg_last_wal_replay_lsn()::text AS replay', [], 2000);
+        const recv = parseLsn(r.rows[0]?.recv), replay = parseLsn(r.rows[0]?.replay);
+        const at = recv === undefined ? replay : replay === undefined ? recv : (recv > replay ? recv : replay);
+        return at === undefined ? undefined : { n, at };
+      } catch { return undefined; }
+    }));
+    const answered = positions.filter((p): p is { n: string; at: bigint } => p !== undefined);
+    if (answered.length === 0) {
+      throw new Error(`postgres failover: no standby to promote (running standbys: ${candidates.join(', ') || 'none'}; none answered with its WAL position)`);
+    }
+    const best = answered.reduce((a, b) => (b.at > a.at ? b : a)).n;
+    if (opts.fence) {
+      await this.server(old).kill();
+      this.held.set(old, 'fenced');
+    }
+    const p = this.server(best);
+    const r = await adminQuery<{ ok: boolean }>(p.node.ip, 'SELECT pg_promote(true, 60) AS ok', [], 65_000);
+    if (r.rows[0]?.ok !== true) throw new Error(`postgres failover: pg_promote on ${best} did not finish within 60 s; log:\n${p.logTail()}`);
+    this.held.set(best, 'primary');
+    if (!opts.fence) this.held.set(old, 'primary');
+    this.current = best;
+    for (const n of this.standbys()) {
+      await adminQuery(p.node.ip, 'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)', [n]);
+      await this.pointAt(this.server(n), p);
+    }
+    await this.configurePrimary();
+    return { promoted: best, old };
+  }
+
+  /** Wipes a fenced node and clones it from the current primary as a standby. */
+  private async rebuild(s: PgServer): Promise<void> {
+    if (s.running()) await s.kill();
+    const p = this.server(this.current);
+    await adminQuery(p.node.ip, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [s.name]);
+    await s.wipe();
+    await cloneStandby(s, p, this.init.mode);
+    this.held.set(s.name, 'standby');
+    await this.configurePrimary();
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      database: 'postgres',
+      version: this.init.version,
+      nodes: [...this.servers.values()].map((s) => ({ name: s.name, ip: s.node.ip, role: this.roles().get(s.name), data: s.data, log: s.logFile })),
+      primary: this.current,
+      replication: this.init.mode,
+      synchronous_standby_names: syncStandbyNames(this.init.mode, this.standbys()),
+      synchronous_commit: synchronousCommit(this.init.mode),
+      reads: this.init.reads,
+      workload: this.init.workload,
+    };
+  }
+
+  /** Every postgres process of the cluster (postmasters and their children), for leak checks. */
+  pids(): number[] { return [...this.servers.values()].flatMap((s) => s.pids()); }
+
+  teardown(): Promise<void> {
+    this.tearing ??= (async () => {
+      await Promise.all([...this.clients].map((c) => c.close()));
+      await Promise.all([...this.servers.values()].map((s) => s.stop()));
+    })();
+    return this.tearing;
+  }
+}

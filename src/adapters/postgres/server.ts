@@ -1,0 +1,153 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RuntimeNode, Service } from '../../runtime/types.js';
+import { pgBin } from './bin.js';
+import { clockPrefix, USE_RUNTIME_CLOCK } from './clock.js';
+import { alive, descendants, signalAll, waitGone } from './procs.js';
+import { PORT } from './settings.js';
+import { adminQuery } from './sql.js';
+
+const PG_USER = 'postgres';
+
+/** One node's postgres: its directories, its foreground postmaster, and the signals faults send it. */
+export class PgServer {
+  readonly data: string;
+  readonly sockets: string;
+  readonly logFile: string;
+  private service?: Service;
+  private paused = false;
+
+  constructor(readonly node: RuntimeNode) {
+    this.data = join(node.dir, 'pgdata');
+    this.sockets = join(node.dir, 'pgsock');
+    this.logFile = join(node.dir, 'postgres.log');
+  }
+
+  get name(): string { return this.node.name; }
+  get pid(): number | undefined { return this.service?.pid; }
+  running(): boolean { return this.service?.running() ?? false; }
+
+  /** Runs argv on the node as the postgres user; throws with its output unless it exits 0. */
+  async asPostgres(argv: string[], timeoutMs = 60_000): Promise<string> {
+    const r = await this.node.exec(argv, { user: PG_USER, timeoutMs });
+    if (r.code !== 0) throw new Error(`${this.name}: \`${argv.join(' ')}\` failed (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout;
+  }
+
+  /** Empty data dir (0700, as postgres requires) and socket dir, owned by the postgres user. */
+  async makeDirs(): Promise<void> {
+    for (const [dir, mode] of [[this.data, '0700'], [this.sockets, '0755']] as const) {
+      const r = await this.node.exec(['install', '-d', '-o', PG_USER, '-g', PG_USER, '-m', mode, dir]);
+      if (r.code !== 0) throw new Error(`${this.name}: creating ${dir} failed: ${r.stderr.trim()}`);
+    }
+  }
+
+  async wipe(): Promise<void> {
+    const r = await this.node.exec(['rm', '-rf', '--', this.data]);
+    if (r.code !== 0) throw new Error(`${this.name}: removing ${this.data} failed: ${r.stderr.trim()}`);
+    await this.makeDirs();
+  }
+
+  /** Writes a file in the data dir, owned by postgres. */
+  async writeDataFile(name: string, text: string, append = false): Promise<void> {
+    const path = join(this.data, name);
+    writeFileSync(path, text, { flag: append ? 'a' : 'w', mode: 0o600 });
+    const r = await this.node.exec(['chown', `${PG_USER}:${PG_USER}`, path]);
+    if (r.code !== 0) throw new Error(`${this.name}: chown ${path} failed: ${r.stderr.trim()}`);
+  }
+
+  /** Starts the postmaster in the foreground (never pg_ctl start: a daemon killed -9 is reaped late). */
+  async start(): Promise<void> {
+    if (this.running()) return;
+    this.paused = false;
+    this.service = await this.node.spawn({
+      name: 'postgres',
+      argv: [...clockPrefix(this.node), pgBin('postgres'), '-D', this.data,
+        '-c', `listen_addresses=${this.node.ip}`, '-c', `port=${PORT}`,
+        '-c', `unix_socket_directories=${this.sockets}`, '-c', `cluster_name=${this.name}`],
+      user: PG_USER,
+      logFile: this.logFile,
+      clock: USE_RUNTIME_CLOCK,
+    });
+  }
+
+  /** Waits until the node answers SELECT 1; the error names the node and ends with its log. */
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const svc = this.service;
+      if (!svc || !svc.running()) {
+        const how = svc ? await svc.exited : undefined;
+        throw new Error(`${this.name}: postgres exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${this.logTail()}`);
+      }
+      try { await adminQuery(this.node.ip, 'SELECT 1', [], 1000); return; } catch (e) { last = (e as Error).message; }
+      if (Date.now() > end) {
+        throw new Error(`${this.name}: postgres not ready at ${this.node.ip}:${PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${this.logTail()}`);
+      }
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+
+  logTail(lines = 20): string {
+    try { return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+  }
+
+  /** Re-reads configuration files (postgres' reload); a no-op when it is down (it reads them at start). */
+  reload(): void { if (this.running() && !this.paused) this.service!.signal('SIGHUP'); }
+
+  /**
+   * kill -9 of the whole server. The postmaster is stopped first so it cannot fork, then it and every
+   * descendant get SIGKILL (backends would notice the postmaster's death on their own, but a survivor
+   * attached to the old shared memory makes the restart refuse to start). We wait until all are gone
+   * or zombies: a stale postmaster.pid whose PID is dead does not block the restart.
+   */
+  async kill(): Promise<void> {
+    const svc = this.service;
+    if (!svc || !svc.running()) return;
+    svc.signal('SIGSTOP');
+    const pids = [svc.pid, ...descendants(svc.pid)];
+    signalAll(pids, 'SIGKILL');
+    await svc.exited;
+    this.paused = false;
+    if (!(await waitGone(pids, 5000))) throw new Error(`${this.name}: postgres processes ${pids.filter(alive).join(' ')} survived SIGKILL`);
+  }
+
+  /** SIGSTOP of the postmaster first (so it forks no new child), then of every descendant. */
+  pause(): void {
+    const svc = this.service;
+    if (!svc || !svc.running()) throw new Error(`${this.name}: cannot pause, postgres is not running`);
+    svc.signal('SIGSTOP');
+    signalAll(descendants(svc.pid), 'SIGSTOP');
+    this.paused = true;
+  }
+
+  resume(): void {
+    const svc = this.service;
+    if (!svc || !svc.running()) { this.paused = false; return; }
+    signalAll(descendants(svc.pid), 'SIGCONT');
+    svc.signal('SIGCONT');
+    this.paused = false;
+  }
+
+  isPaused(): boolean { return this.paused; }
+
+  /** Fast shutdown (SIGINT: disconnects clients, no recovery needed next start); kill after graceMs. */
+  async stop(graceMs = 5000): Promise<void> {
+    const svc = this.service;
+    if (!svc || !svc.running()) return;
+    if (this.paused) this.resume();
+    svc.signal('SIGINT');
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'grace'>((r) => { timer = setTimeout(() => r('grace'), graceMs); });
+    const first = await Promise.race([svc.exited, grace]);
+    clearTimeout(timer);
+    if (first === 'grace') await this.kill();
+  }
+
+  /** Every process of this server (postmaster and descendants), for tests and leak checks. */
+  pids(): number[] {
+    const svc = this.service;
+    return svc && svc.running() ? [svc.pid, ...descendants(svc.pid)] : [];
+  }
+}
