@@ -4,8 +4,9 @@ import { pairsOf } from './pairs-cache.js';
 import { isPrim } from './shapes.js';
 
 /**
- * Jepsen's set workload: `add e` (e a primitive) and `read` returning the whole set as a flat list
- * (nil reads as empty). Reads whose value holds lists or maps are of another shape (keyed reads).
+ * Jepsen's set workload: `add e` (e a primitive) and `read` (invoked with nil) returning the whole
+ * set as a flat list (nil reads as empty). Reads invoked with a value (`[key, nil]`), and reads
+ * whose value holds lists or maps, are of another shape (keyed reads) and are ignored and counted.
  */
 export interface SetOps {
   /** Adds of elements added once, every outcome, in invocation order. */
@@ -31,6 +32,9 @@ export function setOps(history: readonly Op[]): SetOps {
       all.push({ pair: p, elem: p.value });
       count.set(p.value, (count.get(p.value) ?? 0) + 1);
     } else if (p.f === 'read') {
+      // A set read is invoked with nil; one invoked with a value names a key: a keyed read of
+      // another workload (its [key, v] completion must not pass for a set holding key and v).
+      if (p.invoke.value !== null && p.invoke.value !== undefined) { ignored.read = (ignored.read ?? 0) + 1; continue; }
       if (p.type !== 'ok') continue;
       const v = p.value;
       if (v === null || v === undefined) reads.push({ pair: p, elems: [] });

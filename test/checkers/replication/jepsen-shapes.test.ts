@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBank, checkCounter, checkSet, checkSetFull } from '../../../src/checkers/replication/index.js';
-import { add, hist, nem, rs, type Row } from './build.js';
+import { add, hist, nem, rd, rs, wr, type Row } from './build.js';
 
 // Jepsen's set, set-full, counter and bank shapes on small hand-written histories.
 // Index = position in the history, time = index ms.
@@ -59,6 +59,15 @@ describe('set', () => {
     expect(v).toMatchObject({ valid: 'unknown', anomalies: [], cause: expect.stringMatching(/^the last read began before the final heal/) });
     const lost = checkSet(hist(add(0, 1), nem('start-partition'), nem('stop-partition'), rs(1, [])));
     expect(lost.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [0, 1, 6, 7]]]);
+  });
+});
+
+describe('set shape', () => {
+  it('keyed reads ([key, v], invoked with the key) are not set reads: no element "nobody added"', () => {
+    const ops = hist(wr(0, 'r', 1), rd(1, 'r', 1), rd(1, 'r', 1));
+    for (const v of [checkSet(ops), checkSetFull(ops)]) {
+      expect(v).toMatchObject({ valid: 'unknown', anomalies: [], stats: { reads: 0, ignored: { write: 1, read: 2 } } });
+    }
   });
 });
 
