@@ -23,6 +23,7 @@ import type { OpPair } from '../../history/pairs.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { lostWrites } from './lost-writes.js';
 import { pairsOf } from './pairs-cache.js';
+import { Sample } from './quantiles.js';
 import { faultTimeline, inAnyWindow, windowJson, windowsAt, type FaultTimeline, type FaultWindow } from './windows.js';
 
 interface Counts { ok: number; fail: number; info: number }
@@ -42,12 +43,13 @@ export function checkAvailability(history: readonly Op[], _opts: CheckOptions = 
   for (const p of pairs) {
     const cls = p.f === 'read' ? 'read' : 'write';
     const inv = p.invoke.index;
+    if (tl.windows.length === 0) { outside[p.type]++; continue; }
     const c = inAnyWindow(tl, inv) ? inside : outside;
     c[p.type]++;
-    for (const id of windowsAt(tl, inv)) perWindow[id]![cls][p.type]++;
+    if (c === inside) for (const id of windowsAt(tl, inv)) perWindow[id]![cls][p.type]++;
     if (p.complete && p.type !== 'info' && inAnyWindow(tl, p.complete.index)) completedInside++;
   }
-  const gaps = { read: gapsOf(pairs, 'read', tl), write: gapsOf(pairs, 'write', tl) };
+  const gaps = gapsOf(pairs, tl);
   const lost = lostWrites(history).lost;
   const rpo = tl.windows.map(() => ({ lostWrites: 0, firstAckTime: Infinity, lastAckTime: -Infinity }));
   let lostAfterHeal = 0;
@@ -81,26 +83,32 @@ export function checkAvailability(history: readonly Op[], _opts: CheckOptions = 
   return { valid: true, anomalies: [], stats };
 }
 
-/** Gaps without an ok completion of the class, from its first invocation to its last event. */
-function gapsOf(pairs: readonly OpPair[], cls: 'read' | 'write', tl: FaultTimeline): Gap[] {
-  const oks: number[] = [];
-  let first = Infinity;
-  let last = -Infinity;
+/** Per class: gaps without an ok completion, from its first invocation to its last event. One pass. */
+function gapsOf(pairs: readonly OpPair[], tl: FaultTimeline): { read: Gap[]; write: Gap[] } {
+  const oks = [new Sample(), new Sample()]; // 0 read, 1 write
+  const first = [Infinity, Infinity];
+  const last = [-Infinity, -Infinity];
+  const pending = [false, false];
   for (const p of pairs) {
-    if ((p.f === 'read') !== (cls === 'read')) continue;
-    first = Math.min(first, p.invoke.time);
-    last = Math.max(last, (p.complete ?? p.invoke).time);
-    if (p.type === 'ok') oks.push(p.complete!.time);
+    const c = p.f === 'read' ? 0 : 1;
+    if (p.invoke.time < first[c]!) first[c] = p.invoke.time;
+    const end = (p.complete ?? p.invoke).time;
+    if (end > last[c]!) last[c] = end;
+    if (p.type === 'ok') oks[c]!.push(p.complete!.time);
+    else if (!p.complete) pending[c] = true;
   }
-  if (first === Infinity) return [];
-  // An op that never completed may still be pending at the end: its class was unavailable until then.
-  if (pairs.some((p) => !p.complete && (p.f === 'read') === (cls === 'read'))) last = Math.max(last, tl.lastTime);
-  oks.sort((a, b) => a - b);
-  const out: Gap[] = [];
-  let prev = first;
-  for (const t of oks) { out.push({ from: prev, to: t }); prev = t; }
-  if (last > prev) out.push({ from: prev, to: last });
-  return out;
+  const out = (c: number): Gap[] => {
+    if (first[c] === Infinity) return [];
+    // An op that never completed may still be pending at the end: its class was unavailable until then.
+    const lastT = pending[c] ? Math.max(last[c]!, tl.lastTime) : last[c]!;
+    const ts = oks[c]!.values().sort();
+    const gaps: Gap[] = [];
+    let prev = first[c]!;
+    for (const t of ts) { gaps.push({ from: prev, to: t }); prev = t; }
+    if (lastT > prev) gaps.push({ from: prev, to: lastT });
+    return gaps;
+  };
+  return { read: out(0), write: out(1) };
 }
 
 function longest(gaps: Gap[]): { ms: number; from: number; to: number } | null {

@@ -49,7 +49,40 @@ export class Budget {
   }
 }
 
-/** Sorts by the completion index of `pair` (ops without completion last). */
+/**
+ * Sorted by the completion index of `pair` (ops without completion last), stable. A session runs
+ * one op at a time, so its ops in invocation order are nearly always in completion order already:
+ * then `xs` itself is returned (callers must not modify the result), else a sorted copy.
+ */
 export function byCompletion<T extends { pair: { complete?: { index: number }; invoke: { index: number } } }>(xs: T[]): T[] {
+  let prev = -Infinity;
+  let sorted = true;
+  for (let i = 0; i < xs.length; i++) {
+    const c = xs[i]!.pair.complete;
+    const d = c === undefined ? Infinity : c.index;
+    if (d < prev) { sorted = false; break; }
+    prev = d;
+  }
+  if (sorted) return xs;
+  // Sort (completion, position) packed into one double: a typed-array sort with no comparator.
+  const n = xs.length;
+  const SHIFT = 2 ** 21;
+  const NONE = 2 ** 31 - 1;
+  if (n < SHIFT) {
+    const keys = new Float64Array(n);
+    let fits = true;
+    for (let i = 0; i < n; i++) {
+      const c = xs[i]!.pair.complete;
+      const d = c === undefined ? NONE : c.index;
+      if (!(d >= 0 && d < NONE)) { fits = c === undefined; if (!fits) break; }
+      keys[i] = d * SHIFT + i;
+    }
+    if (fits) {
+      keys.sort();
+      const out = new Array<T>(n);
+      for (let i = 0; i < n; i++) out[i] = xs[keys[i]! % SHIFT]!;
+      return out;
+    }
+  }
   return xs.slice().sort((a, b) => (a.pair.complete?.index ?? Infinity) - (b.pair.complete?.index ?? Infinity));
 }
