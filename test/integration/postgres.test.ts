@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client, DbOptions } from '../../src/adapters/types.js';
 import { postgresAdapter, type PgDb } from '../../src/adapters/postgres/index.js';
+import { PgClient } from '../../src/adapters/postgres/client.js';
+import { WORKLOADS } from '../../src/adapters/postgres/workloads.js';
 import { alive } from '../../src/adapters/postgres/procs.js';
 import { adminQuery } from '../../src/adapters/postgres/sql.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
@@ -60,4 +62,152 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(pids.filter(alive)).toEqual([]);
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(runId);
   });
+
+  /** Write [k, i] on the primary, then at once read k from the session's replica; counts reads that miss it. */
+  async function staleReads(db: PgDb, tries: number): Promise<{ stale: number; nodes: Set<string> }> {
+    const c = await db.client(0);
+    let stale = 0;
+    const nodes = new Set<string>();
+    for (let i = 1; i <= tries; i++) {
+      const w = await c.invoke('write', [7, i], T);
+      expect(w).toMatchObject({ type: 'ok', node: 'n1' });
+      const r = await c.invoke('read', [7, null], T);
+      expect(r.type).toBe('ok');
+      nodes.add(r.node!);
+      if ((r.value as [number, number | null])[1] !== i) stale++;
+    }
+    await c.close();
+    return { stale, nodes };
+  }
+
+  it('async + reads from replicas: some immediate reads miss the write just acknowledged', async () => {
+    const { db } = await start({ replication: 'async', reads: 'replicas' });
+    const { stale, nodes } = await staleReads(db, 200);
+    console.log(`async, reads from replicas: ${stale} of 200 immediate reads were stale`);
+    expect([...nodes]).toEqual(['n2']);
+    expect(stale).toBeGreaterThan(0);
+  });
+
+  it('remote-apply + reads from replicas: no stale read', async () => {
+    const { db } = await start({ replication: 'remote-apply', reads: 'replicas' });
+    expect(db.describe()).toMatchObject({ synchronous_standby_names: 'ANY 2 ("n2", "n3")', synchronous_commit: 'remote_apply' });
+    const a = await staleReads(db, 200);
+    // Session 1 reads from the other standby: remote-apply waits for every standby.
+    const c1 = await db.client(1);
+    const w = await c1.invoke('write', [8, 1], T);
+    const r = await c1.invoke('read', [8, null], T);
+    console.log(`remote-apply, reads from replicas: ${a.stale} of 200 immediate reads were stale`);
+    expect(a.stale).toBe(0);
+    expect([w.type, r.node, r.value]).toEqual(['ok', 'n3', [8, 1]]);
+  });
+
+  it('a write sent to a standby fails with 25006 (certainly not applied)', async () => {
+    const { db } = await start();
+    const routing = { primary: () => 'n2', readable: () => ['n2'], ip: (n: string) => db.server(n).node.ip };
+    const c = new PgClient(routing, WORKLOADS.register!, 'primary', 0, () => {});
+    const w = await c.invoke('write', [1, 1], T);
+    expect(w).toMatchObject({ type: 'fail', node: 'n2' });
+    expect(w.error).toMatch(/^25006/);
+    await c.close();
+  });
+
+  it('connection refused is fail; a write that times out on a paused primary is info; resume recovers', async () => {
+    const { db } = await start();
+    const c = await db.client(0);
+    expect((await c.invoke('write', [1, 1], 500)).type).toBe('ok'); // same timeout as below: no SET in between
+    await db.pause(db.primary());
+    const t0 = Date.now();
+    const w = await c.invoke('write', [1, 2], 500);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(w).toMatchObject({ type: 'info', node: 'n1' });
+    await db.resume(db.primary());
+    expect(await c.invoke('write', [1, 3], T)).toMatchObject({ type: 'ok', node: 'n1' });
+    await db.kill(db.primary());
+    expect([...db.roles()][0]).toEqual(['n1', 'down']);
+    const f = await c.invoke('write', [1, 4], T);
+    expect(f.type).toBe('fail'); // the old connection broke earlier or now; reconnecting is refused
+    await db.restart(db.primary());
+    expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'ok', value: [1, 3] });
+  });
+
+  it('kill -9 and restart of a standby: its reads fail while down, then it catches up', async () => {
+    const { db, cluster } = await start({ reads: 'replicas' });
+    const n2 = cluster.nodes[1]!;
+    const c = await db.client(0); // session 0 reads from n2
+    expect((await c.invoke('write', [1, 1], T)).type).toBe('ok');
+    const before = db.server('n2').pids();
+    await db.kill(n2);
+    expect(before.filter(alive)).toEqual([]);
+    expect(db.roles().get('n2')).toBe('down');
+    expect(await c.invoke('write', [1, 2], T)).toMatchObject({ type: 'ok', node: 'n1' });
+    expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'fail', node: 'n2' });
+    const t0 = Date.now();
+    await db.restart(n2);
+    console.log(`standby restart after kill -9: ready in ${Date.now() - t0} ms`);
+    expect(db.roles().get('n2')).toBe('standby');
+    let seen: unknown;
+    for (let i = 0; i < 100 && (seen = (await c.invoke('read', [1, null], T)).value, JSON.stringify(seen) !== '[1,2]'); i++) await sleep(50);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('failover promotes a standby, fences the old primary, clients write to the new one; restart rebuilds the old one', async () => {
+    const { db, cluster } = await start({ replication: 'sync', reads: 'any' });
+    const c = await db.client(0);
+    for (let i = 1; i <= 20; i++) expect((await c.invoke('write', [1, i], T)).type).toBe('ok');
+    const t0 = Date.now();
+    const { promoted, old } = await db.failover({ fence: true });
+    console.log(`failover (sync, fenced): ${old} -> ${promoted} in ${Date.now() - t0} ms`);
+    expect(old).toBe('n1');
+    expect(['n2', 'n3']).toContain(promoted);
+    expect(db.primary().name).toBe(promoted);
+    expect(db.roles().get('n1')).toBe('fenced');
+    const w = await c.invoke('write', [1, 21], T);
+    if (w.type !== 'ok') expect(await c.invoke('write', [1, 21], T)).toMatchObject({ type: 'ok', node: promoted });
+    else expect(w.node).toBe(promoted);
+    // sync: no acknowledged write lost; the remaining standby follows the new primary.
+    const other = promoted === 'n2' ? 'n3' : 'n2';
+    const direct = await adminQuery(cluster.nodes.find((n) => n.name === promoted)!.ip, 'SELECT v FROM registers WHERE k = 1');
+    expect(direct.rows[0].v).toBe(21);
+    await eventually(async () => {
+      const r = await adminQuery(db.server(other).node.ip, 'SELECT v FROM registers WHERE k = 1');
+      return r.rows[0]?.v === 21;
+    });
+    // The fenced node comes back as a standby of the new primary.
+    await db.restart(cluster.nodes[0]!);
+    expect(db.roles().get('n1')).toBe('standby');
+    expect((await c.invoke('write', [1, 22], T)).type).toBe('ok');
+    await eventually(async () => (await adminQuery(db.server('n1').node.ip, 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 22);
+  });
+
+  it('failover without fencing: split brain, both primaries accept writes', async () => {
+    const { db } = await start({ replication: 'async', workload: 'set' });
+    const before = await db.client(0);
+    expect(await before.invoke('add', 1, T)).toMatchObject({ type: 'ok', node: 'n1' });
+    const { promoted } = await db.failover({ fence: false });
+    const after = await db.client(1);
+    expect(await before.invoke('add', 2, T)).toMatchObject({ type: 'ok', node: 'n1' }); // sticks to the old primary
+    expect(await after.invoke('add', 3, T)).toMatchObject({ type: 'ok', node: promoted });
+    expect([...db.roles()].filter(([, r]) => r === 'primary').map(([n]) => n).sort()).toEqual(['n1', promoted].sort());
+    expect((await adminQuery(db.server('n1').node.ip, 'SELECT array_agg(e ORDER BY e) AS a FROM elements')).rows[0].a).toEqual([1, 2]);
+    expect(await after.invoke('read', null, T)).toMatchObject({ type: 'ok' });
+  });
+
+  it('append workload: appends land in order, a missing key reads as []; set read is sorted', async () => {
+    const { db } = await start({ workload: 'append', reads: 'primary' });
+    const c = await db.client(0);
+    for (const e of [1, 2, 3]) expect((await c.invoke('append', [5, e], T)).type).toBe('ok');
+    expect(await c.invoke('read', [5, null], T)).toMatchObject({ type: 'ok', value: [5, [1, 2, 3]] });
+    expect(await c.invoke('read', [6, null], T)).toMatchObject({ type: 'ok', value: [6, []] });
+  });
 });
+
+function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try { if (await check()) return; } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
