@@ -7,6 +7,7 @@ import { PgServer } from './server.js';
 import { baseConf, faultlineConf, hbaConf, REPLICATION_MODES, type Replication } from './settings.js';
 import { adminQuery } from './sql.js';
 import { cloneStandby } from './standby.js';
+import { initPrimaryData } from './template.js';
 import { WORKLOADS } from './workloads.js';
 
 function version(): Promise<string> {
@@ -31,7 +32,8 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<PgDb
   const [p, ...rest] = servers as [PgServer, ...PgServer[]];
   try {
     await Promise.all(servers.map((s) => s.makeDirs()));
-    await p.asPostgres([pgBin('initdb'), '-D', p.data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
+    const ver = await version();
+    await initPrimaryData(p, ver);
     await p.writeDataFile('postgresql.conf', baseConf(), true);
     await p.writeDataFile('pg_hba.conf', hbaConf([...cluster.nodes.map((n) => n.ip), cluster.hostIp]));
     await p.writeDataFile('faultline.conf', faultlineConf({ mode, standbys: [] }));
@@ -39,7 +41,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<PgDb
     await p.waitReady();
     await adminQuery(p.node.ip, sql.schema);
     await Promise.all(rest.map((s) => cloneStandby(s, p, mode)));
-    const db = new PgDb({ cluster, servers, mode, reads: opts.reads, workload: opts.workload, sql, version: await version() });
+    const db = new PgDb({ cluster, servers, mode, reads: opts.reads, workload: opts.workload, sql, version: ver });
     await db.configurePrimary();
     await waitStreaming(p, rest.map((s) => s.name), mode);
     return db;
