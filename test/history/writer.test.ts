@@ -38,6 +38,26 @@ describe('formatOpLine', () => {
   });
 });
 
+describe('formatOpLine law', () => {
+  it('writes what JSON.stringify writes for the same ordered object', () => {
+    const reference = (op: Op): string => {
+      const o: Record<string, unknown> = { index: op.index, time: op.time, type: op.type, process: op.process, f: op.f, value: op.value === undefined ? null : op.value };
+      if (op.error !== undefined) o.error = op.error;
+      if (op.node !== undefined) o.node = op.node;
+      if (op.session !== undefined) o.session = op.session;
+      return JSON.stringify(o) + '\n';
+    };
+    const values: unknown[] = [null, undefined, 0, -1.5, 1e21, 'a"b\\c\u2028', [1, [2, null]], { k: 'v', n: { x: [] } }, true, NaN, Infinity, new Date(0)];
+    let i = 0;
+    for (const value of values) {
+      for (const extra of [{}, { error: 'timeout' }, { error: { code: 'E' }, node: 'n1', session: 3 }, { error: undefined, session: 's' }]) {
+        const op = { index: i++, time: i * 1e9 + 0.5, type: 'info', process: i % 2 ? 'nemesis' : i, f: 'cas\n', value, ...extra } as Op;
+        expect(formatOpLine(op)).toBe(reference(op));
+      }
+    }
+  });
+});
+
 describe('HistoryWriter', () => {
   it('appends ops that both the loader and the streaming reader read back', async () => {
     const path = join(dir, 'h.jsonl');
@@ -66,6 +86,18 @@ describe('HistoryWriter', () => {
     w.append(OPS[1]!);
     expect((await loadHistory(path)).ops).toEqual(READ_BACK.slice(0, 2));
     w.close();
+  });
+
+  it('appendAll writes a batch that reads back as the same ops appended one by one', async () => {
+    const path = join(dir, 'batch.jsonl');
+    const w = new HistoryWriter(path);
+    w.appendAll([]);
+    w.appendAll(OPS.slice(0, 2));
+    w.appendAll(OPS.slice(2));
+    expect(w.written).toBe(5);
+    expect((await loadHistory(path)).ops).toEqual(READ_BACK);
+    w.close();
+    expect(() => w.appendAll(OPS)).toThrow(/closed/);
   });
 
   it('after a crash mid-write, reads all complete ops and warns once', async () => {
