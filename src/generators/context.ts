@@ -1,5 +1,5 @@
 import type { Process } from '../history/op.js';
-import { rngFor } from './rng.js';
+import { rngFor, type Rng } from './rng.js';
 import type { GenContext, PendingOp, Template, Thread } from './types.js';
 
 /** The processes that could take an op now. */
@@ -23,16 +23,21 @@ export function fill(ctx: GenContext, t: Template): PendingOp | undefined {
   return op;
 }
 
-/** The same context seen through a subset of its threads. */
+/** The same context seen through a subset of its threads (filtered when first read). */
 export function restrictContext(ctx: GenContext, keep: (t: Thread) => boolean): GenContext {
-  return {
-    time: ctx.time,
-    threads: ctx.threads.filter(keep),
-    freeThreads: ctx.freeThreads.filter(keep),
-    processOf: ctx.processOf,
-    threadOf: ctx.threadOf,
-    rng: ctx.rng,
-  };
+  return new RestrictedContext(ctx, keep);
+}
+
+class RestrictedContext implements GenContext {
+  private all: Thread[] | undefined;
+  private free: Thread[] | undefined;
+  constructor(private readonly base: GenContext, private readonly keep: (t: Thread) => boolean) {}
+  get time(): number { return this.base.time; }
+  get rng(): Rng { return this.base.rng; }
+  get processOf(): (t: Thread) => Process { return this.base.processOf; }
+  get threadOf(): (p: Process) => Thread { return this.base.threadOf; }
+  get threads(): readonly Thread[] { return (this.all ??= this.base.threads.filter(this.keep)); }
+  get freeThreads(): readonly Thread[] { return (this.free ??= this.base.freeThreads.filter(this.keep)); }
 }
 
 /** When an op would run: its own time, or now. */
@@ -65,18 +70,42 @@ export interface ContextState {
   emitted: number;
 }
 
-/** The context the interpreter and the simulator build for one call (stream 0: op, 1: update). */
-export function buildContext(s: ContextState, time: number, stream: 0 | 1, threadOf: (p: Process) => Thread): GenContext {
-  const free: Thread[] = [];
-  for (let i = 0; i < s.concurrency; i++) if (!s.busy[i]) free.push(i);
-  if (!s.busy[s.concurrency]) free.push('nemesis');
-  const processes = s.processes;
-  return {
-    time,
-    threads: s.threads,
-    freeThreads: free,
-    processOf: (t) => (t === 'nemesis' ? 'nemesis' : processes[t]!),
-    threadOf,
-    rng: rngFor(s.seed, s.emitted, stream),
-  };
+/**
+ * Makes the contexts the interpreter and the simulator hand to generators: (time, stream) -> ctx,
+ * stream 0 for op calls and 1 for update calls. processOf/threadOf are shared; freeThreads and rng
+ * are computed only when a generator reads them (most update calls read neither).
+ */
+export function contextFactory(s: ContextState): (time: number, stream: 0 | 1) => GenContext {
+  const processOf = (t: Thread): Process => (t === 'nemesis' ? 'nemesis' : s.processes[t]!);
+  const threadOf = threadOfProcess(s.concurrency);
+  return (time, stream) => new LazyContext(s, time, stream, processOf, threadOf);
+}
+
+class LazyContext implements GenContext {
+  private free: Thread[] | undefined;
+  private stream: Rng | undefined;
+  constructor(
+    private readonly s: ContextState,
+    readonly time: number,
+    private readonly which: 0 | 1,
+    readonly processOf: (t: Thread) => Process,
+    readonly threadOf: (p: Process) => Thread,
+  ) {}
+
+  get threads(): readonly Thread[] {
+    return this.s.threads;
+  }
+
+  get freeThreads(): readonly Thread[] {
+    if (this.free) return this.free;
+    const { busy, concurrency: c } = this.s;
+    const free: Thread[] = [];
+    for (let i = 0; i < c; i++) if (!busy[i]) free.push(i);
+    if (!busy[c]) free.push('nemesis');
+    return (this.free = free);
+  }
+
+  get rng(): Rng {
+    return (this.stream ??= rngFor(this.s.seed, this.s.emitted, this.which));
+  }
 }

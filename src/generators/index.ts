@@ -2,7 +2,7 @@
 export type { Generator, GenContext, GenStep, PendingOp, Template, Thread } from './types.js';
 export { pending, earliest } from './types.js';
 export { Rng, rngFor } from './rng.js';
-export { freeProcesses, someFreeProcess, fill, restrictContext, opTime, buildContext, threadsFor, threadOfProcess, type ContextState } from './context.js';
+export { freeProcesses, someFreeProcess, fill, restrictContext, opTime, contextFactory, threadsFor, threadOfProcess, type ContextState } from './context.js';
 export { empty, once } from './once.js';
 export { fromFn } from './fn.js';
 export { mix } from './mix.js';

@@ -1,5 +1,5 @@
 import type { Op, OpType } from '../history/op.js';
-import { buildContext, threadOfProcess, threadsFor, type ContextState } from './context.js';
+import { contextFactory, threadOfProcess, threadsFor, type ContextState } from './context.js';
 import type { Generator, GenStep, PendingOp, Thread } from './types.js';
 
 export interface SimulateOptions {
@@ -25,6 +25,7 @@ export function simulate(gen: Generator, opts: SimulateOptions): Op[] {
   const processes = Array.from({ length: c }, (_, i) => i);
   const busy = new Array<boolean>(c + 1).fill(false);
   const state: ContextState = { seed: opts.seed, concurrency: c, threads, processes, busy, emitted: 0 };
+  const ctxAt = contextFactory(state);
   const latency = opts.latencyNs ?? 1e6;
   const maxOps = opts.maxOps ?? 100_000;
   const history: Op[] = [];
@@ -35,7 +36,7 @@ export function simulate(gen: Generator, opts: SimulateOptions): Op[] {
     let wake: number | undefined;
     let done = false;
     while (state.emitted < maxOps) {
-      const step: GenStep = gen.op(buildContext(state, time, 0, threadOf));
+      const step: GenStep = gen.op(ctxAt(time, 0));
       if (step === null) { done = true; break; }
       if ('pending' in step) { gen = step.gen; wake = step.wakeAt; break; }
       if (step.op.time !== undefined && step.op.time > time) { wake = step.op.time; break; }
@@ -47,7 +48,7 @@ export function simulate(gen: Generator, opts: SimulateOptions): Op[] {
       state.emitted++;
       const inv: Op = { index: history.length, time, type: 'invoke', process: op.process, f: op.f, value: op.value };
       history.push(inv);
-      gen = gen.update(buildContext(state, time, 1, threadOf), inv);
+      gen = gen.update(ctxAt(time, 1), inv);
       const d = typeof latency === 'number' ? latency : latency(op);
       inflight.push({ at: time + d, op, thread });
     }
@@ -67,7 +68,7 @@ export function simulate(gen: Generator, opts: SimulateOptions): Op[] {
       if (r.type === 'info' && typeof f.thread === 'number') processes[f.thread]! += c;
       const comp: Op = { index: history.length, time, type: r.type, process: f.op.process, f: f.op.f, value: r.value === undefined ? f.op.value : r.value };
       history.push(comp);
-      gen = gen.update(buildContext(state, time, 1, threadOf), comp);
+      gen = gen.update(ctxAt(time, 1), comp);
     }
   }
 }
