@@ -5,17 +5,20 @@ import { EXIT, UsageError } from '../errors.js';
 import { HistoryError } from '../history/errors.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
+import { analyzeCommand } from './analyze.js';
+import { cleanupCommand } from './cleanup.js';
+import { runCommand } from './run.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 function program(): Command {
   const p = new Command('faultline')
-    .description('Jepsen-style chaos and consistency checker: check histories for linearizability and replication anomalies')
+    .description('Jepsen-style chaos and consistency checker: run workloads and faults against real clusters, check histories for linearizability and replication anomalies')
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
-  for (const c of [checkCommand(), convertCommand()]) {
+  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand()]) {
     c.exitOverride().showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });
     p.addCommand(c);

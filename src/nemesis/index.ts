@@ -44,6 +44,12 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
   return out;
 }
 
+/** Resume before restart before network: a paused node cannot be restarted, a killed one cannot heal its network. */
+export function healOrder(packages: readonly FaultPackage[]): FaultPackage[] {
+  const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'failover', 'split-brain'];
+  return [...packages].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
 /** The composed nemesis: routes each action to its package; heal() undoes every package. */
 export class Nemesis {
   private readonly byF = new Map<string, FaultPackage>();
@@ -57,12 +63,14 @@ export class Nemesis {
     return pkg.invoke(this.ctx, action);
   }
 
-  /** Heals every package (resume before restart before network: a paused node cannot be restarted). */
+  healPackage(p: FaultPackage): Promise<void> {
+    return p.heal(this.ctx);
+  }
+
+  /** Heals every package, in healOrder. */
   async heal(): Promise<string[]> {
     const errors: string[] = [];
-    const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'failover', 'split-brain'];
-    const sorted = [...this.packages].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-    for (const p of sorted) {
+    for (const p of healOrder(this.packages)) {
       try { await p.heal(this.ctx); } catch (e) { errors.push(`${p.name}: ${(e as Error).message}`); }
     }
     return errors;

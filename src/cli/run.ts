@@ -1,0 +1,61 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT } from '../errors.js';
+import { runTest, type RunSpec } from '../run/run.js';
+import { formatFileResult } from './format.js';
+import { parseSeconds } from './options.js';
+
+function positiveInt(what: string, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`expected ${what}: a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+function seed(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('expected a whole number from 0 to 4294967295');
+  return n;
+}
+
+interface RunFlags {
+  db: string; workload: string; nemesis: string; timeLimit: number; concurrency: number; rate: number; nodes: number;
+  replication?: string; reads: RunSpec['reads']; seed?: number; runtime: 'local'; opTimeout: number;
+  nemesisInterval: number; store: string; name?: string; keys: number; report: boolean;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('start a real cluster, run a workload against it while injecting faults, record the history, heal, check and store the run')
+    .addOption(new Option('--db <name>', 'database').choices(['postgres']).default('postgres'))
+    .addOption(new Option('--workload <name>', 'workload').choices(['register', 'append', 'set']).default('append'))
+    .option('--nemesis <names>', 'comma-separated fault packages: partition, kill, pause, failover, split-brain, clock, loss, bandwidth, or none', 'none')
+    .option('--time-limit <seconds>', 'how long the workload runs', parseSeconds, 30)
+    .option('--concurrency <n>', 'client workers (logical processes)', positiveInt('a worker count', 1000), 10)
+    .option('--rate <ops/s>', 'target operations per second over all workers', positiveInt('a rate', 1_000_000), 200)
+    .option('--nodes <n>', 'database nodes (1 primary + n-1 standbys)', positiveInt('a node count', 9), 3)
+    .option('--replication <mode>', 'replication mode (postgres: async, sync, remote-apply)')
+    .addOption(new Option('--reads <where>', 'where reads go').choices(['primary', 'replicas', 'any']).default('primary'))
+    .option('--keys <n>', 'keys the workload spreads over', positiveInt('a key count', 1_000_000), 20)
+    .option('--seed <n>', 'seed of the workload and fault schedule (default: random, printed and stored)', seed)
+    .addOption(new Option('--runtime <kind>', 'where nodes run').choices(['local']).default('local'))
+    .option('--op-timeout <seconds>', 'per-operation timeout; a timed-out op is recorded as info', parseSeconds, 5)
+    .option('--nemesis-interval <seconds>', 'mean time a fault stays on and between faults', parseSeconds, 5)
+    .option('--store <dir>', 'where runs are stored', 'reports')
+    .option('--name <name>', 'run name (default <db>-<workload>)')
+    .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unknown, 64 usage error or a machine that cannot run it, 70 internal error.')
+    .action(async (flags: RunFlags, cmd: Command) => {
+      const spec: RunSpec = {
+        db: flags.db, workload: flags.workload, nemesis: flags.nemesis, timeLimitS: flags.timeLimit,
+        concurrency: flags.concurrency, rate: flags.rate, nodes: flags.nodes, replication: flags.replication ?? 'async',
+        reads: flags.reads, keys: flags.keys, seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
+        runtime: flags.runtime, opTimeoutMs: flags.opTimeout * 1000, nemesisIntervalS: flags.nemesisInterval,
+        store: flags.store, name: flags.name, argv: ['faultline', ...process.argv.slice(2)],
+      };
+      void cmd;
+      const r = await runTest(spec, { log: (m) => console.error(m) });
+      console.log(formatFileResult({ ...r.results, file: r.dir, warnings: [] }).join('\n'));
+      console.log(`stored in ${r.dir}`);
+      process.exitCode = r.results.valid === true ? EXIT.valid : r.results.valid === false ? EXIT.invalid : EXIT.unknown;
+    });
+}

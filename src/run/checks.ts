@@ -1,0 +1,40 @@
+import { checkHistoryFile, type CheckRequest, type FileResult } from '../check.js';
+import { UsageError } from '../errors.js';
+import { readJson, runPaths, writeJson } from './store.js';
+import { existsSync } from 'node:fs';
+
+/** Which checkers judge each workload's history. */
+export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
+  register: { model: 'cas-register', checkers: ['linearizable', 'stats'] },
+  append: {
+    checkers: ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads', 'consistent-prefix',
+      'lost-writes', 'staleness', 'availability', 'stats'],
+  },
+  set: { checkers: ['set', 'stats'] },
+};
+
+export function checksFor(workload: string): CheckRequest {
+  const req = WORKLOAD_CHECKS[workload];
+  if (!req) throw new UsageError(`unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`);
+  return req;
+}
+
+export interface StoredResults extends Omit<FileResult, 'file'> {
+  history: string;
+  checkedAt: string;
+}
+
+/** Checks a stored run's history with the current checkers and (re)writes its results.json. */
+export async function analyzeRun(dir: string, opts: { timeLimitMs?: number; onProgress?: (m: string) => void } = {}): Promise<StoredResults> {
+  const p = runPaths(dir);
+  if (!existsSync(p.runJson)) throw new UsageError(`${dir} is not a faultline run directory (no run.json)`);
+  if (!existsSync(p.history)) throw new UsageError(`${dir} has no history.jsonl`);
+  const run = readJson<{ spec?: { workload?: string } }>(p.runJson);
+  const workload = run.spec?.workload;
+  if (!workload) throw new UsageError(`${p.runJson} names no workload`);
+  const r = await checkHistoryFile(p.history, { ...checksFor(workload), timeLimitMs: opts.timeLimitMs ?? 300_000, onProgress: opts.onProgress });
+  const { file: _file, ...rest } = r;
+  const out: StoredResults = { ...rest, history: 'history.jsonl', checkedAt: new Date().toISOString() };
+  writeJson(p.results, out);
+  return out;
+}

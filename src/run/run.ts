@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
+import { UsageError } from '../errors.js';
+import { any, clients, finalGen, nemesis as onNemesis, once, phases, stagger, timeLimit, WORKLOADS, type Generator } from '../generators/index.js';
+import type { Op } from '../history/op.js';
+import { HistoryWriter } from '../history/writer.js';
+import { Nemesis, faultSchedule, healOrder, resolvePackages, type FaultPackage, type ScheduledFault } from '../nemesis/index.js';
+import { localRuntime } from '../runtime/local/index.js';
+import type { Cluster, Runtime } from '../runtime/types.js';
+import { analyzeRun, checksFor, type StoredResults } from './checks.js';
+import { interpret } from './interpreter.js';
+import { Progress } from './progress.js';
+import { createRunDir, readJson, writeJson } from './store.js';
+
+export interface RunSpec {
+  db: string;
+  workload: string;
+  nemesis: string;
+  timeLimitS: number;
+  concurrency: number;
+  rate: number;
+  nodes: number;
+  replication: string;
+  reads: ReadRouting;
+  keys: number;
+  seed: number;
+  runtime: 'local';
+  opTimeoutMs: number;
+  nemesisIntervalS: number;
+  store: string;
+  name?: string;
+  /** The command line, for run.json and the report's "reproduce" line. */
+  argv: string[];
+}
+
+export interface RunOutcome {
+  dir: string;
+  results: StoredResults;
+  aborted: boolean;
+}
+
+/** Adapters by --db name; loaded lazily so `check` never imports database drivers. */
+const ADAPTERS: Record<string, () => Promise<Adapter>> = {
+  postgres: async () => (await import('../adapters/postgres/index.js')).postgresAdapter,
+};
+
+const RUNTIMES: Record<string, Runtime> = { local: localRuntime };
+const QUIET_AFTER_HEAL_NS = 3e9;
+
+function version(): string {
+  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+}
+
+/** Refuses, before anything starts, a spec that cannot run here, with a sentence saying why. */
+async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
+  const loadAdapter = ADAPTERS[spec.db];
+  if (!loadAdapter) throw new UsageError(`unknown database '${spec.db}'; databases: ${Object.keys(ADAPTERS).join(', ')}`);
+  checksFor(spec.workload);
+  const adapter = await loadAdapter();
+  if (!adapter.replicationModes.includes(spec.replication)) {
+    throw new UsageError(`${spec.db} has no replication mode '${spec.replication}'; modes: ${adapter.replicationModes.join(', ')}`);
+  }
+  if (!adapter.workloads.includes(spec.workload)) throw new UsageError(`${spec.db} does not run the ${spec.workload} workload`);
+  if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
+  const runtime = RUNTIMES[spec.runtime]!;
+  const packages = resolvePackages(spec.nemesis, runtime, spec.db);
+  if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'split-brain'].includes(p.name))) {
+    throw new UsageError('partition and failover faults need at least 2 nodes');
+  }
+  const why = (await runtime.unavailable()) ?? (await adapter.unavailable());
+  if (why) throw new UsageError(why);
+  return { adapter, runtime, packages };
+}
+
+/** The nemesis schedule as a generator on the nemesis thread: each action not before its time. */
+function scheduleGen(schedule: ScheduledFault[]): Generator {
+  return onNemesis(phases(...schedule.map((a) => once({ f: a.f, value: a.value, time: a.at }))));
+}
+
+/** Final reads: one read of every key the run touched, by the client threads, after the heal. */
+function finalReads(workload: string, keys: Set<number | string>, setFinal?: Generator): Generator | undefined {
+  if (workload === 'set') return setFinal;
+  if (keys.size === 0) return undefined;
+  return phases(...[...keys].map((k) => once({ f: 'read', value: [k, null] })));
+}
+
+/**
+ * `faultline run`: up a cluster, run the workload with the fault schedule, heal, final reads, tear
+ * everything down (also on SIGINT/SIGTERM and on errors), check the history and store the run.
+ */
+export async function runTest(spec: RunSpec, io: { log: (line: string) => void }): Promise<RunOutcome> {
+  const { adapter, runtime, packages } = await preflight(spec);
+  const runId = randomBytes(3).toString('hex');
+  const paths = createRunDir(spec.store, spec.name ?? `${spec.db}-${spec.workload}`);
+  const durationNs = spec.timeLimitS * 1e9;
+  const nodeNames = Array.from({ length: spec.nodes }, (_, i) => `n${i + 1}`);
+  const schedule = faultSchedule({ packages, nodes: nodeNames, seed: spec.seed, intervalNs: spec.nemesisIntervalS * 1e9, durationNs });
+  const runInfo: Record<string, unknown> = {
+    runId, command: spec.argv, seed: spec.seed, spec, startedAt: new Date().toISOString(),
+    versions: { faultline: version(), node: process.version }, schedule,
+  };
+  writeJson(paths.runJson, runInfo);
+  io.log(`faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`);
+
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      io.log(`${sig}: stopping the workload, then healing every fault and tearing the cluster down (the history is kept)...`);
+      abort.abort();
+    } else if (signals === 2) {
+      io.log(`${sig} again: still healing and tearing down; this finishes by itself. A third signal quits at once and leaves the rest to \`faultline cleanup\`.`);
+    } else {
+      io.log(`${sig} a third time: quitting now; run \`faultline cleanup --run ${runId}\` to remove what is left.`);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const work = mkdtempSync(join(tmpdir(), `faultline-${runId}-`));
+  let cluster: Cluster | undefined;
+  let db: Db | undefined;
+  let nem: Nemesis | undefined;
+  const writer = new HistoryWriter(paths.history, { fsync: true });
+  // Op times count from the start of the workload, not of the cluster setup; reset just before it.
+  let startNs = process.hrtime.bigint();
+  const progress = new Progress(spec.timeLimitS, io.log);
+  const keys = new Set<number | string>();
+  const onOp = (op: Op) => {
+    progress.op(op);
+    if (op.type === 'invoke' && op.process !== 'nemesis' && Array.isArray(op.value)) keys.add(op.value[0] as number);
+  };
+  let aborted = false;
+  let healed = false;
+  try {
+    io.log('starting the cluster...');
+    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
+    if (abort.signal.aborted) throw new Aborted();
+    db = await adapter.setup(cluster, { replication: spec.replication, reads: spec.reads, workload: spec.workload });
+    runInfo.cluster = db.describe();
+    writeJson(paths.runJson, runInfo);
+    if (abort.signal.aborted) throw new Aborted();
+    nem = new Nemesis(packages, { cluster, db });
+    const n = nem;
+    const workload = WORKLOADS[spec.workload]!();
+    const main = clients(timeLimit(durationNs, stagger(spec.rate, workload.generator)));
+    const heal = packages.length > 0 ? phases(...healOrder(packages).map((p) => once({ f: p.fs[p.fs.length - 1]!, value: null }))) : undefined;
+    startNs = process.hrtime.bigint();
+    const common = {
+      clients: (thread: number) => db!.client(thread),
+      nemesis: { invoke: (f: string, value: unknown) => n.invoke({ f, value }) },
+      concurrency: spec.concurrency, writer, opTimeoutMs: spec.opTimeoutMs, startNs, seed: spec.seed,
+      signal: abort.signal, onOp,
+    };
+    io.log(`running the workload for ${spec.timeLimitS} s...`);
+    progress.start();
+    const r1 = await interpret({ ...common, generator: finalGen(any(main, scheduleGen(schedule)), { heal, quietNs: QUIET_AFTER_HEAL_NS }) });
+    aborted = r1.aborted;
+    healed = !aborted;
+    if (!aborted) {
+      const reads = finalReads(spec.workload, keys, workload.final);
+      if (reads) {
+        io.log(`final reads of ${spec.workload === 'set' ? 'the set' : `${keys.size} keys`}...`);
+        const r2 = await interpret({ ...common, generator: clients(reads) });
+        aborted = r2.aborted;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Aborted)) throw e;
+    aborted = true;
+  } finally {
+    progress.stop();
+    // Heal first (recorded in the history, so checkers see the windows close), then tear down.
+    // On the normal path the generator already healed; after an abort or an error, heal here.
+    if (nem && (aborted || abort.signal.aborted || !healed)) await recordHeal(nem, writer, startNs, io.log);
+    try { writer.close(); } catch (e) { io.log(`closing the history: ${(e as Error).message}`); }
+    if (db) await db.teardown().catch((e: Error) => io.log(`database teardown: ${e.message}`));
+    if (cluster) await cluster.down().catch((e: Error) => io.log(`cluster teardown: ${e.message}`));
+    keepLogs(work, paths.logs);
+    rmSync(work, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    runInfo.endedAt = new Date().toISOString();
+    runInfo.aborted = aborted || abort.signal.aborted;
+    writeJson(paths.runJson, runInfo);
+  }
+  io.log('checking the history...');
+  const results = await analyzeRun(paths.dir);
+  return { dir: paths.dir, results, aborted };
+}
+
+class Aborted extends Error {}
+
+/** Heal everything the packages may have done, as nemesis ops in the history (invoke, then info). */
+async function recordHeal(nem: Nemesis, writer: HistoryWriter, startNs: bigint, log: (l: string) => void): Promise<void> {
+  const now = () => Number(process.hrtime.bigint() - startNs);
+  for (const p of healOrder(nem.packages)) {
+    const f = p.fs[p.fs.length - 1]!;
+    writer.append({ index: writer.written, time: now(), type: 'invoke', process: 'nemesis', f, value: null });
+    let error: string | undefined;
+    try { await nem.healPackage(p); } catch (e) { error = (e as Error).message; log(`healing ${p.name}: ${error}`); }
+    writer.append({ index: writer.written, time: now(), type: 'info', process: 'nemesis', f, value: 'healed', ...(error ? { error } : {}) });
+  }
+}
+
+/** Node logs (*.log files under the work dir) are kept in the run's logs/ folder; data dirs are not. */
+function keepLogs(work: string, dest: string): void {
+  const walk = (dir: string, rel: string) => {
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      const p = join(dir, name);
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isDirectory()) walk(p, join(rel, name));
+      else if (name.endsWith('.log')) {
+        mkdirSync(join(dest, rel), { recursive: true });
+        cpSync(p, join(dest, rel, name));
+      }
+    }
+  };
+  try { walk(work, ''); } catch { /* logs are a convenience; never fail a run over them */ }
+}
+
+export { readJson };
