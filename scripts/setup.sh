@@ -24,6 +24,8 @@ if [ "$(uname -s)" = Linux ]; then
   missing=()
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || missing+=(iptables)
+  # setpriv runs a node's services as their own user (e.g. postgres); util-linux is essential on Debian.
+  command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
   [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || [ -n "$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null)" ] || missing+=(faketime)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

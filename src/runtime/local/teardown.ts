@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { run, must } from './run.js';
+import { BRIDGE_RE, HOST_VETH_RE, NETNS_RE } from './names.js';
+import { release } from './state.js';
+
+/** What exists on this host under our names, grouped by short id. */
+export interface Found { netns: string[]; hostVeths: string[]; bridges: string[]; forwardRules: string[][] }
+
+const empty = (): Found => ({ netns: [], hostVeths: [], bridges: [], forwardRules: [] });
+
+/** Lists every namespace, host veth, bridge and FORWARD rule with one of our names, by short id. */
+export async function scan(): Promise<Map<string, Found>> {
+  const out = new Map<string, Found>();
+  const of = (id: string): Found => { let f = out.get(id); if (!f) out.set(id, f = empty()); return f; };
+  for (const line of (await must(['ip', 'netns', 'list'])).split('\n')) {
+    const name = line.trim().split(/\s+/)[0] ?? '';
+    const m = NETNS_RE.exec(name);
+    if (m) of(m[1]!).netns.push(name);
+  }
+  for (const line of (await must(['ip', '-o', 'link', 'show'])).split('\n')) {
+    // "12: flvabc123n1@if3: <...>"
+    const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1] ?? '';
+    const v = HOST_VETH_RE.exec(name);
+    if (v) of(v[1]!).hostVeths.push(name);
+    const b = BRIDGE_RE.exec(name);
+    if (b) of(b[1]!).bridges.push(name);
+  }
+  for (const line of (await must(['iptables', '-w', '-S', 'FORWARD'])).split('\n')) {
+    const args = line.trim().split(/\s+/);
+    const i = args.indexOf('-i');
+    const b = i >= 0 ? BRIDGE_RE.exec(args[i + 1] ?? '') : null;
+    if (args[0] === '-A' && b) of(b[1]!).forwardRules.push(args.slice(1));
+  }
+  return out;
+}
+
+/** Kills (SIGCONT then SIGKILL) every process in a namespace and waits up to 2 s until they are gone. */
+export async function killNetnsProcesses(ns: string): Promise<number[]> {
+  const r = await run(['ip', 'netns', 'pids', ns]);
+  const pids = r.code === 0 ? r.stdout.split(/\s+/).filter(Boolean).map(Number).filter((p) => p > 1 && p !== process.pid) : [];
+  for (const pid of pids) {
+    try { process.kill(pid, 'SIGCONT'); process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  const deadline = Date.now() + 2000;
+  while (pids.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return pids;
+}
+
+/** Gone or a zombie (a zombie holds no resources; its parent reaps it). */
+function running(pid: number): boolean {
+  try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
+/**
+ * Removes everything of one short id: processes in its namespaces, host veths (explicitly: `ip netns del`
+ * alone leaves them ~60 s while sockets sit in TIME_WAIT), namespaces, bridge, FORWARD rule, state record.
+ * Tolerates what is already gone; returns what it removed, and throws after trying everything if some step failed.
+ */
+export async function removeRun(id: string, found?: Found): Promise<string[]> {
+  const f = found ?? (await scan()).get(id) ?? empty();
+  const removed: string[] = [];
+  const errors: string[] = [];
+  const step = async (what: string, argv: string[]): Promise<void> => {
+    const r = await run(argv);
+    if (r.code === 0) removed.push(what);
+    else if (!/cannot find|does not exist|no such|not found|bad rule/i.test(r.stderr)) errors.push(`${argv.join(' ')}: ${r.stderr.trim()}`);
+  };
+  await Promise.all(f.netns.map(async (ns) => {
+    for (const pid of await killNetnsProcesses(ns)) removed.push(`process ${pid} in ${ns}`);
+  }));
+  await Promise.all(f.hostVeths.map((v) => step(`veth ${v}`, ['ip', 'link', 'del', v])));
+  await Promise.all(f.netns.map((ns) => step(`netns ${ns}`, ['ip', 'netns', 'del', ns])));
+  for (const b of f.bridges) await step(`bridge ${b}`, ['ip', 'link', 'del', b]);
+  for (const rule of f.forwardRules) await step(`iptables rule -A ${rule.join(' ')}`, ['iptables', '-w', '-D', ...rule]);
+  if (release(id)) removed.push(`state record ${id}`);
+  if (errors.length) throw new Error(`teardown of run ${id} left something behind:\n  ${errors.join('\n  ')}`);
+  return removed;
+}

@@ -1,0 +1,16 @@
+import { which } from './bins.js';
+
+/** The binaries the local runtime calls (tc ships with iproute2, iptables-restore with iptables). */
+const NEEDED = [['ip', 'iproute2'], ['tc', 'iproute2'], ['iptables', 'iptables'], ['iptables-restore', 'iptables'], ['setpriv', 'util-linux']] as const;
+
+/** Why the local runtime cannot run here, or undefined when it can. */
+export async function unavailable(): Promise<string | undefined> {
+  if (process.platform !== 'linux') return 'the local runtime needs Linux (network namespaces); use --runtime docker';
+  if (process.getuid?.() !== 0) return 'the local runtime needs root (network namespaces, iptables); run as root or use --runtime docker';
+  const missing = NEEDED.filter(([b]) => !which(b));
+  if (missing.length) {
+    return `the local runtime needs ${missing.map(([b, pkg]) => `'${b}' (package ${pkg})`).join(', ')}, not found; ` +
+      'run scripts/setup.sh or use --runtime docker';
+  }
+  return undefined;
+}
