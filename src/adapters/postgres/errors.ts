@@ -5,6 +5,7 @@
  * - Sent, and the server says it rolled the statement back: 25006 read_only_sql_transaction (a standby),
  *   class 23 (constraint violations), 40001 serialization failure, 40P01 deadlock, class 22 (bad data),
  *   class 42 (syntax or missing object). Our ops are single autocommit statements, so the error ends them.
+ *   pg's own "Client has encountered a connection error and is not queryable" is raised before sending too.
  * - Everything else after sending is info: timeouts (57014, also our own timer), connection loss mid-query,
  *   57P01 admin shutdown, crashes. A commit can have happened just before any of those.
  */
@@ -15,8 +16,12 @@ export function sqlState(e: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** pg refuses a query on a connection it already knows is broken, before writing anything to the socket. */
+const REFUSED_BEFORE_SENDING = /is not queryable/;
+
 export function certainlyNotApplied(e: unknown, phase: Phase): boolean {
   if (phase === 'connect') return true;
+  if (e instanceof Error && REFUSED_BEFORE_SENDING.test(e.message)) return true;
   const s = sqlState(e);
   if (!s) return false;
   return s === '25006' || s === '40001' || s === '40P01' || s.startsWith('23') || s.startsWith('22') || s.startsWith('42');

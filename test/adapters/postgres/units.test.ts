@@ -15,6 +15,7 @@ describe('postgres error mapping', () => {
     for (const c of ['25006', '23505', '23503', '40001', '40P01', '22003', '42P01']) expect(certainlyNotApplied(pgError(c), 'query'), c).toBe(true);
     for (const c of ['57014', '57P01', '57P02', '08006', 'XX000', '53300', 'ECONNRESET', 'EPIPE']) expect(certainlyNotApplied(pgError(c), 'query'), c).toBe(false);
     expect(certainlyNotApplied(new Error('Connection terminated unexpectedly'), 'query')).toBe(false);
+    expect(certainlyNotApplied(new Error('Client has encountered a connection error and is not queryable'), 'query')).toBe(true);
   });
   it('keeps a connection after a plain SQL error only', () => {
     expect(connectionSurvives(pgError('23505'))).toBe(true);
