@@ -1,0 +1,45 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { bin, libfaketime } from './bins.js';
+
+/**
+ * `env VAR=... ` to put before the service's argv, so libfaketime is preloaded into the service only, not
+ * into `ip netns exec` and `setpriv` before it: libfaketime 0.9.10 has the first preloaded process create a
+ * semaphore and hand it down (FAKETIME_SHARED); created by root `ip`, a service that setpriv made
+ * 'postgres' cannot open it and exits. env execs too, so the child PID is still the service's.
+ */
+export function clockPrefix(offsetFile: string): string[] {
+  return [bin('env'), ...Object.entries(clockEnv(offsetFile)).map(([k, v]) => `${k}=${v}`)];
+}
+
+/**
+ * Clock skew with libfaketime: a service started with `clock: true` preloads it and reads its offset from
+ * the node's file, re-read at most once a second (FAKETIME_CACHE_DURATION=1), so rewriting the file moves
+ * the service's clock within ~1 s with no restart. The machine's clock is never touched.
+ */
+export function clockEnv(offsetFile: string): Record<string, string> {
+  const lib = libfaketime();
+  if (!lib) throw new Error('clock: true needs libfaketime (Debian package faketime; run scripts/setup.sh)');
+  return {
+    LD_PRELOAD: lib,
+    FAKETIME_TIMESTAMP_FILE: offsetFile,
+    FAKETIME_CACHE_DURATION: '1',
+    // Only matters for "@date" specs (keeps time running across exec); harmless for our "+Ns" offsets.
+    FAKETIME_DONT_RESET: '1',
+    // A real clock step moves CLOCK_REALTIME only; faking the monotonic clock too would fire timers
+    // early or stall them, and hangs some runtimes (the JVM, per libfaketime's README).
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  };
+}
+
+/** libfaketime's offset syntax: "+30s", "-10s", "+0.5s". */
+export function offsetText(seconds: number): string {
+  if (!Number.isFinite(seconds)) throw new Error(`clock offset must be a finite number of seconds, got ${seconds}`);
+  return `${seconds < 0 ? '-' : '+'}${Number(Math.abs(seconds).toFixed(3))}s`;
+}
+
+/** Writes the offset through a temp file and a rename, so libfaketime never reads a half-written line. */
+export function writeOffset(file: string, seconds: number): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, offsetText(seconds) + '\n', { mode: 0o644 });
+  renameSync(tmp, file);
+}

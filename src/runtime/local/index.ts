@@ -1,0 +1,20 @@
+import type { Capability, Runtime } from '../types.js';
+import { up, type LocalOptions } from './cluster.js';
+import { unavailable } from './unavailable.js';
+
+/** Nodes are network namespaces on a bridge of the run's own; services are our foreground children. */
+export function createLocalRuntime(opts: LocalOptions = {}): Runtime {
+  return {
+    kind: 'local',
+    capabilities: new Set<Capability>(['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth']),
+    unavailable,
+    up: (spec) => up(spec, opts),
+  };
+}
+
+export const localRuntime: Runtime = createLocalRuntime();
+
+export type { LocalOptions } from './cluster.js';
+export { cleanup, type CleanupOptions } from './cleanup.js';
+export { installSignalTeardown, liveClusters, teardownAll, type SignalTeardownOptions } from './signals.js';
+export { shortId } from './names.js';

@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExecOptions, ExecResult, RuntimeNode, Service, ServiceSpec } from '../types.js';
+import { clockPrefix, writeOffset } from './clock.js';
+import { NetFaults } from './faults.js';
+import { netnsName, nodeVeth } from './names.js';
+import { run } from './run.js';
+import { launch } from './service.js';
+import { envFor, lookupUser, nsArgv } from './user.js';
+
+/** One node: a network namespace, a directory, the services we started in it, and its faults. */
+export class LocalNode implements RuntimeNode {
+  readonly ns: string;
+  readonly clockFile: string;
+  private readonly faults: NetFaults;
+  private readonly services = new Set<Service>();
+
+  constructor(id: string, readonly name: string, readonly ip: string, readonly dir: string) {
+    this.ns = netnsName(id, name);
+    this.clockFile = join(dir, 'faketime');
+    this.faults = new NetFaults(this.ns, nodeVeth(id, name));
+  }
+
+  /** Creates the node directory (0755, so a service user can reach its own subdirectories) and the offset file. */
+  prepare(): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o755 });
+    writeOffset(this.clockFile, 0);
+  }
+
+  async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (argv.length === 0) throw new Error(`${this.name}: exec needs a command`);
+    const user = opts.user ? await lookupUser(opts.user) : undefined;
+    return run(nsArgv(this.ns, argv, user), { env: envFor(user, opts.env), cwd: opts.cwd, timeoutMs: opts.timeoutMs });
+  }
+
+  async spawn(spec: ServiceSpec): Promise<Service> {
+    if (spec.argv.length === 0) throw new Error(`${this.name}: service ${spec.name} has an empty argv`);
+    const user = spec.user ? await lookupUser(spec.user) : undefined;
+    if (spec.clock && !existsSync(this.clockFile)) writeOffset(this.clockFile, 0);
+    const argv = spec.clock ? [...clockPrefix(this.clockFile), ...spec.argv] : spec.argv;
+    const service = await launch({ name: spec.name, argv: nsArgv(this.ns, argv, user), env: envFor(user, spec.env), cwd: spec.cwd, logFile: spec.logFile });
+    this.services.add(service);
+    void service.exited.then(() => this.services.delete(service));
+    return service;
+  }
+
+  partition(peers: string[]): Promise<void> { return this.faults.partition(peers); }
+  loss(probability: number): Promise<void> { return this.faults.loss(probability); }
+  bandwidth(kbit: number): Promise<void> { return this.faults.bandwidth(kbit); }
+  heal(): Promise<void> { return this.faults.heal(); }
+
+  async setClockOffset(seconds: number): Promise<void> { writeOffset(this.clockFile, seconds); }
+
+  /** Stops every service this node started that still runs (each: CONT, TERM, KILL after the grace). */
+  async stopAll(graceMs: number): Promise<void> {
+    await Promise.all([...this.services].map((s) => s.stop(graceMs)));
+  }
+}
