@@ -192,6 +192,19 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(await after.invoke('read', null, T)).toMatchObject({ type: 'ok' });
   });
 
+  it('clock skew: a node\'s now() moves with setClockOffset, without a restart', async () => {
+    const { db } = await start();
+    const n2 = db.server('n2').node;
+    const skew = async () => {
+      const r = await adminQuery<{ s: number }>(n2.ip, 'SELECT extract(epoch FROM now()) AS s');
+      return Number(r.rows[0]!.s) - Date.now() / 1000;
+    };
+    expect(Math.abs(await skew())).toBeLessThan(5);
+    await n2.setClockOffset(3600);
+    await eventually(async () => Math.abs((await skew()) - 3600) < 5, 5000);
+    await n2.setClockOffset(0);
+  });
+
   it('append workload: appends land in order, a missing key reads as []; set read is sorted', async () => {
     const { db } = await start({ workload: 'append', reads: 'primary' });
     const c = await db.client(0);

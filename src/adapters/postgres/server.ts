@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeNode, Service } from '../../runtime/types.js';
 import { pgBin } from './bin.js';
-import { clockPrefix, USE_RUNTIME_CLOCK } from './clock.js';
 import { alive, descendants, signalAll, waitGone } from './procs.js';
 import { PORT } from './settings.js';
 import { adminQuery } from './sql.js';
@@ -62,12 +61,12 @@ export class PgServer {
     this.paused = false;
     this.service = await this.node.spawn({
       name: 'postgres',
-      argv: [...clockPrefix(this.node), pgBin('postgres'), '-D', this.data,
+      argv: [pgBin('postgres'), '-D', this.data,
         '-c', `listen_addresses=${this.node.ip}`, '-c', `port=${PORT}`,
         '-c', `unix_socket_directories=${this.sockets}`, '-c', `cluster_name=${this.name}`],
       user: PG_USER,
       logFile: this.logFile,
-      clock: USE_RUNTIME_CLOCK,
+      clock: true, // the runtime preloads libfaketime after the privilege drop
     });
   }
 
