@@ -51,8 +51,16 @@ const ADAPTERS: Record<string, () => Promise<Adapter>> = {
 const RUNTIMES: Record<string, Runtime> = { local: localRuntime };
 const QUIET_AFTER_HEAL_NS = 3e9;
 
+/** faultline's version, from the package.json above this file (src/run in tests, dist/src/run when built). */
 function version(): string {
-  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  const req = createRequire(import.meta.url);
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = req(up) as { name?: string; version: string };
+      if (pkg.name === 'faultline') return pkg.version;
+    } catch { /* try the next level */ }
+  }
+  return 'unknown';
 }
 
 /** Refuses, before anything starts, a spec that cannot run here, with a sentence saying why. */
