@@ -88,11 +88,24 @@ export class PgDb implements Db {
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
   async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
 
-  /** Rewrites the primary's synchronous standbys for the current standby set and reloads it. */
-  async configurePrimary(): Promise<void> {
-    const p = this.server(this.current);
+  /**
+   * Rewrites a primary's synchronous standbys for the current standby set, reloads it, and waits until
+   * the new value is in force (reload is asynchronous; a commit acknowledged before that would not wait).
+   */
+  async configurePrimary(name = this.current): Promise<void> {
+    const p = this.server(name);
+    const want = syncStandbyNames(this.init.mode, this.standbys());
     await p.writeDataFile('faultline.conf', faultlineConf({ mode: this.init.mode, standbys: this.standbys() }));
     p.reload();
+    if (!p.running() || p.isPaused()) return;
+    const end = Date.now() + 10_000;
+    let seen = '';
+    for (;;) {
+      try { seen = (await adminQuery<{ v: string }>(p.node.ip, 'SELECT current_setting($1) AS v', ['synchronous_standby_names'], 2000)).rows[0]!.v; } catch (e) { seen = (e as Error).message; }
+      if (seen === want) return;
+      if (Date.now() > end) throw new Error(`${name}: synchronous_standby_names is '${seen}' 10 s after reload, wanted '${want}'`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   private async pointAt(standby: PgServer, primary: PgServer): Promise<void> {
@@ -135,12 +148,13 @@ export class PgDb implements Db {
     if (r.rows[0]?.ok !== true) throw new Error(`postgres failover: pg_promote on ${best} did not finish within 60 s; log:\n${p.logTail()}`);
     this.held.set(best, 'primary');
     if (!opts.fence) this.held.set(old, 'primary');
-    this.current = best;
     for (const n of this.standbys()) {
       await adminQuery(p.node.ip, 'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)', [n]);
       await this.pointAt(this.server(n), p);
     }
-    await this.configurePrimary();
+    await this.configurePrimary(best);
+    // Only now do sessions (re)connect to it: in sync modes its commits already wait for its standbys.
+    this.current = best;
     return { promoted: best, old };
   }
 
