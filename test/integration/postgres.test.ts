@@ -179,6 +179,35 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     await eventually(async () => (await adminQuery(db.server('n1').node.ip, 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 22);
   });
 
+  it('sync + concurrent adds + fenced failover: every acknowledged add is on the new primary', async () => {
+    const { db } = await start({ replication: 'sync', workload: 'set' });
+    const clients = await Promise.all(Array.from({ length: 8 }, (_, i) => db.client(i)));
+    const acked = new Set<number>();
+    const counts = { ok: 0, fail: 0, info: 0 };
+    let stop = false;
+    let next = 0;
+    const workers = clients.map(async (c) => {
+      while (!stop) {
+        const e = next++;
+        const r = await c.invoke('add', e, 1000);
+        counts[r.type]++;
+        if (r.type === 'ok') acked.add(e);
+      }
+    });
+    await sleep(700);
+    const { promoted } = await db.failover({ fence: true });
+    await sleep(700);
+    stop = true;
+    await Promise.all(workers);
+    const final = await clients[0]!.invoke('read', null, 5000);
+    expect(final).toMatchObject({ type: 'ok', node: promoted });
+    const present = new Set(final.value as number[]);
+    const lost = [...acked].filter((e) => !present.has(e));
+    console.log(`sync failover under 8 writers: ok ${counts.ok}, fail ${counts.fail}, info ${counts.info}, acknowledged but lost ${lost.length}`);
+    expect(lost).toEqual([]);
+    expect(counts.ok).toBeGreaterThan(20);
+  });
+
   it('failover without fencing: split brain, both primaries accept writes', async () => {
     const { db } = await start({ replication: 'async', workload: 'set' });
     const before = await db.client(0);
