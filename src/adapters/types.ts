@@ -33,8 +33,11 @@ export interface Db {
   /** Current role of each node, by node name. */
   roles(): Map<string, Role>;
   primary(): RuntimeNode;
-  /** Opens one client; `session` picks the replica a session reads from. */
-  client(session: number): Promise<Client>;
+  /**
+   * Opens one client; `session` picks the replica a session reads from. `reads` overrides the run's
+   * routing (the final reads go to the primary: the state the database ends in is the primary's).
+   */
+  client(session: number, opts?: { reads?: ReadRouting }): Promise<Client>;
   kill(node: RuntimeNode): Promise<void>;
   restart(node: RuntimeNode): Promise<void>;
   pause(node: RuntimeNode): Promise<void>;

@@ -67,25 +67,33 @@ export function pausePackage(): FaultPackage {
 }
 
 /**
- * Failover as a fault: promote the most advanced standby. `fence: false` leaves the old primary
- * running (split brain on purpose). There is no stop: a failover is not undone; the next cycle's
- * start is another failover. The window is the failover itself (start-failover / stop-failover).
+ * Failover as a fault, the way it happens in production: the primary is cut off from its standbys
+ * (clients still reach it, so it keeps acknowledging writes that no standby receives) for isolateMs,
+ * then the most advanced standby is promoted and the clients follow it. `fence: false` leaves the old
+ * primary running (split brain on purpose). A failover is not undone: stop-failover only closes the
+ * window, and the next cycle fails over again.
  */
-export function failoverPackage(fence = true): FaultPackage {
+export function failoverPackage(fence = true, isolateMs = 1000): FaultPackage {
   return {
     name: fence ? 'failover' : 'split-brain',
-    needs: ['kill'],
+    needs: ['kill', 'partition'],
     fs: ['start-failover', 'stop-failover'],
     cycle() {
-      return [{ f: 'start-failover', value: { fence } }, { f: 'stop-failover', value: null }];
+      return [{ f: 'start-failover', value: { fence, isolateMs } }, { f: 'stop-failover', value: null }];
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-failover') return { type: 'info', value: { primary: ctx.db.primary().name } };
+      const old = ctx.db.primary();
+      const peers = ctx.cluster.nodes.filter((n) => n !== old).map((n) => n.ip);
       try {
+        await old.partition(peers);
+        await new Promise((r) => setTimeout(r, isolateMs));
         const r = await ctx.db.failover({ fence });
-        return { type: 'info', value: { ...r, fence } };
+        return { type: 'info', value: { ...r, fence, isolateMs } };
       } catch (e) {
-        return { type: 'fail', value: { fence }, error: errorText(e) };
+        return { type: 'info', value: { fence, isolateMs }, error: `failover may be partly done: ${errorText(e)}` };
+      } finally {
+        await old.heal().catch(() => { /* a fenced node may be gone; down() removes its namespace */ });
       }
     },
     async heal() { /* a failover is not undone; the database keeps its new primary */ },

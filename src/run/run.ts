@@ -175,7 +175,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
       const reads = finalReads(spec.workload, keys, workload.final);
       if (reads) {
         io.log(`final reads of ${spec.workload === 'set' ? 'the set' : `${keys.size} keys`}...`);
-        const r2 = await interpret({ ...common, generator: clients(reads) });
+        const r2 = await interpret({ ...common, generator: clients(reads), clients: (thread: number) => db!.client(thread, { reads: 'primary' }) });
         aborted = r2.aborted;
       }
     }
