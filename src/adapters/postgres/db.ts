@@ -68,8 +68,8 @@ export class PgDb implements Db {
     };
   }
 
-  async client(session: number): Promise<Client> {
-    const c = new PgClient(this.routing(), this.init.sql, this.init.reads, session, (x) => this.clients.delete(x));
+  async client(session: number, opts: { reads?: ReadRouting } = {}): Promise<Client> {
+    const c = new PgClient(this.routing(), this.init.sql, opts.reads ?? this.init.reads, session, (x) => this.clients.delete(x));
     this.clients.add(c);
     return c;
   }
