@@ -208,6 +208,18 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(counts.ok).toBeGreaterThan(20);
   });
 
+  it('a standby paused during a failover follows the new primary once resumed', async () => {
+    const { db, cluster } = await start();
+    const c = await db.client(0);
+    expect((await c.invoke('write', [1, 1], T)).type).toBe('ok');
+    await db.pause(cluster.nodes[2]!);
+    const { promoted } = await db.failover({ fence: true });
+    expect(promoted).toBe('n2'); // the paused n3 is no candidate
+    await db.resume(cluster.nodes[2]!);
+    expect(await c.invoke('write', [1, 2], T)).toMatchObject({ type: 'ok', node: 'n2' });
+    await eventually(async () => (await adminQuery(db.server('n3').node.ip, 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 2);
+  });
+
   it('failover without fencing: split brain, both primaries accept writes', async () => {
     const { db } = await start({ replication: 'async', workload: 'set' });
     const before = await db.client(0);

@@ -92,8 +92,11 @@ export class PgServer {
     try { return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
   }
 
-  /** Re-reads configuration files (postgres' reload); a no-op when it is down (it reads them at start). */
-  reload(): void { if (this.running() && !this.paused) this.service!.signal('SIGHUP'); }
+  /**
+   * Re-reads configuration files (postgres' reload). Down: a no-op, it reads them at start. Paused: the
+   * SIGHUP stays pending and is acted on at SIGCONT, so a standby re-pointed while paused follows on resume.
+   */
+  reload(): void { if (this.running()) this.service!.signal('SIGHUP'); }
 
   /**
    * kill -9 of the whole server. The postmaster is stopped first so it cannot fork, then it and every
