@@ -208,6 +208,6 @@ describe('EDN at size', () => {
     parseEdn(text.slice(0, 100_000).replace(/\n[^\n]*$/, '\n'), 'warm');
     const forms = parseEdn(text, 'big.edn');
     expect(forms.length).toBe(2 * Math.ceil(2.8e6 / line.length));
-    expect(forms[forms.length - 1]).toMatchObject({ type: 'invoke', f: 'transfer', index: 674 });
+    expect(forms[forms.length - 1]).toMatchObject({ value: { type: 'invoke', f: 'transfer', index: 674 } });
   });
 });
