@@ -13,10 +13,16 @@ export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
   set: { checkers: ['set', 'stats'] },
 };
 
-export function checksFor(workload: string): CheckRequest {
+/**
+ * The checkers for a run. Without faults, availability is left out: it measures behaviour around fault
+ * windows, and a run that injected none does not claim to test it (its unknown would hide the rest).
+ */
+export function checksFor(workload: string, nemesis = 'none'): CheckRequest {
   const req = WORKLOAD_CHECKS[workload];
   if (!req) throw new UsageError(`unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`);
-  return req;
+  const faults = nemesis.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+  if (faults.length > 0) return req;
+  return { ...req, checkers: req.checkers?.filter((c) => c !== 'availability') };
 }
 
 export interface StoredResults extends Omit<FileResult, 'file'> {
@@ -29,10 +35,10 @@ export async function analyzeRun(dir: string, opts: { timeLimitMs?: number; onPr
   const p = runPaths(dir);
   if (!existsSync(p.runJson)) throw new UsageError(`${dir} is not a faultline run directory (no run.json)`);
   if (!existsSync(p.history)) throw new UsageError(`${dir} has no history.jsonl`);
-  const run = readJson<{ spec?: { workload?: string } }>(p.runJson);
+  const run = readJson<{ spec?: { workload?: string; nemesis?: string } }>(p.runJson);
   const workload = run.spec?.workload;
   if (!workload) throw new UsageError(`${p.runJson} names no workload`);
-  const r = await checkHistoryFile(p.history, { ...checksFor(workload), timeLimitMs: opts.timeLimitMs ?? 300_000, onProgress: opts.onProgress });
+  const r = await checkHistoryFile(p.history, { ...checksFor(workload, run.spec?.nemesis), timeLimitMs: opts.timeLimitMs ?? 300_000, onProgress: opts.onProgress });
   const { file: _file, ...rest } = r;
   const out: StoredResults = { ...rest, history: 'history.jsonl', checkedAt: new Date().toISOString() };
   writeJson(p.results, out);
