@@ -15,3 +15,11 @@ export const EXIT = {
   unreadable: 65,
   internal: 70,
 } as const;
+
+/** A run that could not be carried out (a cluster that did not start, a database that failed): exit 70, no stack trace. */
+export class RunFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunFailure';
+  }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, RunFailure, UsageError } from '../errors.js';
 import { HistoryError } from '../history/errors.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
@@ -39,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       console.error(`faultline: ${e.message}`);
       return EXIT.usage;
+    }
+    if (e instanceof RunFailure) {
+      console.error(`faultline: ${e.message}`);
+      return EXIT.internal;
     }
     if (e instanceof HistoryError) {
       console.error(`faultline: ${String(e)}`);

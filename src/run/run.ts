@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
-import { UsageError } from '../errors.js';
+import { RunFailure, UsageError } from '../errors.js';
 import { any, clients, finalGen, nemesis as onNemesis, once, phases, stagger, timeLimit, WORKLOADS, type Generator } from '../generators/index.js';
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
@@ -146,6 +146,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   };
   let aborted = false;
   let healed = false;
+  let failure: Error | undefined;
   try {
     io.log('starting the cluster...');
     cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
@@ -180,8 +181,9 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
       }
     }
   } catch (e) {
-    if (!(e instanceof Aborted)) throw e;
-    aborted = true;
+    if (!(e instanceof Aborted)) {
+      failure = e as Error;
+    } else aborted = true;
   } finally {
     progress.stop();
     // Heal first (recorded in the history, so checkers see the windows close), then tear down.
@@ -196,7 +198,11 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     process.off('SIGTERM', onSignal);
     runInfo.endedAt = new Date().toISOString();
     runInfo.aborted = aborted || abort.signal.aborted;
+    if (failure) runInfo.error = failure.message;
     writeJson(paths.runJson, runInfo);
+  }
+  if (failure) {
+    throw new RunFailure(`the run failed: ${failure.message}\neverything it started was torn down; run.json, the history so far and node logs are in ${paths.dir}`);
   }
   io.log('checking the history...');
   const results = await analyzeRun(paths.dir);
