@@ -45,8 +45,19 @@ export interface RunOutcome {
 
 /** Adapters by --db name; loaded lazily so `check` never imports database drivers. */
 const ADAPTERS: Record<string, () => Promise<Adapter>> = {
-  postgres: async () => (await import('../adapters/postgres/index.js')).postgresAdapter,
+  postgres: () => loadAdapter('postgres', 'postgresAdapter'),
+  mysql: () => loadAdapter('mysql', 'mysqlAdapter'),
+  redis: () => loadAdapter('redis', 'redisAdapter'),
+  cassandra: () => loadAdapter('cassandra', 'cassandraAdapter'),
 };
+
+/** src/adapters/<dir>/index.js exports the adapter as `name`. */
+async function loadAdapter(dir: string, name: string): Promise<Adapter> {
+  const mod = (await import(`../adapters/${dir}/index.js`)) as Record<string, Adapter | undefined>;
+  const a = mod[name];
+  if (!a) throw new UsageError(`the ${dir} adapter is not available in this build`);
+  return a;
+}
 
 const RUNTIMES: Record<string, Runtime> = { local: localRuntime };
 const QUIET_AFTER_HEAL_NS = 3e9;
