@@ -53,7 +53,13 @@ const ADAPTERS: Record<string, () => Promise<Adapter>> = {
 
 /** src/adapters/<dir>/index.js exports the adapter as `name`. */
 async function loadAdapter(dir: string, name: string): Promise<Adapter> {
-  const mod = (await import(`../adapters/${dir}/index.js`)) as Record<string, Adapter | undefined>;
+  let mod: Record<string, Adapter | undefined>;
+  try {
+    mod = (await import(`../adapters/${dir}/index.js`)) as Record<string, Adapter | undefined>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    mod = {};
+  }
   const a = mod[name];
   if (!a) throw new UsageError(`the ${dir} adapter is not available in this build`);
   return a;
