@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,7 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     const runId = cluster.runId;
     await db.teardown();
     await cluster.down();
+    rmSync(live!.dir, { recursive: true, force: true });
     live = undefined;
     expect(pids.filter(alive)).toEqual([]);
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(runId);
@@ -136,8 +137,11 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     const c = await db.client(0); // session 0 reads from n2
     expect((await c.invoke('write', [1, 1], T)).type).toBe('ok');
     const before = db.server('n2').pids();
+    const shmid = readFileSync(join(db.server('n2').data, 'postmaster.pid'), 'utf8').split('\n')[6]!.trim().split(/\s+/)[1]!;
+    expect(shmExists(shmid)).toBe(true);
     await db.kill(n2);
     expect(before.filter(alive)).toEqual([]);
+    expect(shmExists(shmid)).toBe(false); // no SysV segment left behind
     expect(db.roles().get('n2')).toBe('down');
     expect(await c.invoke('write', [1, 2], T)).toMatchObject({ type: 'ok', node: 'n1' });
     expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'fail', node: 'n2' });
@@ -254,6 +258,11 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(await c.invoke('read', [6, null], T)).toMatchObject({ type: 'ok', value: [6, []] });
   });
 });
+
+/** `ipcs -m -i` exits 0 even for a missing id, so look the id up in the listing. */
+function shmExists(id: string): boolean {
+  return execFileSync('ipcs', ['-m'], { encoding: 'utf8' }).split('\n').some((l) => l.trim().split(/\s+/)[1] === id);
+}
 
 function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
 

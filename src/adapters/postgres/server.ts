@@ -113,6 +113,19 @@ export class PgServer {
     await svc.exited;
     this.paused = false;
     if (!(await waitGone(pids, 5000))) throw new Error(`${this.name}: postgres processes ${pids.filter(alive).join(' ')} survived SIGKILL`);
+    await this.removeStaleSysvSegment();
+  }
+
+  /**
+   * A killed postmaster leaves its small SysV segment (id on line 7 of postmaster.pid). A restart would
+   * remove it, but a fenced or torn-down node never restarts, and leftovers pile up across runs
+   * (ipcs -m). Every process of the server is gone by now, so nothing is attached and removing it is safe;
+   * the next start of this data dir simply finds no old segment.
+   */
+  private async removeStaleSysvSegment(): Promise<void> {
+    let id: string | undefined;
+    try { id = readFileSync(join(this.data, 'postmaster.pid'), 'utf8').split('\n')[6]?.trim().split(/\s+/)[1]; } catch { return; }
+    if (id && /^\d+$/.test(id)) await this.node.exec(['ipcrm', '-m', id]).catch(() => undefined);
   }
 
   /** SIGSTOP of the postmaster first (so it forks no new child), then of every descendant. */

@@ -25,6 +25,9 @@ export function baseConf(): string {
     'wal_sender_timeout = 10s',
     'max_connections = 300',
     'shared_buffers = 32MB',
+    // Dynamic shared memory as files in the data dir, not /dev/shm: a postmaster killed -9 and never
+    // restarted (fenced, torn down) would leave ~1 MB per kill in /dev/shm (RAM) for good.
+    'dynamic_shared_memory_type = mmap',
     'logging_collector = off',
     "log_line_prefix = '%m [%p] %q%a '",
     "include_if_exists = 'faultline.conf'",
