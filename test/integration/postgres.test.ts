@@ -224,6 +224,21 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     await eventually(async () => (await adminQuery(db.server('n3').node.ip, 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 2);
   });
 
+  it('a standby down during a failover is rebuilt from the new primary when it restarts', async () => {
+    const { db, cluster } = await start();
+    const c = await db.client(0);
+    expect((await c.invoke('write', [1, 1], T)).type).toBe('ok');
+    await db.kill(cluster.nodes[2]!);
+    const { promoted } = await db.failover({ fence: true });
+    expect(promoted).toBe('n2');
+    expect(await c.invoke('write', [1, 2], T)).toMatchObject({ type: 'ok', node: 'n2' });
+    await db.restart(cluster.nodes[2]!);
+    expect(db.roles().get('n3')).toBe('standby');
+    await eventually(async () => (await adminQuery(db.server('n3').node.ip, 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 2);
+    const r = await adminQuery<{ s: string }>(db.server('n3').node.ip, 'SELECT status AS s FROM pg_stat_wal_receiver');
+    expect(r.rows[0]?.s).toBe('streaming');
+  });
+
   it('failover without fencing: split brain, both primaries accept writes', async () => {
     const { db } = await start({ replication: 'async', workload: 'set' });
     const before = await db.client(0);

@@ -28,6 +28,8 @@ export class PgDb implements Db {
   private readonly held = new Map<string, Held>();
   private current: string;
   private readonly clients = new Set<PgClient>();
+  /** Standbys that were down at a failover: they may hold WAL the new primary never had. */
+  private readonly diverged = new Set<string>();
   private tearing?: Promise<void>;
 
   constructor(private readonly init: PgDbInit) {
@@ -76,10 +78,14 @@ export class PgDb implements Db {
 
   async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
 
-  /** Starts a killed node again; a fenced old primary comes back rebuilt as a standby of the current primary. */
+  /**
+   * Starts a killed node again. A fenced old primary, or a standby that was down during a failover (it
+   * may have received WAL the promoted node never had, and then could not follow the new timeline),
+   * comes back rebuilt as a standby of the current primary.
+   */
   async restart(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
-    if (this.held.get(s.name) === 'fenced') { await this.rebuild(s); return; }
+    if (this.held.get(s.name) === 'fenced' || this.diverged.has(s.name)) { await this.rebuild(s); this.diverged.delete(s.name); return; }
     if (s.running()) return;
     await s.start();
     await s.waitReady();
@@ -149,6 +155,7 @@ export class PgDb implements Db {
     this.held.set(best, 'primary');
     if (!opts.fence) this.held.set(old, 'primary');
     for (const n of this.standbys()) {
+      if (!this.server(n).running()) this.diverged.add(n);
       await adminQuery(p.node.ip, 'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)', [n]);
       await this.pointAt(this.server(n), p);
     }
