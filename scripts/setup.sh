@@ -57,6 +57,27 @@ if [ "$(uname -s)" = Linux ] && [ -z "$(ls /usr/lib/postgresql/*/bin/postgres 2>
 fi
 # --- end database postgres ---
 
+# --- database redis: Debian's redis-server and redis-sentinel (7.0) ---
+# faultline runs its own redis-server and redis-sentinel processes in the foreground in each node's
+# namespace, as the redis user. The packages enable Debian's own services on 127.0.0.1:6379/26379; we
+# leave them alone (our nodes listen on their namespace addresses and never use them).
+if [ "$(uname -s)" = Linux ]; then
+  missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      say "the redis adapter needs ${missing[*]} (Debian packages); install them as root, or use the docker runtime."
+    else
+      say "installing ${missing[*]} for the redis adapter (apt-get)..."
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
+        || { DEBIAN_FRONTEND=noninteractive apt-get update >&2 \
+             && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+    fi
+  fi
+fi
+# --- end database redis ---
+
 # npm packages: install when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)..."
