@@ -265,6 +265,15 @@ maybe('postgres adapter on the local runtime (3 nodes)', () => {
     await n2.setClockOffset(0);
   });
 
+  it('one node: no standby, replica reads go to the primary, a failover is refused with a reason', async () => {
+    const { db } = await start({ reads: 'replicas', replication: 'remote-apply' }, 1);
+    const c = await db.client(3);
+    expect(await c.invoke('write', [1, 1], T)).toMatchObject({ type: 'ok', node: 'n1' });
+    expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'ok', node: 'n1', value: [1, 1] });
+    await expect(db.failover({ fence: true })).rejects.toThrow(/no standby to promote/);
+    expect(db.roles().get('n1')).toBe('primary');
+  });
+
   it('append workload: appends land in order, a missing key reads as []; set read is sorted', async () => {
     const { db } = await start({ workload: 'append', reads: 'primary' });
     const c = await db.client(0);
