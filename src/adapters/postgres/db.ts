@@ -1,7 +1,7 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
 import type { Client, Db, ReadRouting, Role } from '../types.js';
 import { PgClient, type Routing } from './client.js';
-import { parseLsn } from './lsn.js';
+import { mostAdvanced } from './failover.js';
 import { PgServer } from './server.js';
 import { faultlineConf, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
 import { cloneStandby } from './standby.js';
@@ -131,20 +131,7 @@ export class PgDb implements Db {
   async failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }> {
     const old = this.current;
     const candidates = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
-    const positions = await Promise.all(candidates.map(async (n) => {
-      try {
-        const r = await adminQuery<{ recv: string | null; replay: string | null }>(this.server(n).node.ip,
-          'SELECT pg_last_wal_receive_lsn()::text AS recv, pg_last_wal_replay_lsn()::text AS replay', [], 2000);
-        const recv = parseLsn(r.rows[0]?.recv), replay = parseLsn(r.rows[0]?.replay);
-        const at = recv === undefined ? replay : replay === undefined ? recv : (recv > replay ? recv : replay);
-        return at === undefined ? undefined : { n, at };
-      } catch { return undefined; }
-    }));
-    const answered = positions.filter((p): p is { n: string; at: bigint } => p !== undefined);
-    if (answered.length === 0) {
-      throw new Error(`postgres failover: no standby to promote (running standbys: ${candidates.join(', ') || 'none'}; none answered with its WAL position)`);
-    }
-    const best = answered.reduce((a, b) => (b.at > a.at ? b : a)).n;
+    const best = await mostAdvanced(candidates.map((n) => this.server(n)));
     if (opts.fence) {
       await this.server(old).kill();
       this.held.set(old, 'fenced');
