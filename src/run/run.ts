@@ -55,7 +55,9 @@ const ADAPTERS: Record<string, () => Promise<Adapter>> = {
 async function loadAdapter(dir: string, name: string): Promise<Adapter> {
   let mod: Record<string, Adapter | undefined>;
   try {
-    mod = (await import(`../adapters/${dir}/index.js`)) as Record<string, Adapter | undefined>;
+    // A URL, not a template string: vite (vitest) rewrites `import(\`../x/${dir}\`)` into a glob it cannot resolve.
+    const url = new URL(`../adapters/${dir}/index.js`, import.meta.url).href;
+    mod = (await import(url)) as Record<string, Adapter | undefined>;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
     mod = {};
