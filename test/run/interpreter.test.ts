@@ -157,7 +157,8 @@ describe('interpret', () => {
     setTimeout(() => ac.abort(), 100);
     const t0 = Date.now();
     const { result, h, ops } = await run(clients(always('noop')), store, { signal: ac.signal });
-    expect(Date.now() - t0).toBeLessThan(400);
+    // The generator never ends: only the abort can end the run (the bound is loose for a loaded machine).
+    expect(Date.now() - t0).toBeLessThan(5000);
     expect(result.aborted).toBe(true);
     expect(lintHistory(h)).toEqual([]);
     expect(ops.filter((o) => o.type === 'ok')).toHaveLength(result.invoked);
