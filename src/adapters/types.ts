@@ -11,7 +11,12 @@ export interface Completion {
 
 /** One logical client (one worker). invoke never throws: errors become fail or info. */
 export interface Client {
-  invoke(f: string, value: unknown, timeoutMs: number): Promise<Completion>;
+  /**
+   * Runs one op, bounded by timeoutMs. With `callerTimesOut` the caller enforces timeoutMs itself
+   * (it records the op as timed out and closes this client when it passes), so the client need not
+   * arm a timer of its own; it still uses timeoutMs for its server-side limits.
+   */
+  invoke(f: string, value: unknown, timeoutMs: number, callerTimesOut?: boolean): Promise<Completion>;
   close(): Promise<void>;
 }
 
@@ -22,6 +27,8 @@ export interface DbOptions {
   reads: ReadRouting;
   /** Workload whose tables/keys the database must prepare: register, append, set. */
   workload: string;
+  /** Redis: run Sentinel (one per node) for automatic failover. Other databases ignore it. */
+  sentinel?: boolean;
 }
 
 export type Role = 'primary' | 'standby' | 'fenced' | 'down';

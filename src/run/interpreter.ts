@@ -50,7 +50,8 @@ export interface InterpretResult {
 /** One op in flight on a thread slot (client threads 0..c-1, the nemesis at c). */
 interface Flight {
   op: PendingOp;
-  timer: NodeJS.Timeout;
+  /** When it times out (ns since startNs). */
+  deadline: number;
 }
 
 /** When a generator is pending with nothing in flight and no wake time, nothing can wake it but the clock. */
@@ -61,8 +62,9 @@ const IDLE_RECHECK_MS = 100;
  * generator is asked for ops whenever a thread is free, the clock reached a time it asked for, or an
  * op completed, and is updated with every invocation and completion. An info completion retires the
  * process: the thread continues as process + concurrency with a freshly opened client. Timers: one
- * per op in flight (its timeout) and one for the earliest time the generator is waiting for;
- * nothing polls.
+ * for the earliest timeout of the ops in flight (it completes the ops past their deadline and arms
+ * itself for the next; not one timer per op, and clients are told not to arm their own) and one
+ * for the earliest time the generator is waiting for; nothing polls.
  *
  * Writing: the ops of one event-loop turn go to the history in one write (a write per op cost more
  * than the rest of the engine), and every invocation is in the file before its call starts. So a
@@ -96,6 +98,8 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
   const ctxAt = contextFactory(state);
   let wakeTimer: NodeJS.Timeout | undefined;
   let wakeAt = Infinity;
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  let timeoutAt = Infinity;
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
 
@@ -149,7 +153,6 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
   const complete = (slot: number, fl: Flight, r: Completion, timedOut = false): void => {
     if (flights[slot] !== fl) return; // already completed: a late answer after the timeout
     flights[slot] = undefined;
-    clearTimeout(fl.timer);
     const op = fl.op;
     try {
       const done: Op = {
@@ -186,7 +189,7 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
     const op = fl.op;
     const cl = clientOf[slot];
     const call = (client: Client): Promise<void> =>
-      client.invoke(op.f, op.value, o.opTimeoutMs).then((r) => complete(slot, fl, r), (e) => complete(slot, fl, failed(e)));
+      client.invoke(op.f, op.value, o.opTimeoutMs, true).then((r) => complete(slot, fl, r), (e) => complete(slot, fl, failed(e)));
     if (cl) { void call(cl); return; }
     (opening[slot] ?? open(slot)).then(call, (e) => {
       // Never sent: the op certainly had no effect.
@@ -214,10 +217,9 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
     free--;
     inflight++;
     state.emitted++;
-    const ms = slot === c ? nemesisTimeoutMs : o.opTimeoutMs;
-    const fl: Flight = { op, timer: undefined as unknown as NodeJS.Timeout };
-    fl.timer = setTimeout(() => complete(slot, fl, { type: 'info', value: undefined, error: 'timeout' }, true), ms);
+    const fl: Flight = { op, deadline: time + (slot === c ? nemesisTimeoutMs : o.opTimeoutMs) * 1e6 };
     flights[slot] = fl;
+    if (fl.deadline < timeoutAt) armTimeouts(fl.deadline, time);
     if (slot === c) res.nemesisOps++;
     else res.invoked++;
     record({ index: index++, time, type: 'invoke', process: op.process, f: op.f, value: op.value });
@@ -231,6 +233,27 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
       if (slot === c) startNemesis(fl);
       else startClient(slot, fl);
     }
+  };
+
+  // --- timeouts: one timer, at the earliest deadline in flight ---
+  const armTimeouts = (at: number, t: number): void => {
+    if (timeoutTimer) clearTimeout(timeoutTimer);
+    timeoutAt = at;
+    timeoutTimer = setTimeout(onTimeouts, Math.max(1, Math.ceil((at - t) / 1e6)));
+  };
+  const onTimeouts = (): void => {
+    timeoutTimer = undefined;
+    timeoutAt = Infinity;
+    const t = now();
+    let next = Infinity;
+    for (let slot = 0; slot <= c; slot++) {
+      const fl = flights[slot];
+      if (!fl) continue;
+      if (fl.deadline <= t) complete(slot, fl, { type: 'info', value: undefined, error: 'timeout' }, true);
+      else if (fl.deadline < next) next = fl.deadline;
+    }
+    // Ops the completions above let the generator invoke armed the timer for their own deadlines.
+    if (next < timeoutAt) armTimeouts(next, t);
   };
 
   // --- the scheduler ---
@@ -297,6 +320,7 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
     try { flush(); } catch (e) { if (failure === undefined) failure = e; }
     o.signal?.removeEventListener('abort', onAbort);
     if (wakeTimer) clearTimeout(wakeTimer);
+    if (timeoutTimer) clearTimeout(timeoutTimer);
     for (let t = 0; t < c; t++) retireClient(t);
     await settledWithin(closing, Math.max(o.opTimeoutMs, 1000));
   }

@@ -1,7 +1,7 @@
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
 import { connect, destroy, type PgConn } from './sql.js';
-import type { WorkloadSql } from './workloads.js';
+import type { OpResult, WorkloadSql } from './workloads.js';
 
 /** What a client asks the database about where to send an op, at each (re)connect. */
 export interface Routing {
@@ -12,6 +12,11 @@ export interface Routing {
 }
 
 interface Conn { node: string; pg: PgConn; dead: boolean; stmtTimeoutMs: number }
+
+/** An op's result with the node that answered. */
+function withNode(r: OpResult, node: string): Completion {
+  return r.type === 'ok' ? { type: 'ok', value: r.value, node } : { type: r.type, value: r.value, error: r.error, node };
+}
 
 /** Server-side statement_timeout sits just above our timer, so our timer decides (and says info) first. */
 const SERVER_TIMEOUT_MARGIN_MS = 250;
@@ -30,9 +35,49 @@ export class PgClient implements Client {
   constructor(private readonly routing: Routing, private readonly workload: WorkloadSql,
     private readonly reads: ReadRouting, private readonly session: number, private readonly onClose: (c: PgClient) => void) {}
 
-  async invoke(f: string, value: unknown, timeoutMs: number): Promise<Completion> {
+  invoke(f: string, value: unknown, timeoutMs: number, callerTimesOut = false): Promise<Completion> {
     const isWrite = this.workload.writes.has(f);
     const useWrite = isWrite || this.reads === 'primary';
+    // The common case: the session's connection is open and has our statement_timeout, so the op
+    // is one query; no async frames or races around it (this runs for every op of a run).
+    const conn = useWrite ? this.write : this.read;
+    if (conn && !conn.dead && conn.stmtTimeoutMs === timeoutMs + SERVER_TIMEOUT_MARGIN_MS) {
+      return this.query(conn, isWrite, f, value, timeoutMs, callerTimesOut);
+    }
+    return this.connectAndQuery(isWrite, useWrite, f, value, timeoutMs, callerTimesOut);
+  }
+
+  /** One op on an open connection: the query phase of connectAndQuery, with the same outcomes. */
+  private query(conn: Conn, isWrite: boolean, f: string, value: unknown, timeoutMs: number, callerTimesOut: boolean): Promise<Completion> {
+    let work: Promise<OpResult>;
+    try { work = this.workload.run(conn.pg, f, value); } catch (e) { work = Promise.reject(e); }
+    const failed = (e: unknown): Completion => {
+      if (!connectionSurvives(e)) this.drop(conn);
+      return this.complete(isWrite, certainlyNotApplied(e, 'query'), value, errorText(e), conn.node || (this.pending?.node ?? ''));
+    };
+    if (callerTimesOut) return work.then((r) => withNode(r, conn.node), failed);
+    return new Promise<Completion>((resolve) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        this.drop(conn);
+        resolve(this.complete(isWrite, false, value, `timed out after ${timeoutMs} ms (statement sent)`, conn.node || (this.pending?.node ?? '')));
+      }, timeoutMs);
+      work.then((r) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(withNode(r, conn.node));
+      }, (e) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(failed(e));
+      });
+    });
+  }
+
+  private async connectAndQuery(isWrite: boolean, useWrite: boolean, f: string, value: unknown, timeoutMs: number, callerTimesOut: boolean): Promise<Completion> {
     let phase: Phase = 'connect';
     let conn: Conn | undefined;
     let node = '';
@@ -49,16 +94,17 @@ export class PgClient implements Client {
       phase = 'query';
       return this.workload.run(conn.pg, f, value);
     })();
-    const timeout = new Promise<typeof TIMEOUT>((res) => { timer = setTimeout(() => res(TIMEOUT), timeoutMs); });
     try {
-      const r = await Promise.race([work, timeout]);
+      // The caller's timer closes this client when it fires, which ends `work` (sockets destroyed).
+      const r = callerTimesOut ? await work
+        : await Promise.race([work, new Promise<typeof TIMEOUT>((res) => { timer = setTimeout(() => res(TIMEOUT), timeoutMs); })]);
       if (r === TIMEOUT) {
         node ||= this.pending?.node ?? '';
         this.drop(conn ?? this.pending);
         const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : 'statement sent'})`;
         return this.complete(isWrite, phase === 'connect', value, error, node);
       }
-      return { ...r, node };
+      return withNode(r, node);
     } catch (e) {
       node ||= this.pending?.node ?? '';
       if (!conn) this.drop(this.pending);
