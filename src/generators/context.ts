@@ -28,15 +28,37 @@ export function restrictContext(ctx: GenContext, keep: (t: Thread) => boolean): 
   return new RestrictedContext(ctx, keep);
 }
 
+/** The threads of a base array that a predicate keeps, remembered for the last base array seen. */
+export class ThreadFilter {
+  private base: readonly Thread[] | undefined;
+  private kept: readonly Thread[] = [];
+  constructor(readonly keep: (t: Thread) => boolean) {}
+  of(base: readonly Thread[]): readonly Thread[] {
+    if (base !== this.base) { this.kept = base.filter(this.keep); this.base = base; }
+    return this.kept;
+  }
+}
+
+/**
+ * restrictContext for a predicate that looks at the thread only: ctx.threads is filtered once per
+ * base threads array (the interpreter's never changes), so generators see the same array every
+ * call and can remember what they derive from it.
+ */
+export function restrictByThread(ctx: GenContext, filter: ThreadFilter): GenContext {
+  return new RestrictedContext(ctx, filter.keep, filter);
+}
+
 class RestrictedContext implements GenContext {
-  private all: Thread[] | undefined;
+  private all: readonly Thread[] | undefined;
   private free: Thread[] | undefined;
-  constructor(private readonly base: GenContext, private readonly keep: (t: Thread) => boolean) {}
+  constructor(private readonly base: GenContext, private readonly keep: (t: Thread) => boolean, private readonly filter?: ThreadFilter) {}
   get time(): number { return this.base.time; }
   get rng(): Rng { return this.base.rng; }
   get processOf(): (t: Thread) => Process { return this.base.processOf; }
   get threadOf(): (p: Process) => Thread { return this.base.threadOf; }
-  get threads(): readonly Thread[] { return (this.all ??= this.base.threads.filter(this.keep)); }
+  get threads(): readonly Thread[] {
+    return (this.all ??= this.filter ? this.filter.of(this.base.threads) : this.base.threads.filter(this.keep));
+  }
   get freeThreads(): readonly Thread[] { return (this.free ??= this.base.freeThreads.filter(this.keep)); }
 }
 

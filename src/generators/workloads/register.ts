@@ -1,6 +1,6 @@
 import type { Op } from '../../history/op.js';
-import { fill } from '../context.js';
-import { pending, type Generator, type GenContext, type GenStep, type Template } from '../types.js';
+import { someFreeProcess } from '../context.js';
+import { pending, type Generator, type GenContext, type GenStep, type PendingOp, type Thread } from '../types.js';
 import type { Workload } from './workload.js';
 
 export interface RegisterOptions {
@@ -19,38 +19,58 @@ export interface RegisterOptions {
  * r * groups + g), so every key sees a bounded number of ops.
  */
 export function registerWorkload(opts: RegisterOptions = {}): Workload {
-  const o = { opsPerKey: opts.opsPerKey ?? 100, threadsPerKey: opts.threadsPerKey ?? 10, values: opts.values ?? 5 };
-  return { name: 'register', generator: registerGen(o, new Map()) };
+  const opsPerKey = opts.opsPerKey ?? 100;
+  // A group moves on once it has had opsPerKey ops on its key (at least one; never for NaN).
+  const per = opsPerKey >= 1 ? Math.ceil(opsPerKey) : opsPerKey < 1 ? 1 : Infinity;
+  const o: Config = { per, threadsPerKey: opts.threadsPerKey ?? 10, values: opts.values ?? 5 };
+  return { name: 'register', generator: new RegisterGen(o, [], undefined, 0) };
 }
 
-type Progress = ReadonlyMap<number, { round: number; n: number }>;
+/**
+ * Immutable; one instance per op, so kept small: `counts[g]` is how many ops group g has had
+ * (its round is counts[g] / opsPerKey, rounded down), copied on write; the group count is derived from
+ * ctx.threads and reused while the context hands the same threads array.
+ */
+interface Config { per: number; threadsPerKey: number; values: number }
 
-function registerGen(o: Required<RegisterOptions>, progress: Progress): Generator {
-  return {
-    op(ctx: GenContext): GenStep {
-      const r = ctx.rng;
-      const pick = r.int(3);
-      const v = r.int(o.values);
-      const w = r.int(o.values);
-      const op = fill(ctx, { f: '' });
-      if (op === undefined) return pending(this);
-      const thread = ctx.threadOf(op.process);
-      if (typeof thread !== 'number') return pending(this);
+class RegisterGen implements Generator {
+  constructor(
+    private readonly o: Config,
+    private readonly counts: readonly number[],
+    private readonly threadsSeen: readonly Thread[] | undefined,
+    private readonly groupsSeen: number,
+  ) {}
+
+  op(ctx: GenContext): GenStep {
+    const o = this.o;
+    const r = ctx.rng;
+    const pick = r.int(3);
+    const v = r.int(o.values);
+    const w = r.int(o.values);
+    const process = someFreeProcess(ctx);
+    if (process === undefined) return pending(this);
+    const thread = ctx.threadOf(process);
+    if (typeof thread !== 'number') return pending(this);
+    const threads = ctx.threads;
+    let groups = this.groupsSeen;
+    if (threads !== this.threadsSeen) {
       let clientThreads = 0;
-      for (const t of ctx.threads) if (typeof t === 'number') clientThreads++;
-      const groups = Math.max(1, Math.ceil(clientThreads / o.threadsPerKey));
-      const g = Math.floor(thread / o.threadsPerKey) % groups;
-      const at = progress.get(g) ?? { round: 0, n: 0 };
-      const key = at.round * groups + g;
-      const t: Template = pick === 0 ? { f: 'read', value: [key, null] }
-        : pick === 1 ? { f: 'write', value: [key, v] }
-        : { f: 'cas', value: [key, [v, w]] };
-      const next = new Map(progress);
-      next.set(g, at.n + 1 >= o.opsPerKey ? { round: at.round + 1, n: 0 } : { round: at.round, n: at.n + 1 });
-      return { op: { ...op, f: t.f, value: t.value }, gen: registerGen(o, next) };
-    },
-    update(_ctx: GenContext, _e: Op): Generator {
-      return this;
-    },
-  };
+      for (const t of threads) if (typeof t === 'number') clientThreads++;
+      groups = Math.max(1, Math.ceil(clientThreads / o.threadsPerKey));
+    }
+    const g = Math.floor(thread / o.threadsPerKey) % groups;
+    const done = this.counts[g] ?? 0;
+    const key = Math.floor(done / o.per) * groups + g;
+    const op: PendingOp = pick === 0 ? { process, f: 'read', value: [key, null] }
+      : pick === 1 ? { process, f: 'write', value: [key, v] }
+      : { process, f: 'cas', value: [key, [v, w]] };
+    const next = this.counts.slice();
+    for (let i = next.length; i < g; i++) next[i] = 0;
+    next[g] = done + 1;
+    return { op, gen: new RegisterGen(o, next, threads, groups) };
+  }
+
+  update(_ctx: GenContext, _e: Op): Generator {
+    return this;
+  }
 }
