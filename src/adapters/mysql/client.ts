@@ -1,0 +1,116 @@
+import type { Client, Completion, ReadRouting } from '../types.js';
+import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
+import { connect, destroy, type MyConn } from './sql.js';
+import type { WorkloadSql } from './workloads.js';
+
+/** What a client asks the database about where to send an op, at each (re)connect. */
+export interface Routing {
+  primary(): string;
+  /** Nodes a session may read from for this routing, in a stable order (the session indexes into it). */
+  readable(reads: ReadRouting): string[];
+  ip(node: string): string;
+}
+
+interface Conn { node: string; my?: MyConn; dead: boolean }
+
+/**
+ * One session, routed like the Postgres client: writes go to the primary the session picked when it
+ * last connected and stay there while that connection lives (after a fenced failover the old primary is
+ * dead, so the next op reconnects to the new one; in split brain a session keeps writing to the old
+ * primary until its connection breaks). Reads go to the primary connection, or to the session's node
+ * among the readable ones. The per-op timer decides: on timeout the socket is dropped and the op is
+ * info (a write) or fail (a read).
+ */
+export class MyClient implements Client {
+  private write?: Conn;
+  private read?: Conn;
+  private pending?: Conn;
+
+  constructor(private readonly routing: Routing, private readonly workload: WorkloadSql,
+    private readonly reads: ReadRouting, private readonly session: number, private readonly onClose: (c: MyClient) => void) {}
+
+  async invoke(f: string, value: unknown, timeoutMs: number): Promise<Completion> {
+    const isWrite = this.workload.writes.has(f);
+    const useWrite = isWrite || this.reads === 'primary';
+    let phase: Phase = 'connect';
+    let conn: Conn | undefined;
+    let node = '';
+    let timer: NodeJS.Timeout | undefined;
+    const TIMEOUT = Symbol('timeout');
+    const work = (async () => {
+      conn = useWrite ? await this.writeConn(timeoutMs) : await this.readConn(timeoutMs);
+      node = conn.node;
+      phase = 'query';
+      return this.workload.run(conn.my!, f, value);
+    })();
+    const timeout = new Promise<typeof TIMEOUT>((res) => { timer = setTimeout(() => res(TIMEOUT), timeoutMs); });
+    try {
+      const r = await Promise.race([work, timeout]);
+      if (r === TIMEOUT) {
+        node ||= this.pending?.node ?? '';
+        this.drop(conn ?? this.pending);
+        const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : 'statement sent'})`;
+        return this.complete(isWrite, phase === 'connect', value, error, node);
+      }
+      return { ...r, node };
+    } catch (e) {
+      node ||= this.pending?.node ?? '';
+      if (!conn) this.drop(this.pending);
+      else if (!connectionSurvives(e)) this.drop(conn);
+      return this.complete(isWrite, certainlyNotApplied(e, phase), value, errorText(e), node);
+    } finally {
+      clearTimeout(timer);
+      work.catch(() => { /* settled through the race */ });
+    }
+  }
+
+  /** A read has no effect, so any error is fail; a write is fail only when certainly not applied. */
+  private complete(isWrite: boolean, certain: boolean, value: unknown, error: string, node: string): Completion {
+    const type = !isWrite || certain ? 'fail' : 'info';
+    return node ? { type, value, error, node } : { type, value, error };
+  }
+
+  private async open(node: string, timeoutMs: number): Promise<Conn> {
+    const c: Conn = { node, dead: false };
+    this.pending = c;
+    const my = await connect({ host: this.routing.ip(node) }, { timeoutMs });
+    if (c.dead) { destroy(my); throw new Error(`connection to ${node} completed after the op gave up`); }
+    c.my = my;
+    my.on('error', () => { c.dead = true; });
+    my.on('end', () => { c.dead = true; });
+    this.pending = undefined;
+    return c;
+  }
+
+  private async writeConn(timeoutMs: number): Promise<Conn> {
+    if (this.write && !this.write.dead) return this.write;
+    this.write = await this.open(this.routing.primary(), timeoutMs);
+    return this.write;
+  }
+
+  private async readConn(timeoutMs: number): Promise<Conn> {
+    if (this.read && !this.read.dead) return this.read;
+    const nodes = this.routing.readable(this.reads);
+    if (nodes.length === 0) throw new Error(`no node to read from (reads: ${this.reads})`);
+    const target = nodes[this.session % nodes.length]!;
+    if (this.write && !this.write.dead && this.write.node === target) return this.write;
+    this.read = await this.open(target, timeoutMs);
+    return this.read;
+  }
+
+  private drop(c: Conn | undefined): void {
+    if (!c) return;
+    c.dead = true;
+    if (c.my) destroy(c.my);
+    if (this.write === c) this.write = undefined;
+    if (this.read === c) this.read = undefined;
+    if (this.pending === c) this.pending = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.drop(this.write);
+    this.drop(this.read);
+    this.drop(this.pending);
+    this.onClose(this);
+  }
+}

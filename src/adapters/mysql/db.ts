@@ -1,0 +1,195 @@
+import type { Cluster, RuntimeNode } from '../../runtime/types.js';
+import type { Client, Db, ReadRouting, Role } from '../types.js';
+import type { ServerBinaries } from './bin.js';
+import { MyClient, type Routing } from './client.js';
+import { FLAVOURS, progress, SEMI_SYNC_TIMEOUT_MS } from './flavour.js';
+import { follow, replicaStatus, appliedPosition } from './replication.js';
+import type { MyServer } from './server.js';
+import type { Replication } from './settings.js';
+import { adminQuery } from './sql.js';
+import type { WorkloadSql } from './workloads.js';
+
+type Held = 'primary' | 'standby' | 'fenced';
+
+export interface MyDbInit {
+  cluster: Cluster;
+  servers: MyServer[];
+  bins: ServerBinaries;
+  mode: Replication;
+  reads: ReadRouting;
+  workload: string;
+  sql: WorkloadSql;
+}
+
+/** A started MySQL/MariaDB cluster: one primary, GTID replicas, and the faults it takes. */
+export class MyDb implements Db {
+  readonly name = 'mysql';
+  readonly cluster: Cluster;
+  private readonly servers = new Map<string, MyServer>();
+  private readonly held = new Map<string, Held>();
+  /** Replicas that were down or paused at a failover: they follow the new primary when they are back. */
+  private readonly repoint = new Set<string>();
+  private current: string;
+  private readonly clients = new Set<MyClient>();
+  private tearing?: Promise<void>;
+
+  constructor(private readonly init: MyDbInit) {
+    this.cluster = init.cluster;
+    for (const s of init.servers) { this.servers.set(s.name, s); this.held.set(s.name, 'standby'); }
+    this.current = init.servers[0]!.name;
+    this.held.set(this.current, 'primary');
+  }
+
+  private get flavour() { return this.init.bins.flavour; }
+
+  server(name: string): MyServer {
+    const s = this.servers.get(name);
+    if (!s) throw new Error(`mysql: no node named ${name}`);
+    return s;
+  }
+
+  roles(): Map<string, Role> {
+    const out = new Map<string, Role>();
+    for (const [name, role] of this.held) out.set(name, role === 'fenced' ? 'fenced' : this.server(name).running() ? role : 'down');
+    return out;
+  }
+
+  primary(): RuntimeNode { return this.server(this.current).node; }
+
+  standbys(): string[] {
+    return [...this.held].filter(([, r]) => r === 'standby').map(([n]) => n).sort();
+  }
+
+  private routing(): Routing {
+    return {
+      primary: () => this.current,
+      readable: (reads) => {
+        if (reads === 'primary') return [this.current];
+        if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
+        return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
+      },
+      ip: (n) => this.server(n).node.ip,
+    };
+  }
+
+  async client(session: number, opts: { reads?: ReadRouting } = {}): Promise<Client> {
+    const c = new MyClient(this.routing(), this.init.sql, opts.reads ?? this.init.reads, session, (x) => this.clients.delete(x));
+    this.clients.add(c);
+    return c;
+  }
+
+  async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
+
+  /** Starts a killed node again; a fenced old primary comes back rebuilt as a replica of the current primary. */
+  async restart(node: RuntimeNode): Promise<void> {
+    const s = this.server(node.name);
+    if (this.held.get(s.name) === 'fenced') { await this.rebuild(s); return; }
+    if (s.running()) return;
+    await s.start();
+    await s.waitReady();
+    if (this.repoint.has(s.name)) await this.follow(s);
+  }
+
+  async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
+
+  async resume(node: RuntimeNode): Promise<void> {
+    const s = this.server(node.name);
+    s.resume();
+    if (this.repoint.has(s.name) && s.running()) await this.follow(s);
+  }
+
+  private async follow(s: MyServer): Promise<void> {
+    await follow(s, this.server(this.current), this.flavour);
+    this.repoint.delete(s.name);
+  }
+
+  /** How far a replica got: the GTIDs it received (relay log) or applied, whichever reaches further. */
+  private async position(name: string): Promise<{ n: string; at: number; received: string } | undefined> {
+    const s = this.server(name);
+    try {
+      const st = await replicaStatus(s, this.flavour);
+      const applied = await appliedPosition(s, this.flavour);
+      const received = st?.received ?? '';
+      return { n: name, at: Math.max(progress(this.flavour, received), progress(this.flavour, applied)), received };
+    } catch { return undefined; }
+  }
+
+  /**
+   * Promotes the replica that received the most (under semi-sync it holds every acknowledged commit: the
+   * primary acknowledges only after a replica has the event in its relay log). We cut nothing ourselves:
+   * the nemesis isolates the old primary. With fence, the old primary is killed BEFORE the promotion and
+   * kept down (restart rebuilds it as a replica); without, it keeps running and accepting writes (split
+   * brain on purpose). The promoted replica applies all it received, stops replicating and turns
+   * read_only off; the other replicas follow it from their own GTID position.
+   */
+  async failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }> {
+    const f = FLAVOURS[this.flavour];
+    const old = this.current;
+    const candidates = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
+    const answered = (await Promise.all(candidates.map((n) => this.position(n)))).filter((p) => p !== undefined);
+    if (answered.length === 0) {
+      throw new Error(`mysql failover: no replica to promote (running replicas: ${candidates.join(', ') || 'none'}; none answered with its GTID position)`);
+    }
+    const best = answered.reduce((a, b) => (b.at > a.at ? b : a));
+    if (opts.fence) {
+      await this.server(old).kill();
+      this.held.set(old, 'fenced');
+    }
+    const p = this.server(best.n);
+    await adminQuery(p.socket, f.stopIoThread, [], 10_000);
+    if (best.received) {
+      const r = await adminQuery<{ r: number }>(p.socket, f.waitApplied, [best.received, 30], 35_000);
+      if (Number(r[0]?.r) !== 0) throw new Error(`mysql failover: ${best.n} did not apply what it received (${best.received}) within 30 s; log:\n${p.logTail()}`);
+    }
+    await adminQuery(p.socket, f.stopReplica, [], 10_000);
+    await adminQuery(p.socket, f.resetReplicaAll, [], 10_000);
+    const writable = [...f.makeWritable, ...(this.init.mode === 'semi-sync' ? [`SET GLOBAL ${f.semiSyncPrimaryVar} = 1`] : [])];
+    for (const stmt of writable) await adminQuery(p.socket, stmt, [], 10_000);
+    p.readOnly = false;
+    this.held.set(best.n, 'primary');
+    if (!opts.fence) this.held.set(old, 'primary');
+    this.current = best.n;
+    for (const n of this.standbys()) {
+      const s = this.server(n);
+      if (!s.running() || s.isPaused()) { this.repoint.add(n); continue; }
+      try { await this.follow(s); } catch { this.repoint.add(n); }
+    }
+    return { promoted: best.n, old };
+  }
+
+  /** Wipes a fenced node and starts it empty as a replica of the current primary (which has the whole history in its binlog). */
+  private async rebuild(s: MyServer): Promise<void> {
+    if (s.running()) await s.kill();
+    await s.makeDataDir();
+    s.readOnly = true;
+    await s.start();
+    await s.waitReady();
+    this.held.set(s.name, 'standby');
+    await this.follow(s);
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      database: 'mysql',
+      flavour: this.flavour,
+      version: this.init.bins.version,
+      nodes: [...this.servers.values()].map((s) => ({ name: s.name, ip: s.node.ip, serverId: s.serverId, role: this.roles().get(s.name), data: s.paths.data, log: s.logFile })),
+      primary: this.current,
+      replication: this.init.mode,
+      ...(this.init.mode === 'semi-sync' ? { semiSyncTimeoutMs: SEMI_SYNC_TIMEOUT_MS, semiSyncWaitPoint: 'AFTER_SYNC' } : {}),
+      reads: this.init.reads,
+      workload: this.init.workload,
+    };
+  }
+
+  /** Every server process of the cluster, for leak checks. */
+  pids(): number[] { return [...this.servers.values()].flatMap((s) => s.pids()); }
+
+  teardown(): Promise<void> {
+    this.tearing ??= (async () => {
+      await Promise.all([...this.clients].map((c) => c.close()));
+      await Promise.all([...this.servers.values()].map((s) => s.stop()));
+    })();
+    return this.tearing;
+  }
+}

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RuntimeNode, Service } from '../../runtime/types.js';
+import type { ServerBinaries } from './bin.js';
+import { serverArgs, MYSQL_USER, type NodePaths, type Replication } from './settings.js';
+import { adminQuery } from './sql.js';
+import { initDataDir } from './template.js';
+
+/**
+ * One node's mariadbd / mysqld: its directories, its foreground process (one process, many threads, so
+ * a signal to its PID reaches the whole server), and the signals faults send it.
+ */
+export class MyServer {
+  readonly paths: NodePaths;
+  readonly logFile: string;
+  /** Replicas start with --read-only; a promotion clears it (also for later restarts). */
+  readOnly: boolean;
+  private service?: Service;
+  private paused = false;
+
+  constructor(readonly node: RuntimeNode, readonly serverId: number, private readonly bins: ServerBinaries, private readonly mode: Replication, readOnly: boolean) {
+    this.paths = { data: join(node.dir, 'mysqldata'), socket: join(node.dir, 'mysqld.sock'), pidFile: join(node.dir, 'mysqld.pid') };
+    this.logFile = join(node.dir, 'mysqld.log');
+    this.readOnly = readOnly;
+  }
+
+  get name(): string { return this.node.name; }
+  get pid(): number | undefined { return this.service?.pid; }
+  get socket(): string { return this.paths.socket; }
+  running(): boolean { return this.service?.running() ?? false; }
+  isPaused(): boolean { return this.paused; }
+
+  /** A fresh data dir from the install template, owned by the mysql user. */
+  async makeDataDir(): Promise<void> {
+    const rm = await this.node.exec(['rm', '-rf', '--', this.paths.data]);
+    if (rm.code !== 0) throw new Error(`${this.name}: removing ${this.paths.data} failed: ${rm.stderr.trim()}`);
+    const mk = await this.node.exec(['install', '-d', '-o', MYSQL_USER, '-g', MYSQL_USER, '-m', '0750', this.paths.data]);
+    if (mk.code !== 0) throw new Error(`${this.name}: creating ${this.paths.data} failed: ${mk.stderr.trim()}`);
+    // The mysql user writes its socket and pid file next to the data dir.
+    const own = await this.node.exec(['chown', `${MYSQL_USER}:${MYSQL_USER}`, this.node.dir]);
+    if (own.code !== 0) throw new Error(`${this.name}: chown ${this.node.dir} failed: ${own.stderr.trim()}`);
+    await initDataDir(this.node, this.bins, this.paths.data);
+  }
+
+  /** Starts the server in the foreground as the mysql user, under libfaketime (clock faults). */
+  async start(): Promise<void> {
+    if (this.running()) return;
+    this.paused = false;
+    this.service = await this.node.spawn({
+      name: 'mysqld',
+      argv: [this.bins.server, ...serverArgs({ flavour: this.bins.flavour, node: this.node, serverId: this.serverId, paths: this.paths, mode: this.mode, readOnly: this.readOnly })],
+      user: MYSQL_USER,
+      logFile: this.logFile,
+      clock: true,
+    });
+  }
+
+  /** Waits until the node answers SELECT 1 on its socket; the error names the node and ends with its log. */
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const svc = this.service;
+      if (!svc || !svc.running()) {
+        const how = svc ? await svc.exited : undefined;
+        throw new Error(`${this.name}: mysqld exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${this.logTail()}`);
+      }
+      try { await adminQuery(this.socket, 'SELECT 1', [], 1000); return; } catch (e) { last = (e as Error).message; }
+      if (Date.now() > end) throw new Error(`${this.name}: mysqld not ready after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${this.logTail()}`);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+
+  logTail(lines = 20): string {
+    try { return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+  }
+
+  /** kill -9; resolves when the process is gone (it is our child, so that is seen at once). */
+  async kill(): Promise<void> {
+    const svc = this.service;
+    if (!svc || !svc.running()) return;
+    svc.signal('SIGKILL');
+    await svc.exited;
+    this.paused = false;
+  }
+
+  pause(): void {
+    const svc = this.service;
+    if (!svc || !svc.running()) throw new Error(`${this.name}: cannot pause, mysqld is not running`);
+    svc.signal('SIGSTOP');
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (this.service?.running()) this.service.signal('SIGCONT');
+    this.paused = false;
+  }
+
+  /** SIGTERM (clean shutdown), SIGKILL after graceMs: the data is thrown away after a run anyway. */
+  async stop(graceMs = 3000): Promise<void> {
+    const svc = this.service;
+    if (!svc || !svc.running()) return;
+    if (this.paused) this.resume();
+    svc.signal('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'grace'>((r) => { timer = setTimeout(() => r('grace'), graceMs); });
+    const first = await Promise.race([svc.exited, grace]);
+    clearTimeout(timer);
+    if (first === 'grace') await this.kill();
+  }
+
+  pids(): number[] { return this.running() ? [this.service!.pid] : []; }
+}

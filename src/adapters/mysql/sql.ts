@@ -1,0 +1,59 @@
+import mysql from 'mysql2/promise';
+
+export const PORT = 3306;
+/** The workload's database and the user clients and replicas connect as (from the run's subnet only). */
+export const DATABASE = 'faultline';
+export const USER = 'faultline';
+
+export type MyConn = mysql.Connection;
+export type Row = Record<string, unknown>;
+
+/** Where to connect: a node's TCP address as the faultline user, or its unix socket as root (admin). */
+export type Target = { host: string } | { socket: string };
+
+export interface ConnectOptions { timeoutMs: number }
+
+export async function connect(to: Target, o: ConnectOptions): Promise<MyConn> {
+  const common = {
+    connectTimeout: Math.max(1, Math.ceil(o.timeoutMs)),
+    // cas counts matched rows, not changed ones (an UPDATE that writes the same value still matched).
+    flags: ['+FOUND_ROWS'],
+    enableKeepAlive: true,
+  };
+  const c = 'host' in to
+    ? await mysql.createConnection({ ...common, host: to.host, port: PORT, user: USER, password: '', database: DATABASE })
+    : await mysql.createConnection({ ...common, socketPath: to.socket, user: 'root', password: '' });
+  // An idle connection whose server dies emits 'error'; without a listener that would crash the process.
+  c.on('error', () => { /* the next query on it fails and is mapped there */ });
+  return c;
+}
+
+/** Drops the socket at once (end() would wait for a reply a paused server never sends). */
+export function destroy(c: MyConn): void {
+  try { c.destroy(); } catch { /* already closed */ }
+}
+
+/** One admin statement on a fresh root connection over the node's unix socket, bounded by timeoutMs end to end. */
+export async function adminQuery<R extends Row = Row>(socket: string, text: string, params: unknown[] = [], timeoutMs = 5000): Promise<R[]> {
+  let conn: MyConn | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let over = false;
+  const work = (async () => {
+    const c = await connect({ socket }, { timeoutMs });
+    if (over) { destroy(c); throw new Error('connected after the deadline'); }
+    conn = c;
+    const [rows] = await c.query(text, params);
+    return (Array.isArray(rows) ? rows : []) as R[];
+  })();
+  const timeout = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`query on ${socket} timed out after ${timeoutMs} ms: ${text}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    over = true;
+    clearTimeout(timer);
+    work.catch(() => { /* reported through the race */ });
+    if (conn) destroy(conn);
+  }
+}
