@@ -4,9 +4,9 @@ import { which } from './bins.js';
 const NEEDED = [['ip', 'iproute2'], ['tc', 'iproute2'], ['iptables', 'iptables'], ['iptables-restore', 'iptables'], ['setpriv', 'util-linux']] as const;
 
 /** Why the local runtime cannot run here, or undefined when it can. */
-export async function unavailable(): Promise<string | undefined> {
+export async function unavailable(uid = process.getuid?.()): Promise<string | undefined> {
   if (process.platform !== 'linux') return 'the local runtime needs Linux (network namespaces); use --runtime docker';
-  if (process.getuid?.() !== 0) return 'the local runtime needs root (network namespaces, iptables); run as root or use --runtime docker';
+  if (uid !== 0) return 'the local runtime needs root (network namespaces, iptables); run as root or use --runtime docker';
   const missing = NEEDED.filter(([b]) => !which(b));
   if (missing.length) {
     return `the local runtime needs ${missing.map(([b, pkg]) => `'${b}' (package ${pkg})`).join(', ')}, not found; ` +
