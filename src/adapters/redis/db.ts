@@ -1,0 +1,223 @@
+import type { Cluster, RuntimeNode } from '../../runtime/types.js';
+import type { Client, Db, ReadRouting, Role } from '../types.js';
+import { RedisClient, type Routing } from './client.js';
+import { adminCall, parseInfo } from './conn.js';
+import type { RedisProcess } from './server.js';
+import { SentinelView } from './sentinel.js';
+import { PORT, serverConf, waitReplicas, type Replication } from './settings.js';
+import type { WorkloadOps } from './workloads.js';
+
+type Held = 'primary' | 'standby' | 'fenced';
+
+export interface RedisDbInit {
+  cluster: Cluster;
+  servers: RedisProcess[];
+  /** One per node when Sentinel runs, else empty. */
+  sentinels: RedisProcess[];
+  mode: Replication;
+  reads: ReadRouting;
+  workload: string;
+  ops: WorkloadOps;
+  version: string;
+}
+
+/**
+ * A started Redis cluster: a primary, replicas (REPLICAOF), optionally Sentinel, and the faults it takes.
+ * Without Sentinel faultline decides roles (failover promotes the most advanced replica). With Sentinel,
+ * the sentinels decide, and primary() is their newest view (highest config epoch), polled every 100 ms.
+ */
+export class RedisDb implements Db {
+  readonly name = 'redis';
+  readonly cluster: Cluster;
+  private readonly servers = new Map<string, RedisProcess>();
+  private readonly held = new Map<string, Held>();
+  private current: string;
+  private readonly clients = new Set<RedisClient>();
+  private readonly view?: SentinelView;
+  /** Primaries Sentinel has named, in order, with their epochs (for describe and tests). */
+  readonly switches: { primary: string; epoch: number; at: number }[] = [];
+  private tearing?: Promise<void>;
+
+  constructor(private readonly init: RedisDbInit) {
+    this.cluster = init.cluster;
+    for (const s of init.servers) { this.servers.set(s.name, s); this.held.set(s.name, 'standby'); }
+    this.current = init.servers[0]!.name;
+    this.held.set(this.current, 'primary');
+    if (init.sentinels.length > 0) {
+      this.view = new SentinelView(init.sentinels.map((s) => ({ name: s.name, ip: s.ip })), (ip, epoch) => {
+        const s = [...this.servers.values()].find((x) => x.ip === ip);
+        if (!s) return;
+        this.switches.push({ primary: s.name, epoch, at: Date.now() });
+        for (const [n, r] of this.held) if (r === 'primary') this.held.set(n, 'standby');
+        this.held.set(s.name, 'primary');
+        this.current = s.name;
+      });
+    }
+  }
+
+  get sentinel(): boolean { return this.view !== undefined; }
+
+  /** Starts following the sentinels' view (after bootstrap, once they all monitor the primary). */
+  async follow(): Promise<void> {
+    if (!this.view) return;
+    await this.view.poll();
+    this.view.start();
+  }
+
+  /** One round of asking the sentinels now (tests use it to see a failover without waiting for the timer). */
+  async refresh(): Promise<void> { await this.view?.poll(); }
+
+  server(name: string): RedisProcess {
+    const s = this.servers.get(name);
+    if (!s) throw new Error(`redis: no node named ${name}`);
+    return s;
+  }
+
+  roles(): Map<string, Role> {
+    const out = new Map<string, Role>();
+    for (const [name, role] of this.held) out.set(name, role === 'fenced' ? 'fenced' : this.server(name).running() ? role : 'down');
+    return out;
+  }
+
+  primary(): RuntimeNode { return this.server(this.current).node; }
+
+  standbys(): string[] { return [...this.held].filter(([, r]) => r === 'standby').map(([n]) => n).sort(); }
+
+  private routing(): Routing {
+    return {
+      primary: () => this.current,
+      readable: (reads) => {
+        if (reads === 'primary') return [this.current];
+        if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
+        return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
+      },
+      ip: (n) => this.server(n).ip,
+      waitReplicas: () => waitReplicas(this.init.mode, this.servers.size - 1),
+    };
+  }
+
+  async client(session: number, opts: { reads?: ReadRouting } = {}): Promise<Client> {
+    const c = new RedisClient(this.routing(), this.init.ops, opts.reads ?? this.init.reads, session, (x) => this.clients.delete(x));
+    this.clients.add(c);
+    return c;
+  }
+
+  /** The config a node starts with: a replica of the current primary unless it is (or still claims to be) a primary. */
+  confFor(name: string): string {
+    const s = this.server(name);
+    const primary = this.held.get(name) === 'primary' ? undefined : this.server(this.current).ip;
+    return serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: primary });
+  }
+
+  async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
+
+  /**
+   * Starts a killed node again, in the role it holds now (its AOF brings its data back). A fenced old
+   * primary, or one Sentinel replaced while it was down, comes back as a replica of the current primary
+   * and resyncs from it (discarding what it alone had).
+   */
+  async restart(node: RuntimeNode): Promise<void> {
+    const s = this.server(node.name);
+    if (s.running()) return;
+    if (this.held.get(s.name) === 'fenced') this.held.set(s.name, 'standby');
+    await s.writeConf(this.confFor(s.name));
+    await s.start();
+    await s.waitReady();
+  }
+
+  async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
+  async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
+
+  /** master_repl_offset a replica has received (its position in the primary's stream). */
+  private async offset(name: string): Promise<number | undefined> {
+    try {
+      const info = parseInfo(String(await adminCall(this.server(name).ip, PORT, ['INFO', 'replication'], 2000)));
+      const v = Number(info.get('master_repl_offset'));
+      return Number.isFinite(v) ? v : undefined;
+    } catch { return undefined; }
+  }
+
+  /**
+   * Without Sentinel: promotes the replica with the highest replication offset (REPLICAOF NO ONE) and
+   * re-points the others at it. With fence the old primary is killed BEFORE the promotion and stays down
+   * until restart (which brings it back as a replica); without, it keeps running and taking writes from
+   * the sessions still connected to it: split brain on purpose.
+   * With Sentinel: asks a sentinel for a forced failover (SENTINEL FAILOVER) and waits until the
+   * sentinels name the new primary; fence kills the old primary first.
+   */
+  async failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }> {
+    const old = this.current;
+    if (this.view) return this.sentinelFailover(old, opts.fence);
+    const candidates = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
+    const offsets = await Promise.all(candidates.map(async (n) => ({ n, at: await this.offset(n) })));
+    const answered = offsets.filter((o): o is { n: string; at: number } => o.at !== undefined);
+    if (answered.length === 0) throw new Error(`redis failover: no replica to promote (running replicas: ${candidates.join(', ') || 'none'}; none answered INFO replication)`);
+    const best = answered.reduce((a, b) => (b.at > a.at ? b : a)).n;
+    if (opts.fence) {
+      await this.server(old).kill();
+      this.held.set(old, 'fenced');
+    }
+    const p = this.server(best);
+    await adminCall(p.ip, PORT, ['REPLICAOF', 'NO', 'ONE'], 5000);
+    this.held.set(best, 'primary');
+    if (!opts.fence) this.held.set(old, 'primary');
+    await Promise.all(this.standbys().map(async (n) => {
+      const s = this.server(n);
+      await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: p.ip }));
+      if (s.running() && !s.isPaused()) await adminCall(s.ip, PORT, ['REPLICAOF', p.ip, String(PORT)], 5000);
+    }));
+    this.current = best;
+    return { promoted: best, old };
+  }
+
+  private async sentinelFailover(old: string, fence: boolean): Promise<{ promoted: string; old: string }> {
+    if (fence) {
+      await this.server(old).kill();
+      this.held.set(old, 'fenced');
+    }
+    const asked = this.init.sentinels.filter((s) => s.name !== old && s.running());
+    let lastErr = '';
+    for (const s of asked) {
+      try { await adminCall(s.ip, s.port, ['SENTINEL', 'FAILOVER', 'faultline'], 3000); lastErr = ''; break; } catch (e) { lastErr = (e as Error).message; }
+    }
+    // "INPROG" (a failover already running) or "NOGOODSLAVE" are reported unless the view changes anyway.
+    const end = Date.now() + 15_000;
+    while (this.current === old) {
+      if (Date.now() > end) {
+        throw new Error(`redis failover: the sentinels still name ${old} 15 s after SENTINEL FAILOVER${lastErr ? ` (${lastErr})` : ''}; log of the sentinel on ${asked[0]?.name}:\n${asked[0]?.logTail()}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      await this.view!.poll();
+    }
+    if (fence) this.held.set(old, 'fenced');
+    return { promoted: this.current, old };
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      database: 'redis',
+      version: this.init.version,
+      nodes: [...this.servers.values()].map((s) => ({ name: s.name, ip: s.ip, role: this.roles().get(s.name), dir: s.dir, log: s.logFile })),
+      primary: this.current,
+      replication: this.init.mode,
+      wait: this.init.mode === 'wait' ? `WAIT ${this.servers.size - 1} (every replica); min-replicas-to-write ${this.servers.size - 1}, min-replicas-max-lag 1` : 'none',
+      sentinel: this.view ? { sentinels: this.init.sentinels.map((s) => s.name), quorum: Math.floor(this.init.sentinels.length / 2) + 1, downAfterMs: 1000, failoverTimeoutMs: 3000 } : false,
+      persistence: 'appendonly yes, appendfsync everysec, no RDB snapshots',
+      reads: this.init.reads,
+      workload: this.init.workload,
+    };
+  }
+
+  /** Every redis-server and redis-sentinel process of the cluster, for leak checks. */
+  pids(): number[] { return [...this.servers.values(), ...this.init.sentinels].flatMap((s) => s.pids()); }
+
+  teardown(): Promise<void> {
+    this.tearing ??= (async () => {
+      this.view?.stop();
+      await Promise.all([...this.clients].map((c) => c.close()));
+      await Promise.all(this.init.sentinels.map((s) => s.stop()));
+      await Promise.all([...this.servers.values()].map((s) => s.stop()));
+    })();
+    return this.tearing;
+  }
+}

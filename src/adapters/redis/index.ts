@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import type { Adapter } from '../types.js';
+import { redisBinPath } from './bin.js';
+import { bootstrap } from './bootstrap.js';
+import { REDIS_USER } from './server.js';
+import { REPLICATION_MODES } from './settings.js';
+import { WORKLOADS } from './workloads.js';
+
+function userExists(name: string): Promise<boolean> {
+  return new Promise((res) => execFile('getent', ['passwd', name], (e) => res(!e)));
+}
+
+/**
+ * Redis (Debian's redis-server 7.0): a primary (the first node) and replicas, optionally watched by
+ * Sentinel (one redis-sentinel per node) doing real automatic failover.
+ */
+export const redisAdapter: Adapter = {
+  name: 'redis',
+  replicationModes: REPLICATION_MODES,
+  workloads: Object.keys(WORKLOADS),
+  async unavailable() {
+    const missing = ['redis-server', 'redis-sentinel'].filter((b) => !redisBinPath(b));
+    if (missing.length) return `redis: ${missing.join(' and ')} not found; install Debian's ${missing.join(' and ')} (scripts/setup.sh does it as root)`;
+    if (!(await userExists(REDIS_USER))) return `redis: the system user '${REDIS_USER}' does not exist (Debian's redis-server package creates it)`;
+    return undefined;
+  },
+  setup: bootstrap,
+};
+
+export { RedisDb } from './db.js';
+export type { Replication } from './settings.js';
