@@ -78,6 +78,52 @@ if [ "$(uname -s)" = Linux ]; then
 fi
 # --- end database redis ---
 
+# --- database cassandra: Apache Cassandra 5.0.9 jars from Maven Central, Java 17, a cassandra user ---
+# No Debian package: cassandra-all and its runtime dependencies are fetched once with mvn into a cache dir
+# (world-readable, since the nodes run as the cassandra user), then the JVM is started directly.
+# The check is one file test, so this costs nothing when the jars are present.
+CASSANDRA_VERSION=5.0.9
+if [ "$(uname -s)" = Linux ]; then
+  if [ -n "${FAULTLINE_CASSANDRA_HOME:-}" ]; then chome="$FAULTLINE_CASSANDRA_HOME"
+  elif [ "$(id -u)" = 0 ]; then chome="/var/cache/faultline/cassandra-$CASSANDRA_VERSION"
+  else chome="$HOME/.cache/faultline/cassandra-$CASSANDRA_VERSION"; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    cmissing=()
+    [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || [ -x /usr/lib/jvm/java-17-openjdk-arm64/bin/java ] || cmissing+=(openjdk-17-jre-headless)
+    command -v mvn >/dev/null 2>&1 || [ -f "$chome/lib/cassandra-all-$CASSANDRA_VERSION.jar" ] || cmissing+=(maven)
+    if [ ${#cmissing[@]} -gt 0 ]; then
+      say "installing ${cmissing[*]} for the cassandra adapter (apt-get)..."
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${cmissing[@]}" >&2 \
+        || { DEBIAN_FRONTEND=noninteractive apt-get update >&2 \
+             && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${cmissing[@]}" >&2; }
+    fi
+    getent passwd cassandra >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin cassandra
+  fi
+  if [ ! -f "$chome/lib/cassandra-all-$CASSANDRA_VERSION.jar" ]; then
+    if ! command -v mvn >/dev/null 2>&1; then
+      say "the cassandra adapter needs maven (mvn) once, to fetch cassandra-all $CASSANDRA_VERSION; install it, or skip cassandra."
+    else
+      say "fetching cassandra-all $CASSANDRA_VERSION and its dependencies from Maven Central into $chome/lib (once, ~10 s)..."
+      ctmp="$(mktemp -d)"
+      cat > "$ctmp/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>faultline</groupId><artifactId>cassandra-fetch</artifactId><version>1</version>
+  <dependencies>
+    <dependency><groupId>org.apache.cassandra</groupId><artifactId>cassandra-all</artifactId><version>$CASSANDRA_VERSION</version></dependency>
+  </dependencies>
+</project>
+POM
+      mvn -B -q -f "$ctmp/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$ctmp/lib" >&2
+      mkdir -p "$chome"
+      rm -rf "$chome/lib" && mv "$ctmp/lib" "$chome/lib"
+      chmod -R a+rX "$chome"
+      rm -rf "$ctmp"
+    fi
+  fi
+fi
+# --- end database cassandra ---
+
 # npm packages: install when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)..."

@@ -77,6 +77,9 @@ export function failoverPackage(fence = true, isolateMs = 1000): FaultPackage {
   return {
     name: fence ? 'failover' : 'split-brain',
     needs: ['kill', 'partition'],
+    refuses: (db) => (db === 'cassandra'
+      ? 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition'
+      : undefined),
     fs: ['start-failover', 'stop-failover'],
     cycle() {
       return [{ f: 'start-failover', value: { fence, isolateMs } }, { f: 'stop-failover', value: null }];

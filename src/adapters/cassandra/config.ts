@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+
+export const CQL_PORT = 9042;
+export const STORAGE_PORT = 7000;
+
+/** One token per node, evenly spread over Murmur3's range: no vnode allocation at start, so startup is quick. */
+export function initialToken(index: number, count: number): string {
+  const span = 2n ** 64n;
+  return (-(2n ** 63n) + (span / BigInt(count)) * BigInt(index)).toString();
+}
+
+export interface NodeDirs { root: string; data: string; commitlog: string; savedCaches: string; hints: string; cdc: string; conf: string; logs: string }
+
+export function nodeDirs(nodeDir: string): NodeDirs {
+  const root = join(nodeDir, 'cassandra');
+  return {
+    root, data: join(root, 'data'), commitlog: join(root, 'commitlog'), savedCaches: join(root, 'saved_caches'),
+    hints: join(root, 'hints'), cdc: join(root, 'cdc_raw'), conf: join(root, 'conf'), logs: join(root, 'logs'),
+  };
+}
+
+/**
+ * cassandra.yaml for one node. Every node is a seed (all start at once, none bootstraps), one token each,
+ * small caches and memtables for a 512 MB heap, request timeouts of 2 s (our op timeout is above them, so
+ * the server's own timeout decides first and says what it knows), and no authentication.
+ */
+export function cassandraYaml(o: { ip: string; seeds: string[]; token: string; dirs: NodeDirs }): string {
+  return `# written by faultline
+cluster_name: faultline
+num_tokens: 1
+initial_token: ${o.token}
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+auto_bootstrap: false
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "${o.seeds.join(',')}"
+listen_address: ${o.ip}
+rpc_address: ${o.ip}
+broadcast_rpc_address: ${o.ip}
+storage_port: ${STORAGE_PORT}
+native_transport_port: ${CQL_PORT}
+start_native_transport: true
+endpoint_snitch: SimpleSnitch
+data_file_directories:
+  - ${o.dirs.data}
+commitlog_directory: ${o.dirs.commitlog}
+saved_caches_directory: ${o.dirs.savedCaches}
+hints_directory: ${o.dirs.hints}
+cdc_raw_directory: ${o.dirs.cdc}
+commitlog_sync: periodic
+commitlog_sync_period: 10000ms
+commitlog_segment_size: 8MiB
+authenticator: AllowAllAuthenticator
+authorizer: AllowAllAuthorizer
+role_manager: CassandraRoleManager
+hinted_handoff_enabled: true
+max_hint_window: 3h
+memtable_heap_space: 64MiB
+memtable_offheap_space: 64MiB
+key_cache_size: 0MiB
+counter_cache_size: 0MiB
+concurrent_reads: 8
+concurrent_writes: 8
+concurrent_counter_writes: 4
+concurrent_compactors: 1
+compaction_throughput: 0MiB/s
+read_request_timeout: 2000ms
+range_request_timeout: 2000ms
+write_request_timeout: 2000ms
+counter_write_request_timeout: 2000ms
+cas_contention_timeout: 1000ms
+truncate_request_timeout: 10000ms
+request_timeout: 2000ms
+disk_failure_policy: stop
+commit_failure_policy: stop
+index_summary_capacity: 1MiB
+`;
+}
+
+/** logback: INFO to stdout (the runtime appends it to the node's log file), no rolling files. */
+export const LOGBACK_XML = `<configuration scan="false">
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
+  </appender>
+  <logger name="org.apache.cassandra" level="INFO"/>
+  <root level="INFO"><appender-ref ref="STDOUT"/></root>
+</configuration>
+`;
+
+/** The --add-exports/--add-opens list of Cassandra 5.0's conf/jvm17-server.options. */
+const JAVA17_MODULE_FLAGS = [
+  '--add-exports', 'java.base/jdk.internal.misc=ALL-UNNAMED',
+  '--add-exports', 'java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-exports', 'java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-exports', 'java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED',
+  '--add-exports', 'java.rmi/sun.rmi.registry=ALL-UNNAMED',
+  '--add-exports', 'java.rmi/sun.rmi.server=ALL-UNNAMED',
+  '--add-exports', 'java.sql/java.sql=ALL-UNNAMED',
+  '--add-exports', 'java.base/java.lang.ref=ALL-UNNAMED',
+  '--add-exports', 'jdk.unsupported/sun.misc=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.lang.module=ALL-UNNAMED',
+  '--add-opens', 'java.base/jdk.internal.loader=ALL-UNNAMED',
+  '--add-opens', 'java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-opens', 'java.base/jdk.internal.reflect=ALL-UNNAMED',
+  '--add-opens', 'java.base/jdk.internal.math=ALL-UNNAMED',
+  '--add-opens', 'java.base/jdk.internal.module=ALL-UNNAMED',
+  '--add-opens', 'java.base/jdk.internal.util.jar=ALL-UNNAMED',
+  '--add-opens', 'jdk.management/com.sun.management.internal=ALL-UNNAMED',
+  '--add-opens', 'java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.io=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.nio=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.util.concurrent=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.util=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.util.concurrent.atomic=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.lang=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.math=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.lang.reflect=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.net=ALL-UNNAMED',
+];
+
+/**
+ * The JVM's argv, started directly (no bin/cassandra script, no jemalloc): 512 MB heap, G1, the module
+ * flags Java 17 needs, foreground, and short ring/gossip waits (a fresh cluster with fixed tokens has
+ * nothing to settle; the defaults cost ~30 s per node).
+ */
+export function jvmArgv(o: { java: string; classpath: string; dirs: NodeDirs; heapMb: number }): string[] {
+  return [
+    // The runtime's clock env sets FAKETIME_DONT_FAKE_MONOTONIC=1; with it, libfaketime makes every
+    // monotonic read of the JVM slow (a trivial Cassandra main: 9.4 s instead of 0.6 s; startup of a node
+    // took minutes). Faking the monotonic clock too keeps the JVM at full speed; a backward skew then also
+    // delays the node's scheduled tasks by the skew (see the README draft).
+    '/usr/bin/env', '-u', 'FAKETIME_DONT_FAKE_MONOTONIC',
+    o.java,
+    // Serial GC and C1 only: three JVMs share 2 cores, and startup (class loading, JIT) dominates a test run.
+    `-Xms${o.heapMb}M`, `-Xmx${o.heapMb}M`, '-Xss512k', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
+    '-XX:+ExitOnOutOfMemoryError', '-XX:ActiveProcessorCount=2', '-Djava.net.preferIPv4Stack=true',
+    ...JAVA17_MODULE_FLAGS,
+    '-Dcassandra-foreground=yes',
+    `-Dcassandra.config=file://${join(o.dirs.conf, 'cassandra.yaml')}`,
+    `-Dlogback.configurationFile=${join(o.dirs.conf, 'logback.xml')}`,
+    `-Dcassandra.logdir=${o.dirs.logs}`,
+    `-Dcassandra.storagedir=${o.dirs.root}`,
+    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+    '-Dcassandra.ring_delay_ms=1000',
+    '-Dcassandra.superuser_setup_delay_ms=0',
+    '-Djdk.attach.allowAttachSelf=true',
+    '-Dio.netty.tryReflectionSetAccessible=true',
+    '-cp', o.classpath,
+    'org.apache.cassandra.service.CassandraDaemon',
+  ];
+}

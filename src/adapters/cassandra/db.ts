@@ -1,0 +1,118 @@
+import type { Cluster, RuntimeNode } from '../../runtime/types.js';
+import type { Client, Db, ReadRouting, Role } from '../types.js';
+import { CassClient } from './client.js';
+import { CQL_PORT } from './config.js';
+import type { Consistency } from './consistency.js';
+import { Coordinator } from './coordinator.js';
+import type { WorkloadCql } from './cql.js';
+import { waitServing } from './ready.js';
+import type { CassServer } from './server.js';
+
+export interface CassDbInit {
+  cluster: Cluster;
+  servers: CassServer[];
+  mode: string;
+  consistency: Consistency;
+  reads: ReadRouting;
+  workload: string;
+  cql: WorkloadCql;
+  version: string;
+  startupMs: number;
+}
+
+/** Final reads (the `reads` override) see the converged state: ALL, unless the run reads at SERIAL. */
+const FINAL: Pick<Consistency, 'read'> = { read: 'all' };
+
+/**
+ * A started Cassandra cluster: masterless, every node a coordinator and a replica of every key (RF = n).
+ * Session s writes through node s mod n. Its reads go through the same node (`reads primary` or `any`),
+ * or through the next node (`reads replicas`), so a read asks a different coordinator than the write did.
+ */
+export class CassDb implements Db {
+  readonly name = 'cassandra';
+  readonly cluster: Cluster;
+  private readonly servers = new Map<string, CassServer>();
+  private readonly coordinators = new Map<string, Coordinator>();
+  private readonly clients = new Set<CassClient>();
+  private tearing?: Promise<void>;
+
+  constructor(private readonly init: CassDbInit) {
+    this.cluster = init.cluster;
+    for (const s of init.servers) {
+      this.servers.set(s.name, s);
+      this.coordinators.set(s.name, new Coordinator(s.name, s.node.ip));
+    }
+  }
+
+  server(name: string): CassServer {
+    const s = this.servers.get(name);
+    if (!s) throw new Error(`cassandra: no node named ${name}`);
+    return s;
+  }
+
+  /** Masterless: every running node serves reads and writes, so each is reported as a primary. */
+  roles(): Map<string, Role> {
+    const out = new Map<string, Role>();
+    for (const [name, s] of this.servers) out.set(name, s.running() ? 'primary' : 'down');
+    return out;
+  }
+
+  /** There is no primary; n1 stands in where a fault asks for one ('kill primary' kills n1). */
+  primary(): RuntimeNode { return this.init.servers[0]!.node; }
+
+  async client(session: number, opts: { reads?: ReadRouting } = {}): Promise<Client> {
+    const names = [...this.servers.keys()];
+    const w = names[session % names.length]!;
+    const reads = opts.reads ?? this.init.reads;
+    const r = reads === 'replicas' && names.length > 1 ? names[(session + 1) % names.length]! : w;
+    const final = opts.reads !== undefined && this.init.consistency.read !== 'serial';
+    const consistency = final ? { ...this.init.consistency, ...FINAL } : this.init.consistency;
+    const c = new CassClient(this.coordinators.get(w)!, this.coordinators.get(r)!, this.init.cql, consistency, (x) => this.clients.delete(x));
+    this.clients.add(c);
+    return c;
+  }
+
+  async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
+
+  async restart(node: RuntimeNode): Promise<void> {
+    const s = this.server(node.name);
+    if (s.running()) return;
+    await s.start();
+    await waitServing(s, this.init.servers, 90_000, false);
+  }
+
+  async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
+  async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
+
+  async failover(): Promise<{ promoted: string; old: string }> {
+    throw new Error('cassandra is masterless: every node accepts writes, so there is no primary to fail over (use kill, pause or partition)');
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      database: 'cassandra',
+      version: this.init.version,
+      nodes: this.init.servers.map((s) => ({ name: s.name, ip: s.node.ip, cql: `${s.node.ip}:${CQL_PORT}`, role: this.roles().get(s.name), data: s.dirs.root, log: s.logFile })),
+      replicationFactor: this.init.servers.length,
+      consistency: this.init.mode,
+      readConsistency: this.init.consistency.read,
+      writeConsistency: this.init.consistency.write,
+      timestamps: 'server-side (the coordinator\'s clock)',
+      reads: this.init.reads,
+      workload: this.init.workload,
+      startupMs: this.init.startupMs,
+    };
+  }
+
+  /** JVM PIDs of the running nodes, for leak checks. */
+  pids(): number[] { return this.init.servers.map((s) => (s.running() ? s.pid : undefined)).filter((p): p is number => p !== undefined); }
+
+  teardown(): Promise<void> {
+    this.tearing ??= (async () => {
+      await Promise.all([...this.clients].map((c) => c.close()));
+      await Promise.all([...this.coordinators.values()].map((c) => c.close()));
+      await Promise.all(this.init.servers.map((s) => s.stop(3000)));
+    })();
+    return this.tearing;
+  }
+}
