@@ -8,6 +8,8 @@ import { convertCommand } from './convert.js';
 import { analyzeCommand } from './analyze.js';
 import { cleanupCommand } from './cleanup.js';
 import { runCommand } from './run.js';
+import { reportCommand } from './report.js';
+import { serveCommand } from './serve.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -18,7 +20,7 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
-  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand()]) {
+  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand(), reportCommand(), serveCommand()]) {
     c.exitOverride().showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });
     p.addCommand(c);

@@ -225,6 +225,13 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   }
   io.log('checking the history...');
   const results = await analyzeRun(paths.dir);
+  try {
+    // Imported here: the report's chart renderer (canvas, native) loads only when a report is built.
+    const { buildReport } = await import('../report/index.js');
+    io.log(`report: ${(await buildReport(paths.dir)).html}`);
+  } catch (e) {
+    io.log(`the report could not be built (the run is stored; \`faultline report ${paths.dir}\` retries): ${(e as Error).message}`);
+  }
   return { dir: paths.dir, results, aborted };
 }
 

@@ -1,0 +1,87 @@
+// Types shared by the report builder (Node) and the page code (browser). Types only: nothing here runs.
+import type { ChartSpec, WindowSpan } from '../charts.js';
+
+export interface OpRow {
+  index: number;
+  process: string;
+  node: string;
+  f: string;
+  type: string;
+  value: string;
+  invokeS: number | null;
+  completeS: number | null;
+  bar: number | null;
+}
+
+export interface AnomalyCard {
+  checker: string;
+  kind: string;
+  explanation: string;
+  rows: OpRow[];
+  bars: number[];
+}
+
+export interface TimelineData {
+  bars: number;
+  lanes: string[];
+  fs: string[];
+  nodes: string[];
+  /** base64 little-endian typed arrays: Float64 start ms, Float32 duration ms, Uint16 lane, Uint8 type/f/node, Uint32 history index. */
+  start: string;
+  dur: string;
+  lane: string;
+  type: string;
+  f: string;
+  node: string;
+  idx: string;
+  from: number;
+  to: number;
+}
+
+export interface LinData {
+  checker: string;
+  key: string;
+  states: string[];
+  prefixLength: number;
+  /** The last prefix ops (in linearization order) then the breaking op, last. */
+  rows: OpRow[];
+  prefixBars: number[];
+  opBar: number | null;
+}
+
+export interface PageData {
+  title: string;
+  summary: { valid: string; words: string };
+  facts: [string, string][];
+  command: string;
+  verdicts: { name: string; valid: string; words: string }[];
+  anomalies: AnomalyCard[];
+  moreAnomalies: number;
+  windows: WindowSpan[];
+  timeline: TimelineData;
+  lin: LinData[];
+  charts: ChartSpec[];
+  availability: string[][];
+}
+
+export interface TimelineApi {
+  focus(bars: number[], mode: 'anomaly' | 'lin', order?: boolean): void;
+  redraw(): void;
+  view: { from: number; to: number };
+  highlighted: number[];
+}
+
+/** The page's functions, reachable from one another through the global FL (see bundle.ts). */
+export interface PageApi {
+  el(tag: string, text?: string | null, cls?: string): HTMLElement;
+  table(head: string[], rows: (string | number | null)[][], cls?: string): HTMLTableElement;
+  opTable(rows: OpRow[], highlightLast?: boolean): HTMLTableElement;
+  decode(b64: string, kind: 'f64' | 'f32' | 'u16' | 'u8' | 'u32'): ArrayLike<number> & { length: number };
+  header(root: HTMLElement, d: PageData): void;
+  cards(root: HTMLElement, d: PageData): void;
+  timeline(root: HTMLElement, t: TimelineData, windows: WindowSpan[]): TimelineApi;
+  lin(root: HTMLElement, d: PageData): void;
+  charts(root: HTMLElement, d: PageData): void;
+  main(): void;
+  tl?: TimelineApi;
+}
