@@ -57,6 +57,32 @@ if [ "$(uname -s)" = Linux ] && [ -z "$(ls /usr/lib/postgresql/*/bin/postgres 2>
 fi
 # --- end database postgres ---
 
+# --- database mysql: Debian's mariadb-server (MariaDB 10.11; Debian has no MySQL server package) ---
+# faultline runs its own mariadbd per node (mariadb-install-db into a template, one foreground server per
+# namespace, as the mysql user, --no-defaults). Debian's own service is never started or used: when no
+# policy-rc.d exists we add one for the install only (exit 101: "do not start services"), then remove it.
+if [ "$(uname -s)" = Linux ] && ! command -v mariadbd >/dev/null 2>&1 && ! command -v mysqld >/dev/null 2>&1 \
+   && [ ! -x /usr/sbin/mariadbd ] && [ ! -x /usr/sbin/mysqld ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    say "the mysql adapter needs mariadb-server (Debian) or a MySQL 8 server; install it as root, or use the docker runtime."
+  else
+    say "installing mariadb-server for the mysql adapter (apt-get; Debian's own service is not started)..."
+    added_policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\n# faultline setup: no service starts while mariadb-server installs\nexit 101\n' > /usr/sbin/policy-rc.d
+      chmod 0755 /usr/sbin/policy-rc.d
+      added_policy=1
+    fi
+    rc=0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends mariadb-server >&2 \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update >&2 \
+           && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends mariadb-server >&2; } || rc=$?
+    [ -n "$added_policy" ] && rm -f /usr/sbin/policy-rc.d
+    [ "$rc" = 0 ] || exit "$rc"
+  fi
+fi
+# --- end database mysql ---
+
 # --- database redis: Debian's redis-server and redis-sentinel (7.0) ---
 # faultline runs its own redis-server and redis-sentinel processes in the foreground in each node's
 # namespace, as the redis user. The packages enable Debian's own services on 127.0.0.1:6379/26379; we
@@ -123,29 +149,6 @@ POM
   fi
 fi
 # --- end database cassandra ---
-
-# --- report: canvas build headers (chartjs-node-canvas) and Debian's chromium (browser tests, bench) ---
-# canvas's prebuilt download fails on these machines, so npm compiles it with node-gyp: it needs the
-# cairo/pango/jpeg/gif/rsvg headers. Chromium drives the report's browser tests through playwright-core.
-# Checks are dpkg status lookups and one file test, so this is fast when everything is present.
-if [ "$(uname -s)" = Linux ] && command -v dpkg-query >/dev/null 2>&1; then
-  rmissing=()
-  for p in libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || rmissing+=("$p")
-  done
-  [ -x /usr/bin/chromium ] || rmissing+=(chromium)
-  if [ ${#rmissing[@]} -gt 0 ]; then
-    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-      say "the report needs ${rmissing[*]} (Debian packages: canvas headers, chromium for browser tests); install them as root."
-    else
-      say "installing ${rmissing[*]} for the report (apt-get)..."
-      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${rmissing[@]}" >&2 \
-        || { DEBIAN_FRONTEND=noninteractive apt-get update >&2 \
-             && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${rmissing[@]}" >&2; }
-    fi
-  fi
-fi
-# --- end report ---
 
 # npm packages: install when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
