@@ -150,6 +150,29 @@ POM
 fi
 # --- end database cassandra ---
 
+# --- report: canvas build headers (chartjs-node-canvas) and Debian's chromium (browser tests, bench) ---
+# canvas's prebuilt download fails on these machines, so npm compiles it with node-gyp: it needs the
+# cairo/pango/jpeg/gif/rsvg headers. Chromium drives the report's browser tests through playwright-core.
+# Checks are dpkg status lookups and one file test, so this is fast when everything is present.
+if [ "$(uname -s)" = Linux ] && command -v dpkg-query >/dev/null 2>&1; then
+  rmissing=()
+  for p in libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || rmissing+=("$p")
+  done
+  [ -x /usr/bin/chromium ] || rmissing+=(chromium)
+  if [ ${#rmissing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      say "the report needs ${rmissing[*]} (Debian packages: canvas headers, chromium for browser tests); install them as root."
+    else
+      say "installing ${rmissing[*]} for the report (apt-get)..."
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${rmissing[@]}" >&2 \
+        || { DEBIAN_FRONTEND=noninteractive apt-get update >&2 \
+             && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${rmissing[@]}" >&2; }
+    fi
+  fi
+fi
+# --- end report ---
+
 # npm packages: install when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)..."
