@@ -21,7 +21,7 @@ function seed(v: string): number {
 interface RunFlags {
   db: string; workload: string; nemesis: string; timeLimit: number; concurrency: number; rate: number; nodes: number;
   replication?: string; reads: RunSpec['reads']; seed?: number; runtime: 'local'; opTimeout: number;
-  nemesisInterval: number; store: string; name?: string; keys: number; report: boolean;
+  nemesisInterval: number; store: string; name?: string; keys: number; sentinel?: boolean;
 }
 
 export function runCommand(): Command {
@@ -36,7 +36,8 @@ export function runCommand(): Command {
     .option('--nodes <n>', 'database nodes (1 primary + n-1 standbys)', positiveInt('a node count', 9), 3)
     .option('--replication <mode>', 'replication mode (postgres: async, sync, remote-apply; mysql: async, semi-sync; redis: async, wait; cassandra: see --consistency)')
     .addOption(new Option('--reads <where>', 'where reads go').choices(['primary', 'replicas', 'any']).default('primary'))
-    .option('--keys <n>', 'keys the workload spreads over', positiveInt('a key count', 1_000_000), 20)
+    .option('--sentinel', 'redis: run 3 Sentinels that fail over automatically')
+    .option('--keys <n>', 'append workload: keys written at once (each is retired after 32 appends for a fresh one)', positiveInt('a key count', 100_000), 5)
     .option('--seed <n>', 'seed of the workload and fault schedule (default: random, printed and stored)', seed)
     .addOption(new Option('--runtime <kind>', 'where nodes run').choices(['local']).default('local'))
     .option('--op-timeout <seconds>', 'per-operation timeout; a timed-out op is recorded as info', parseSeconds, 5)
@@ -48,7 +49,7 @@ export function runCommand(): Command {
       const spec: RunSpec = {
         db: flags.db, workload: flags.workload, nemesis: flags.nemesis, timeLimitS: flags.timeLimit,
         concurrency: flags.concurrency, rate: flags.rate, nodes: flags.nodes, replication: flags.replication ?? 'async',
-        reads: flags.reads, keys: flags.keys, seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
+        reads: flags.reads, sentinel: flags.sentinel, keys: flags.keys, seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
         runtime: flags.runtime, opTimeoutMs: flags.opTimeout * 1000, nemesisIntervalS: flags.nemesisInterval,
         store: flags.store, name: flags.name, argv: ['faultline', ...process.argv.slice(2)],
       };

@@ -60,7 +60,7 @@ export function clockPackage(): FaultPackage {
   return {
     name: 'clock',
     needs: ['clock'],
-    refuses: (db) => (db === 'redis' ? 'Redis hangs under libfaketime (its allocator), so clock faults are not supported for it' : undefined),
+    refuses: (db) => (db === 'redis' ? 'Redis hangs under libfaketime (its allocator does), so its clock cannot be skewed' : undefined),
     fs: ['start-clock', 'stop-clock'],
     cycle(rng, nodes) {
       const seconds = pick(rng, [-60, -5, 5, 60, 300]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
 import { RunFailure, UsageError } from '../errors.js';
-import { any, clients, finalGen, nemesis as onNemesis, once, phases, stagger, timeLimit, WORKLOADS, type Generator } from '../generators/index.js';
+import { any, appendWorkload, clients, finalGen, nemesis as onNemesis, once, phases, stagger, timeLimit, WORKLOADS, type Generator } from '../generators/index.js';
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
 import { Nemesis, faultSchedule, healOrder, resolvePackages, type FaultPackage, type ScheduledFault } from '../nemesis/index.js';
@@ -26,6 +26,9 @@ export interface RunSpec {
   nodes: number;
   replication: string;
   reads: ReadRouting;
+  /** Redis: run Sentinel (3 sentinels, real automatic failover). */
+  sentinel?: boolean;
+  /** append: keys written at once (each retires after 32 appends for a fresh one). */
   keys: number;
   seed: number;
   runtime: 'local';
@@ -92,6 +95,8 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
     throw new UsageError(`${spec.db} has no replication mode '${spec.replication}'; modes: ${adapter.replicationModes.join(', ')}`);
   }
   if (!adapter.workloads.includes(spec.workload)) throw new UsageError(`${spec.db} does not run the ${spec.workload} workload`);
+  if (spec.sentinel && spec.db !== 'redis') throw new UsageError('--sentinel is for --db redis');
+  if (spec.sentinel && spec.nodes < 3) throw new UsageError('--sentinel needs at least 3 nodes (3 sentinels, quorum 2)');
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
   const runtime = RUNTIMES[spec.runtime]!;
   const packages = resolvePackages(spec.nemesis, runtime, spec.db);
@@ -170,13 +175,13 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     io.log('starting the cluster...');
     cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
     if (abort.signal.aborted) throw new Aborted();
-    db = await adapter.setup(cluster, { replication: spec.replication, reads: spec.reads, workload: spec.workload });
+    db = await adapter.setup(cluster, { replication: spec.replication, reads: spec.reads, workload: spec.workload, ...(spec.sentinel ? { sentinel: true } : {}) });
     runInfo.cluster = db.describe();
     writeJson(paths.runJson, runInfo);
     if (abort.signal.aborted) throw new Aborted();
     nem = new Nemesis(packages, { cluster, db });
     const n = nem;
-    const workload = WORKLOADS[spec.workload]!();
+    const workload = spec.workload === 'append' ? appendWorkload({ keys: spec.keys }) : WORKLOADS[spec.workload]!();
     const main = clients(timeLimit(durationNs, stagger(spec.rate, workload.generator)));
     const heal = packages.length > 0 ? phases(...healOrder(packages).map((p) => once({ f: p.fs[p.fs.length - 1]!, value: null }))) : undefined;
     startNs = process.hrtime.bigint();
