@@ -1,8 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { runTest, type RunSpec } from '../run/run.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
+
+/** Each database's safe-to-start default: the mode a user gets without asking. */
+const DEFAULT_REPLICATION: Record<string, string> = { postgres: 'async', mysql: 'async', redis: 'async', cassandra: 'quorum' };
 
 function positiveInt(what: string, max: number) {
   return (v: string): number => {
@@ -20,7 +23,7 @@ function seed(v: string): number {
 
 interface RunFlags {
   db: string; workload: string; nemesis: string; timeLimit: number; concurrency: number; rate: number; nodes: number;
-  replication?: string; reads: RunSpec['reads']; seed?: number; runtime: 'local'; opTimeout: number;
+  replication?: string; consistency?: string; reads: RunSpec['reads']; seed?: number; runtime: 'local'; opTimeout: number;
   nemesisInterval: number; store: string; name?: string; keys: number; sentinel?: boolean;
 }
 
@@ -34,7 +37,8 @@ export function runCommand(): Command {
     .option('--concurrency <n>', 'client workers (logical processes)', positiveInt('a worker count', 1000), 10)
     .option('--rate <ops/s>', 'target operations per second over all workers', positiveInt('a rate', 1_000_000), 200)
     .option('--nodes <n>', 'database nodes (1 primary + n-1 standbys)', positiveInt('a node count', 9), 3)
-    .option('--replication <mode>', 'replication mode (postgres: async, sync, remote-apply; mysql: async, semi-sync; redis: async, wait; cassandra: see --consistency)')
+    .option('--replication <mode>', 'replication mode; postgres: async (default), sync, remote-apply; mysql: async (default), semi-sync; redis: async (default), wait; cassandra: the read/write consistency, quorum (default), one, all, R/W pairs such as one/quorum, serial')
+    .option('--consistency <level>', 'cassandra: the same as --replication')
     .addOption(new Option('--reads <where>', 'where reads go').choices(['primary', 'replicas', 'any']).default('primary'))
     .option('--sentinel', 'redis: run 3 Sentinels that fail over automatically')
     .option('--keys <n>', 'append workload: keys written at once (each is retired after 32 appends for a fresh one)', positiveInt('a key count', 100_000), 5)
@@ -46,9 +50,11 @@ export function runCommand(): Command {
     .option('--name <name>', 'run name (default <db>-<workload>)')
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unknown, 64 usage error or a machine that cannot run it, 70 internal error.')
     .action(async (flags: RunFlags, cmd: Command) => {
+      if (flags.consistency !== undefined && flags.db !== 'cassandra') throw new UsageError('--consistency is for --db cassandra; use --replication');
+      if (flags.consistency !== undefined && flags.replication !== undefined) throw new UsageError('give --replication or --consistency, not both');
       const spec: RunSpec = {
         db: flags.db, workload: flags.workload, nemesis: flags.nemesis, timeLimitS: flags.timeLimit,
-        concurrency: flags.concurrency, rate: flags.rate, nodes: flags.nodes, replication: flags.replication ?? 'async',
+        concurrency: flags.concurrency, rate: flags.rate, nodes: flags.nodes, replication: flags.replication ?? flags.consistency ?? DEFAULT_REPLICATION[flags.db] ?? 'async',
         reads: flags.reads, sentinel: flags.sentinel, keys: flags.keys, seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
         runtime: flags.runtime, opTimeoutMs: flags.opTimeout * 1000, nemesisIntervalS: flags.nemesisInterval,
         store: flags.store, name: flags.name, argv: ['faultline', ...process.argv.slice(2)],
