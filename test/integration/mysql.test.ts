@@ -137,4 +137,19 @@ maybe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
       await rc.close();
     }
   }, 120_000);
+  it('failover without fence is split brain: both the old and the new primary accept writes, and they diverge', async () => {
+    const { db } = await start({ replication: 'async', workload: 'set' });
+    const on = (n: string) => new MyClient({ primary: () => n, readable: () => [n], ip: (x) => db.server(x).node.ip }, WORKLOADS.set!, 'primary', 0, () => {});
+    const c = await db.client(0);
+    expect(await c.invoke('add', 1, T)).toMatchObject({ type: 'ok', node: 'n1' });
+    const r = await db.failover({ fence: false });
+    expect(db.roles().get('n1')).toBe('primary');
+    expect(db.roles().get(r.promoted)).toBe('primary');
+    const oldP = on('n1'), newP = on(r.promoted);
+    expect(await oldP.invoke('add', 2, T)).toMatchObject({ type: 'ok', node: 'n1' });
+    expect(await newP.invoke('add', 3, T)).toMatchObject({ type: 'ok', node: r.promoted });
+    expect((await oldP.invoke('read', null, T)).value).toEqual([1, 2]);
+    expect((await newP.invoke('read', null, T)).value).toEqual([1, 3]);
+    await oldP.close(); await newP.close();
+  }, 120_000);
 });
