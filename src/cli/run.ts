@@ -31,7 +31,7 @@ export function runCommand(): Command {
   return new Command('run')
     .description('start a real cluster, run a workload against it while injecting faults, record the history, heal, check and store the run')
     .addOption(new Option('--db <name>', 'database').choices(['postgres', 'mysql', 'redis', 'cassandra']).default('postgres'))
-    .addOption(new Option('--workload <name>', 'workload').choices(['register', 'append', 'set']).default('append'))
+    .addOption(new Option('--workload <name>', 'workload').choices(['register', 'rw-register', 'append', 'set']).default('append'))
     .option('--nemesis <names>', 'comma-separated fault packages: partition, kill, pause, failover, split-brain, clock, loss, bandwidth, or none', 'none')
     .option('--time-limit <seconds>', 'how long the workload runs', parseSeconds, 30)
     .option('--concurrency <n>', 'client workers (logical processes)', positiveInt('a worker count', 1000), 10)

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 /** Which checkers judge each workload's history. */
 export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
   register: { model: 'cas-register', checkers: ['linearizable', 'stats'] },
+  'rw-register': { model: 'register', checkers: ['linearizable', 'stats'] },
   append: {
     checkers: ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads', 'consistent-prefix',
       'lost-writes', 'staleness', 'availability', 'stats'],

@@ -87,4 +87,5 @@ const append: WorkloadCql = {
   },
 };
 
-export const WORKLOADS: Readonly<Record<string, WorkloadCql>> = { register, append };
+/** rw-register is the register's table with reads and writes only (the generator sends no cas). */
+export const WORKLOADS: Readonly<Record<string, WorkloadCql>> = { register, 'rw-register': register, append };

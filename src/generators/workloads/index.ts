@@ -11,6 +11,7 @@ import { setWorkload } from './set.js';
 /** Workloads by name, with their default options. */
 export const WORKLOADS: Readonly<Record<string, () => Workload>> = {
   register: () => registerWorkload(),
+  'rw-register': () => registerWorkload({ cas: false }),
   append: () => appendWorkload(),
   set: () => setWorkload(),
 };

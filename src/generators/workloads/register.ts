@@ -10,6 +10,8 @@ export interface RegisterOptions {
   threadsPerKey?: number;
   /** Values written are 0..values-1. Default 5. */
   values?: number;
+  /** Include cas ops. Default true; false gives reads and writes only (the `rw-register` workload). */
+  cas?: boolean;
 }
 
 /**
@@ -22,8 +24,8 @@ export function registerWorkload(opts: RegisterOptions = {}): Workload {
   const opsPerKey = opts.opsPerKey ?? 100;
   // A group moves on once it has had opsPerKey ops on its key (at least one; never for NaN).
   const per = opsPerKey >= 1 ? Math.ceil(opsPerKey) : opsPerKey < 1 ? 1 : Infinity;
-  const o: Config = { per, threadsPerKey: opts.threadsPerKey ?? 10, values: opts.values ?? 5 };
-  return { name: 'register', generator: new RegisterGen(o, [], undefined, 0) };
+  const o: Config = { per, threadsPerKey: opts.threadsPerKey ?? 10, values: opts.values ?? 5, cas: opts.cas ?? true };
+  return { name: o.cas ? 'register' : 'rw-register', generator: new RegisterGen(o, [], undefined, 0) };
 }
 
 /**
@@ -31,7 +33,7 @@ export function registerWorkload(opts: RegisterOptions = {}): Workload {
  * (its round is counts[g] / opsPerKey, rounded down), copied on write; the group count is derived from
  * ctx.threads and reused while the context hands the same threads array.
  */
-interface Config { per: number; threadsPerKey: number; values: number }
+interface Config { per: number; threadsPerKey: number; values: number; cas: boolean }
 
 class RegisterGen implements Generator {
   constructor(
@@ -44,7 +46,7 @@ class RegisterGen implements Generator {
   op(ctx: GenContext): GenStep {
     const o = this.o;
     const r = ctx.rng;
-    const pick = r.int(3);
+    const pick = r.int(o.cas ? 3 : 2);
     const v = r.int(o.values);
     const w = r.int(o.values);
     const process = someFreeProcess(ctx);
