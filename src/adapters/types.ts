@@ -29,6 +29,12 @@ export interface DbOptions {
   workload: string;
   /** Redis: run Sentinel (one per node) for automatic failover. Other databases ignore it. */
   sentinel?: boolean;
+  /**
+   * Where clients reach a node's client port, when not at the node's own address (a fault proxy sits
+   * in between: src/nemesis/proxy). Admin and replication traffic still goes to the node directly.
+   * Postgres honours it; MySQL, Redis and Cassandra do not yet (their clients connect to node.ip).
+   */
+  clientAddress?: (node: string) => { host: string; port: number };
 }
 
 export type Role = 'primary' | 'standby' | 'fenced' | 'down';

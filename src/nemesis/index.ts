@@ -3,10 +3,12 @@ import { UsageError } from '../errors.js';
 import { partitionPackage } from './partition.js';
 import { bandwidthPackage, clockPackage, lossPackage } from './net-faults.js';
 import { failoverPackage, killPackage, pausePackage } from './process-faults.js';
+import { halfOpenPackage, latencyPackage, resetPackage } from './proxy-faults.js';
 import type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from './types.js';
 
 export { faultSchedule, seededRng, type ScheduledFault } from './schedule.js';
 export type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from './types.js';
+export { startProxies, type StartedProxies } from './proxy/start.js';
 
 /** Every fault package by its --nemesis name. */
 export const faultPackages: Record<string, () => FaultPackage> = {
@@ -18,6 +20,9 @@ export const faultPackages: Record<string, () => FaultPackage> = {
   clock: () => clockPackage(),
   loss: () => lossPackage(),
   bandwidth: () => bandwidthPackage(),
+  latency: () => latencyPackage(),
+  'half-open': () => halfOpenPackage(),
+  reset: () => resetPackage(),
 };
 
 /**
@@ -46,7 +51,7 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
 
 /** Resume before restart before network: a paused node cannot be restarted, a killed one cannot heal its network. */
 export function healOrder(packages: readonly FaultPackage[]): FaultPackage[] {
-  const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'failover', 'split-brain'];
+  const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'latency', 'half-open', 'reset', 'failover', 'split-brain'];
   return [...packages].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
 }
 

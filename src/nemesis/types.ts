@@ -1,10 +1,13 @@
 import type { Db } from '../adapters/types.js';
 import type { Capability, Cluster } from '../runtime/types.js';
+import type { ProxyLinks } from './proxy/fabric.js';
 
 /** What a nemesis acts on: the runtime's nodes (network, clock) and the database (kill, pause, failover). */
 export interface NemesisContext {
   cluster: Cluster;
   db: Db;
+  /** The fault proxies in the client path, when the run started them (a package with `proxy`). */
+  proxies?: ProxyLinks;
 }
 
 /** A nemesis completion: info when the fault was applied (Jepsen's convention), fail when it was not. */
@@ -27,6 +30,8 @@ export interface FaultAction {
 export interface FaultPackage {
   readonly name: string;
   readonly needs: readonly Capability[];
+  /** Acts on proxy links (ctx.proxies): the run starts the proxies only when a package says so. */
+  readonly proxy?: boolean;
   /** Why this package cannot run against this database, or undefined (e.g. clock on Redis). */
   refuses?(db: string): string | undefined;
   readonly fs: readonly string[];

@@ -8,7 +8,7 @@ import { RunFailure, UsageError } from '../errors.js';
 import { any, appendWorkload, clients, finalGen, nemesis as onNemesis, once, phases, stagger, timeLimit, WORKLOADS, type Generator } from '../generators/index.js';
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
-import { Nemesis, faultSchedule, healOrder, resolvePackages, type FaultPackage, type ScheduledFault } from '../nemesis/index.js';
+import { Nemesis, faultSchedule, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
 import { localRuntime } from '../runtime/local/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
@@ -158,6 +158,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   const work = mkdtempSync(join(tmpdir(), `faultline-${runId}-`));
   let cluster: Cluster | undefined;
   let db: Db | undefined;
+  let proxies: StartedProxies | undefined;
   let nem: Nemesis | undefined;
   const writer = new HistoryWriter(paths.history, { fsync: true });
   // Op times count from the start of the workload, not of the cluster setup; reset just before it.
@@ -175,11 +176,12 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     io.log('starting the cluster...');
     cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
     if (abort.signal.aborted) throw new Aborted();
-    db = await adapter.setup(cluster, { replication: spec.replication, reads: spec.reads, workload: spec.workload, ...(spec.sentinel ? { sentinel: true } : {}) });
+    proxies = await startProxies(cluster, spec.db, packages);
+    db = await adapter.setup(cluster, { replication: spec.replication, reads: spec.reads, workload: spec.workload, ...(spec.sentinel ? { sentinel: true } : {}), clientAddress: proxies.clientAddress });
     runInfo.cluster = db.describe();
     writeJson(paths.runJson, runInfo);
     if (abort.signal.aborted) throw new Aborted();
-    nem = new Nemesis(packages, { cluster, db });
+    nem = new Nemesis(packages, { cluster, db, ...proxies.nemesisContextExtra });
     const n = nem;
     const workload = spec.workload === 'append' ? appendWorkload({ keys: spec.keys }) : WORKLOADS[spec.workload]!();
     const main = clients(timeLimit(durationNs, stagger(spec.rate, workload.generator)));
@@ -215,6 +217,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     if (nem && (aborted || abort.signal.aborted || !healed)) await recordHeal(nem, writer, startNs, io.log);
     try { writer.close(); } catch (e) { io.log(`closing the history: ${(e as Error).message}`); }
     if (db) await db.teardown().catch((e: Error) => io.log(`database teardown: ${e.message}`));
+    if (proxies) await proxies.close().catch((e: Error) => io.log(`closing the proxies: ${e.message}`));
     if (cluster) await cluster.down().catch((e: Error) => io.log(`cluster teardown: ${e.message}`));
     keepLogs(work, paths.logs);
     rmSync(work, { recursive: true, force: true });

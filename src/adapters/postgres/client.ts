@@ -9,6 +9,8 @@ export interface Routing {
   /** Nodes a session may read from for this routing, in a stable order (the session indexes into it). */
   readable(reads: ReadRouting): string[];
   ip(node: string): string;
+  /** The client port of the node (a fault proxy's port when one is in the path); PORT when absent. */
+  port?(node: string): number;
 }
 
 interface Conn { node: string; pg: PgConn; dead: boolean; stmtTimeoutMs: number }
@@ -129,7 +131,7 @@ export class PgClient implements Client {
     const stmt = timeoutMs + SERVER_TIMEOUT_MARGIN_MS;
     const c: Conn = { node, pg: undefined as unknown as PgConn, dead: false, stmtTimeoutMs: stmt };
     this.pending = c;
-    c.pg = await connect(this.routing.ip(node), { timeoutMs, statementTimeoutMs: stmt, appName: `faultline-${this.session}` });
+    c.pg = await connect(this.routing.ip(node), { port: this.routing.port?.(node), timeoutMs, statementTimeoutMs: stmt, appName: `faultline-${this.session}` });
     if (c.dead) { destroy(c.pg); throw new Error(`connection to ${node} completed after the op gave up`); }
     c.pg.on('error', () => { c.dead = true; });
     c.pg.on('end', () => { c.dead = true; });

@@ -3,7 +3,7 @@ import type { Client, Db, ReadRouting, Role } from '../types.js';
 import { PgClient, type Routing } from './client.js';
 import { mostAdvanced } from './failover.js';
 import { PgServer } from './server.js';
-import { faultlineConf, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
+import { faultlineConf, PORT, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
 import { cloneStandby } from './standby.js';
 import { adminQuery } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
@@ -18,6 +18,8 @@ export interface PgDbInit {
   workload: string;
   sql: WorkloadSql;
   version: string;
+  /** Where clients connect instead of the node itself (DbOptions.clientAddress). */
+  clientAddress?: (node: string) => { host: string; port: number };
 }
 
 /** A started Postgres cluster: one primary, streaming standbys, and the faults it takes. */
@@ -66,7 +68,8 @@ export class PgDb implements Db {
         if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
         return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
       },
-      ip: (n) => this.server(n).node.ip,
+      ip: (n) => this.init.clientAddress?.(n).host ?? this.server(n).node.ip,
+      port: (n) => this.init.clientAddress?.(n).port ?? PORT,
     };
   }
 

@@ -3,12 +3,12 @@ import { PORT } from './settings.js';
 
 export type PgConn = pg.Client;
 
-export interface ConnectOptions { timeoutMs: number; statementTimeoutMs?: number; appName?: string }
+export interface ConnectOptions { timeoutMs: number; statementTimeoutMs?: number; appName?: string; port?: number }
 
 /** A connection to one node's postgres database as the postgres superuser (trust auth inside the run). */
 export async function connect(host: string, o: ConnectOptions): Promise<PgConn> {
   const c = new pg.Client({
-    host, port: PORT, user: 'postgres', database: 'postgres',
+    host, port: o.port ?? PORT, user: 'postgres', database: 'postgres',
     connectionTimeoutMillis: Math.max(1, Math.ceil(o.timeoutMs)),
     statement_timeout: o.statementTimeoutMs,
     application_name: o.appName ?? 'faultline',

@@ -1,0 +1,61 @@
+import type { ProxyFaults } from './proxy/faults.js';
+import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
+
+/** Databases whose clients go through the proxy (the adapter honours DbOptions.clientAddress). */
+const PROXIED_DBS = new Set(['postgres']);
+
+/**
+ * A fault on one node's proxy links (the client path: src/nemesis/proxy), drawn by `draw` from the
+ * seeded rng. Each package owns one layer of the link's faults, so packages overlap cleanly.
+ */
+function proxyPackage(name: string, draw: (rng: () => number) => ProxyFaults): FaultPackage {
+  const layer = name;
+  return {
+    name,
+    needs: [],
+    proxy: true,
+    refuses: (db) => (PROXIED_DBS.has(db) ? undefined
+      : `the ${db} adapter does not route its clients through faultline's proxy yet (DbOptions.clientAddress)`),
+    fs: [`start-${name}`, `stop-${name}`],
+    cycle(rng, nodes) {
+      const node = rng() < 0.5 ? 'primary' : pick(rng, nodes);
+      return [{ f: `start-${name}`, value: { node, ...draw(rng) } }, { f: `stop-${name}`, value: null }];
+    },
+    async invoke(ctx, action) {
+      const links = ctx.proxies;
+      if (action.f === `stop-${name}`) {
+        links?.clear(layer);
+        return { type: 'info', value: 'healed' };
+      }
+      const { node, ...faults } = action.value as { node: string } & ProxyFaults;
+      if (!links) return { type: 'fail', value: action.value, error: 'this run has no proxy links' };
+      try {
+        // 'primary' is resolved now; the completion names the node the fault is on.
+        const target = nodeByName(ctx, node).name;
+        links.set(target, layer, faults);
+        return { type: 'info', value: { node: target, ...faults } };
+      } catch (e) {
+        return { type: 'fail', value: action.value, error: errorText(e) };
+      }
+    },
+    async heal(ctx) { ctx.proxies?.clear(layer); },
+  };
+}
+
+/** Latency with jitter on every chunk, both directions, of one node's client connections. */
+export function latencyPackage(): FaultPackage {
+  return proxyPackage('latency', (rng) => {
+    const latencyMs = pick(rng, [50, 100, 200, 400]);
+    return { latencyMs, jitterMs: pick(rng, [0, latencyMs / 10, latencyMs / 4]) };
+  });
+}
+
+/** Connections stay open but carry nothing, both directions (a peer that vanished without a FIN). */
+export function halfOpenPackage(): FaultPackage {
+  return proxyPackage('half-open', () => ({ halfOpen: true }));
+}
+
+/** Every connection to one node is reset (RST) at once; half the time new ones are refused until the stop. */
+export function resetPackage(): FaultPackage {
+  return proxyPackage('reset', (rng) => ({ reset: true, refuse: rng() < 0.5 }));
+}

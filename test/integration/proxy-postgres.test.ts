@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresAdapter } from '../../src/adapters/postgres/index.js';
+import { loadHistory } from '../../src/history/load.js';
+import { lintHistory } from '../../src/history/lint.js';
+import type { Op } from '../../src/history/op.js';
+import { pairOps } from '../../src/history/pairs.js';
+import { runTest, type RunSpec } from '../../src/run/run.js';
+import { readJson } from '../../src/run/store.js';
+import { localRuntime } from '../../src/runtime/local/index.js';
+import { leftovers, requireRuntime } from './support.js';
+
+// Faults in the client path: a TCP proxy per node in faultline's process sits between the clients
+// and each node's port 5432; the latency, half-open and reset packages act on it.
+let store: string;
+beforeAll(async () => {
+  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
+  store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
+});
+afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+
+const base = (over: Partial<RunSpec>): RunSpec => ({
+  db: 'postgres', workload: 'append', nemesis: 'latency', timeLimitS: 10, concurrency: 6, rate: 150, nodes: 3,
+  replication: 'async', reads: 'any', keys: 20, seed: 7, runtime: 'local', opTimeoutMs: 3000,
+  nemesisIntervalS: 2, store, argv: ['faultline', 'run', '(test)'], ...over,
+});
+
+async function run(over: Partial<RunSpec>) {
+  const r = await runTest(base(over), { log: () => {} });
+  const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
+  expect(leftovers(run.runId)).toEqual([]);
+  const h = await loadHistory(join(r.dir, 'history.jsonl'));
+  expect(lintHistory(h)).toEqual([]);
+  return { ...r, history: h.ops };
+}
+
+/** Fault windows of one package: from the start's completion to the stop's invocation, with its value. */
+function windows(ops: readonly Op[], name: string) {
+  const out: { from: number; to: number; value: Record<string, unknown> }[] = [];
+  let open: { from: number; value: Record<string, unknown> } | undefined;
+  for (const o of ops) {
+    if (o.process !== 'nemesis') continue;
+    if (o.f === `start-${name}` && o.type === 'info' && !o.error) open = { from: o.time, value: o.value as Record<string, unknown> };
+    if (o.f === `stop-${name}` && o.type === 'invoke' && open) { out.push({ ...open, to: o.time }); open = undefined; }
+  }
+  return out;
+}
+
+describe('proxy faults in the client path: postgres', () => {
+  it('latency: every op on the faulted node inside a window takes at least the injected latency', async () => {
+    const r = await run({});
+    const ws = windows(r.history, 'latency');
+    expect(ws.length).toBeGreaterThan(0);
+    const pairs = pairOps(r.history).filter((p) => p.complete && p.complete.node);
+    let inside = 0;
+    let outsideFast = 0;
+    let outside = 0;
+    for (const p of pairs) {
+      const ms = (p.complete!.time - p.invoke.time) / 1e6;
+      const w = ws.find((x) => p.invoke.time >= x.from && p.complete!.time <= x.to && x.value.node === p.complete!.node);
+      const during = ws.some((x) => p.complete!.time >= x.from && p.invoke.time <= x.to && x.value.node === p.complete!.node);
+      if (w) {
+        inside++;
+        // Each direction is delayed by latency ± jitter (jitter <= latency / 4): a round trip >= latency.
+        expect(ms, `op ${p.invoke.index} on ${p.complete!.node}`).toBeGreaterThanOrEqual(w.value.latencyMs as number);
+      } else if (!during) {
+        outside++;
+        if (ms < 50) outsideFast++;
+      }
+    }
+    expect(inside).toBeGreaterThan(20);
+    // Not vacuous: outside the windows (and on other nodes) ops are fast.
+    expect(outsideFast / outside).toBeGreaterThan(0.9);
+  }, 120_000);
+
+  it('half-open and reset: ops on the faulted node time out or fail, start and heal cleanly', async () => {
+    const r = await run({ nemesis: 'half-open,reset', seed: 11, timeLimitS: 12 });
+    const nem = r.history.filter((o) => o.process === 'nemesis' && o.type === 'info');
+    for (const f of ['start-half-open', 'stop-half-open', 'start-reset', 'stop-reset']) expect(nem.map((o) => o.f)).toContain(f);
+    expect(nem.filter((o) => o.error)).toEqual([]);
+    const ws = windows(r.history, 'half-open');
+    const stuck = pairOps(r.history).filter((p) => p.type === 'info' && ws.some((w) => p.invoke.time >= w.from && p.invoke.time <= w.to));
+    expect(stuck.length).toBeGreaterThan(0);
+    // After the final heal the final reads go through: the run ends with ok reads.
+    expect(r.history.filter((o) => o.type === 'ok' && o.f === 'read').length).toBeGreaterThan(0);
+  }, 120_000);
+});
