@@ -35,6 +35,11 @@ export interface DbOptions {
    * Postgres honours it; MySQL, Redis and Cassandra do not yet (their clients connect to node.ip).
    */
   clientAddress?: (node: string) => { host: string; port: number };
+  /**
+   * Where a standby should stream from to reach `upstream` (a proxy in the standby's own namespace).
+   * Called at every (re)pointing of a standby, so the proxy follows failovers. Postgres only, so far.
+   */
+  replicationAddress?: (standby: string, upstream: { host: string; port: number }) => Promise<{ host: string; port: number }>;
 }
 
 export type Role = 'primary' | 'standby' | 'fenced' | 'down';

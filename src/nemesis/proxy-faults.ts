@@ -1,3 +1,4 @@
+import type { LinkKind } from './proxy/fabric.js';
 import type { ProxyFaults } from './proxy/faults.js';
 import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
 
@@ -5,8 +6,8 @@ import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
 const PROXIED_DBS = new Set(['postgres']);
 
 /**
- * A fault on one node's proxy links (the client path: src/nemesis/proxy), drawn by `draw` from the
- * seeded rng. Each package owns one layer of the link's faults, so packages overlap cleanly.
+ * A fault on one node's proxy links (its clients' connections, its incoming replication stream, or
+ * both: src/nemesis/proxy), drawn by `draw` from the seeded rng. Each package owns one layer of the link's faults, so packages overlap cleanly.
  */
 function proxyPackage(name: string, draw: (rng: () => number) => ProxyFaults): FaultPackage {
   const layer = name;
@@ -19,26 +20,28 @@ function proxyPackage(name: string, draw: (rng: () => number) => ProxyFaults): F
     fs: [`start-${name}`, `stop-${name}`],
     cycle(rng, nodes) {
       const node = rng() < 0.5 ? 'primary' : pick(rng, nodes);
-      return [{ f: `start-${name}`, value: { node, ...draw(rng) } }, { f: `stop-${name}`, value: null }];
+      const link = pick<LinkKind>(rng, ['client', 'replication', 'both']);
+      return [{ f: `start-${name}`, value: { node, link, ...draw(rng) } }, { f: `stop-${name}`, value: null }];
     },
     async invoke(ctx, action) {
       const links = ctx.proxies;
       if (action.f === `stop-${name}`) {
-        links?.clear(layer);
+        try { await links?.clear(layer); } catch (e) { return { type: 'info', value: 'healed', error: errorText(e) }; }
         return { type: 'info', value: 'healed' };
       }
-      const { node, ...faults } = action.value as { node: string } & ProxyFaults;
+      const { node, link, ...faults } = action.value as { node: string; link?: LinkKind } & ProxyFaults;
       if (!links) return { type: 'fail', value: action.value, error: 'this run has no proxy links' };
       try {
         // 'primary' is resolved now; the completion names the node the fault is on.
         const target = nodeByName(ctx, node).name;
-        links.set(target, layer, faults);
-        return { type: 'info', value: { node: target, ...faults } };
+        // `applied`: the links it is on (a primary has no replication link of its own).
+        const applied = await links.set(target, layer, faults, link);
+        return { type: 'info', value: { node: target, link: link ?? 'client', ...faults, applied } };
       } catch (e) {
         return { type: 'fail', value: action.value, error: errorText(e) };
       }
     },
-    async heal(ctx) { ctx.proxies?.clear(layer); },
+    async heal(ctx) { await ctx.proxies?.clear(layer); },
   };
 }
 

@@ -177,7 +177,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
     if (abort.signal.aborted) throw new Aborted();
     proxies = await startProxies(cluster, spec.db, packages);
-    db = await adapter.setup(cluster, { replication: spec.replication, reads: spec.reads, workload: spec.workload, ...(spec.sentinel ? { sentinel: true } : {}), clientAddress: proxies.clientAddress });
+    db = await adapter.setup(cluster, { replication: spec.replication, reads: spec.reads, workload: spec.workload, ...(spec.sentinel ? { sentinel: true } : {}), clientAddress: proxies.clientAddress, replicationAddress: proxies.replicationAddress });
     runInfo.cluster = db.describe();
     writeJson(paths.runJson, runInfo);
     if (abort.signal.aborted) throw new Aborted();

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,10 @@ let store: string;
 beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
   store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
-});
+  // The replication proxies run as a compiled program inside the standbys' namespaces: build just it.
+  execFileSync('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+    '--target', 'es2022', '--skipLibCheck', 'src/nemesis/proxy/main.ts'], { stdio: 'ignore' });
+}, 120_000);
 afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
 
 const base = (over: Partial<RunSpec>): RunSpec => ({
@@ -50,17 +54,18 @@ function windows(ops: readonly Op[], name: string) {
 
 describe('proxy faults in the client path: postgres', () => {
   it('latency: every op on the faulted node inside a window takes at least the injected latency', async () => {
-    const r = await run({});
+    const r = await run({ seed: 12 }); // seed 12: client-path latency on the primary, then on n3
     const ws = windows(r.history, 'latency');
-    expect(ws.length).toBeGreaterThan(0);
+    expect(ws.filter((w) => (w.value.applied as string[]).includes('client')).length).toBeGreaterThan(0);
     const pairs = pairOps(r.history).filter((p) => p.complete && p.complete.node);
     let inside = 0;
     let outsideFast = 0;
     let outside = 0;
     for (const p of pairs) {
       const ms = (p.complete!.time - p.invoke.time) / 1e6;
-      const w = ws.find((x) => p.invoke.time >= x.from && p.complete!.time <= x.to && x.value.node === p.complete!.node);
-      const during = ws.some((x) => p.complete!.time >= x.from && p.invoke.time <= x.to && x.value.node === p.complete!.node);
+      const onClients = ws.filter((x) => (x.value.applied as string[]).includes('client') && x.value.node === p.complete!.node);
+      const w = onClients.find((x) => p.invoke.time >= x.from && p.complete!.time <= x.to);
+      const during = onClients.some((x) => p.complete!.time >= x.from && p.invoke.time <= x.to);
       if (w) {
         inside++;
         // Each direction is delayed by latency ± jitter (jitter <= latency / 4): a round trip >= latency.
@@ -85,5 +90,20 @@ describe('proxy faults in the client path: postgres', () => {
     expect(stuck.length).toBeGreaterThan(0);
     // After the final heal the final reads go through: the run ends with ok reads.
     expect(r.history.filter((o) => o.type === 'ok' && o.f === 'read').length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('replication link: standbys stream through a proxy in their namespace; half-open on it stalls remote-apply commits', async () => {
+    const r = await run({ nemesis: 'half-open', replication: 'remote-apply', reads: 'primary', seed: 9, timeLimitS: 12, opTimeoutMs: 1500 });
+    // Each standby's proxy ran (its log is kept with the run's logs).
+    const logs = join(r.dir, 'logs');
+    const proxyLogs = readdirSync(logs, { recursive: true }).map(String).filter((f) => f.endsWith('proxy.log'));
+    expect(proxyLogs.length).toBe(2);
+    for (const f of proxyLogs) expect(readFileSync(join(logs, f), 'utf8')).toMatch(/proxy 127\.0\.0\.1:15432 -> /);
+    const ws = windows(r.history, 'half-open').filter((w) => (w.value.applied as string[]).includes('replication'));
+    expect(ws.length).toBeGreaterThan(0);
+    // remote-apply waits for every standby: with one standby's stream silent, writes time out (info).
+    const writes = pairOps(r.history).filter((p) => p.f === 'append' && ws.some((w) => p.invoke.time >= w.from + 2e8 && p.invoke.time <= w.to));
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.filter((p) => p.type === 'info').length / writes.length).toBeGreaterThan(0.5);
   }, 120_000);
 });

@@ -40,8 +40,8 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<PgDb
     await p.start();
     await p.waitReady();
     await adminQuery(p.node.ip, sql.schema);
-    await Promise.all(rest.map((s) => cloneStandby(s, p, mode)));
-    const db = new PgDb({ cluster, servers, mode, reads: opts.reads, workload: opts.workload, sql, version: ver, clientAddress: opts.clientAddress });
+    await Promise.all(rest.map((s) => cloneStandby(s, p, mode, opts.replicationAddress)));
+    const db = new PgDb({ cluster, servers, mode, reads: opts.reads, workload: opts.workload, sql, version: ver, clientAddress: opts.clientAddress, replicationAddress: opts.replicationAddress });
     await db.configurePrimary();
     await waitStreaming(p, rest.map((s) => s.name), mode);
     return db;

@@ -1,10 +1,10 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, ReadRouting, Role } from '../types.js';
+import type { Client, Db, DbOptions, ReadRouting, Role } from '../types.js';
 import { PgClient, type Routing } from './client.js';
 import { mostAdvanced } from './failover.js';
 import { PgServer } from './server.js';
 import { faultlineConf, PORT, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
-import { cloneStandby } from './standby.js';
+import { cloneStandby, upstreamOf } from './standby.js';
 import { adminQuery } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
 
@@ -20,6 +20,8 @@ export interface PgDbInit {
   version: string;
   /** Where clients connect instead of the node itself (DbOptions.clientAddress). */
   clientAddress?: (node: string) => { host: string; port: number };
+  /** Where standbys stream from (DbOptions.replicationAddress). */
+  replicationAddress?: DbOptions['replicationAddress'];
 }
 
 /** A started Postgres cluster: one primary, streaming standbys, and the faults it takes. */
@@ -119,7 +121,7 @@ export class PgDb implements Db {
 
   private async pointAt(standby: PgServer, primary: PgServer): Promise<void> {
     await standby.writeDataFile('faultline.conf', faultlineConf({
-      mode: this.init.mode, upstream: { host: primary.node.ip, slot: standby.name, appName: standby.name },
+      mode: this.init.mode, upstream: { ...(await upstreamOf(standby, primary, this.init.replicationAddress)), slot: standby.name, appName: standby.name },
     }));
     standby.reload();
   }
@@ -161,7 +163,7 @@ export class PgDb implements Db {
     const p = this.server(this.current);
     await adminQuery(p.node.ip, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [s.name]);
     await s.wipe();
-    await cloneStandby(s, p, this.init.mode);
+    await cloneStandby(s, p, this.init.mode, this.init.replicationAddress);
     this.held.set(s.name, 'standby');
     await this.configurePrimary();
   }

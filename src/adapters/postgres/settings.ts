@@ -68,7 +68,7 @@ export function synchronousCommit(mode: Replication): string {
 export interface NodeSettings {
   mode: Replication;
   /** Set on a standby: where it streams from, and its slot there. */
-  upstream?: { host: string; slot: string; appName: string };
+  upstream?: { host: string; slot: string; appName: string; port?: number };
   /** Set on a primary: its standbys' names. */
   standbys?: readonly string[];
 }
@@ -79,7 +79,7 @@ export function faultlineConf(s: NodeSettings): string {
   lines.push(`synchronous_standby_names = ${quote(syncStandbyNames(s.mode, s.standbys ?? []))}`);
   if (s.upstream) {
     const u = s.upstream;
-    lines.push(`primary_conninfo = ${quote(`host=${u.host} port=${PORT} user=postgres application_name=${u.appName} connect_timeout=2`)}`);
+    lines.push(`primary_conninfo = ${quote(`host=${u.host} port=${u.port ?? PORT} user=postgres application_name=${u.appName} connect_timeout=2`)}`);
     lines.push(`primary_slot_name = ${quote(u.slot)}`);
   } else {
     lines.push("primary_conninfo = ''", "primary_slot_name = ''");

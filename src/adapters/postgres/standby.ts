@@ -1,4 +1,5 @@
 import { pgBin } from './bin.js';
+import type { DbOptions } from '../types.js';
 import type { PgServer } from './server.js';
 import { faultlineConf, PORT, type Replication } from './settings.js';
 
@@ -8,11 +9,17 @@ import { faultlineConf, PORT, type Replication } from './settings.js';
  * standby.signal and faultline.conf ourselves instead of -R, whose postgresql.auto.conf would override
  * the primary_conninfo that failover rewrites.
  */
-export async function cloneStandby(s: PgServer, from: PgServer, mode: Replication): Promise<void> {
+export async function cloneStandby(s: PgServer, from: PgServer, mode: Replication, via?: DbOptions['replicationAddress']): Promise<void> {
   await s.asPostgres([pgBin('pg_basebackup'), '-h', from.node.ip, '-p', String(PORT), '-U', 'postgres', '-D', s.data,
     '-C', '-S', s.name, '-X', 'stream', '--checkpoint=fast', '--no-sync']);
   await s.writeDataFile('standby.signal', '');
-  await s.writeDataFile('faultline.conf', faultlineConf({ mode, upstream: { host: from.node.ip, slot: s.name, appName: s.name } }));
+  await s.writeDataFile('faultline.conf', faultlineConf({ mode, upstream: { ...(await upstreamOf(s, from, via)), slot: s.name, appName: s.name } }));
   await s.start();
   await s.waitReady();
+}
+
+/** Where standby `s` streams from to reach `from`: directly, or through the proxy `via` gives. */
+export async function upstreamOf(s: PgServer, from: PgServer, via?: DbOptions['replicationAddress']): Promise<{ host: string; port: number }> {
+  const direct = { host: from.node.ip, port: PORT };
+  return via ? via(s.name, direct) : direct;
 }

@@ -25,7 +25,7 @@ export class TcpProxy {
   private readonly conns = new Set<Conn>();
   private readonly rng: () => number;
 
-  private constructor(private readonly server: Server, private readonly target: Endpoint, o: ProxyOptions) {
+  private constructor(private readonly server: Server, private target: Endpoint, o: ProxyOptions) {
     this.faults = { ...(o.faults ?? {}) };
     this.rng = o.rng ?? Math.random;
     server.on('connection', (s) => this.accept(s));
@@ -55,6 +55,12 @@ export class TcpProxy {
     this.faults = { ...f };
     if (f.reset) for (const c of [...this.conns]) this.kill(c);
     for (const c of this.conns) { c.up.refault(this.faults); c.down.refault(this.faults); }
+  }
+
+  /** New connections go to `target`; open ones (to the old target) are reset. */
+  setTarget(target: Endpoint): void {
+    this.target = { ...target };
+    for (const c of [...this.conns]) this.kill(c);
   }
 
   /** Stops listening and resets every connection. */
