@@ -77,8 +77,8 @@ export function clockPackage(): FaultPackage {
       try {
         if (v.mode === 'bump') await node.setClockOffset(v.seconds);
         else {
-          // Strobe for 5 s, flipping each second: libfaketime re-reads its offset file about once a
-          // second (FAKETIME_CACHE_DURATION=1), so faster flips would not be seen.
+          // Strobe for 5 s, flipping each second: libfaketime re-reads its offset file once per
+          // wall-clock second (FAKETIME_CACHE_DURATION=0), so faster flips would not be seen.
           for (let t = 0; t < 5000; t += 1000) {
             await node.setClockOffset(((t / 1000) % 2 === 0) ? v.seconds : 0);
             await new Promise((r) => setTimeout(r, 1000));
