@@ -1,17 +1,21 @@
 import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
 
-/** kill -9 of a node's database process, then restart (Jepsen's :kill / :start). */
+/**
+ * kill -9 of a node's database process, then restart. Named start-kill / stop-kill rather than
+ * Jepsen's :kill / :start: a bare `start` also means Jepsen's partitioner starting, so the final heal's
+ * `start` with no node down would read as a fault window that never closed.
+ */
 export function killPackage(): FaultPackage {
   const killed = new Set<string>();
   return {
     name: 'kill',
     needs: ['kill'],
-    fs: ['kill', 'start'],
+    fs: ['start-kill', 'stop-kill'],
     cycle(rng, nodes) {
-      return [{ f: 'kill', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'start', value: null }];
+      return [{ f: 'start-kill', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'stop-kill', value: null }];
     },
     async invoke(ctx, action) {
-      if (action.f === 'start') {
+      if (action.f === 'stop-kill') {
         const names = [...killed];
         try {
           for (const name of names) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }

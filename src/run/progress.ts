@@ -21,8 +21,7 @@ export class Progress {
       if (op.type === 'invoke') return;
       const m = /^(start|stop)-(.+)$/.exec(op.f);
       if (m) { if (m[1] === 'start') this.faults.add(m[2]!); else this.faults.delete(m[2]!); }
-      else if (op.f === 'kill' || op.f === 'pause') this.faults.add(op.f);
-      else if (op.f === 'start') this.faults.delete('kill');
+      else if (op.f === 'pause') this.faults.add(op.f);
       else if (op.f === 'resume') this.faults.delete('pause');
       return;
     }

@@ -119,7 +119,7 @@ describe('faultline run: cassandra', () => {
     await expect(runTest(base({ nemesis: 'failover' }), { log: () => {} })).rejects.toThrow(/masterless/);
     const r = await run({ nemesis: 'kill,pause,partition,clock', nemesisIntervalS: 2, timeLimitS: 12 });
     const nem = nemesisOps(r);
-    for (const f of ['kill', 'start', 'pause', 'resume', 'start-partition', 'stop-partition']) expect(nem).toContain(f);
+    for (const f of ['start-kill', 'stop-kill', 'pause', 'resume', 'start-partition', 'stop-partition']) expect(nem).toContain(f);
     expect(r.history.filter((o) => o.type === 'ok' && o.f === 'read').length).toBeGreaterThan(0);
   }, 400_000);
 });

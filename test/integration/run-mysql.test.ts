@@ -77,7 +77,7 @@ describe('faultline run: mysql (MariaDB)', () => {
     const r = await run({ workload: 'register', nemesis: 'kill,pause,partition,clock', timeLimitS: 16, nemesisIntervalS: 1, rate: 200 });
     const nem = r.history.filter((o) => o.process === 'nemesis' && o.type !== 'invoke');
     const fs = new Set(nem.map((o) => o.f));
-    for (const f of ['kill', 'start', 'pause', 'resume', 'start-partition', 'stop-partition', 'start-clock', 'stop-clock']) expect(fs, f).toContain(f);
+    for (const f of ['start-kill', 'stop-kill', 'pause', 'resume', 'start-partition', 'stop-partition', 'start-clock', 'stop-clock']) expect(fs, f).toContain(f);
     // The schedule may pause a node it killed a moment ago: that pause is refused as fail, nothing else errs.
     const errs = nem.filter((o) => o.error && !(o.f === 'pause' && o.type === 'fail' && /not running/.test(o.error)));
     expect(errs, JSON.stringify(errs)).toEqual([]);

@@ -79,7 +79,7 @@ describe('faultline run: postgres', () => {
     const r = await run({ workload: 'register', nemesis: 'partition,kill', timeLimitS: 12, nemesisIntervalS: 2, rate: 200 });
     const nem = r.history.filter((o) => o.process === 'nemesis' && o.type === 'info').map((o) => o.f);
     expect(nem).toContain('start-partition');
-    expect(nem).toContain('kill');
+    expect(nem).toContain('start-kill');
     expect(r.history.filter((o) => o.type === 'ok' && o.process !== 'nemesis').length).toBeGreaterThan(200);
     expect(verdict(r, 'linearizable').valid).toBe(true);
   }, 180_000);

@@ -44,7 +44,7 @@ describe('fault schedule', () => {
     let overlapped = false;
     for (const a of s) {
       expect(a.at).toBeLessThan(opts.durationNs);
-      if (['start-partition', 'kill', 'pause'].includes(a.f)) {
+      if (['start-partition', 'start-kill', 'pause'].includes(a.f)) {
         expect(open.has(a.package)).toBe(false);
         if (open.size > 0) overlapped = true;
         open.set(a.package, a.at);
