@@ -3,7 +3,7 @@ import type { ProxyFaults } from './proxy/faults.js';
 import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
 
 /** Databases whose clients go through the proxy (the adapter honours DbOptions.clientAddress). */
-const PROXIED_DBS = new Set(['postgres']);
+const PROXIED_DBS = new Set(['postgres', 'mysql', 'redis']);
 
 /**
  * A fault on one node's proxy links (its clients' connections, its incoming replication stream, or

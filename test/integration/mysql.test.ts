@@ -67,7 +67,7 @@ maybe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
   it('a write sent to a read-only replica is fail (1290, certainly not applied); a read there is ok', async () => {
     const { db } = await start();
     // A client whose "primary" is a replica: the routing a session has in split brain or mid-failover.
-    const onReplica = new MyClient({ primary: () => 'n2', readable: () => ['n2'], ip: (n) => db.server(n).node.ip },
+    const onReplica = new MyClient({ primary: () => 'n2', readable: () => ['n2'], address: (n) => ({ host: db.server(n).node.ip, port: 3306 }) },
       WORKLOADS.register!, 'primary', 0, () => {});
     const w = await onReplica.invoke('write', [5, 1], T);
     expect(w).toMatchObject({ type: 'fail', node: 'n2' });
@@ -130,7 +130,7 @@ maybe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
     expect(db.roles().get('n1')).toBe('standby');
     const all = Array.from({ length: 40 }, (_, i) => i);
     for (const n of ['n1', 'n2', 'n3']) {
-      const rc = new MyClient({ primary: () => n, readable: () => [n], ip: (x) => db.server(x).node.ip }, WORKLOADS.set!, 'primary', 0, () => {});
+      const rc = new MyClient({ primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) }, WORKLOADS.set!, 'primary', 0, () => {});
       let got: unknown;
       for (let t = 0; t < 100; t++) { got = (await rc.invoke('read', null, T)).value; if (JSON.stringify(got) === JSON.stringify(all)) break; await new Promise((res) => setTimeout(res, 50)); }
       expect(got, `node ${n}`).toEqual(all);
@@ -139,7 +139,7 @@ maybe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
   }, 120_000);
   it('failover without fence is split brain: both the old and the new primary accept writes, and they diverge', async () => {
     const { db } = await start({ replication: 'async', workload: 'set' });
-    const on = (n: string) => new MyClient({ primary: () => n, readable: () => [n], ip: (x) => db.server(x).node.ip }, WORKLOADS.set!, 'primary', 0, () => {});
+    const on = (n: string) => new MyClient({ primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) }, WORKLOADS.set!, 'primary', 0, () => {});
     const c = await db.client(0);
     expect(await c.invoke('add', 1, T)).toMatchObject({ type: 'ok', node: 'n1' });
     const r = await db.failover({ fence: false });

@@ -110,7 +110,7 @@ describe('redis adapter on the local runtime (3 nodes)', () => {
 
   it('a write sent to a replica fails with READONLY (certainly not applied)', async () => {
     const { db } = await start();
-    const routing = { primary: () => 'n2', readable: () => ['n2'], ip: (n: string) => db.server(n).ip, waitReplicas: () => undefined };
+    const routing = { primary: () => 'n2', readable: () => ['n2'], address: (n: string) => ({ host: db.server(n).ip, port: 6379 }), waitReplicas: () => undefined };
     const c = new RedisClient(routing, WORKLOADS.register!, 'primary', 0, () => {});
     const r = await c.invoke('write', [1, 1], T);
     expect(r).toMatchObject({ type: 'fail', node: 'n2' });

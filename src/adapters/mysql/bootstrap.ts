@@ -54,7 +54,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
       await adminQuery(p.socket, `SET GLOBAL ${semiVar} = 1`);
       await waitSemiSync(p, bins.flavour);
     }
-    return new MyDb({ cluster, servers, bins, mode, reads: opts.reads, workload: opts.workload, sql });
+    return new MyDb({ cluster, servers, bins, mode, reads: opts.reads, workload: opts.workload, sql, clientAddress: opts.clientAddress });
   } catch (e) {
     await Promise.allSettled(servers.map((s) => s.stop(2000)));
     throw new Error(`mysql: setting up ${servers.length} node(s) (${mode}) failed: ${(e as Error).message}`, { cause: e });

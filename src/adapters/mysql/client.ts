@@ -8,7 +8,8 @@ export interface Routing {
   primary(): string;
   /** Nodes a session may read from for this routing, in a stable order (the session indexes into it). */
   readable(reads: ReadRouting): string[];
-  ip(node: string): string;
+  /** Where a client connects for `node` (a proxy's address when DbOptions.clientAddress is set). */
+  address(node: string): { host: string; port: number };
 }
 
 interface Conn { node: string; my?: MyConn; dead: boolean }
@@ -73,7 +74,7 @@ export class MyClient implements Client {
   private async open(node: string, timeoutMs: number): Promise<Conn> {
     const c: Conn = { node, dead: false };
     this.pending = c;
-    const my = await connect({ host: this.routing.ip(node) }, { timeoutMs });
+    const my = await connect(this.routing.address(node), { timeoutMs });
     if (c.dead) { destroy(my); throw new Error(`connection to ${node} completed after the op gave up`); }
     c.my = my;
     my.on('error', () => { c.dead = true; });

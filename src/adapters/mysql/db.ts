@@ -6,7 +6,7 @@ import { FLAVOURS, progress, SEMI_SYNC_TIMEOUT_MS } from './flavour.js';
 import { follow, replicaStatus, appliedPosition } from './replication.js';
 import type { MyServer } from './server.js';
 import type { Replication } from './settings.js';
-import { adminQuery } from './sql.js';
+import { adminQuery, PORT } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
 
 type Held = 'primary' | 'standby' | 'fenced';
@@ -19,6 +19,8 @@ export interface MyDbInit {
   reads: ReadRouting;
   workload: string;
   sql: WorkloadSql;
+  /** Where clients connect instead of the node itself (DbOptions.clientAddress). */
+  clientAddress?: (node: string) => { host: string; port: number };
 }
 
 /** A started MySQL/MariaDB cluster: one primary, GTID replicas, and the faults it takes. */
@@ -68,7 +70,7 @@ export class MyDb implements Db {
         if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
         return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
       },
-      ip: (n) => this.server(n).node.ip,
+      address: (n) => this.init.clientAddress?.(n) ?? { host: this.server(n).node.ip, port: PORT },
     };
   }
 

@@ -9,7 +9,7 @@ export type MyConn = mysql.Connection;
 export type Row = Record<string, unknown>;
 
 /** Where to connect: a node's TCP address as the faultline user, or its unix socket as root (admin). */
-export type Target = { host: string } | { socket: string };
+export type Target = { host: string; port?: number } | { socket: string };
 
 export interface ConnectOptions { timeoutMs: number }
 
@@ -21,7 +21,7 @@ export async function connect(to: Target, o: ConnectOptions): Promise<MyConn> {
     enableKeepAlive: true,
   };
   const c = 'host' in to
-    ? await mysql.createConnection({ ...common, host: to.host, port: PORT, user: USER, password: '', database: DATABASE })
+    ? await mysql.createConnection({ ...common, host: to.host, port: to.port ?? PORT, user: USER, password: '', database: DATABASE })
     : await mysql.createConnection({ ...common, socketPath: to.socket, user: 'root', password: '' });
   // An idle connection whose server dies emits 'error'; without a listener that would crash the process.
   c.on('error', () => { /* the next query on it fails and is mapped there */ });

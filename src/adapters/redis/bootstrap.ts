@@ -53,7 +53,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Redi
       await s.waitReady();
     }));
     if (sentinels.length > 0) await waitSentinelsAgree(sentinels, replicas);
-    const db = new RedisDb({ cluster, servers, sentinels, mode, reads: opts.reads, workload: opts.workload, ops, version: ver });
+    const db = new RedisDb({ cluster, servers, sentinels, mode, reads: opts.reads, workload: opts.workload, ops, version: ver, clientAddress: opts.clientAddress });
     await db.follow();
     return db;
   } catch (e) {

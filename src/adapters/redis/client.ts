@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { connect } from './conn.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
-import { PORT } from './settings.js';
 import type { WaitFor, WorkloadOps } from './workloads.js';
 
 /** What a client asks the database about where to send an op, at each (re)connect. */
@@ -10,7 +9,8 @@ export interface Routing {
   /** The primary as faultline (or, with Sentinel, the sentinels' newest view) sees it now. */
   primary(): string;
   readable(reads: ReadRouting): string[];
-  ip(node: string): string;
+  /** Where a client connects for `node` (a proxy's address when DbOptions.clientAddress is set). */
+  address(node: string): { host: string; port: number };
   /** Replicas a write waits for (`wait` mode), or undefined. */
   waitReplicas(): number | undefined;
 }
@@ -82,7 +82,8 @@ export class RedisClient implements Client {
   private async open(node: string, timeoutMs: number): Promise<Conn> {
     const c: Conn = { node, dead: false };
     this.pending = c;
-    const r = await connect(this.routing.ip(node), PORT, timeoutMs);
+    const a = this.routing.address(node);
+    const r = await connect(a.host, a.port, timeoutMs);
     if (c.dead) { r.disconnect(); throw new Error(`connection to ${node} completed after the op gave up`); }
     c.r = r;
     r.on('close', () => { c.dead = true; });

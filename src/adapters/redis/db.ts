@@ -19,6 +19,8 @@ export interface RedisDbInit {
   workload: string;
   ops: WorkloadOps;
   version: string;
+  /** Where clients connect instead of the node itself (DbOptions.clientAddress). */
+  clientAddress?: (node: string) => { host: string; port: number };
 }
 
 /**
@@ -91,7 +93,7 @@ export class RedisDb implements Db {
         if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
         return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
       },
-      ip: (n) => this.server(n).ip,
+      address: (n) => this.init.clientAddress?.(n) ?? { host: this.server(n).ip, port: PORT },
       waitReplicas: () => waitReplicas(this.init.mode, this.servers.size - 1),
     };
   }

@@ -5,7 +5,7 @@ import { ReplicationLinks } from './replication.js';
 import type { Endpoint } from './proxy.js';
 
 /** The client port of each database whose adapter honours DbOptions.clientAddress. */
-const CLIENT_PORTS: Record<string, number> = { postgres: 5432 };
+const CLIENT_PORTS: Record<string, number> = { postgres: 5432, mysql: 3306, redis: 6379 };
 /** Databases whose adapter honours DbOptions.replicationAddress. */
 const REPLICATION_PROXIED = new Set(['postgres']);
 

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { loadHistory } from '../../src/history/load.js';
+import { lintHistory } from '../../src/history/lint.js';
+import type { Op } from '../../src/history/op.js';
+import { pairOps } from '../../src/history/pairs.js';
+import { runTest, type RunSpec } from '../../src/run/run.js';
+import { readJson } from '../../src/run/store.js';
+import { leftovers, requireRuntime } from './support.js';
+
+/**
+ * The client-path latency check shared by proxy-mysql and proxy-redis (proxy-postgres has its own):
+ * a run under the latency package; every op on the faulted node inside a client-path window takes at
+ * least the injected latency, ops outside the windows are fast, and nothing is left behind.
+ */
+export function latencyCheck(unavailable: () => Promise<string | undefined>) {
+  let store: string;
+  beforeAll(async () => {
+    await requireRuntime(unavailable);
+    store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
+  }, 120_000);
+  afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+
+  return async (over: Partial<RunSpec> & Pick<RunSpec, 'db'>) => {
+    const spec: RunSpec = {
+      workload: 'append', nemesis: 'latency', timeLimitS: 10, concurrency: 6, rate: 150, nodes: 3,
+      replication: 'async', reads: 'any', keys: 20, seed: 12, runtime: 'local', opTimeoutMs: 3000,
+      nemesisIntervalS: 2, store, argv: ['faultline', 'run', '(test)'], ...over,
+    };
+    const r = await runTest(spec, { log: () => {} });
+    const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
+    expect(leftovers(run.runId)).toEqual([]);
+    const h = await loadHistory(join(r.dir, 'history.jsonl'));
+    expect(lintHistory(h)).toEqual([]);
+    const ws = windows(h.ops, 'latency').filter((w) => (w.value.applied as string[]).includes('client'));
+    expect(ws.length).toBeGreaterThan(0);
+    let inside = 0;
+    let outside = 0;
+    let outsideFast = 0;
+    for (const p of pairOps(h.ops).filter((x) => x.complete && x.complete.node)) {
+      const ms = (p.complete!.time - p.invoke.time) / 1e6;
+      const on = ws.filter((x) => x.value.node === p.complete!.node);
+      const w = on.find((x) => p.invoke.time >= x.from && p.complete!.time <= x.to);
+      if (w) {
+        inside++;
+        // Each direction is delayed by latency ± jitter (jitter <= latency / 4): a round trip >= latency.
+        expect(ms, `op ${p.invoke.index} on ${p.complete!.node}`).toBeGreaterThanOrEqual(w.value.latencyMs as number);
+      } else if (!on.some((x) => p.complete!.time >= x.from && p.invoke.time <= x.to)) {
+        outside++;
+        if (ms < 50) outsideFast++;
+      }
+    }
+    expect(inside).toBeGreaterThan(20);
+    expect(outsideFast / outside).toBeGreaterThan(0.9);
+    return { inside, outside, outsideFast, windows: ws.map((w) => ({ node: w.value.node, latencyMs: w.value.latencyMs })) };
+  };
+}
+
+/** Fault windows of one package: from the start's completion to the stop's invocation, with its value. */
+function windows(ops: readonly Op[], name: string) {
+  const out: { from: number; to: number; value: Record<string, unknown> }[] = [];
+  let open: { from: number; value: Record<string, unknown> } | undefined;
+  for (const o of ops) {
+    if (o.process !== 'nemesis') continue;
+    if (o.f === `start-${name}` && o.type === 'info' && !o.error) open = { from: o.time, value: o.value as Record<string, unknown> };
+    if (o.f === `stop-${name}` && o.type === 'invoke' && open) { out.push({ ...open, to: o.time }); open = undefined; }
+  }
+  return out;
+}
