@@ -1,76 +1,25 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
 import { connect, destroy } from '../../src/adapters/mysql/sql.js';
 import { WORKLOADS as MY_SQL } from '../../src/adapters/mysql/workloads.js';
-import { clients, timeLimit, WORKLOADS } from '../../src/generators/index.js';
-import { HistoryWriter } from '../../src/history/writer.js';
-import { interpret } from '../../src/run/interpreter.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
 import type { BenchCase } from '../types.js';
+import { engineCase } from './engine-common.js';
 
-const SECONDS = 5;
+type Conn = Awaited<ReturnType<typeof connect>>;
 
-/**
- * The engine (generator, interpreter, history written op by op, adapter client with its timeout and
- * error mapping) against a raw `mysql2` loop running the same register SQL on plain connections, both at
- * full speed on one MariaDB (or MySQL) node in a namespace. The ratio is what faultline costs over the driver.
- * Unlike the pg case, the raw loop uses the engine's key layout (10 threads per key, a fresh key after
- * 100 ops of the group): InnoDB serializes writers of one row on its lock, each waiting for a durable
- * commit (sync_binlog=1), so a raw loop over 100 keys would measure row contention, not the engine.
- */
-function engineCase(concurrency: number): BenchCase {
-  return {
-    name: `engine vs raw mysql2 loop, register, concurrency ${concurrency}`,
-    async run(dir) {
-      const why = (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable());
-      if (why) throw new Error(why);
-      const work = mkdtempSync(join(tmpdir(), 'fl-bench-my-'));
-      chmodSync(work, 0o755);
-      const cluster = await localRuntime.up({ runId: `bench-my-${process.pid}`, dir: work, nodes: 1 });
-      try {
-        const db = await mysqlAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register' });
-        try {
-          const ip = cluster.nodes[0]!.ip;
-          // Raw: the same ops (read, write, cas on 100 keys), the same SQL, no engine.
-          const sql = MY_SQL.register!;
-          const conns = await Promise.all(Array.from({ length: concurrency }, () => connect({ host: ip }, { timeoutMs: 5000 })));
-          let raw = 0;
-          const groupOps = new Array<number>(Math.ceil(concurrency / 10)).fill(0);
-          const end = Date.now() + SECONDS * 1000;
-          await Promise.all(conns.map(async (c, i) => {
-            let x = i + 1;
-            const g = Math.floor(i / 10);
-            while (Date.now() < end) {
-              x = (x * 1103515245 + 12345) & 0x7fffffff;
-              const k = g * 1_000_000 + Math.floor(groupOps[g]!++ / 100);
-              const pick = (x >> 8) % 3;
-              if (pick === 0) await sql.run(c, 'read', [k, null]);
-              else if (pick === 1) await sql.run(c, 'write', [k, x % 5]);
-              else await sql.run(c, 'cas', [k, [x % 5, (x >> 3) % 5]]);
-              raw++;
-            }
-          }));
-          conns.forEach(destroy);
-          const writer = new HistoryWriter(join(dir, 'history.jsonl'));
-          const r = await interpret({
-            generator: clients(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator)),
-            clients: (t) => db.client(t), concurrency, writer, opTimeoutMs: 5000,
-            startNs: process.hrtime.bigint(), seed: 1,
-          });
-          writer.close();
-          const ratio = r.invoked / raw;
-          return { ops: r.written, note: `engine ${(r.invoked / SECONDS).toFixed(0)} ops/s, raw ${(raw / SECONDS).toFixed(0)} ops/s, ratio ${(ratio * 100).toFixed(0)}%` };
-        } finally {
-          await db.teardown();
-        }
-      } finally {
-        await cluster.down();
-        rmSync(work, { recursive: true, force: true });
-      }
-    },
-  };
-}
+/** MariaDB: the raw loop runs the adapter's register SQL on plain `mysql2` connections. */
+const my = (concurrency: number): BenchCase => engineCase({
+  raw: 'raw mysql2 loop', adapter: mysqlAdapter, replication: 'async', concurrency,
+  async openRaw(cluster) {
+    const conns: Conn[] = [];
+    return {
+      async worker() {
+        const c = await connect({ host: cluster.nodes[0]!.ip }, { timeoutMs: 5000 });
+        conns.push(c);
+        return (f, value) => MY_SQL.register!.run(c, f, value);
+      },
+      close: () => conns.forEach(destroy),
+    };
+  },
+});
 
-export const cases: BenchCase[] = [engineCase(10), engineCase(50)];
+export const cases: BenchCase[] = [my(10), my(50)];

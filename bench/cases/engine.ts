@@ -1,75 +1,23 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { postgresAdapter } from '../../src/adapters/postgres/index.js';
-import { connect, destroy } from '../../src/adapters/postgres/sql.js';
+import { connect, destroy, type PgConn } from '../../src/adapters/postgres/sql.js';
 import { WORKLOADS as PG_SQL } from '../../src/adapters/postgres/workloads.js';
-import { clients, timeLimit, WORKLOADS } from '../../src/generators/index.js';
-import { HistoryWriter } from '../../src/history/writer.js';
-import { interpret } from '../../src/run/interpreter.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
 import type { BenchCase } from '../types.js';
+import { engineCase } from './engine-common.js';
 
-const SECONDS = 5;
+/** Postgres: the raw loop runs the adapter's register SQL on plain `pg` connections. */
+const pg = (concurrency: number): BenchCase => engineCase({
+  raw: 'raw pg loop', adapter: postgresAdapter, replication: 'async', concurrency,
+  async openRaw(cluster) {
+    const conns: PgConn[] = [];
+    return {
+      async worker() {
+        const c = await connect(cluster.nodes[0]!.ip, { timeoutMs: 5000 });
+        conns.push(c);
+        return (f, value) => PG_SQL.register!.run(c, f, value);
+      },
+      close: () => conns.forEach(destroy),
+    };
+  },
+});
 
-/**
- * The engine (generator, interpreter, history written op by op, adapter client with its timeout and
- * error mapping) against a raw `pg` loop running the same register SQL on plain connections, both at
- * full speed on one Postgres node in a namespace. The ratio is what faultline costs over the driver.
- */
-function engineCase(concurrency: number): BenchCase {
-  return {
-    name: `engine vs raw pg loop, register, concurrency ${concurrency}`,
-    async run(dir) {
-      const why = (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable());
-      if (why) throw new Error(why);
-      const work = mkdtempSync(join(tmpdir(), 'fl-bench-pg-'));
-      chmodSync(work, 0o755);
-      const cluster = await localRuntime.up({ runId: `bench-${process.pid}`, dir: work, nodes: 1 });
-      try {
-        const db = await postgresAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register' });
-        try {
-          const ip = cluster.nodes[0]!.ip;
-          // Raw: the same ops (read, write, cas), the same keys, the same SQL, no engine.
-          const sql = PG_SQL.register!;
-          const conns = await Promise.all(Array.from({ length: concurrency }, () => connect(ip, { timeoutMs: 5000 })));
-          let raw = 0;
-          // The engine's key layout (10 threads per key, a fresh key after 100 ops of a group): a raw loop
-          // spread over 100 keys would measure row contention, not the engine.
-          const groupOps = new Array<number>(Math.ceil(concurrency / 10)).fill(0);
-          const end = Date.now() + SECONDS * 1000;
-          await Promise.all(conns.map(async (c, i) => {
-            let x = i + 1;
-            const g = Math.floor(i / 10);
-            while (Date.now() < end) {
-              x = (x * 1103515245 + 12345) & 0x7fffffff;
-              const k = g * 1_000_000 + Math.floor(groupOps[g]!++ / 100);
-              const pick = (x >> 8) % 3;
-              if (pick === 0) await sql.run(c, 'read', [k, null]);
-              else if (pick === 1) await sql.run(c, 'write', [k, x % 5]);
-              else await sql.run(c, 'cas', [k, [x % 5, (x >> 3) % 5]]);
-              raw++;
-            }
-          }));
-          conns.forEach(destroy);
-          const writer = new HistoryWriter(join(dir, 'history.jsonl'));
-          const r = await interpret({
-            generator: clients(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator)),
-            clients: (t) => db.client(t), concurrency, writer, opTimeoutMs: 5000,
-            startNs: process.hrtime.bigint(), seed: 1,
-          });
-          writer.close();
-          const ratio = r.invoked / raw;
-          return { ops: r.written, note: `engine ${(r.invoked / SECONDS).toFixed(0)} ops/s, raw ${(raw / SECONDS).toFixed(0)} ops/s, ratio ${(ratio * 100).toFixed(0)}%` };
-        } finally {
-          await db.teardown();
-        }
-      } finally {
-        await cluster.down();
-        rmSync(work, { recursive: true, force: true });
-      }
-    },
-  };
-}
-
-export const cases: BenchCase[] = [engineCase(10), engineCase(50)];
+export const cases: BenchCase[] = [pg(10), pg(50)];

@@ -1,0 +1,91 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Adapter } from '../../src/adapters/types.js';
+import { clients, timeLimit, WORKLOADS } from '../../src/generators/index.js';
+import { HistoryWriter } from '../../src/history/writer.js';
+import { interpret } from '../../src/run/interpreter.js';
+import { localRuntime } from '../../src/runtime/local/index.js';
+import type { Cluster } from '../../src/runtime/types.js';
+import type { BenchCase } from '../types.js';
+
+const SECONDS = 5;
+
+/** A raw driver loop: one register op (read, write or cas, the adapter's own statements) per call, no engine. */
+export interface RawLoop {
+  /** Per worker: a function running one op; resolves when it is done. */
+  worker(i: number): Promise<(f: 'read' | 'write' | 'cas', value: unknown) => Promise<unknown>>;
+  close(): Promise<void> | void;
+}
+
+export interface EngineCaseOptions {
+  /** For the case name: "raw pg loop". */
+  raw: string;
+  adapter: Adapter;
+  replication: string;
+  concurrency: number;
+  openRaw(cluster: Cluster, concurrency: number): Promise<RawLoop>;
+}
+
+/**
+ * The engine (generator, interpreter, history written op by op, the adapter's client with its timeout
+ * and error mapping) against a raw driver loop doing the same register ops on the same keys, both at
+ * full speed for 5 s on one node in a namespace. The raw loop uses the engine's key layout (10 threads
+ * per key, a fresh key after 100 ops of a group): spread over other keys it would measure row
+ * contention, not the engine. Prints both rates and their ratio.
+ */
+export function engineCase(o: EngineCaseOptions): BenchCase {
+  return {
+    name: `engine vs ${o.raw}, register, concurrency ${o.concurrency}`,
+    async run(dir) {
+      const why = (await localRuntime.unavailable()) ?? (await o.adapter.unavailable());
+      if (why) throw new Error(why);
+      const work = mkdtempSync(join(tmpdir(), `fl-bench-${o.adapter.name}-`));
+      chmodSync(work, 0o755);
+      const cluster = await localRuntime.up({ runId: `bench-${o.adapter.name}-${process.pid}`, dir: work, nodes: 1 });
+      try {
+        const db = await o.adapter.setup(cluster, { replication: o.replication, reads: 'primary', workload: 'register' });
+        try {
+          const loop = await o.openRaw(cluster, o.concurrency);
+          const raw = await rawRate(loop, o.concurrency);
+          await loop.close();
+          const writer = new HistoryWriter(join(dir, 'history.jsonl'));
+          const r = await interpret({
+            generator: clients(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator)),
+            clients: (t) => db.client(t), concurrency: o.concurrency, writer, opTimeoutMs: 5000,
+            startNs: process.hrtime.bigint(), seed: 1,
+          });
+          writer.close();
+          const engine = r.invoked / SECONDS;
+          return { ops: r.written, note: `engine ${engine.toFixed(0)} ops/s, raw ${raw.toFixed(0)} ops/s, ratio ${((engine / raw) * 100).toFixed(0)}%` };
+        } finally {
+          await db.teardown();
+        }
+      } finally {
+        await cluster.down();
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+async function rawRate(loop: RawLoop, concurrency: number): Promise<number> {
+  let n = 0;
+  const groupOps = new Array<number>(Math.ceil(concurrency / 10)).fill(0);
+  const end = Date.now() + SECONDS * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
+    const op = await loop.worker(i);
+    let x = i + 1;
+    const g = Math.floor(i / 10);
+    while (Date.now() < end) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      const k = g * 1_000_000 + Math.floor(groupOps[g]!++ / 100);
+      const pick = (x >> 8) % 3;
+      if (pick === 0) await op('read', [k, null]);
+      else if (pick === 1) await op('write', [k, x % 5]);
+      else await op('cas', [k, [x % 5, (x >> 3) % 5]]);
+      n++;
+    }
+  }));
+  return n / SECONDS;
+}
