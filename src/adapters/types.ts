@@ -37,7 +37,7 @@ export interface DbOptions {
   clientAddress?: (node: string) => { host: string; port: number };
   /**
    * Where a standby should stream from to reach `upstream` (a proxy in the standby's own namespace).
-   * Called at every (re)pointing of a standby, so the proxy follows failovers. Postgres only, so far.
+   * Called at every (re)pointing of a standby, so the proxy follows failovers. Postgres, MySQL, and Redis without Sentinel.
    */
   replicationAddress?: (standby: string, upstream: { host: string; port: number }) => Promise<{ host: string; port: number }>;
 }

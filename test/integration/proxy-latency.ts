@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -20,6 +21,9 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
   beforeAll(async () => {
     await requireRuntime(unavailable);
     store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
+    // The replication proxies run as a compiled program inside the replicas' namespaces: build just it.
+    execFileSync('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+      '--target', 'es2022', '--skipLibCheck', 'src/nemesis/proxy/main.ts'], { stdio: 'ignore' });
   }, 120_000);
   afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
 
@@ -34,6 +38,11 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
     expect(leftovers(run.runId)).toEqual([]);
     const h = await loadHistory(join(r.dir, 'history.jsonl'));
     expect(lintHistory(h)).toEqual([]);
+    // Each replica streamed through a proxy in its own namespace (its log is kept with the run's logs).
+    const logs = join(r.dir, 'logs');
+    const proxyLogs = readdirSync(logs, { recursive: true }).map(String).filter((f) => f.endsWith('proxy.log'));
+    expect(proxyLogs.length).toBe(spec.nodes - 1);
+    for (const f of proxyLogs) expect(readFileSync(join(logs, f), 'utf8')).toMatch(/proxy 127\.0\.0\.1:15432 -> /);
     const ws = windows(h.ops, 'latency').filter((w) => (w.value.applied as string[]).includes('client'));
     expect(ws.length).toBeGreaterThan(0);
     let inside = 0;
@@ -54,12 +63,12 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
     }
     expect(inside).toBeGreaterThan(20);
     expect(outsideFast / outside).toBeGreaterThan(0.9);
-    return { inside, outside, outsideFast, windows: ws.map((w) => ({ node: w.value.node, latencyMs: w.value.latencyMs })) };
+    return { ...r, history: h.ops, inside, outside, outsideFast, windows: ws.map((w) => ({ node: w.value.node, latencyMs: w.value.latencyMs })) };
   };
 }
 
 /** Fault windows of one package: from the start's completion to the stop's invocation, with its value. */
-function windows(ops: readonly Op[], name: string) {
+export function windows(ops: readonly Op[], name: string) {
   const out: { from: number; to: number; value: Record<string, unknown> }[] = [];
   let open: { from: number; value: Record<string, unknown> } | undefined;
   for (const o of ops) {

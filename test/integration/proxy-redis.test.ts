@@ -1,13 +1,30 @@
 import { describe, it } from 'vitest';
-import { redisAdapter } from '../../src/adapters/redis/index.js';
+import { redisAdapter, type RedisDb } from '../../src/adapters/redis/index.js';
+import { adminCall } from '../../src/adapters/redis/conn.js';
+import { PORT } from '../../src/adapters/redis/settings.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import { latencyCheck } from './proxy-latency.js';
+import { replicationThroughProxies } from './proxy-replication.js';
 
-// Redis's clients go through faultline's client-path proxy (DbOptions.clientAddress); replication does not.
+// Redis's clients go through faultline's client-path proxy (DbOptions.clientAddress), and its replicas stream through a proxy in their own namespace (DbOptions.replicationAddress).
 const run = latencyCheck(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
 
 describe('proxy faults in the client path: redis', () => {
   it('latency: every op on the faulted node inside a window takes at least the injected latency', async () => {
-    console.log('redis', JSON.stringify(await run({ db: 'redis' })));
+    const r = await run({ db: 'redis' });
+    console.log('redis', JSON.stringify({ inside: r.inside, outside: r.outside, outsideFast: r.outsideFast, windows: r.windows }));
+  }, 120_000);
+
+  it('replication link (no Sentinel): replicas stream through their proxy, retargeted at failover, and the rebuilt old primary too', async () => {
+    const ip = (db: unknown, n: string) => (db as RedisDb).server(n).ip;
+    await replicationThroughProxies('redis', redisAdapter, {
+      restart: true,
+      holdMs: 6500, // past repl-timeout (5 s): the replica drops the link and resyncs through the healed proxy
+      async write(db, node, v) { await adminCall(ip(db, node), PORT, ['SET', 'proxytest', v], 2000); },
+      async read(db, node) {
+        const got = await adminCall(ip(db, node), PORT, ['GET', 'proxytest'], 2000);
+        return got === null ? undefined : Number(got);
+      },
+    });
   }, 120_000);
 });

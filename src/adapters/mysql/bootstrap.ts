@@ -48,13 +48,13 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
       `CREATE DATABASE IF NOT EXISTS ${DATABASE}`,
       ...sql.schema.map((s) => s.replace(/^CREATE TABLE IF NOT EXISTS /, `CREATE TABLE IF NOT EXISTS ${DATABASE}.`)),
     ]) await adminQuery(p.socket, stmt, [], 10_000);
-    await Promise.all(rest.map((s) => follow(s, p, bins.flavour)));
+    await Promise.all(rest.map((s) => follow(s, p, bins.flavour, opts.replicationAddress)));
     await waitCaughtUp(p, rest, bins.flavour);
     if (semi) {
       await adminQuery(p.socket, `SET GLOBAL ${semiVar} = 1`);
       await waitSemiSync(p, bins.flavour);
     }
-    return new MyDb({ cluster, servers, bins, mode, reads: opts.reads, workload: opts.workload, sql, clientAddress: opts.clientAddress });
+    return new MyDb({ cluster, servers, bins, mode, reads: opts.reads, workload: opts.workload, sql, clientAddress: opts.clientAddress, replicationAddress: opts.replicationAddress });
   } catch (e) {
     await Promise.allSettled(servers.map((s) => s.stop(2000)));
     throw new Error(`mysql: setting up ${servers.length} node(s) (${mode}) failed: ${(e as Error).message}`, { cause: e });

@@ -1,5 +1,5 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, ReadRouting, Role } from '../types.js';
+import type { Client, Db, DbOptions, ReadRouting, Role } from '../types.js';
 import type { ServerBinaries } from './bin.js';
 import { MyClient, type Routing } from './client.js';
 import { FLAVOURS, progress, SEMI_SYNC_TIMEOUT_MS } from './flavour.js';
@@ -21,6 +21,8 @@ export interface MyDbInit {
   sql: WorkloadSql;
   /** Where clients connect instead of the node itself (DbOptions.clientAddress). */
   clientAddress?: (node: string) => { host: string; port: number };
+  /** Where replicas stream from (DbOptions.replicationAddress). */
+  replicationAddress?: DbOptions['replicationAddress'];
 }
 
 /** A started MySQL/MariaDB cluster: one primary, GTID replicas, and the faults it takes. */
@@ -101,7 +103,7 @@ export class MyDb implements Db {
   }
 
   private async follow(s: MyServer): Promise<void> {
-    await follow(s, this.server(this.current), this.flavour);
+    await follow(s, this.server(this.current), this.flavour, this.init.replicationAddress);
     this.repoint.delete(s.name);
   }
 

@@ -1,3 +1,4 @@
+import type { DbOptions } from '../types.js';
 import { FLAVOURS, progress, type Flavour } from './flavour.js';
 import type { MyServer } from './server.js';
 import { adminQuery, PORT, USER, type Row } from './sql.js';
@@ -20,11 +21,16 @@ export async function appliedPosition(s: MyServer, flavour: Flavour, timeoutMs =
   return String(rows[0]?.pos ?? '');
 }
 
-/** (Re)points a replica at a primary from its own GTID position and starts replicating. */
-export async function follow(replica: MyServer, primary: MyServer, flavour: Flavour): Promise<void> {
+/**
+ * (Re)points a replica at a primary from its own GTID position and starts replicating: directly, or
+ * through the proxy `via` gives (DbOptions.replicationAddress; it retargets the replica's proxy first).
+ */
+export async function follow(replica: MyServer, primary: MyServer, flavour: Flavour, via?: DbOptions['replicationAddress']): Promise<void> {
   const f = FLAVOURS[flavour];
+  const direct = { host: primary.node.ip, port: PORT };
+  const to = via ? await via(replica.name, direct) : direct;
   await adminQuery(replica.socket, f.stopReplica, [], 10_000);
-  await adminQuery(replica.socket, f.changePrimary(primary.node.ip, PORT, USER), [], 10_000);
+  await adminQuery(replica.socket, f.changePrimary(to.host, to.port, USER), [], 10_000);
   await adminQuery(replica.socket, f.startReplica, [], 10_000);
 }
 

@@ -34,6 +34,9 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Redi
   const sentinels = withSentinel ? cluster.nodes.map((n) => new RedisProcess(n, 'redis-sentinel', SENTINEL_PORT)) : [];
   const [p, ...rest] = servers as [RedisProcess, ...RedisProcess[]];
   const replicas = servers.length - 1;
+  // Not with Sentinel: it re-points replicas at the primary's own address (+fix-slave-config), around any proxy.
+  const via = withSentinel ? undefined : opts.replicationAddress;
+  const upstream = async (s: RedisProcess) => (via ? via(s.name, { host: p.ip, port: PORT }) : { host: p.ip, port: PORT });
   try {
     await Promise.all([...servers, ...sentinels].map((s) => s.makeDir()));
     const ver = await version();
@@ -41,7 +44,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Redi
     await p.start();
     await p.waitReady();
     await Promise.all(rest.map(async (s) => {
-      await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode, replicas, replicaof: p.ip }));
+      await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode, replicas, replicaof: await upstream(s) }));
       await s.start();
       await s.waitReady();
     }));
@@ -53,7 +56,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Redi
       await s.waitReady();
     }));
     if (sentinels.length > 0) await waitSentinelsAgree(sentinels, replicas);
-    const db = new RedisDb({ cluster, servers, sentinels, mode, reads: opts.reads, workload: opts.workload, ops, version: ver, clientAddress: opts.clientAddress });
+    const db = new RedisDb({ cluster, servers, sentinels, mode, reads: opts.reads, workload: opts.workload, ops, version: ver, clientAddress: opts.clientAddress, replicationAddress: via });
     await db.follow();
     return db;
   } catch (e) {

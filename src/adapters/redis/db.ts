@@ -1,5 +1,5 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, ReadRouting, Role } from '../types.js';
+import type { Client, Db, DbOptions, ReadRouting, Role } from '../types.js';
 import { RedisClient, type Routing } from './client.js';
 import { adminCall, parseInfo } from './conn.js';
 import type { RedisProcess } from './server.js';
@@ -21,6 +21,8 @@ export interface RedisDbInit {
   version: string;
   /** Where clients connect instead of the node itself (DbOptions.clientAddress). */
   clientAddress?: (node: string) => { host: string; port: number };
+  /** Where replicas stream from (DbOptions.replicationAddress); never with Sentinel. */
+  replicationAddress?: DbOptions['replicationAddress'];
 }
 
 /**
@@ -105,10 +107,16 @@ export class RedisDb implements Db {
   }
 
   /** The config a node starts with: a replica of the current primary unless it is (or still claims to be) a primary. */
-  confFor(name: string): string {
+  async confFor(name: string): Promise<string> {
     const s = this.server(name);
-    const primary = this.held.get(name) === 'primary' ? undefined : this.server(this.current).ip;
+    const primary = this.held.get(name) === 'primary' ? undefined : await this.upstream(name, this.current);
     return serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: primary });
+  }
+
+  /** Where replica `name` streams from to reach `primary`: directly, or through its replication proxy (retargeted). */
+  private async upstream(name: string, primary: string): Promise<{ host: string; port: number }> {
+    const direct = { host: this.server(primary).ip, port: PORT };
+    return this.init.replicationAddress ? this.init.replicationAddress(name, direct) : direct;
   }
 
   async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
@@ -122,7 +130,7 @@ export class RedisDb implements Db {
     const s = this.server(node.name);
     if (s.running()) return;
     if (this.held.get(s.name) === 'fenced') this.held.set(s.name, 'standby');
-    await s.writeConf(this.confFor(s.name));
+    await s.writeConf(await this.confFor(s.name));
     await s.start();
     await s.waitReady();
   }
@@ -165,8 +173,9 @@ export class RedisDb implements Db {
     if (!opts.fence) this.held.set(old, 'primary');
     await Promise.all(this.standbys().map(async (n) => {
       const s = this.server(n);
-      await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: p.ip }));
-      if (s.running() && !s.isPaused()) await adminCall(s.ip, PORT, ['REPLICAOF', p.ip, String(PORT)], 5000);
+      const to = await this.upstream(n, best);
+      await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: to }));
+      if (s.running() && !s.isPaused()) await adminCall(s.ip, PORT, ['REPLICAOF', to.host, String(to.port)], 5000);
     }));
     this.current = best;
     return { promoted: best, old };

@@ -28,8 +28,8 @@ export interface ServerConf {
   mode: Replication;
   /** How many replicas the cluster has (for min-replicas-to-write in `wait` mode). */
   replicas: number;
-  /** Set on a replica: the primary's address. */
-  replicaof?: string;
+  /** Set on a replica: where it streams from (the primary, or a replication proxy in its namespace). */
+  replicaof?: { host: string; port: number };
 }
 
 export function serverConf(c: ServerConf): string {
@@ -61,7 +61,7 @@ export function serverConf(c: ServerConf): string {
     'maxclients 1000',
   ];
   if (c.mode === 'wait' && c.replicas > 0) lines.push(`min-replicas-to-write ${c.replicas}`, 'min-replicas-max-lag 1');
-  if (c.replicaof) lines.push(`replicaof ${c.replicaof} ${PORT}`);
+  if (c.replicaof) lines.push(`replicaof ${c.replicaof.host} ${c.replicaof.port}`);
   return lines.join('\n') + '\n';
 }
 

@@ -7,7 +7,7 @@ import type { Endpoint } from './proxy.js';
 /** The client port of each database whose adapter honours DbOptions.clientAddress. */
 const CLIENT_PORTS: Record<string, number> = { postgres: 5432, mysql: 3306, redis: 6379 };
 /** Databases whose adapter honours DbOptions.replicationAddress. */
-const REPLICATION_PROXIED = new Set(['postgres']);
+const REPLICATION_PROXIED = new Set(['postgres', 'mysql', 'redis']);
 
 export interface StartedProxies {
   /** For DbOptions.clientAddress; undefined when no proxy runs (clients go to the nodes directly). */
