@@ -165,6 +165,10 @@ export class MyDb implements Db {
   private async rebuild(s: MyServer): Promise<void> {
     if (s.running()) await s.kill();
     await s.makeDataDir();
+    // A fresh server id: the primary's binlog holds the events this node wrote as the old primary, and a
+    // replica skips events carrying its own server id (replicate_same_server_id cannot be on with
+    // log_slave_updates), so with its old id the rebuilt node would silently miss them and serve stale data.
+    s.serverId += 100;
     s.readOnly = true;
     await s.start();
     await s.waitReady();

@@ -18,7 +18,7 @@ export class MyServer {
   private service?: Service;
   private paused = false;
 
-  constructor(readonly node: RuntimeNode, readonly serverId: number, private readonly bins: ServerBinaries, private readonly mode: Replication, readOnly: boolean) {
+  constructor(readonly node: RuntimeNode, public serverId: number, private readonly bins: ServerBinaries, private readonly mode: Replication, readOnly: boolean) {
     this.paths = { data: join(node.dir, 'mysqldata'), socket: join(node.dir, 'mysqld.sock'), pidFile: join(node.dir, 'mysqld.pid') };
     this.logFile = join(node.dir, 'mysqld.log');
     this.readOnly = readOnly;
