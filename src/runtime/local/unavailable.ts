@@ -5,12 +5,12 @@ const NEEDED = [['ip', 'iproute2'], ['tc', 'iproute2'], ['iptables', 'iptables']
 
 /** Why the local runtime cannot run here, or undefined when it can. */
 export async function unavailable(uid = process.getuid?.()): Promise<string | undefined> {
-  if (process.platform !== 'linux') return 'the local runtime needs Linux (network namespaces); use --runtime docker';
-  if (uid !== 0) return 'the local runtime needs root (network namespaces, iptables); run as root or use --runtime docker';
+  if (process.platform !== 'linux') return 'the local runtime needs Linux (network namespaces); a docker runtime is planned but not built yet';
+  if (uid !== 0) return 'the local runtime needs root (network namespaces, iptables); run as root (a docker runtime is planned but not built yet)';
   const missing = NEEDED.filter(([b]) => !which(b));
   if (missing.length) {
     return `the local runtime needs ${missing.map(([b, pkg]) => `'${b}' (package ${pkg})`).join(', ')}, not found; ` +
-      'run scripts/setup.sh or use --runtime docker';
+      'run scripts/setup.sh as root';
   }
   return undefined;
 }
