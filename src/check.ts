@@ -1,6 +1,6 @@
 import { ModelUsageError, checkLinearizability } from './checkers/linearizability/index.js';
 import { getModel, models } from './checkers/linearizability/models/index.js';
-import { checkerRegistry } from './checkers/registry.js';
+import { checkerRegistry, crashVerdict, runCheckers } from './checkers/registry.js';
 import { combineValidity, type Validity, type Verdict } from './checkers/types.js';
 import { UsageError } from './errors.js';
 import { HistoryError, type HistoryWarning } from './history/errors.js';
@@ -67,14 +67,12 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
       });
     } catch (e) {
       if (e instanceof ModelUsageError) throw new UsageError(`this history does not fit model ${req.model}: ${e.message}`);
-      throw e;
+      // A crash is faultline's bug, not a property of the history: unknown with its cause, the others still run.
+      verdicts.linearizable = crashVerdict('linearizable', e);
     }
   }
-  for (const name of req.checkers ?? []) {
-    if (name === 'linearizable') continue;
-    const entry = checkerRegistry.get(name)!;
-    verdicts[name] = await entry.check(history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes });
-  }
+  const names = (req.checkers ?? []).filter((n) => n !== 'linearizable');
+  Object.assign(verdicts, await runCheckers(names, history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes }));
   return {
     valid: combineValidity(Object.values(verdicts).map((v) => v.valid)),
     ops: history.length,

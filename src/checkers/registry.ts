@@ -66,10 +66,16 @@ export async function runCheckers(names: string[], history: readonly Op[], opts:
     try {
       out[n] = await checkerRegistry.get(n)!.check(history, opts);
     } catch (e) {
-      out[n] = { valid: 'unknown', anomalies: [], cause: `the ${n} checker failed on this history: ${(e as Error).message ?? String(e)}` };
+      out[n] = crashVerdict(n, e);
     }
   }
   return out;
+}
+
+/** What a checker that threw says: unknown, with the error as its cause (a faultline bug to report). */
+export function crashVerdict(name: string, e: unknown): Verdict {
+  const msg = e instanceof Error ? e.message : String(e);
+  return { valid: 'unknown', anomalies: [], cause: `the ${name} checker failed on this history (a faultline bug; please report it): ${msg}` };
 }
 
 /** The overall verdict of several checkers: false beats unknown beats true (true for none). */
