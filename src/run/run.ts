@@ -108,9 +108,14 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
   return { adapter, runtime, packages };
 }
 
-/** The nemesis schedule as a generator on the nemesis thread: each action not before its time. */
-function scheduleGen(schedule: ScheduledFault[]): Generator {
-  return onNemesis(phases(...schedule.map((a) => once({ f: a.f, value: a.value, time: a.at }))));
+/**
+ * The nemesis schedule as a generator on the nemesis thread: each action not before its time, and none
+ * after the workload's time limit. A blocking fault op (a 17 s restart) delays the ones behind it; without
+ * the limit they would catch up after the workload stopped, test nothing and delay the final heal, which
+ * ends every fault that is still on.
+ */
+export function scheduleGen(schedule: readonly ScheduledFault[], durationNs: number): Generator {
+  return onNemesis(timeLimit(durationNs, phases(...schedule.map((a) => once({ f: a.f, value: a.value, time: a.at })))));
 }
 
 /** Final reads: one read of every key the run touched, by the client threads, after the heal. */
@@ -195,7 +200,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     };
     io.log(`running the workload for ${spec.timeLimitS} s...`);
     progress.start();
-    const r1 = await interpret({ ...common, generator: finalGen(any(main, scheduleGen(schedule)), { heal, quietNs: QUIET_AFTER_HEAL_NS }) });
+    const r1 = await interpret({ ...common, generator: finalGen(any(main, scheduleGen(schedule, durationNs)), { heal, quietNs: QUIET_AFTER_HEAL_NS }) });
     aborted = r1.aborted;
     healed = !aborted;
     if (!aborted) {
