@@ -318,6 +318,7 @@ describe('runtime local cleanup', () => {
     expect(removed).toEqual(expect.arrayContaining([
       `netns fl-${id}-n1`, `netns fl-${id}-n2`, `veth flv${id}n1`, `veth flv${id}n2`, `bridge flb-${id}`,
       `iptables rule -A FORWARD -i flb-${id} -o flb-${id} -j ACCEPT`, `state record ${id}`,
+      `2 rule(s) in chain FAULTLINE-PART in fl-${id}-n2`, // the crashed run's partition, healed before the namespace goes
     ]));
     expect(removed.filter((r) => r.startsWith('process '))).toHaveLength(2);
     expect(await traces(runId)).toEqual([]);
