@@ -4,9 +4,10 @@ import { partitionPackage } from './partition.js';
 import { bandwidthPackage, clockPackage, lossPackage } from './net-faults.js';
 import { failoverPackage, killPackage, pausePackage } from './process-faults.js';
 import { halfOpenPackage, latencyPackage, resetPackage } from './proxy-faults.js';
+import { healOrder } from './schedule.js';
 import type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from './types.js';
 
-export { faultSchedule, seededRng, type ScheduledFault } from './schedule.js';
+export { faultSchedule, finalHeal, healOrder, seededRng, type FinalHeal, type ScheduledFault } from './schedule.js';
 export type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from './types.js';
 export { startProxies, type StartedProxies } from './proxy/start.js';
 
@@ -49,13 +50,7 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
   return out;
 }
 
-/** Resume before restart before network: a paused node cannot be restarted, a killed one cannot heal its network. */
-export function healOrder(packages: readonly FaultPackage[]): FaultPackage[] {
-  const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'latency', 'half-open', 'reset', 'failover', 'split-brain'];
-  return [...packages].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-}
-
-/** The composed nemesis: routes each action to its package; heal() undoes every package. */
+/** The composed nemesis: routes each action to its package; heal() heals every package, each its own layer. */
 export class Nemesis {
   private readonly byF = new Map<string, FaultPackage>();
   constructor(readonly packages: readonly FaultPackage[], private readonly ctx: NemesisContext) {

@@ -11,6 +11,7 @@ export function killPackage(): FaultPackage {
     name: 'kill',
     needs: ['kill'],
     fs: ['start-kill', 'stop-kill'],
+    final: { f: 'stop-kill', value: null },
     cycle(rng, nodes) {
       return [{ f: 'start-kill', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'stop-kill', value: null }];
     },
@@ -46,6 +47,7 @@ export function pausePackage(): FaultPackage {
     name: 'pause',
     needs: ['pause'],
     fs: ['pause', 'resume'],
+    final: { f: 'resume', value: null },
     cycle(rng, nodes) {
       return [{ f: 'pause', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'resume', value: null }];
     },
@@ -85,24 +87,31 @@ export function failoverPackage(fence = true, isolateMs = 1000): FaultPackage {
       ? 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition'
       : undefined),
     fs: ['start-failover', 'stop-failover'],
+    final: { f: 'stop-failover', value: null },
     cycle() {
       return [{ f: 'start-failover', value: { fence, isolateMs } }, { f: 'stop-failover', value: null }];
     },
     async invoke(ctx, action) {
-      if (action.f === 'stop-failover') return { type: 'info', value: { primary: ctx.db.primary().name } };
+      if (action.f === 'stop-failover') {
+        // A start that outlived its nemesis timeout may still hold its isolation: the window ends here.
+        await Promise.all(ctx.cluster.nodes.map((n) => n.healIsolation()));
+        return { type: 'info', value: { primary: ctx.db.primary().name } };
+      }
       const old = ctx.db.primary();
       const peers = ctx.cluster.nodes.filter((n) => n !== old).map((n) => n.ip);
       try {
-        await old.partition(peers);
+        // The isolation layer, not the partition one: healing it never ends a partition package's cut.
+        await old.isolate(peers);
         await new Promise((r) => setTimeout(r, isolateMs));
         const r = await ctx.db.failover({ fence });
         return { type: 'info', value: { ...r, fence, isolateMs } };
       } catch (e) {
         return { type: 'info', value: { fence, isolateMs }, error: `failover may be partly done: ${errorText(e)}` };
       } finally {
-        await old.heal().catch(() => { /* a fenced node may be gone; down() removes its namespace */ });
+        await old.healIsolation().catch(() => { /* a fenced node may be gone; down() removes its namespace */ });
       }
     },
-    async heal() { /* a failover is not undone; the database keeps its new primary */ },
+    // A failover is not undone (the database keeps its new primary); only an isolation still on is ended.
+    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.healIsolation())); },
   };
 }

@@ -8,7 +8,7 @@ import { RunFailure, UsageError } from '../errors.js';
 import { any, appendWorkload, clients, finalGen, nemesis as onNemesis, once, phases, stagger, timeLimit, WORKLOADS, type Generator } from '../generators/index.js';
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
-import { Nemesis, faultSchedule, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
+import { Nemesis, faultSchedule, finalHeal, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
 import { localRuntime } from '../runtime/local/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
@@ -190,7 +190,8 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     const n = nem;
     const workload = spec.workload === 'append' ? appendWorkload({ keys: spec.keys }) : WORKLOADS[spec.workload]!();
     const main = clients(timeLimit(durationNs, stagger(spec.rate, workload.generator)));
-    const heal = packages.length > 0 ? phases(...healOrder(packages).map((p) => once({ f: p.fs[p.fs.length - 1]!, value: null }))) : undefined;
+    // Each package's own final heal, one nemesis op each (a stop ends only its package's layer).
+    const heal = packages.length > 0 ? phases(...finalHeal(packages).map((a) => once({ f: a.f, value: a.value }))) : undefined;
     startNs = process.hrtime.bigint();
     const common = {
       clients: (thread: number) => db!.client(thread),
@@ -250,12 +251,15 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
 
 class Aborted extends Error {}
 
-/** Heal everything the packages may have done, as nemesis ops in the history (invoke, then info). */
+/**
+ * After an abort or an error: heal each package alone (its own layer), each recorded as its final heal's
+ * nemesis op in the history (invoke, then info), so the checkers see every window close.
+ */
 async function recordHeal(nem: Nemesis, writer: HistoryWriter, startNs: bigint, log: (l: string) => void): Promise<void> {
   const now = () => Number(process.hrtime.bigint() - startNs);
   for (const p of healOrder(nem.packages)) {
-    const f = p.fs[p.fs.length - 1]!;
-    writer.append({ index: writer.written, time: now(), type: 'invoke', process: 'nemesis', f, value: null });
+    const { f, value } = p.final;
+    writer.append({ index: writer.written, time: now(), type: 'invoke', process: 'nemesis', f, value });
     let error: string | undefined;
     try { await nem.healPackage(p); } catch (e) { error = (e as Error).message; log(`healing ${p.name}: ${error}`); }
     writer.append({ index: writer.written, time: now(), type: 'info', process: 'nemesis', f, value: 'healed', ...(error ? { error } : {}) });
