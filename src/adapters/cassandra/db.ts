@@ -7,6 +7,7 @@ import { Coordinator } from './coordinator.js';
 import type { WorkloadCql } from './cql.js';
 import { waitServing } from './ready.js';
 import type { CassServer } from './server.js';
+import { shutdownClientsOf } from './shutdown.js';
 
 export interface CassDbInit {
   cluster: Cluster;
@@ -111,6 +112,7 @@ export class CassDb implements Db {
     this.tearing ??= (async () => {
       await Promise.all([...this.clients].map((c) => c.close()));
       await Promise.all([...this.coordinators.values()].map((c) => c.close()));
+      await shutdownClientsOf(this.init.servers.map((s) => s.node.ip));
       await Promise.all(this.init.servers.map((s) => s.stop(3000)));
     })();
     return this.tearing;
