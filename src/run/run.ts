@@ -236,7 +236,9 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   try {
     // Imported here: the report's chart renderer (canvas, native) loads only when a report is built.
     const { buildReport } = await import('../report/index.js');
-    io.log(`report: ${(await buildReport(paths.dir)).html}`);
+    const built = await buildReport(paths.dir);
+    io.log(`report: ${built.html}`);
+    if (built.note) io.log(built.note);
   } catch (e) {
     io.log(`the report could not be built (the run is stored; \`faultline report ${paths.dir}\` retries): ${(e as Error).message}`);
   }
