@@ -50,6 +50,22 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
   exit 1
 }
 
+# A clone has package-lock.json and src/; an installed package (npm i faultline) has neither: npm did its part.
+clone=; [ -f package-lock.json ] && [ -d src ] && clone=1
+# node-gyp (canvas) needs Node's headers: use the ones installed beside node instead of downloading them.
+nodeprefix=$(dirname "$(dirname "$(command -v node)")")
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$nodeprefix/include/node/node.h" ]; then export npm_config_nodedir="$nodeprefix"; fi
+npm_ci() {
+  if [ -L node_modules ]; then
+    say "node_modules is a link to another checkout's packages: not reinstalling them here; run npm ci where they live"
+  elif [ -n "$dry" ]; then say "would run npm ci"
+  else
+    say "$1..."
+    npm ci --no-audit --no-fund --loglevel=error >&2
+    touch node_modules/.package-lock.json
+  fi
+}
+
 root=; [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && root=1
 linux=; [ "$(uname -s)" = Linux ] && linux=1
 unmet=()
@@ -180,6 +196,11 @@ if wants report && [ -n "$linux" ] && command -v dpkg-query >/dev/null 2>&1; the
   missing=()
   for p in libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev; do dpkg_has "$p" || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] || apt_install "the report's PNG charts (canvas)" "${missing[@]}"
+  # The headers arrived after canvas failed to build (npm drops a failed optional package): build it now.
+  if [ ${#unmet[@]} -eq 0 ] && [ -f node_modules/.package-lock.json ] && ! canvas_loads; then
+    if [ -n "$clone" ]; then npm_ci "reinstalling npm packages so canvas builds against the headers (npm ci)"
+    else say "canvas is not built: run npm rebuild canvas in the project that installed faultline"; fi
+  fi
 fi
 
 # --- chromium: Debian's chromium, which the report's browser tests and the bench drive (playwright-core) ---
@@ -188,25 +209,11 @@ if wants chromium && [ -n "$linux" ] && [ ! -x /usr/bin/chromium ]; then
 fi
 
 # --- base: npm packages and the build ---
-# A clone has package-lock.json and src/; an installed package (npm i faultline) has neither: npm did it.
-if wants base && [ -f package-lock.json ] && [ -d src ]; then
-  # node-gyp (canvas) needs Node's headers; use the ones installed beside node instead of downloading them.
-  nodeprefix=$(dirname "$(dirname "$(command -v node)")")
-  if [ -z "${npm_config_nodedir:-}" ] && [ -f "$nodeprefix/include/node/node.h" ]; then export npm_config_nodedir="$nodeprefix"; fi
-  reinstall=
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then reinstall=1
-  # The headers arrived after canvas failed to build (npm drops a failed optional package): build it now.
-  elif wants report && [ -n "$linux" ] && [ ${#unmet[@]} -eq 0 ] && ! canvas_loads; then reinstall=1; fi
-  if [ -n "$reinstall" ]; then
-    if [ -L node_modules ]; then
-      say "node_modules is a link to another checkout's packages: not reinstalling them here; run npm ci where they live"
-    elif [ -n "$dry" ]; then say "would install npm packages (npm ci)"
-    else
-      say "installing npm packages (npm ci, once)..."
-      npm ci --no-audit --no-fund --loglevel=error >&2
-      touch node_modules/.package-lock.json
-      canvas_loads || say "canvas did not build (no cairo/pango headers?): reports will have no PNG charts; \`faultline setup --report\` as root adds them"
-    fi
+if wants base && [ -n "$clone" ]; then
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm_ci "installing npm packages (npm ci, once)"
+    [ -n "$dry" ] || [ -L node_modules ] || canvas_loads \
+      || say "canvas did not build (no cairo/pango headers?): reports will have no PNG charts; \`faultline setup --report\` as root adds them"
   fi
   # Build: when dist is missing or any source is newer than the last build.
   stamp=dist/.build-stamp

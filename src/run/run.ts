@@ -14,6 +14,7 @@ import type { Cluster, Runtime } from '../runtime/types.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
 import { interpret } from './interpreter.js';
 import { Progress } from './progress.js';
+import { componentsFor, setup } from './setup.js';
 import { createRunDir, readJson, writeJson } from './store.js';
 
 export interface RunSpec {
@@ -103,6 +104,9 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
   if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'split-brain'].includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
+  // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it
+  // installs). Only root can: for anyone else the local runtime refuses just below with why.
+  if (process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
   const why = (await runtime.unavailable()) ?? (await adapter.unavailable());
   if (why) throw new UsageError(why);
   return { adapter, runtime, packages };
