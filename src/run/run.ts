@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
 import { RunFailure, UsageError } from '../errors.js';
@@ -16,6 +15,7 @@ import { interpret } from './interpreter.js';
 import { Progress } from './progress.js';
 import { componentsFor, setup } from './setup.js';
 import { createRunDir, readJson, writeJson } from './store.js';
+import { createWorkDir } from './workdir.js';
 
 export interface RunSpec {
   db: string;
@@ -159,7 +159,8 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const work = mkdtempSync(join(tmpdir(), `faultline-${runId}-`));
+  // Marked as ours, so `faultline cleanup` can remove it after a kill -9 (and nothing else).
+  const work = createWorkDir(runId);
   let cluster: Cluster | undefined;
   let db: Db | undefined;
   let proxies: StartedProxies | undefined;
