@@ -58,6 +58,16 @@ describe('the faultline wrapper installs only what the command needs', () => {
     expect(r.code).toBe(0);
   });
 
+  it('every other command (here its --help) also asks for base only', async () => {
+    for (const cmd of ['convert', 'analyze', 'report', 'serve', 'cleanup', 'run', 'setup']) {
+      const r = await exec(wrapper, [cmd, '--help'], dry);
+      expect(components(r.stderr), cmd).toEqual(['base']);
+      expect(systemWide(r.stderr), cmd).toEqual([]);
+      expect(r.stdout, cmd).toContain(`Usage: faultline ${cmd}`);
+      expect(r.code, cmd).toBe(0);
+    }
+  });
+
   it('setup with no option asks for every component, system packages before the npm install', async () => {
     const r = await exec(process.execPath, [main, 'setup', '--dry-run']);
     expect(components(r.stderr)).toEqual(['local', 'postgres', 'mysql', 'redis', 'cassandra', 'report', 'chromium', 'base']);
