@@ -10,6 +10,7 @@ import { cleanupCommand } from './cleanup.js';
 import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
+import { setupCommand } from './setup.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -20,7 +21,7 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
-  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand(), reportCommand(), serveCommand()]) {
+  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand(), reportCommand(), serveCommand(), setupCommand()]) {
     c.exitOverride().showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });
     p.addCommand(c);
@@ -31,7 +32,13 @@ function program(): Command {
 /** Runs the CLI; returns the exit code. Never lets a stack trace reach the user for bad input. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await program().parseAsync(argv, { from: 'user' });
+    const p = program();
+    if (argv.length === 0) {
+      // No command is a usage error, not success: a script that forgot its arguments must notice.
+      p.outputHelp({ error: true });
+      return EXIT.usage;
+    }
+    await p.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.valid;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -9,5 +9,6 @@ export function reportCommand(): Command {
       const r = await buildReport(dir);
       console.log(r.html);
       for (const p of r.pngs) console.log(p);
+      if (r.note) console.error(`faultline report: ${r.note}`);
     });
 }

@@ -24,6 +24,8 @@ export interface BuiltReport {
   html: string;
   /** Paths of the PNG charts. */
   pngs: string[];
+  /** Why there are no PNG charts (canvas not installed), when that is the case. */
+  note?: string;
 }
 
 /**
@@ -36,12 +38,13 @@ export async function buildReport(runDir: string, opts: { index?: boolean } = {}
   const digest = await digestHistory(historyFile, wantedOps(results), run.spec?.concurrency);
   const windows = windowSpans(digest);
   const charts = [...historyCharts(digest, windows), ...statsCharts(results)];
-  const pngs = await renderPngs(dir, charts);
+  let note: string | undefined;
+  const pngs = await renderPngs(dir, charts, (n) => { note = n; });
   const html = reportHtml(pageData(run, results, digest, charts, windows), chartJsBundle(), pngs);
   const file = join(dir, 'index.html');
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, html);
   renameSync(tmp, file);
   if (opts.index !== false) writeRunsIndex(dirname(dirname(dir)));
-  return { html: file, pngs: [...pngs.values()].map((p) => join(dir, p)) };
+  return { html: file, pngs: [...pngs.values()].map((p) => join(dir, p)), ...(note ? { note } : {}) };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
 import { RunFailure, UsageError } from '../errors.js';
@@ -14,7 +13,9 @@ import type { Cluster, Runtime } from '../runtime/types.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
 import { interpret } from './interpreter.js';
 import { Progress } from './progress.js';
+import { componentsFor, setup } from './setup.js';
 import { createRunDir, readJson, writeJson } from './store.js';
+import { createWorkDir } from './workdir.js';
 
 export interface RunSpec {
   db: string;
@@ -103,6 +104,9 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
   if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'split-brain'].includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
+  // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it
+  // installs). Only root can: for anyone else the local runtime refuses just below with why.
+  if (process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
   const why = (await runtime.unavailable()) ?? (await adapter.unavailable());
   if (why) throw new UsageError(why);
   return { adapter, runtime, packages };
@@ -160,7 +164,8 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const work = mkdtempSync(join(tmpdir(), `faultline-${runId}-`));
+  // Marked as ours, so `faultline cleanup` can remove it after a kill -9 (and nothing else).
+  const work = createWorkDir(runId);
   let cluster: Cluster | undefined;
   let db: Db | undefined;
   let proxies: StartedProxies | undefined;
@@ -242,7 +247,9 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   try {
     // Imported here: the report's chart renderer (canvas, native) loads only when a report is built.
     const { buildReport } = await import('../report/index.js');
-    io.log(`report: ${(await buildReport(paths.dir)).html}`);
+    const built = await buildReport(paths.dir);
+    io.log(`report: ${built.html}`);
+    if (built.note) io.log(built.note);
   } catch (e) {
     io.log(`the report could not be built (the run is stored; \`faultline report ${paths.dir}\` retries): ${(e as Error).message}`);
   }
