@@ -62,4 +62,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+/**
+ * A command has done all its work when main resolves (serve resolves only when it stops): exit then,
+ * once stdout and stderr have drained. A library's stray timer must not keep a finished command alive:
+ * cassandra-driver 4.x, after kill faults, could leave referenced host timers that no shutdown reached,
+ * and `faultline run` then hung after "stored in" (in CI, a hung job). Teardown still ends every client
+ * it knows of; this is the backstop.
+ */
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+});
