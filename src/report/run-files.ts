@@ -15,6 +15,8 @@ export interface RunInfo {
   endedAt?: string;
   aborted?: boolean;
   error?: string;
+  /** Documented limits of the database this configuration will show (see src/run/caveats.ts). */
+  caveats?: string[];
 }
 
 export interface StoredAnomaly { kind: string; ops: number[]; explanation: string; data?: unknown }

@@ -16,6 +16,7 @@ import { Progress } from './progress.js';
 import { componentsFor, setup } from './setup.js';
 import { createRunDir, readJson, writeJson } from './store.js';
 import { createWorkDir } from './workdir.js';
+import { configurationCaveats } from './caveats.js';
 
 export interface RunSpec {
   db: string;
@@ -144,8 +145,11 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     runId, command: spec.argv, seed: spec.seed, spec, startedAt: new Date().toISOString(),
     versions: { faultline: version(), node: process.version }, schedule,
   };
+  const caveats = configurationCaveats(spec);
+  if (caveats.length > 0) runInfo.caveats = caveats;
   writeJson(paths.runJson, runInfo);
   io.log(`faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`);
+  for (const c of caveats) io.log(`note: ${c}`);
 
   const abort = new AbortController();
   let signals = 0;
