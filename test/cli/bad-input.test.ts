@@ -49,3 +49,36 @@ describe('check: large and special inputs', () => {
     expect(d.stderr + gone.stderr).not.toMatch(/E[A-Z]{3,}/);
   });
 });
+
+describe('check: several files, one bad', () => {
+  const casOk = () => file(line({ index: 0, time: 0, type: 'invoke', process: 0, f: 'write', value: 1 })
+    + line({ index: 1, time: 1, type: 'ok', process: 0, f: 'write', value: 1 }));
+  const casBad = () => file(line({ index: 0, time: 0, type: 'invoke', process: 0, f: 'cas', value: 'zz' })
+    + line({ index: 1, time: 1, type: 'ok', process: 0, f: 'cas', value: 'zz' }));
+
+  it('--json prints an entry per file, in order, with the error for the bad one; the worst file decides the exit code', async () => {
+    const a = casOk();
+    const b = casBad();
+    const c = join(dir, 'missing.jsonl');
+    const r = await cli(['check', a, b, c, '--model', 'cas-register', '--json']);
+    const out = JSON.parse(r.stdout) as { summary: Record<string, number>; results: { file: string; valid?: unknown; error?: { kind: string; messages: string[] } }[] };
+    expect(out.results.map((e) => e.file)).toEqual([a, b, c]);
+    expect(out.results[0]!.valid).toBe(true);
+    expect(out.results[1]!.error!.kind).toBe('model');
+    expect(out.results[1]!.error!.messages[0]).toMatch(/does not fit model cas-register/);
+    expect(out.results[2]!.error).toEqual({ kind: 'unreadable', messages: [`${c}: cannot read history: does not exist`] });
+    expect(out.summary).toMatchObject({ files: 3, valid: 1, failed: 2 });
+    expect(r.code).toBe(64); // a history that does not fit the model beats unreadable
+    const r2 = await cli(['check', a, c, '--model', 'cas-register', '--json']);
+    expect(r2.code).toBe(65);
+    expect(JSON.parse(r2.stdout).results[0].valid).toBe(true);
+  });
+
+  it('without --json, the good file still gets its verdict line', async () => {
+    const r = await cli(['check', casOk(), casBad(), '--model', 'cas-register']);
+    expect(r.stdout).toMatch(/: valid \(linearizable\)/);
+    expect(r.stdout).toMatch(/2 histories: 1 valid, 0 invalid, 0 unknown, 1 not checked/);
+    expect(r.stderr).toMatch(/does not fit model/);
+    expect(r.code).toBe(64);
+  });
+});
