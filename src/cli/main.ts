@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, RunFailure, UsageError } from '../errors.js';
+import { EXIT, InputError, RunFailure, UsageError } from '../errors.js';
+import { termSafe } from '../terminal.js';
 import { HistoryError } from '../history/errors.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
@@ -39,15 +40,15 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof UsageError) {
-      console.error(`faultline: ${e.message}`);
+      console.error(`faultline: ${termSafe(e.message)}`);
       return EXIT.usage;
     }
     if (e instanceof RunFailure) {
       console.error(`faultline: ${e.message}`);
       return EXIT.internal;
     }
-    if (e instanceof HistoryError) {
-      console.error(`faultline: ${String(e)}`);
+    if (e instanceof HistoryError || e instanceof InputError) {
+      console.error(`faultline: ${termSafe(String(e))}`);
       return EXIT.unreadable;
     }
     console.error(`faultline: internal error: ${(e as Error)?.stack ?? String(e)}`);

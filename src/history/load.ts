@@ -47,7 +47,15 @@ export function parseHistory(text: string, file: string): LoadedHistory {
       lines.push(at[k]!);
     }
   } else {
-    const forms = parseEdn(text, file);
+    const tags = new Map<string, { line: number; count: number }>();
+    const forms = parseEdn(text, file, (tag, line) => {
+      const t = tags.get(tag);
+      if (t) t.count++;
+      else tags.set(tag, { line, count: 1 });
+    });
+    for (const [tag, t] of tags) {
+      warnings.push({ file, line: t.line, message: `unknown EDN tag #${tag}${t.count > 1 ? ` (${t.count} times, first here)` : ''}: read as its plain value, the tag dropped` });
+    }
     const only = forms.length === 1 ? forms[0]! : undefined;
     if (only?.itemLines && Array.isArray(only.value)) {
       // One vector (or list) holding the ops: Knossos' shape.

@@ -82,3 +82,39 @@ describe('check: several files, one bad', () => {
     expect(r.code).toBe(64);
   });
 });
+
+describe('check: what a history says, said plainly', () => {
+  it('an empty history is unknown (nothing was tested), not valid', async () => {
+    const r = await cli(['check', file(''), '--model', 'register', '--checker', 'stats']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/UNKNOWN/);
+    expect(r.stdout).toMatch(/linearizable: the history has no operations: nothing was tested/);
+  });
+
+  it('warns about an unknown EDN tag, with its line; record literals and #inst stay silent', async () => {
+    const edn = '{:type :invoke, :f :read, :process 0, :value nil, :at #inst "2020-01-01"}\n'
+      + '#foo/bar {:type :ok, :f :read, :process 0, :value nil}\n'
+      + '#jepsen.history.Op{:type :invoke, :f :read, :process 1, :value nil}\n';
+    const r = await cli(['check', file(edn, 'tags.edn'), '--model', 'register']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/warning: line 2: unknown EDN tag #foo\/bar/);
+    expect(r.stdout).not.toMatch(/#inst|jepsen\.history\.Op/);
+  });
+
+  it('escapes control characters from history values in terminal output', async () => {
+    const f = file(line({ index: 0, time: 0, type: 'ok', process: 0, f: 'r\u001b[31mead\r', value: null }));
+    const r = await cli(['check', f, '--model', 'register']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    expect(r.stderr).toContain('r\\x1b[31mead\\r');
+  });
+
+  it('lint says it shows the first 20 of N problems', async () => {
+    let text = '';
+    for (let i = 0; i < 25; i++) text += line({ index: i, time: i, type: 'ok', process: i, f: 'read', value: null });
+    const r = await cli(['check', file(text), '--model', 'register']);
+    expect(r.code).toBe(65);
+    expect(r.stderr.trim().split('\n')).toHaveLength(21);
+    expect(r.stderr).toMatch(/\.\.\. and 5 more problems: the first 20 of 25 are shown/);
+  });
+});
