@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +117,37 @@ describe('check: what a history says, said plainly', () => {
     expect(r.code).toBe(65);
     expect(r.stderr.trim().split('\n')).toHaveLength(21);
     expect(r.stderr).toMatch(/\.\.\. and 5 more problems: the first 20 of 25 are shown/);
+  });
+});
+
+describe('convert: never replaces what OUTPUT is', () => {
+  const input = () => file(readOk);
+
+  it('refuses a symlink, a FIFO, a directory and /dev/null as OUTPUT (64), leaving each as it was', async () => {
+    const target = file('keep me\n', 'target.txt');
+    const link = join(dir, 'link.jsonl');
+    symlinkSync(target, link);
+    const fifo = join(dir, 'fifo.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    for (const out of [link, fifo, dir, '/dev/null']) {
+      const r = await cli(['convert', input(), out]);
+      expect(r.code, out).toBe(64);
+      expect(r.stderr).toMatch(/is a (symlink|FIFO \(named pipe\)|directory|character device); convert writes a new regular file/);
+      noTrace(r.stderr);
+    }
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('keep me\n');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('still replaces a regular file, and says plainly when the folder is missing (65)', async () => {
+    const out = file('old\n', 'out.jsonl');
+    expect((await cli(['convert', input(), out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^\{"index":0/);
+    const r = await cli(['convert', input(), join(dir, 'no-such-dir', 'x.jsonl')]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/cannot write converted history: its folder does not exist/);
   });
 });
