@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticRun } from '../report/fixture.js';
 import { buildCli, cli } from './cli.js';
 
 // Bad input gets a clear error (plain words, no stack trace, the right exit code), and nothing is destroyed.
@@ -149,5 +150,74 @@ describe('convert: never replaces what OUTPUT is', () => {
     const r = await cli(['convert', input(), join(dir, 'no-such-dir', 'x.jsonl')]);
     expect(r.code).toBe(65);
     expect(r.stderr).toMatch(/cannot write converted history: its folder does not exist/);
+  });
+});
+
+describe('report and analyze: malformed or missing run files', () => {
+  const run = (name: string) => writeSyntheticRun(join(dir, 'store'), name);
+
+  it('a missing run directory is unreadable input (65) for report and analyze, as for check', async () => {
+    for (const cmd of ['report', 'analyze']) {
+      const r = await cli([cmd, join(dir, 'no-such-run')]);
+      expect(r.code, cmd).toBe(65);
+      expect(r.stderr).toMatch(/no-such-run: cannot read run: does not exist/);
+    }
+  });
+
+  it('run.json or results.json that is null, truncated or of the wrong types: a plain message and 65, no stack trace', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['run.json', 'null', /run\.json: malformed: run\.json should be an object, not null/],
+      ['run.json', '{"spec": {"db": "postgres", "work', /run\.json: not valid JSON/],
+      ['run.json', '{"spec": {"nodes": "three"}}', /run\.json\.spec\.nodes should be a number, not a string/],
+      ['results.json', '{"valid": "maybe", "verdicts": {}}', /results\.json\.valid should be true, false or "unknown"/],
+      ['results.json', '{"valid": true, "verdicts": {"x": {"valid": true, "anomalies": [{"kind": 1}]}}}', /results\.json\.verdicts\.x\.anomalies\[0\]\.ops is missing/],
+    ];
+    for (const [name, text, message] of cases) {
+      const d = run(`bad-${n++}`);
+      writeFileSync(join(d, name), text);
+      const r = await cli(['report', d]);
+      expect(r.code, `${name} ${text}`).toBe(65);
+      expect(r.stderr).toMatch(message);
+      noTrace(r.stderr);
+      if (name === 'run.json') {
+        const a = await cli(['analyze', d]);
+        expect(a.code, `analyze ${text}`).toBe(65);
+        expect(a.stderr).toMatch(message);
+        noTrace(a.stderr);
+      }
+    }
+  });
+
+  it('analyze repairs a broken results.json rather than refusing it', async () => {
+    const d = run('repair');
+    writeFileSync(join(d, 'results.json'), 'null');
+    const r = await cli(['analyze', d]);
+    expect([0, 1, 2]).toContain(r.code);
+    expect(JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')).verdicts).toBeTypeOf('object');
+  });
+
+  it('one bad sibling run does not break the rebuilt index: it is listed as unreadable, with a note', async () => {
+    const store = join(dir, 'siblings');
+    const good = writeSyntheticRun(store, 'good');
+    const bad = writeSyntheticRun(store, 'bad');
+    writeFileSync(join(bad, 'run.json'), 'null');
+    const r = await cli(['report', good]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: the index lists bad\/20260101T000000Z as unreadable: run\.json: malformed/);
+    const index = readFileSync(join(store, 'index.html'), 'utf8');
+    expect(index).toContain('good/20260101T000000Z');
+    expect(index).toMatch(/"verdict":"unreadable"/);
+  });
+
+  it('writes the index of runs only into a faultline store, never over an unrelated index.html', async () => {
+    const outside = join(dir, 'website');
+    const d = writeSyntheticRun(outside, 'copied');
+    rmSync(join(outside, '.faultline-store'));
+    writeFileSync(join(outside, 'index.html'), '<h1>my home page</h1>\n');
+    const r = await cli(['report', d]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(outside, 'index.html'), 'utf8')).toBe('<h1>my home page</h1>\n');
+    expect(existsSync(join(d, 'index.html'))).toBe(true);
+    expect(r.stderr).toMatch(/no index of runs written: .*website is not a faultline store \(no \.faultline-store/);
   });
 });
