@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { historyCharts, statsCharts } from './charts.js';
@@ -45,8 +45,12 @@ export async function buildReport(runDir: string, opts: { index?: boolean } = {}
   const html = reportHtml(pageData(run, results, digest, charts, windows), chartJsBundle(), pngs);
   const file = join(dir, 'index.html');
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, html);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, html);
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   const notes: string[] = [];
   let index: string | undefined;
   if (opts.index !== false) {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -219,5 +219,26 @@ describe('report and analyze: malformed or missing run files', () => {
     expect(readFileSync(join(outside, 'index.html'), 'utf8')).toBe('<h1>my home page</h1>\n');
     expect(existsSync(join(d, 'index.html'))).toBe(true);
     expect(r.stderr).toMatch(/no index of runs written: .*website is not a faultline store \(no \.faultline-store/);
+  });
+});
+
+describe('file errors in plain words', () => {
+  it('a symlink loop as a history: "too many symlinks", 65', async () => {
+    const loop = join(dir, 'loop.jsonl');
+    symlinkSync(loop, loop);
+    const r = await cli(['check', loop, '--model', 'register']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/loop\.jsonl: cannot read history: too many symlinks/);
+    expect(r.stderr).not.toMatch(/ELOOP/);
+  });
+
+  it('a report that cannot be written names the file in words, no stack trace', async () => {
+    const d = writeSyntheticRun(join(dir, 'unwritable'), 'r');
+    mkdirSync(join(d, 'index.html', 'x'), { recursive: true }); // a folder where the report goes
+    const r = await cli(['report', d]);
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/index\.html: cannot write: is a directory/);
+    noTrace(r.stderr);
+    expect(readdirSync(d).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
