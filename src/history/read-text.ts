@@ -68,33 +68,39 @@ export async function readHistoryText(file: string): Promise<string> {
   try {
     const tooLarge = () => new HistoryError(`larger than ${Math.floor(MAX_LOAD_BYTES / MB)} MB, more than faultline can check in memory: `
       + 'split it into smaller histories (e.g. by time or by key)', file, undefined, 'unreadable');
-    let size = 0;
+    let expected = 0;
     try {
       const st = await fh.stat();
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       if (st.isFile() && st.size > MAX_LOAD_BYTES) throw tooLarge();
+      if (st.isFile()) expected = st.size;
     } catch (e) {
       if (e instanceof HistoryError) throw e;
       throw unreadable(file, e);
     }
+    // One buffer, sized from stat for a regular file (one byte more, to see the end at once), grown by
+    // doubling for a pipe or a file that grows: no second copy of the whole file while reading.
     const guard = new TextGuard(file);
-    const chunks: Buffer[] = [];
+    let buf = Buffer.allocUnsafe(Math.max(CHUNK, expected + 1));
+    let size = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
+      if (size === buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_LOAD_BYTES + 1));
+        buf.copy(bigger, 0, 0, size);
+        buf = bigger;
+      }
       let n: number;
       try {
-        ({ bytesRead: n } = await fh.read(buf, 0, CHUNK, null));
+        ({ bytesRead: n } = await fh.read(buf, size, Math.min(CHUNK, buf.length - size), null));
       } catch (e) {
         throw unreadable(file, e);
       }
       if (n === 0) break;
-      const chunk = buf.subarray(0, n);
-      guard.take(chunk);
+      guard.take(buf.subarray(size, size + n));
       size += n;
       if (size > MAX_LOAD_BYTES) throw tooLarge();
-      chunks.push(chunk);
     }
-    return Buffer.concat(chunks, size).toString('utf8');
+    return buf.toString('utf8', 0, size);
   } finally {
     await fh.close();
   }
