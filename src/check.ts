@@ -85,10 +85,18 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
 export async function checkHistoryFile(file: string, req: CheckRequest): Promise<FileResult> {
   validateRequest(req);
   const h = await loadHistory(file);
+  if (h.ops.length === 0) return { file, warnings: h.warnings, ...emptyResult(req) };
   const problems = lintHistory(h);
   if (problems.length > 0) throw new LintFailure(file, problems);
   const r = await checkHistory(h.ops, req);
   return { file, warnings: h.warnings, ...r };
+}
+
+/** An empty history tested nothing: every requested checker says unknown, with that cause. */
+function emptyResult(req: CheckRequest): HistoryResult {
+  const names = [...(req.model ? ['linearizable'] : []), ...(req.checkers ?? []).filter((n) => n !== 'linearizable')];
+  const verdict = (): Verdict => ({ valid: 'unknown', anomalies: [], cause: 'the history has no operations: nothing was tested' });
+  return { valid: 'unknown', ops: 0, verdicts: Object.fromEntries(names.map((n) => [n, verdict()])), elapsedMs: 0 };
 }
 
 /** A history that failed lint: every problem, each with file and line. */

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, RunFailure, UsageError } from '../errors.js';
+import { EXIT, InputError, RunFailure, UsageError } from '../errors.js';
+import { termSafe } from '../terminal.js';
+import { fsReason } from '../fs-words.js';
 import { HistoryError } from '../history/errors.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
@@ -46,16 +48,23 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof UsageError) {
-      console.error(`faultline: ${e.message}`);
+      console.error(`faultline: ${termSafe(e.message)}`);
       return EXIT.usage;
     }
     if (e instanceof RunFailure) {
       console.error(`faultline: ${e.message}`);
       return EXIT.internal;
     }
-    if (e instanceof HistoryError) {
-      console.error(`faultline: ${String(e)}`);
+    if (e instanceof HistoryError || e instanceof InputError) {
+      console.error(`faultline: ${termSafe(String(e))}`);
       return EXIT.unreadable;
+    }
+    const sys = e as NodeJS.ErrnoException;
+    if (sys instanceof Error && typeof sys.code === 'string' && typeof sys.path === 'string') {
+      // A file faultline could not read or write (a read-only run dir, a full disk): the file and plain words.
+      const reading = ['open', 'read', 'stat', 'lstat', 'scandir', 'realpath', 'access'].includes(sys.syscall ?? '');
+      console.error(`faultline: ${termSafe((sys as { dest?: string }).dest ?? sys.path)}: cannot ${reading ? 'read' : 'write'}: ${fsReason(sys)}`);
+      return reading ? EXIT.unreadable : EXIT.internal;
     }
     console.error(`faultline: internal error: ${(e as Error)?.stack ?? String(e)}`);
     return EXIT.internal;

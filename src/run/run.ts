@@ -253,7 +253,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     const { buildReport } = await import('../report/index.js');
     const built = await buildReport(paths.dir);
     io.log(`report: ${built.html}`);
-    if (built.note) io.log(built.note);
+    for (const n of built.notes) io.log(`note: ${n}`);
   } catch (e) {
     io.log(`the report could not be built (the run is stored; \`faultline report ${paths.dir}\` retries): ${(e as Error).message}`);
   }
