@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decide, gatherAndDecide, requiredAnswers, type Answer, type SyncRule } from '../../src/adapters/failover-choice.js';
+import { semiSyncRule } from '../../src/adapters/mysql/settings.js';
+import { syncRule } from '../../src/adapters/postgres/settings.js';
+import { waitRule } from '../../src/adapters/redis/settings.js';
 
 const any = (k: number, standbys: string[]): SyncRule => ({ k, standbys, text: `ANY ${k} (${standbys.join(', ')})` });
 const at = (entries: [string, number][]) => new Map<string, Answer>(entries.map(([n, v]) => [n, { at: BigInt(v), text: `0/${v.toString(16)}` }]));
@@ -80,5 +83,36 @@ describe('failover choice: gathering answers', () => {
     const r = await gatherAndDecide({ policy: 'safe', rule: undefined, standbys: ['a', 'b'], waitMs: 0,
       askable: () => true, ask: async (n) => { if (n === 'a') throw new Error('timeout'); return { at: 3n, text: 3 }; } });
     expect(r).toMatchObject({ chosen: 'b', unanswered: ['a'] });
+  });
+});
+
+describe('failover choice: each database\'s rule', () => {
+  const lagging = at([['n2', 100]]); // n3, the only one holding the newest acknowledged writes, is silent
+
+  it('postgres: sync (ANY 1) needs every standby, remote-apply (ANY n) any one, async none', () => {
+    expect(syncRule('sync', ['n2', 'n3'])).toEqual({ k: 1, standbys: ['n2', 'n3'], text: 'ANY 1 ("n2", "n3")' });
+    expect(decide('safe', syncRule('sync', ['n2', 'n3']), ['n2', 'n3'], lagging)).toMatchObject({ decision: 'refused', required: 2 });
+    expect(decide('safe', syncRule('remote-apply', ['n2', 'n3']), ['n2', 'n3'], lagging)).toMatchObject({ decision: 'promoted', chosen: 'n2', required: 1, quorum: true });
+    expect(syncRule('async', ['n2', 'n3'])).toBeUndefined();
+    expect(decide('safe', syncRule('async', ['n2', 'n3']), ['n2', 'n3'], lagging)).toMatchObject({ decision: 'promoted', chosen: 'n2', required: null });
+  });
+
+  it('mysql semi-sync (one ack of n replicas) needs every replica; async none', () => {
+    const rule = semiSyncRule('semi-sync', ['n2', 'n3'])!;
+    expect(rule.k).toBe(1);
+    expect(requiredAnswers(rule)).toBe(2);
+    expect(decide('safe', rule, ['n2', 'n3'], lagging)).toMatchObject({ decision: 'refused', chosen: null, unanswered: ['n3'] });
+    expect(decide('naive', rule, ['n2', 'n3'], lagging)).toMatchObject({ decision: 'promoted', chosen: 'n2', quorum: false });
+    expect(semiSyncRule('semi-sync', ['n2', 'n3', 'n4']).k).toBe(1);
+    expect(requiredAnswers(semiSyncRule('semi-sync', ['n2', 'n3', 'n4']))).toBe(3);
+    expect(semiSyncRule('async', ['n2', 'n3'])).toBeUndefined();
+  });
+
+  it('redis wait (WAIT every replica) needs any one; a replica missing since leaves k above n, still one; async none', () => {
+    const rule = waitRule('wait', 2, ['n2', 'n3'])!;
+    expect(rule).toMatchObject({ k: 2 });
+    expect(decide('safe', rule, ['n2', 'n3'], lagging)).toMatchObject({ decision: 'promoted', chosen: 'n2', required: 1, quorum: true });
+    expect(requiredAnswers(waitRule('wait', 2, ['n3']))).toBe(1);
+    expect(waitRule('async', 2, ['n2', 'n3'])).toBeUndefined();
   });
 });

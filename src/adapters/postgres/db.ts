@@ -1,10 +1,10 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import { gatherAndDecide, type SyncRule } from '../failover-choice.js';
+import { gatherAndDecide } from '../failover-choice.js';
 import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { PgClient, type Routing } from './client.js';
 import { walPosition } from './failover.js';
 import { PgServer } from './server.js';
-import { faultlineConf, PORT, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
+import { faultlineConf, PORT, syncRule, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
 import { cloneStandby, upstreamOf } from './standby.js';
 import { adminQuery } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
@@ -127,12 +127,6 @@ export class PgDb implements Db {
     standby.reload();
   }
 
-  /** The synchronous rule in force for these standbys (undefined: async). */
-  private syncRule(standbys: string[]): SyncRule | undefined {
-    if (this.init.mode === 'async' || standbys.length === 0) return undefined;
-    return { k: this.init.mode === 'sync' ? 1 : standbys.length, standbys, text: syncStandbyNames(this.init.mode, standbys) };
-  }
-
   /**
    * Promotes a standby chosen by src/adapters/failover-choice.ts: under `sync` (ANY 1 of n) only after
    * hearing from every standby (n-1+1), so the most advanced holds every acknowledged commit; otherwise it
@@ -151,7 +145,7 @@ export class PgDb implements Db {
     const wasRunning = oldServer.running();
     if (fenceFirst) { await oldServer.kill(); this.held.set(old, 'fenced'); }
     const rec = await gatherAndDecide({
-      policy, rule: this.syncRule(standbys), standbys, waitMs: opts.waitMs ?? 5000,
+      policy, rule: syncRule(this.init.mode, standbys), standbys, waitMs: opts.waitMs ?? 5000,
       askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
       ask: (n) => walPosition(this.server(n)),
     });
