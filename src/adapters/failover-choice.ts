@@ -44,7 +44,7 @@ export interface FailoverRecord {
   waitedMs: number;
 }
 
-/** n-k+1, at least 1, at most n (a k above n acknowledges nothing, so one answer suffices). */
+/** n-k+1, at least 1, at most n (a k above n acknowledges nothing, so one answer suffices); 0 with no standby. */
 export function requiredAnswers(rule: SyncRule | undefined): number | null {
   if (!rule) return null;
   const n = rule.standbys.length;

@@ -49,6 +49,8 @@ describe('failover choice: the n-k+1 rule', () => {
   it('refuses with no standby, or none answering, under any policy', () => {
     expect(decide('naive', undefined, [], new Map())).toMatchObject({ decision: 'refused', reason: 'no standby to promote' });
     expect(decide('naive', any(1, ['n2']), ['n2'], new Map())).toMatchObject({ decision: 'refused', chosen: null, unanswered: ['n2'] });
+    // Every other node fenced under sync: the record still says the rule, not 'async'.
+    expect(decide('safe', syncRule('sync', []), [], new Map())).toMatchObject({ decision: 'refused', sync: 'sync (no standby)', reason: 'no standby to promote' });
   });
 });
 
@@ -106,6 +108,7 @@ describe('failover choice: each database\'s rule', () => {
     expect(semiSyncRule('semi-sync', ['n2', 'n3', 'n4']).k).toBe(1);
     expect(requiredAnswers(semiSyncRule('semi-sync', ['n2', 'n3', 'n4']))).toBe(3);
     expect(semiSyncRule('async', ['n2', 'n3'])).toBeUndefined();
+    expect(requiredAnswers(semiSyncRule('semi-sync', []))).toBe(0);
   });
 
   it('redis wait (WAIT every replica) needs any one; a replica missing since leaves k above n, still one; async none', () => {

@@ -45,6 +45,6 @@ export function serverArgs(o: { flavour: Flavour; node: RuntimeNode; serverId: n
  * is left at 1), among every replica of the primary. Undefined under async.
  */
 export function semiSyncRule(mode: Replication, standbys: readonly string[]): SyncRule | undefined {
-  if (mode !== 'semi-sync' || standbys.length === 0) return undefined;
-  return { k: 1, standbys, text: `semi-sync (1 ack of ${standbys.join(', ')})` };
+  if (mode !== 'semi-sync') return undefined;
+  return { k: 1, standbys, text: `semi-sync (1 ack of ${standbys.join(', ') || 'no replica'})` };
 }

@@ -65,8 +65,8 @@ export function syncStandbyNames(mode: Replication, standbys: readonly string[])
 
 /** The failover's quorum rule (src/adapters/failover-choice.ts) for these standbys; undefined under async. */
 export function syncRule(mode: Replication, standbys: readonly string[]): SyncRule | undefined {
-  if (mode === 'async' || standbys.length === 0) return undefined;
-  return { k: mode === 'sync' ? 1 : standbys.length, standbys, text: syncStandbyNames(mode, standbys) };
+  if (mode === 'async') return undefined;
+  return { k: mode === 'sync' ? 1 : standbys.length, standbys, text: syncStandbyNames(mode, standbys) || `${mode} (no standby)` };
 }
 
 export function synchronousCommit(mode: Replication): string {

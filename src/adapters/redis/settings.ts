@@ -31,8 +31,8 @@ export function waitReplicas(mode: Replication, replicas: number): number | unde
  */
 export function waitRule(mode: Replication, replicas: number, standbys: readonly string[]): SyncRule | undefined {
   const k = waitReplicas(mode, replicas);
-  if (k === undefined || standbys.length === 0) return undefined;
-  return { k, standbys, text: `WAIT ${k} (of ${standbys.join(', ')})` };
+  if (k === undefined) return undefined;
+  return { k, standbys, text: `WAIT ${k} (of ${standbys.join(', ') || 'no replica'})` };
 }
 
 export interface ServerConf {
