@@ -18,6 +18,8 @@ export const faultPackages: Record<string, () => FaultPackage> = {
   pause: () => pausePackage(),
   failover: () => failoverPackage(true),
   'split-brain': () => failoverPackage(false),
+  // faultline's own unsafe choice, on purpose and by name: what it loses is not the database's fault.
+  'naive-failover': () => failoverPackage(true, 1000, 'naive'),
   clock: () => clockPackage(),
   loss: () => lossPackage(),
   bandwidth: () => bandwidthPackage(),
@@ -44,11 +46,15 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
     if (out.some((p) => p.name === pkg.name)) continue;
     out.push(pkg);
   }
-  if (out.some((p) => p.name === 'failover') && out.some((p) => p.name === 'split-brain')) {
-    throw new UsageError("choose one of nemesis 'failover' (fenced) and 'split-brain' (unfenced)");
+  const failovers = out.filter((p) => FAILOVER_PACKAGES.includes(p.name)).map((p) => `'${p.name}'`);
+  if (failovers.length > 1) {
+    throw new UsageError(`choose one of nemesis 'failover' (fenced, safe choice), 'naive-failover' (fenced, naive choice) and 'split-brain' (unfenced); got ${failovers.join(' and ')}`);
   }
   return out;
 }
+
+/** The packages that promote a standby (they share start-failover / stop-failover). */
+export const FAILOVER_PACKAGES: readonly string[] = ['failover', 'naive-failover', 'split-brain'];
 
 /** The composed nemesis: routes each action to its package; heal() heals every package, each its own layer. */
 export class Nemesis {

@@ -102,7 +102,7 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
   const runtime = RUNTIMES[spec.runtime]!;
   const packages = resolvePackages(spec.nemesis, runtime, spec.db);
-  if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'split-brain'].includes(p.name))) {
+  if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'naive-failover', 'split-brain'].includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
   // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it

@@ -1,5 +1,5 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, ReadRouting, Role } from '../types.js';
+import type { Client, Db, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { CassClient } from './client.js';
 import { CQL_PORT } from './config.js';
 import type { Consistency } from './consistency.js';
@@ -85,7 +85,7 @@ export class CassDb implements Db {
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
   async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
 
-  async failover(): Promise<{ promoted: string; old: string }> {
+  async failover(): Promise<FailoverOutcome> {
     throw new Error('cassandra is masterless: every node accepts writes, so there is no primary to fail over (use kill, pause or partition)');
   }
 

@@ -24,6 +24,7 @@
 import { fmtValue, type Op } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
+import { attributeFailovers } from './failover-attribution.js';
 import { decideFates, newTally, type FateSubject, type FateTally, type LostWrite } from './fates.js';
 import { coverers, holds, keyedHistory, type KeyData, type ReadRec, type WriteRec } from './keyed.js';
 import { quantiles, Sample } from './quantiles.js';
@@ -60,6 +61,7 @@ export function lostWrites(history: readonly Op[]): LostWritesResult {
     if (kd.kind === 'list') oddListReads(kd, log);
     else oddRegisterReads(kd, log);
   }
+  attributeFailovers(history, log.list, lost); // a loss faultline's own failover decided is said to be one
   const stats = { ...tally, ambiguousWrites: ambiguous, staleLagMs: quantiles(lag.values(), 1e-6), keys: kh.keys.length,
     ignored: kh.ignored, skippedKeys: kh.skipped };
   const decidedAny = tally.stable + tally.lost > 0;
