@@ -37,8 +37,21 @@ interface Before {
   farPos: number;
 }
 
+interface Result { found: OrderViolation[]; checked: number }
+
+// monotonic-writes and consistent-prefix ask the same question of the same key: answer it once.
+const cache = new WeakMap<KeyData, Result>();
+
 /** Violations, one per b at most, and how many (b, read) pairs were checked. Stops when the budget runs out. */
-export function writeOrderViolations(kd: KeyData, budget: Budget): { found: OrderViolation[]; checked: number } {
+export function writeOrderViolations(kd: KeyData, budget: Budget): Result {
+  const hit = cache.get(kd);
+  if (hit) return hit;
+  const r = compute(kd, budget);
+  if (!budget.exhausted) cache.set(kd, r); // a partial answer is the caller's alone
+  return r;
+}
+
+function compute(kd: KeyData, budget: Budget): Result {
   const found: OrderViolation[] = [];
   let checked = 0;
   if (kd.kind !== 'list') return { found, checked };
