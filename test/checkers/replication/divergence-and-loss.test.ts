@@ -12,7 +12,7 @@ describe('consistent-prefix', () => {
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'divergence', ops: [0, 1, 2, 3],
-      explanation: 'key x diverged: process 1 read it from n2 at 0.002 s and got [1,3], process 0 read it from n1 at 0.000 s and got [1,2]; they agree on the first 1 element, then one has 3 and the other 2, so no single order explains both',
+      explanation: 'key x diverged: process 1 read it from n2 at 0.002 s (op #2) and got [1,3], process 0 read it from n1 at 0.000 s (op #0) and got [1,2]; they agree on the first 1 element, then one has 3 and the other 2, so no single order explains both',
       data: { key: 'x', position: 1, nodes: ['n2', 'n1'], reads: 1 },
     }]);
   });

@@ -134,7 +134,7 @@ describe('counter', () => {
     const v = checkCounter(hist(add(0, 1), add(0, 2), rs(1, 1, 'n2')));
     expect(v.anomalies).toEqual([{
       kind: 'read-too-low', ops: [4, 5],
-      explanation: 'process 1 read the counter from n2 at 0.004 s and got 1, but the adds acknowledged before that read began already sum to 3',
+      explanation: 'process 1 read the counter from n2 at 0.004 s (op #4) and got 1, but the adds acknowledged before that read began already sum to 3',
       data: { value: 1, lower: 3, upper: 3 },
     }]);
   });
@@ -143,7 +143,7 @@ describe('counter', () => {
     const v = checkCounter(hist(add(0, 1), add(0, 5, 'fail'), rs(1, 6)));
     expect(v.anomalies).toEqual([{
       kind: 'read-too-high', ops: [4, 5],
-      explanation: 'process 1 read the counter at 0.004 s and got 6, but all adds attempted before that read ended sum to at most 1',
+      explanation: 'process 1 read the counter at 0.004 s (op #4) and got 6, but the adds that may have happened before that read ended (ok or info, not failed) sum to at most 1',
       data: { value: 6, lower: 1, upper: 1 },
     }]);
   });
