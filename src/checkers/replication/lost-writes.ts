@@ -24,7 +24,7 @@
 import { fmtValue, type Op } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
-import { decideFates, newTally, type FateSubject, type FateTally, type LostWrite } from './fates.js';
+import { decideFates, decisive, newTally, type FateSubject, type FateTally, type LostWrite } from './fates.js';
 import { coverers, holds, keyedHistory, type KeyData, type ReadRec, type WriteRec } from './keyed.js';
 import { quantiles, Sample } from './quantiles.js';
 import { at, fmtKey, fromNode, who, witness } from './say.js';
@@ -56,7 +56,7 @@ export function lostWrites(history: readonly Op[]): LostWritesResult {
   for (const kd of kh.keys) {
     const writes = kd.writes.filter((w) => !w.amb);
     ambiguous += kd.writes.length - writes.length;
-    decideFates(subject(kd, writes), tl, log, tally, lag, lost);
+    decideFates(subject(kd, writes, tl), tl, log, tally, lag, lost);
     if (kd.kind === 'list') oddListReads(kd, log);
     else oddRegisterReads(kd, log);
   }
@@ -82,11 +82,23 @@ function vacuity(tl: FaultTimeline, t: FateTally): string {
   return 'no read began after any acknowledged write, so no write could be judged lost or kept';
 }
 
-function subject(kd: KeyData, writes: WriteRec[]): FateSubject<ReadRec> {
+function subject(kd: KeyData, writes: WriteRec[], tl: FaultTimeline): FateSubject<ReadRec> {
   const k = fmtKey(kd.key);
-  // Every ok read: the final read of a node may be one that cannot tell (a register value nobody
-  // wrote); it then decides nothing rather than letting an older read of that node decide.
+  // Every ok read, in invocation order: a read that cannot tell (a register value nobody wrote)
+  // might hold any element, so it stands in the way of a loss (see fates.ts).
   const reads = kd.reads;
+  // Decisive reads: per position of the order, the prefix read holding it that completed last
+  // (a prefix read of n versions holds positions < n), and per element, the divergent read
+  // holding it that completed last. One pass over the reads and one over the order.
+  const later = (a: ReadRec | undefined, b: ReadRec | undefined) => !a ? b : !b ? a : b.pair.complete!.index > a.pair.complete!.index ? b : a;
+  const heldFrom: (ReadRec | undefined)[] = new Array(kd.order.length + 1);
+  const divHeld = new Map<unknown, ReadRec>();
+  for (const r of reads) {
+    if (r.n <= 0 || !decisive(tl, r)) continue;
+    if (r.div) for (const e of r.list!) divHeld.set(e, later(divHeld.get(e), r)!);
+    else heldFrom[r.n - 1] = later(heldFrom[r.n - 1], r);
+  }
+  for (let p = kd.order.length - 2; p >= 0; p--) heldFrom[p] = later(heldFrom[p], heldFrom[p + 1]);
   const cover = coverers(kd);
   // lastLE[v]: the last-invoked prefix read holding at most v versions.
   const lastLE: (ReadRec | undefined)[] = new Array(kd.order.length + 1);
@@ -124,6 +136,11 @@ function subject(kd: KeyData, writes: WriteRec[]): FateSubject<ReadRec> {
       if (!b) return a;
       return a.pair.complete!.index <= b.pair.complete!.index ? a : b;
     },
+    lastHeld: (i) => {
+      const w = writes[i]!;
+      return later(w.pos >= 0 ? heldFrom[w.pos] : undefined, divHeld.get(w.elem));
+    },
+    unsure: (r) => r.n < 0,
     lastAbsentAfter: (i, known) => {
       const w = writes[i]!;
       const r = lastLE[w.pos >= 0 ? w.pos : kd.order.length];

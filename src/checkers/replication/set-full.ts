@@ -16,7 +16,7 @@
 import { fmtValue, type Op } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
-import { decideFates, newTally, type FateSubject, type LostWrite } from './fates.js';
+import { decideFates, decisive, newTally, type FateSubject, type LostWrite } from './fates.js';
 import { healProblem } from './lost-writes.js';
 import { quantiles, Sample } from './quantiles.js';
 import { at, fromNode, who, witness } from './say.js';
@@ -36,12 +36,15 @@ export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): V
   adds.forEach((a, k) => ids.set(a.elem, k));
   const n = adds.length;
   const firstSeen: (SetRead | undefined)[] = new Array(n);
+  const lastHeld: (SetRead | undefined)[] = new Array(n);
   const stamp = new Int32Array(n).fill(-1);
   const unexpected = new Map<unknown, SetRead>();
   let dup: { e: unknown; r: SetRead } | undefined;
-  // Pass 1, reads by completion: first sighting of each element, unexpected and duplicated ones.
+  // Pass 1, reads by completion: first sighting of each element, the decisive read holding it that
+  // completed last, unexpected and duplicated elements.
   const byDone = so.reads.slice().sort((a, b) => a.pair.complete!.index - b.pair.complete!.index);
   byDone.forEach((r, rno) => {
+    const dec = decisive(tl, r);
     for (const e of r.elems) {
       const k = ids.get(e);
       if (k === undefined) {
@@ -51,6 +54,7 @@ export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): V
       if (stamp[k] === rno) { dup ??= { e, r }; continue; }
       stamp[k] = rno;
       firstSeen[k] ??= r;
+      if (dec) lastHeld[k] = r;
     }
   });
   // Pass 2, reads by invocation: the last read that missed each element after it was known.
@@ -74,20 +78,16 @@ export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): V
       if (stamp[k] !== rno) lastAbsent[k] = r;
     }
   });
-  const sets = new Map<SetRead, Set<unknown>>();
-  const setOf = (r: SetRead) => {
-    let s = sets.get(r);
-    if (!s) sets.set(r, (s = new Set(r.elems)));
-    return s;
-  };
   const subject: FateSubject<SetRead> = {
     label: 'the set',
     act: (e) => `added ${fmtValue(e)}`,
     writes: adds,
     reads: so.reads,
-    has: (r, k) => setOf(r).has(adds[k]!.elem),
+    // Only for the sentence of a lost element: one scan of the reads.
+    has: (r, k) => r.elems.includes(adds[k]!.elem),
     firstSeen: (k) => firstSeen[k],
     lastAbsentAfter: (k) => lastAbsent[k],
+    lastHeld: (k) => lastHeld[k],
   };
   const tally = newTally();
   const lag = new Sample();
