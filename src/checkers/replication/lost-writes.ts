@@ -6,15 +6,17 @@
  * seen append that every final read lacks; one anomaly per key listing its lost elements),
  * `failed-write-visible` (a failed append that shows up), `unexpected` (a read holds an element
  * nobody appended to that key; one per key), `duplicated` (a read holds an element twice; one
- * per key). The final reads after the cluster healed decide lost: per node, the last ok read of
- * the key invoked after the final heal; an element acknowledged after them is never-read, not lost.
- * An info append that never shows up is not lost; a fail append did not happen.
+ * per key). The reads of the key invoked after the final heal decide (all its reads without
+ * faults): an element is lost when the last of them began after it was known and after every one
+ * holding it had ended; a read that holds it at or after the same time as the last read lacking it
+ * keeps it (a lagging replica). An element acknowledged after the last read began is never-read,
+ * not lost. An info append that never shows up is not lost; a fail append did not happen.
  *
  * Register keys (single writer, increasing values): a read of v holds every version up to v, so an
  * acknowledged write is lost when the final reads all return an older value; a read of a value
  * nobody wrote is unexpected, of a failed write's value failed-write-visible. Such a read cannot
- * be ranked: when it is a node's final read, it decides no write's fate on that node (an earlier,
- * older read of the node does not stand in for it: the register may have moved on since).
+ * be ranked: it might hold any version, so no write is lost by reads that began before it ended
+ * (an older read before it does not decide: the register may have moved on since).
  *
  * Stale counts use reads that are prefixes of the key's order (divergent reads are the business of
  * consistent-prefix). Verdict: false on any anomaly; unknown when the history has fault windows and

@@ -3,11 +3,12 @@
  *
  * Per element (rules in fates.ts): stable, stale (with the lag from known to the last read that
  * missed it), lost, never-read, recovered (an info add that shows up: not an anomaly). Anomalies:
- * `lost` (acknowledged or seen, and every final read lacks it; final reads are per node the last
- * read invoked after the final heal), `failed-write-visible` (a failed add that shows up: the
- * database said it did not happen), `unexpected` (an element nobody added), `duplicated` (a read
- * holds an element twice). An info add that never shows up is not lost; an add acknowledged after
- * the final reads began is never-read, not lost. Elements added more than once are skipped.
+ * `lost` (acknowledged or seen, and a read after the final heal began after it was known and
+ * after the last read there holding it ended: from then on every read lacks it, over time as in
+ * Jepsen), `failed-write-visible` (a failed add that shows up: the database said it did not
+ * happen), `unexpected` (an element nobody added), `duplicated` (a read holds an element twice). An
+ * info add that never shows up is not lost; an add acknowledged after the last read began is
+ * never-read, not lost. Elements added more than once are skipped.
  *
  * Cost: each read is compared with every element known before it, as Jepsen does: linear in the
  * size of the history when reads return the whole set. Verdict: false on any anomaly; unknown when
