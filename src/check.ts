@@ -73,7 +73,7 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
   for (const name of req.checkers ?? []) {
     if (name === 'linearizable') continue;
     const entry = checkerRegistry.get(name)!;
-    verdicts[name] = await entry.check(history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes });
+    verdicts[name] = await entry.check(history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes, keyed: req.keyed ?? 'auto' });
   }
   return {
     valid: combineValidity(Object.values(verdicts).map((v) => v.valid)),

@@ -22,8 +22,8 @@ import { coverers, keyedHistory, type ReadRec } from './keyed.js';
 import { at, fmtKey, fmtList, fromNode, plural, who, witness } from './say.js';
 import { verdictOf } from './verdict.js';
 
-export function checkConsistentPrefix(history: readonly Op[], _opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+export function checkConsistentPrefix(history: readonly Op[], opts: CheckOptions = {}): Verdict {
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   let keysChecked = 0;
   let readsChecked = 0;

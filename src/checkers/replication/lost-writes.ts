@@ -24,10 +24,10 @@
  * could be decided; else true.
  */
 import { fmtValue, type Op } from '../../history/op.js';
-import type { CheckOptions, Verdict } from '../types.js';
+import type { CheckOptions, KeyedMode, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
 import { decideFates, decisive, newTally, type FateSubject, type FateTally, type LostWrite } from './fates.js';
-import { coverers, holds, keyedHistory, type KeyData, type ReadRec, type WriteRec } from './keyed.js';
+import { coverers, holds, isKeyed, keyedHistory, type KeyData, type ReadRec, type WriteRec } from './keyed.js';
 import { quantiles, Sample } from './quantiles.js';
 import { at, fmtKey, fromNode, who, witness } from './say.js';
 import { verdictOf } from './verdict.js';
@@ -38,17 +38,18 @@ export interface LostWritesResult {
   lost: LostWrite[];
 }
 
-const cache = new WeakMap<readonly Op[], LostWritesResult>();
+const caches = { keyed: new WeakMap<readonly Op[], LostWritesResult>(), unkeyed: new WeakMap<readonly Op[], LostWritesResult>() };
 
-export function checkLostWrites(history: readonly Op[], _opts: CheckOptions = {}): Verdict {
-  return lostWrites(history).verdict;
+export function checkLostWrites(history: readonly Op[], opts: CheckOptions = {}): Verdict {
+  return lostWrites(history, opts.keyed).verdict;
 }
 
 /** The verdict and the lost writes themselves (availability attributes them to faults). */
-export function lostWrites(history: readonly Op[]): LostWritesResult {
+export function lostWrites(history: readonly Op[], keyed: KeyedMode = 'auto'): LostWritesResult {
+  const cache = isKeyed(history, keyed) ? caches.keyed : caches.unkeyed;
   const hit = cache.get(history);
   if (hit) return hit;
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, keyed);
   const tl = faultTimeline(history);
   const log = new AnomalyLog();
   const tally = newTally();

@@ -24,7 +24,7 @@ import { at, doneAt, fmtKey, fmtList, fromNode, who, witness } from './say.js';
 import { Budget, byCompletion, verdictOf } from './verdict.js';
 
 export function checkMonotonicWrites(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('monotonic-writes', opts);
   let checked = 0;

@@ -22,7 +22,7 @@ import { at, doneAt, fmtKey, fromNode, who, witness } from './say.js';
 import { Budget, byCompletion, verdictOf } from './verdict.js';
 
 export function checkReadYourWrites(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('read-your-writes', opts);
   let checked = 0;

@@ -28,7 +28,8 @@ import { faultTimeline } from './windows.js';
 type SetRead = { pair: import('../../history/pairs.js').OpPair; elems: readonly unknown[] };
 
 export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const so = setOps(history);
+  const so = setOps(history, opts.keyed);
+  if (so.keyedCause) return { valid: 'unknown', anomalies: [], cause: so.keyedCause, stats: { shape: so.shape, ignored: so.ignored } };
   const tl = faultTimeline(history);
   const log = new AnomalyLog();
   const budget = new Budget('set-full', opts, 1e9);
@@ -106,7 +107,7 @@ export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): V
       explanation: `${who(dup.r.pair)} read the set${fromNode(dup.r.pair)} at ${at(dup.r.pair.invoke)} and got ${fmtValue(dup.e)} twice in it`,
       data: { element: dup.e } });
   }
-  const stats = { ...tally, reads: so.reads.length, adds: so.adds.length, ambiguousElements: so.ambiguous.size, staleLagMs: quantiles(lag.values(), 1e-6), ignored: so.ignored };
+  const stats = { ...tally, shape: so.shape, reads: so.reads.length, adds: so.adds.length, ambiguousElements: so.ambiguous.size, staleLagMs: quantiles(lag.values(), 1e-6), ignored: so.ignored };
   const decided = tally.stable + tally.lost;
   const v = verdictOf(log, decided, healProblem(tl) ?? (so.reads.length === 0 ? 'the set was never read' : 'no read began after an acknowledged add (after the final heal, when there were faults), so no add could be judged lost or kept'), stats, budget);
   if (v.valid === true && healProblem(tl)) return { ...v, valid: 'unknown', cause: healProblem(tl) };

@@ -18,13 +18,14 @@ import { setOps } from './set-shape.js';
 import { verdictOf } from './verdict.js';
 import { afterFinalHeal, faultTimeline } from './windows.js';
 
-export function checkSet(history: readonly Op[], _opts: CheckOptions = {}): Verdict {
-  const so = setOps(history);
+export function checkSet(history: readonly Op[], opts: CheckOptions = {}): Verdict {
+  const so = setOps(history, opts.keyed);
+  if (so.keyedCause) return { valid: 'unknown', anomalies: [], cause: so.keyedCause, stats: { shape: so.shape, ignored: so.ignored } };
   const tl = faultTimeline(history);
   const log = new AnomalyLog();
   let final = so.reads[0];
   for (const r of so.reads) if (r.pair.complete!.index > final!.pair.complete!.index) final = r;
-  const base = { reads: so.reads.length, adds: so.adds.length, ambiguousElements: so.ambiguous.size, ignored: so.ignored };
+  const base = { shape: so.shape, reads: so.reads.length, adds: so.adds.length, ambiguousElements: so.ambiguous.size, ignored: so.ignored };
   if (!final) return { valid: 'unknown', anomalies: [], cause: 'the set was never read', stats: base };
   if (!afterFinalHeal(tl, final.pair.invoke.index)) {
     const why = tl.finalHeal === 'never' ? 'a fault window never closed' : 'the last read began before the final heal';

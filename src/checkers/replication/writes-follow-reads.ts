@@ -25,7 +25,7 @@ import { at, fmtKey, fmtList, fromNode, who, witness } from './say.js';
 import { Budget, byCompletion, verdictOf } from './verdict.js';
 
 export function checkWritesFollowReads(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('writes-follow-reads', opts);
   let checked = 0;
