@@ -3,7 +3,7 @@ import type { OpPair } from '../../history/pairs.js';
 import type { KeyedMode } from '../types.js';
 import { interner, internAll } from './literal.js';
 import { pairsOf } from './pairs-cache.js';
-import { isPrim, keyed } from './shapes.js';
+import { isPrim, keyed, type Prim } from './shapes.js';
 
 /**
  * Jepsen's set workload: `add e` and `read` returning the whole set as one collection (nil reads
@@ -18,8 +18,9 @@ import { isPrim, keyed } from './shapes.js';
  *            `add [0 1]` adds the vector [0 1], which a read of #{1 2} does not hold.
  *            Equal vectors and maps are one element (literal.ts).
  *   keyed    (keyed yes, and auto when adds are `[k, e]` and some read returns `[k, collection]`):
- *            Jepsen's independent sets, one per key. Not checked here yet: the verdict is unknown
- *            with `keyedCause` saying so, never a verdict about a set nobody wrote.
+ *            Jepsen's independent sets, one per key (`keys`): `add [k e]` adds e to k's set, an ok
+ *            `read` returning `[k, collection]` reads k's set. Anything else is ignored and counted,
+ *            so `--keyed yes` on an unkeyed history checks nothing and says unknown.
  */
 export interface SetOps {
   /** Adds of elements added once, every outcome, in invocation order. */
@@ -30,9 +31,12 @@ export interface SetOps {
   reads: { pair: OpPair; elems: readonly unknown[] }[];
   ignored: Record<string, number>;
   shape: 'plain' | 'literal' | 'keyed';
-  /** Set when the history is (or was declared) keyed sets: why no verdict. */
-  keyedCause?: string;
+  /** Keyed sets: one SetOps per key, in order of first appearance (adds, reads empty at top level). */
+  keys?: { key: Prim; so: SetOps }[];
 }
+
+/** The cause when keyed sets were asked for (or detected) and none is there. */
+export const NO_KEYED_SET = 'no add is [key, element] and no read returns [key, set], so no keyed set was there to check (--keyed yes needs them; --keyed no reads every value whole)';
 
 const caches = { plain: new WeakMap<readonly Op[], SetOps>(), literal: new WeakMap<readonly Op[], SetOps>(), keyed: new WeakMap<readonly Op[], SetOps>() };
 
@@ -73,7 +77,7 @@ export function setOps(history: readonly Op[], mode: KeyedMode = 'auto'): SetOps
   const cache = caches[shape];
   const hit = cache.get(history);
   if (hit) return hit;
-  const s = shape === 'literal' ? literalOps(history) : plainOps(history, shape);
+  const s = shape === 'literal' ? literalOps(history) : shape === 'keyed' ? keyedOps(history) : plainOps(history);
   cache.set(history, s);
   return s;
 }
@@ -84,16 +88,17 @@ function finish(all: SetOps['adds'], count: Map<unknown, number>, reads: SetOps[
   return { adds: all.filter((a) => !ambiguous.has(a.elem)), ambiguous, reads, ignored, shape };
 }
 
-function plainOps(history: readonly Op[], shape: 'plain' | 'keyed'): SetOps {
+function plainOps(history: readonly Op[]): SetOps {
+  const shape = 'plain';
   const all: SetOps['adds'] = [];
   const count = new Map<unknown, number>();
   const reads: SetOps['reads'] = [];
   const ignored: Record<string, number> = {};
   for (const p of pairsOf(history)) {
-    if (shape === 'plain' && p.f === 'add' && isPrim(p.value)) {
+    if (p.f === 'add' && isPrim(p.value)) {
       all.push({ pair: p, elem: p.value });
       count.set(p.value, (count.get(p.value) ?? 0) + 1);
-    } else if (shape === 'plain' && p.f === 'read') {
+    } else if (p.f === 'read') {
       // A set read is invoked with nil; one invoked with a value names a key: a keyed read of
       // another workload (its [key, v] completion must not pass for a set holding key and v).
       if (!flatRead(p)) { ignored.read = (ignored.read ?? 0) + 1; continue; }
@@ -104,10 +109,35 @@ function plainOps(history: readonly Op[], shape: 'plain' | 'keyed'): SetOps {
       else ignored.read = (ignored.read ?? 0) + 1;
     } else ignored[p.f] = (ignored[p.f] ?? 0) + 1;
   }
-  const s = finish(all, count, reads, ignored, shape);
-  if (shape === 'keyed') {
-    s.keyedCause = 'the history was read as keyed sets ([key, element] adds, reads invoked with [key, nil]; Jepsen\'s independent sets), which this checker does not check per key yet; --keyed no reads every value literally';
+  return finish(all, count, reads, ignored, shape);
+}
+
+/** Jepsen's independent sets: [k e] adds and reads returning [k, collection], per key. */
+function keyedOps(history: readonly Op[]): SetOps {
+  const intern = interner();
+  const per = new Map<Prim, { all: SetOps['adds']; count: Map<unknown, number>; reads: SetOps['reads'] }>();
+  const get = (k: Prim) => {
+    let x = per.get(k);
+    if (!x) per.set(k, (x = { all: [], count: new Map(), reads: [] }));
+    return x;
+  };
+  const ignored: Record<string, number> = {};
+  for (const p of pairsOf(history)) {
+    const kv = keyed(p.value);
+    if (p.f === 'add' && kv) {
+      const e = intern(kv.x);
+      const x = get(kv.key);
+      x.all.push({ pair: p, elem: e });
+      x.count.set(e, (x.count.get(e) ?? 0) + 1);
+    } else if (p.f === 'read' && p.type !== 'ok') {
+      continue;
+    } else if (p.f === 'read' && kv && (kv.x === null || kv.x === undefined || Array.isArray(kv.x))) {
+      get(kv.key).reads.push({ pair: p, elems: Array.isArray(kv.x) ? internAll(kv.x, intern) : [] });
+    } else ignored[p.f] = (ignored[p.f] ?? 0) + 1;
   }
+  const keys = [...per].map(([key, x]) => ({ key, so: finish(x.all, x.count, x.reads, {}, 'keyed') }));
+  const s = finish([], new Map(), [], ignored, 'keyed');
+  s.keys = keys;
   return s;
 }
 

@@ -35,16 +35,30 @@ describe('set and set-full: the literal shape', () => {
     expect(v).toMatchObject({ valid: true, anomalies: [], stats: { shape: 'literal', stable: 1, lost: 0 } });
   });
 
-  it('keyed adds with reads returning [k, set] are independent keyed sets: unknown, never a verdict about an unwritten set', () => {
-    const ops = hist(add(0, [0, 1]), [[1, 'invoke', 'read', [0, null]], [1, 'ok', 'read', [0, [1]]]]);
+  it('keyed adds with reads returning [k, set] are Jepsen\'s independent sets, judged per key', () => {
+    const rk = (p: number, k: number, set: unknown[], node: string): Row[] => [[p, 'invoke', 'read', [k, null]], [p, 'ok', 'read', [k, set], node]];
+    const ops = hist(add(0, [0, 1]), add(0, [0, 2]), add(0, [1, 1]), rk(1, 0, [1], 'n1'), rk(1, 1, [1], 'n1'));
     expect(setShape(ops)).toBe('keyed');
-    expect(checkSetFull(ops)).toMatchObject({ valid: 'unknown', anomalies: [], cause: expect.stringMatching(/keyed sets .* does not check per key yet; --keyed no reads every value literally$/) });
-    expect(checkSetFull(ops, { keyed: false })).toMatchObject({ valid: false, stats: { shape: 'literal', lost: 1 } });
+    const v = checkSetFull(ops);
+    expect(v).toMatchObject({ valid: false, stats: { shape: 'keyed', keys: 2, acked: 3, stable: 2, lost: 1 } });
+    expect(v.anomalies).toEqual([{
+      kind: 'lost', ops: [2, 3, 6, 7],
+      explanation: 'process 0 added 2 to key 0 and got ok at 0.003 s, but every read of key 0 begun after the ok lacks it (n1 at 0.006 s)',
+      data: { label: 'key 0', lost: 1, elements: [2], lackingNodes: ['n1'] },
+    }]);
+    const s = checkSet(ops);
+    expect(s).toMatchObject({ valid: false, stats: { shape: 'keyed', keys: 2, ok: 2, lost: 1 } });
+    expect(s.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([['lost', [2, 3, 6, 7],
+      'key 0: process 0 added 2 and got ok at 0.003 s, but the final read by process 1 from n1 at 0.006 s does not have it']]);
+    // --keyed no: the vectors are the elements and [0, [1]] the collection: every add is lost.
+    expect(checkSetFull(ops, { keyed: false })).toMatchObject({ valid: false, stats: { shape: 'literal', lost: 3 } });
   });
 
-  it('--keyed yes on a plain set history is refused as unknown; --keyed no reads it as before', () => {
+  it('--keyed yes on a plain set history finds no keyed set: unknown, saying so; --keyed no reads it as before', () => {
     const ops = hist(add(0, 1), rs(1, [1]));
-    expect(checkSetFull(ops, { keyed: true })).toMatchObject({ valid: 'unknown', cause: expect.stringMatching(/^the history was read as keyed sets/) });
+    for (const v of [checkSetFull(ops, { keyed: true }), checkSet(ops, { keyed: true })]) {
+      expect(v).toMatchObject({ valid: 'unknown', anomalies: [], cause: expect.stringMatching(/^no add is \[key, element\] and no read returns \[key, set\]/) });
+    }
     expect(checkSetFull(ops, { keyed: false })).toMatchObject({ valid: true, stats: { shape: 'literal', stable: 1 } });
     expect(checkSetFull(ops)).toMatchObject({ valid: true, stats: { shape: 'plain', stable: 1 } });
   });
