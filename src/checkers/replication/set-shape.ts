@@ -47,6 +47,14 @@ const flatRead = (p: OpPair) => p.invoke.value === null || p.invoke.value === un
 export function setShape(history: readonly Op[], mode: KeyedMode = 'auto'): SetOps['shape'] {
   if (mode === true) return 'keyed';
   if (mode === false) return 'literal';
+  let s = autoShape.get(history);
+  if (!s) autoShape.set(history, (s = detectShape(history)));
+  return s;
+}
+
+const autoShape = new WeakMap<readonly Op[], SetOps['shape']>();
+
+function detectShape(history: readonly Op[]): SetOps['shape'] {
   let plainAdds = 0;
   let keyedAdds = 0;
   let flatReads = 0;
