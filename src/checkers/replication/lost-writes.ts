@@ -3,7 +3,8 @@
  *
  * Per element (see fates.ts for the precise rules): stable, stale, lost, never-read, plus recovered
  * (an info append that shows up: not an anomaly), and the anomalies `lost` (an acknowledged or
- * seen append that every final read lacks; one anomaly per key listing its lost elements),
+ * seen append that every read begun after its last sighting lacks; one anomaly per key listing
+ * its lost elements),
  * `failed-write-visible` (a failed append that shows up), `unexpected` (a read holds an element
  * nobody appended to that key; one per key), `duplicated` (a read holds an element twice; one
  * per key). The reads of the key invoked after the final heal decide (all its reads without
@@ -13,7 +14,8 @@
  * not lost. An info append that never shows up is not lost; a fail append did not happen.
  *
  * Register keys (single writer, increasing values): a read of v holds every version up to v, so an
- * acknowledged write is lost when the final reads all return an older value; a read of a value
+ * acknowledged write is lost when the reads begun after the last read of it (or a newer version)
+ * ended all return an older value; a read of a value
  * nobody wrote is unexpected, of a failed write's value failed-write-visible. Such a read cannot
  * be ranked: it might hold any version, so no write is lost by reads that began before it ended
  * (an older read before it does not decide: the register may have moved on since).
