@@ -42,6 +42,21 @@ describe('an old read on one node does not save an element later reads on other 
   });
 });
 
+describe('register reads that cannot tell (a value nobody wrote) might hold any version', () => {
+  it('one ended before the last read lacking the write began: still lost, counted from its end', () => {
+    const v = checkLostWrites(hist(wr(0, 'r', 1), wr(0, 'r', 2), rd(1, 'r', 2, 'n1'), rd(2, 'r', 9, 'n2'), rd(3, 'r', 1, 'n3')));
+    expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [2, 3, 4, 5, 8, 9]], ['unexpected', [6, 7]]]);
+    expect(v.anomalies[0]!.explanation).toBe('process 0 wrote 2 to key r and got ok at 0.003 s; process 1 read it from n1 at 0.004 s, the last read to hold it, but every read of key r begun after 0.007 s lacks it (n3 at 0.008 s)');
+  });
+
+  it('one overlapping the last read lacking the write: not lost, undecided (never-read)', () => {
+    const ops = hist(wr(0, 'r', 1), wr(0, 'r', 2), rd(1, 'r', 2, 'n1'), [[2, 'invoke', 'read', ['r', null]]], rd(3, 'r', 1, 'n3'), [[2, 'ok', 'read', ['r', 9], 'n2']]);
+    const v = checkLostWrites(ops);
+    expect(v.anomalies.map((a) => a.kind)).toEqual(['unexpected']);
+    expect(v.stats).toMatchObject({ stable: 1, lost: 0, neverRead: 1 });
+  });
+});
+
 describe('a lagging replica alone does not lose a write that reads at or after the same time show', () => {
   it('the final read on n2 lacks it while n1\'s read, overlapping it, holds it: stable, stale counted', () => {
     // n2 invoked at 2 and returned [] at 5; n1 ran 3-4 and returned [1].
