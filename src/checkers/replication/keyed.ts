@@ -152,9 +152,9 @@ interface Raw {
 
 const caches = { keyed: new WeakMap<readonly Op[], KeyedHistory>(), unkeyed: new WeakMap<readonly Op[], KeyedHistory>() };
 
-/** Does the history read as keyed? See the header: writes and reads together. */
 const autoKeyed = new WeakMap<readonly Op[], boolean>();
 
+/** Does the history read as keyed? See the header: writes and reads together. */
 export function isKeyed(history: readonly Op[], mode: KeyedMode = 'auto'): boolean {
   if (mode !== 'auto') return mode;
   let k = autoKeyed.get(history);
@@ -199,7 +199,8 @@ export function keyedHistory(history: readonly Op[], mode: KeyedMode = 'auto'): 
   };
   const intern = interner();
   for (const p of pairs) {
-    const kv = isK ? keyed(p.value) : { key: UNKEYED, x: intern(p.value) };
+    // Unkeyed: a write's whole value is its element; a read's whole value its list (elements interned below).
+    const kv = isK ? keyed(p.value) : { key: UNKEYED, x: p.f === 'read' ? p.value : intern(p.value) };
     if (p.f === 'append' && kv && (isPrim(kv.x) || (!isK && kv.x !== null && kv.x !== undefined))) raw(kv.key).appends.push(p);
     else if (p.f === 'write' && kv && typeof kv.x === 'number' && Number.isFinite(kv.x)) raw(kv.key).writes.push(p);
     else if (p.f === 'read' && kv) {
