@@ -72,7 +72,7 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
     }
   }
   const names = (req.checkers ?? []).filter((n) => n !== 'linearizable');
-  Object.assign(verdicts, await runCheckers(names, history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes }));
+  Object.assign(verdicts, await runCheckers(names, history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes, keyed: req.keyed ?? 'auto' }));
   return {
     valid: combineValidity(Object.values(verdicts).map((v) => v.valid)),
     ops: history.length,

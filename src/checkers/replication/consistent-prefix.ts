@@ -41,7 +41,7 @@ const NOT_CHECKED = 'the causal order through reads (a session read a, then appe
   + 'the order of writes by different sessions with no read between them (unknown to the history); orders across keys (not observable with single-key reads)';
 
 export function checkConsistentPrefix(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('consistent-prefix', opts);
   let keysChecked = 0;

@@ -27,7 +27,7 @@ import { doneWhen, fmtKey, fmtList, fromNode, thenWho, when, who, witness } from
 import { Budget, byCompletion, verdictOf } from './verdict.js';
 
 export function checkMonotonicReads(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('monotonic-reads', opts);
   let checked = 0;

@@ -25,7 +25,7 @@ import { Budget, verdictOf } from './verdict.js';
 import { describeOrderViolation, writeOrderViolations } from './write-order.js';
 
 export function checkMonotonicWrites(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('monotonic-writes', opts);
   let checked = 0;

@@ -29,7 +29,7 @@ import { doneWhen, fmtKey, fromNode, thenWho, when, who, witness } from './say.j
 import { Budget, byCompletion, verdictOf } from './verdict.js';
 
 export function checkReadYourWrites(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('read-your-writes', opts);
   let checked = 0;

@@ -31,7 +31,7 @@ import { doneWhen, fmtKey, fmtList, fromNode, thenWho, when, who, witness } from
 import { Budget, byCompletion, verdictOf } from './verdict.js';
 
 export function checkWritesFollowReads(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('writes-follow-reads', opts);
   let checked = 0;
