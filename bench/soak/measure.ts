@@ -17,10 +17,16 @@ export interface RunFigures {
   windows: number;
   finalHealAtS?: number;
   healed: boolean;
-  /** From the final heal's completion to the first ok client op invoked after it, ms; undefined when none. */
+  /**
+   * From the final heal (the end of the last fault window, the checkers' definition: windows.ts) to the
+   * first ok client op invoked after it, ms; undefined when none. When the last window is closed by the
+   * run's own final heal after the workload, that op is a final read, after the run's 3 s of quiet.
+   */
   healToOkMs?: number;
-  /** Client ops invoked after the final heal (the final reads), and how many were ok. */
+  /** Client ops invoked after the final heal, and how many were ok. */
   afterHeal: { ok: number; all: number };
+  /** The final reads (client ops invoked after the history's last nemesis op), and how many were ok. */
+  finalReads: { ok: number; all: number };
   /** verdicts.recovery from results.json when the run has that checker, else our own reading. */
   recovery: { source: 'checker' | 'history'; recovered: boolean | 'unknown'; why?: string };
   valid: Validity | 'missing';
@@ -62,6 +68,10 @@ export async function measureRun(dir: string): Promise<RunFigures> {
   const after = heal ? pairs.filter((p) => p.invoke.index > heal.index) : [];
   const firstOk = after.filter((p) => p.type === 'ok').map((p) => p.complete!.time).sort((a, b) => a - b)[0];
   const afterHeal = { ok: after.filter((p) => p.type === 'ok').length, all: after.length };
+  let lastNemesis = -1;
+  for (const op of ops) if (op.process === 'nemesis') lastNemesis = op.index;
+  const finals = pairs.filter((p) => p.invoke.index > lastNemesis);
+  const finalReads = { ok: finals.filter((p) => p.type === 'ok').length, all: finals.length };
 
   const resultsFile = join(dir, 'results.json');
   const results = existsSync(resultsFile)
@@ -81,19 +91,23 @@ export async function measureRun(dir: string): Promise<RunFigures> {
     recovery = { source: 'history', recovered: false, why: 'a fault was never healed' };
   } else if (!heal) {
     recovery = { source: 'history', recovered: 'unknown', why: 'no fault windows in the history' };
-  } else if (afterHeal.all === 0) {
-    recovery = { source: 'history', recovered: 'unknown', why: 'no client op after the final heal' };
+  } else if (afterHeal.ok === 0) {
+    recovery = { source: 'history', recovered: false,
+      why: afterHeal.all === 0 ? 'no client op after the final heal' : `none of the ${afterHeal.all} ops after the final heal was ok; the first: ${describePair(after[0]!)}` };
+  } else if (finalReads.ok < finalReads.all) {
+    // It served again, then the state it ended in could not be read in full.
+    const missed = finals.filter((p) => p.type !== 'ok');
+    recovery = { source: 'history', recovered: false,
+      why: `${missed.length} of ${finals.length} final reads were not ok; the first: ${describePair(missed[0]!)}` };
   } else {
-    const missed = after.filter((p) => p.type !== 'ok');
-    recovery = { source: 'history', recovered: missed.length === 0,
-      ...(missed.length > 0 ? { why: `${missed.length} of ${after.length} ops after the final heal were not ok; the first: ${describePair(missed[0]!)}` } : {}) };
+    recovery = { source: 'history', recovered: true };
   }
 
   return {
     history, ok, fail, info, longestGapMs: gap / 1e6, longestGapAtS: gapAt / 1e9,
     windows: tl.windows.length, healed: tl.finalHeal !== 'never', ...(heal ? { finalHealAtS: heal.time / 1e9 } : {}),
     ...(heal && firstOk !== undefined ? { healToOkMs: (firstOk - heal.time) / 1e6 } : {}),
-    afterHeal, recovery, valid: results?.valid ?? 'missing', verdicts, ops, pairs,
+    afterHeal, finalReads, recovery, valid: results?.valid ?? 'missing', verdicts, ops, pairs,
   };
 }
 
