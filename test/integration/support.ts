@@ -1,20 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { shortId } from '../../src/runtime/local/names.js';
-
-/**
- * What a run left on the machine, by its run id: namespaces, links (veths, bridge), FORWARD rules and
- * processes whose command line names the run's work dir. An integration test that leaves any fails.
- */
-export function leftovers(runId: string): string[] {
-  const id = shortId(runId);
-  const out: string[] = [];
-  const sh = (argv: string[]) => { try { return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }); } catch { return ''; } };
-  for (const l of sh(['ip', 'netns', 'list']).split('\n')) if (l.includes(id)) out.push(`namespace ${l.trim()}`);
-  for (const l of sh(['ip', '-o', 'link']).split('\n')) if (l.includes(id)) out.push(`link ${l.split(':')[1]?.trim()}`);
-  for (const l of sh(['iptables', '-S', 'FORWARD']).split('\n')) if (l.includes(id)) out.push(`rule ${l}`);
-  for (const l of sh(['ps', '-eo', 'pid=,args=']).split('\n')) if (l.includes(`faultline-${runId}`) || l.includes(`fl-${id}-`)) out.push(`process ${l.trim()}`);
-  return out;
-}
+// leftovers() lives in the runtime so `npm run soak` (bench/soak.ts) reports exactly what the tests refuse.
+export { leftovers } from '../../src/runtime/local/leftovers.js';
 
 /** Fails (never skips) when the machine cannot run integration tests: CI must run them. */
 export async function requireRuntime(check: () => Promise<string | undefined>): Promise<void> {

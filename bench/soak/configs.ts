@@ -1,0 +1,59 @@
+import { UsageError } from '../../src/errors.js';
+import { faultPackages, resolvePackages } from '../../src/nemesis/index.js';
+import { localRuntime } from '../../src/runtime/local/index.js';
+
+/** One configuration a database promises to keep safe, and the load the soak puts on it here. */
+export interface SoakConfig {
+  db: string;
+  replication: string;
+  workload: string;
+  /** 2 shared cores: what each database sustains with every fault on (issue 11: 20-30 workers, 500-1000 ops/s). */
+  concurrency: number;
+  rate: number;
+}
+
+export const SAFE_CONFIGS: readonly SoakConfig[] = [
+  { db: 'postgres', replication: 'sync', workload: 'append', concurrency: 20, rate: 500 },
+  { db: 'postgres', replication: 'remote-apply', workload: 'append', concurrency: 20, rate: 500 },
+  { db: 'mysql', replication: 'semi-sync', workload: 'append', concurrency: 20, rate: 500 },
+  { db: 'redis', replication: 'wait', workload: 'append', concurrency: 30, rate: 1000 },
+  // append, not rw-register: list appends never overwrite, so clock skew's last-write-wins losses (a
+  // documented anomaly of plain writes) do not drown out everything else, and lost-writes can speak.
+  { db: 'cassandra', replication: 'quorum', workload: 'append', concurrency: 20, rate: 500 },
+  { db: 'cassandra', replication: 'serial', workload: 'register', concurrency: 20, rate: 500 },
+];
+
+/**
+ * Packages that break the guarantee on purpose, so no safe configuration is run with them:
+ * split-brain leaves the old primary writable, naive-failover promotes without the quorum.
+ * (Only one failover package may run at once anyway; `failover` is the safe one.)
+ */
+export const UNSAFE_BY_DESIGN: Readonly<Record<string, string>> = {
+  'split-brain': 'leaves the old primary accepting writes (no fencing): divergence is the point',
+  'naive-failover': 'promotes without hearing from enough replicas: losses are faultline\'s by design',
+};
+
+/**
+ * Every fault package `faultline run` would accept for this database on the local runtime, asked of
+ * the same resolvePackages the run's preflight calls, one package at a time; those it refuses come
+ * back with the run's own sentence.
+ */
+export function supportedPackages(db: string): { supported: string[]; refused: Record<string, string> } {
+  const supported: string[] = [];
+  const refused: Record<string, string> = {};
+  for (const name of Object.keys(faultPackages)) {
+    if (Object.hasOwn(UNSAFE_BY_DESIGN, name)) { refused[name] = `unsafe by design: ${UNSAFE_BY_DESIGN[name]}`; continue; }
+    try {
+      resolvePackages(name, localRuntime, db);
+      supported.push(name);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      refused[name] = e.message;
+    }
+  }
+  // The same call with all of them at once: it must accept the whole set the soak will pass.
+  resolvePackages(supported.join(','), localRuntime, db);
+  return { supported, refused };
+}
+
+export const configLabel = (c: SoakConfig): string => `${c.db} ${c.replication} ${c.workload}`;

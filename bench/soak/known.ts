@@ -1,0 +1,89 @@
+import type { OpPair } from '../../src/history/index.js';
+import type { Anomaly, Validity } from '../../src/checkers/types.js';
+import type { SoakConfig } from './configs.js';
+
+/**
+ * Anomalies a database is documented to show in its safe configuration (README, Databases), each with
+ * the sentence that says why it is the database's and not faultline's, and a test that recognises only
+ * that shape. Anything a soak run shows that no entry explains is printed as a faultline bug until shown
+ * otherwise.
+ */
+export interface KnownAnomaly {
+  id: string;
+  db: string;
+  replication: string;
+  workload: string;
+  checkers: readonly string[];
+  kinds: readonly string[];
+  sentence: string;
+  /** Whether this anomaly (of one of `kinds`, from one of `checkers`) has the documented shape. */
+  matches(a: Anomaly, pairs: readonly OpPair[]): boolean;
+}
+
+export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
+  {
+    id: 'redis-wait-info-write-discarded',
+    db: 'redis', replication: 'wait', workload: 'append',
+    checkers: ['lost-writes', 'monotonic-reads'], kinds: ['lost', 'monotonic-reads'],
+    sentence: 'Redis WAIT is not a commit: the primary applies a write before WAIT counts replicas, so a read can see '
+      + 'a write whose WAIT came up short (recorded info) and that a failover or resync then discards. Only '
+      + 'writes never acknowledged (info) may vanish; a lost ok write is not this.',
+    matches: (a, pairs) => {
+      const elems = anomalyWrites(a, pairs);
+      return elems.length > 0 && elems.every((p) => p.type === 'info');
+    },
+  },
+  {
+    id: 'cassandra-list-order-by-coordinator-clock',
+    db: 'cassandra', replication: 'quorum', workload: 'append',
+    checkers: ['consistent-prefix'], kinds: ['out-of-order', 'divergence'],
+    sentence: 'A Cassandra list append\'s cell key is a time-based UUID from the coordinator\'s clock, so appends through '
+      + 'different coordinators (or a skewed one) land in either order and a later read shows an element before one '
+      + 'an earlier read already saw; documented under Apache Cassandra, Figures.',
+    matches: () => true,
+  },
+];
+
+/** The append ops an anomaly is about: the writes among its witness ops, or its data's key and element. */
+function anomalyWrites(a: Anomaly, pairs: readonly OpPair[]): OpPair[] {
+  const byIndex = new Map<number, OpPair>();
+  for (const p of pairs) {
+    byIndex.set(p.invoke.index, p);
+    if (p.complete) byIndex.set(p.complete.index, p);
+  }
+  const writes = new Set<OpPair>();
+  for (const i of a.ops) {
+    const p = byIndex.get(i);
+    if (p && p.f !== 'read') writes.add(p);
+  }
+  const d = a.data ?? {};
+  if ('element' in d && 'key' in d) {
+    for (const p of pairs) {
+      const v = p.invoke.value;
+      if (p.f !== 'read' && Array.isArray(v) && v[0] === d.key && v[1] === d.element) writes.add(p);
+    }
+  }
+  return [...writes];
+}
+
+export interface Classified {
+  known: { entry: KnownAnomaly; count: number }[];
+  unexplained: { checker: string; anomaly?: Anomaly; cause?: string }[];
+}
+
+/** Splits every non-true verdict of a run into documented anomalies and the rest (findings). */
+export function classify(cfg: SoakConfig, verdicts: readonly { name: string; valid: Validity; anomalies: Anomaly[]; cause?: string }[], pairs: readonly OpPair[]): Classified {
+  const entries = KNOWN_ANOMALIES.filter((k) => k.db === cfg.db && k.replication === cfg.replication && k.workload === cfg.workload);
+  const counts = new Map<KnownAnomaly, number>();
+  const unexplained: Classified['unexplained'] = [];
+  for (const v of verdicts) {
+    // An unknown verdict is not shown valid, whatever anomalies it also lists.
+    if (v.valid === 'unknown' || v.anomalies.length === 0) { unexplained.push({ checker: v.name, ...(v.cause ? { cause: v.cause } : {}) }); continue; }
+    for (const a of v.anomalies) {
+      const k = entries.find((e) => e.checkers.includes(v.name) && e.kinds.includes(a.kind) && e.matches(a, pairs));
+      if (k) counts.set(k, (counts.get(k) ?? 0) + 1);
+      else unexplained.push({ checker: v.name, anomaly: a });
+    }
+  }
+  return { known: [...counts].map(([entry, count]) => ({ entry, count })), unexplained };
+}
