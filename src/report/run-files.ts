@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../history/exact.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -35,7 +36,7 @@ export interface StoredResultsFile {
 
 function readJsonFile<T>(file: string): T {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    return parseJsonExact(readFileSync(file, 'utf8')) as T; // big integers stay exact
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }

@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../history/exact.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { faultWords, validWord } from './describe.js';
@@ -17,7 +18,7 @@ export interface RunEntry {
 }
 
 function tryJson<T>(file: string): T | undefined {
-  try { return JSON.parse(readFileSync(file, 'utf8')) as T; } catch { return undefined; }
+  try { return parseJsonExact(readFileSync(file, 'utf8')) as T; } catch { return undefined; }
 }
 
 /** The runs under a store (<store>/<name>/<timestamp>/run.json), newest first; `latest` links skipped. */

@@ -13,6 +13,7 @@
  * is valid as in Jepsen (nothing contradicts it) and says so in stats.note; the stats checker
  * turns such a run into unknown. Ops of other shapes are ignored and counted.
  */
+import { addExact, negExact } from '../../history/exact.js';
 import { fmtValue, type Op, type Process } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
@@ -21,18 +22,19 @@ import { at, fromNode, who, witness } from './say.js';
 
 export function checkCounter(history: readonly Op[], _opts: CheckOptions = {}): Verdict {
   const log = new AnomalyLog();
-  const open = new Map<Process, { f: 'add' | 'read'; v: number; lowerAtInvoke: number; inv: Op }>();
-  let lower = 0;
-  let upper = 0;
+  // Sums are exact (exact.ts): a bigint once beyond 2^53, so a read is never judged against a rounded bound.
+  const open = new Map<Process, { f: 'add' | 'read'; v: number | bigint; lowerAtInvoke: number | bigint; inv: Op }>();
+  let lower: number | bigint = 0;
+  let upper: number | bigint = 0;
   let reads = 0;
   const adds = { ok: 0, fail: 0, info: 0 };
   const ignored: Record<string, number> = {};
   for (const op of history) {
     if (op.process === 'nemesis') continue;
     if (op.type === 'invoke') {
-      if (op.f === 'add' && typeof op.value === 'number' && Number.isFinite(op.value)) {
+      if (op.f === 'add' && (typeof op.value === 'bigint' || (typeof op.value === 'number' && Number.isFinite(op.value)))) {
         const v = op.value;
-        if (v >= 0) upper += v; else lower += v;
+        if (v >= 0) upper = addExact(upper, v); else lower = addExact(lower, v);
         open.set(op.process, { f: 'add', v, lowerAtInvoke: lower, inv: op });
       } else if (op.f === 'read') open.set(op.process, { f: 'read', v: 0, lowerAtInvoke: lower, inv: op });
       else { open.delete(op.process); ignored[op.f] = (ignored[op.f] ?? 0) + 1; }
@@ -42,13 +44,13 @@ export function checkCounter(history: readonly Op[], _opts: CheckOptions = {}): 
     if (!o) continue;
     open.delete(op.process);
     if (o.f === 'add') {
-      if (op.type === 'ok') { adds.ok++; if (o.v >= 0) lower += o.v; else upper += o.v; }
-      else if (op.type === 'fail') { adds.fail++; if (o.v >= 0) upper -= o.v; else lower -= o.v; }
+      if (op.type === 'ok') { adds.ok++; if (o.v >= 0) lower = addExact(lower, o.v); else upper = addExact(upper, o.v); }
+      else if (op.type === 'fail') { adds.fail++; if (o.v >= 0) upper = addExact(upper, negExact(o.v)); else lower = addExact(lower, negExact(o.v)); }
       else adds.info++;
       continue;
     }
     if (op.type !== 'ok') continue;
-    if (typeof op.value !== 'number') { ignored.read = (ignored.read ?? 0) + 1; continue; }
+    if (typeof op.value !== 'number' && typeof op.value !== 'bigint') { ignored.read = (ignored.read ?? 0) + 1; continue; }
     reads++;
     const p: OpPair = { type: 'ok', process: op.process, f: op.f, value: op.value, invoke: o.inv, complete: op,
       session: op.session ?? o.inv.session ?? op.process, node: op.node ?? o.inv.node };

@@ -1,7 +1,8 @@
 import type { Op } from '../../history/op.js';
 import type { OpPair } from '../../history/pairs.js';
 import { pairsOf } from './pairs-cache.js';
-import { asList, isPrim, keyed, type Prim } from './shapes.js';
+import { Interner } from '../../history/identity.js';
+import { asList, isComposite, isPrim, keyed, type Prim } from './shapes.js';
 
 /**
  * The keyed replication workloads, analysed once per history and shared by the checkers.
@@ -24,7 +25,8 @@ import { asList, isPrim, keyed, type Prim } from './shapes.js';
 export interface WriteRec {
   pair: OpPair;
   kd: KeyData;
-  elem: Prim;
+  /** A primitive, or an array or object interned by identity (equal structures are one value). */
+  elem: unknown;
   /** Position of the element in the key's order; -1 when the order does not hold it. */
   pos: number;
   /** The same element was written to this key more than once: its reads prove nothing about this write. */
@@ -140,7 +142,10 @@ export function keyedHistory(history: readonly Op[]): KeyedHistory {
   const hit = cache.get(history);
   if (hit) return hit;
   const pairs = pairsOf(history);
+  // Keys are primitives: Map compares them by type and value. Elements that are arrays or objects
+  // are interned, so Maps, Sets and === compare them structurally.
   const raws = new Map<Prim, Raw>();
+  const intern = new Interner();
   const ignored: Record<string, number> = {};
   const ignore = (f: string) => { ignored[f] = (ignored[f] ?? 0) + 1; };
   const raw = (key: Prim) => {
@@ -150,12 +155,12 @@ export function keyedHistory(history: readonly Op[]): KeyedHistory {
   };
   for (const p of pairs) {
     const kv = keyed(p.value);
-    if (p.f === 'append' && kv && isPrim(kv.x)) raw(kv.key).appends.push(p);
-    else if (p.f === 'write' && kv && typeof kv.x === 'number' && Number.isFinite(kv.x)) raw(kv.key).writes.push(p);
+    if (p.f === 'append' && kv && (isPrim(kv.x) || isComposite(kv.x))) raw(kv.key).appends.push(p);
+    else if (p.f === 'write' && kv && (typeof kv.x === 'bigint' || (typeof kv.x === 'number' && Number.isFinite(kv.x)))) raw(kv.key).writes.push(p);
     else if (p.f === 'read' && kv) {
       if (p.type !== 'ok') continue; // no observation; counted by stats
       const list = Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
-      if (list) raw(kv.key).listReads.push({ p, list });
+      if (list) raw(kv.key).listReads.push({ p, list: intern.list(list) });
       else if (isPrim(kv.x)) raw(kv.key).scalarReads.push({ p, v: kv.x });
       else ignore(p.f);
     } else ignore(p.f);
@@ -170,7 +175,7 @@ export function keyedHistory(history: readonly Op[]): KeyedHistory {
       if (kd) keys.push(kd);
       for (const x of r.listReads) if (x.list.length > 0) ignore('read');
     } else if (r.appends.length > 0 || r.listReads.some((x) => x.list.length > 0)) {
-      keys.push(listKey(r));
+      keys.push(listKey(r, intern));
       for (const _ of r.scalarReads) ignore('read');
     } else {
       // Reads of a key nobody wrote that show nothing: nothing to check.
@@ -186,7 +191,7 @@ function newKey(key: Prim, kind: KeyData['kind']): KeyData {
   return { key, kind, writes: [], reads: [], order: [], pos: new Map(), writer: new Map(), dupAt: [] };
 }
 
-function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => Prim): void {
+function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => unknown): void {
   for (const p of ps) {
     const e = elem(p);
     const w: WriteRec = { pair: p, kd, elem: e, pos: -1, amb: false };
@@ -196,9 +201,9 @@ function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => Prim): void {
   }
 }
 
-function listKey(r: Raw): KeyData {
+function listKey(r: Raw, intern: Interner): KeyData {
   const kd = newKey(r.key, 'list');
-  addWrites(kd, r.appends, (p) => (p.value as [Prim, Prim])[1]);
+  addWrites(kd, r.appends, (p) => intern.of((p.value as [Prim, unknown])[1]));
   let longest: { p: OpPair; list: readonly unknown[] } | undefined;
   for (const x of r.listReads) if (!longest || x.list.length >= longest.list.length) longest = x;
   const order = longest?.list ?? [];
@@ -234,15 +239,15 @@ function registerKey(r: Raw, skipped: KeyedHistory['skipped']): KeyData | undefi
     return undefined;
   }
   for (let i = 1; i < r.writes.length; i++) {
-    const a = (r.writes[i - 1]!.value as [Prim, number])[1];
-    const b = (r.writes[i]!.value as [Prim, number])[1];
+    const a = (r.writes[i - 1]!.value as [Prim, number | bigint])[1];
+    const b = (r.writes[i]!.value as [Prim, number | bigint])[1];
     if (!(b > a)) {
       skipped.push({ key: r.key, reason: `register key whose written values do not strictly increase (${a} then ${b})` });
       return undefined;
     }
   }
   const kd = newKey(r.key, 'register');
-  addWrites(kd, r.writes, (p) => (p.value as [Prim, number])[1]);
+  addWrites(kd, r.writes, (p) => (p.value as [Prim, number | bigint])[1]);
   const order: unknown[] = [];
   kd.failedValues = new Map();
   for (const w of kd.writes) {
