@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkConsistentPrefix, checkLostWrites, checkMonotonicReads, checkReadYourWrites,
+} from '../../../src/checkers/replication/index.js';
+import { parseHistory } from '../../../src/history/load.js';
+import { formatOpLine } from '../../../src/history/writer.js';
+import { ap, hist, rd, wr } from './build.js';
+
+describe('keys compare by type and value', () => {
+  it('key 1 and key "1" are two keys', () => {
+    const ok = checkLostWrites(hist(ap(0, 1, 'a'), ap(0, '1', 'b'), rd(1, 1, ['a'], 'n1'), rd(1, '1', ['b'], 'n1')));
+    expect(ok).toMatchObject({ valid: true, anomalies: [], stats: { keys: 2, stable: 2, lost: 0 } });
+    const v = checkLostWrites(hist(ap(0, 1, 'a'), ap(0, '1', 'b'), rd(1, 1, ['a'], 'n1'), rd(1, '1', ['a'], 'n1')));
+    expect(v.valid).toBe(false);
+    expect(v.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([
+      ['lost', [2, 3, 6, 7], 'process 0 appended "b" to key "1" and got ok at 0.003 s, but the final read of key "1" (n1 at 0.006 s) does not have it'],
+      ['unexpected', [6, 7], 'reads of key "1" show an element nobody appended to it ("a"), first process 1 reading it from n1 at 0.006 s'],
+    ]);
+  });
+
+  it('key true and key "true" are two keys', () => {
+    // One register each: true holds 1; "true" was written 1 then 2. Read as one key, its writes would not increase.
+    const ok = checkReadYourWrites(hist(wr(0, true, 1), wr(0, 'true', 1), wr(0, 'true', 2), rd(0, true, 1), rd(0, 'true', 2)));
+    expect(ok).toMatchObject({ valid: true, anomalies: [], stats: { keys: 2 } });
+    const v = checkReadYourWrites(hist(wr(0, true, 1), wr(0, 'true', 1), wr(0, 'true', 2), rd(0, true, 1), rd(0, 'true', 1)));
+    expect(v.valid).toBe(false);
+    expect(v.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([
+      ['read-your-writes', [4, 5, 8, 9], 'process 0 wrote 2 to key "true" and got ok at 0.005 s, then read key "true" at 0.008 s and got the older 1'],
+    ]);
+  });
+});
+
+describe('append elements that are arrays or objects compare by structure', () => {
+  it('appends of [1,2] and {"a":1} read back are valid, from a loaded history too', () => {
+    const ops = hist(ap(0, 'x', [1, 2]), ap(0, 'x', { a: 1 }), rd(1, 'x', [[1, 2]], 'n1'), rd(1, 'x', [[1, 2], { a: 1 }], 'n1'));
+    const loaded = parseHistory(ops.map(formatOpLine).join(''), 'h.jsonl').ops;
+    for (const h of [ops, loaded]) {
+      expect(checkLostWrites(h)).toMatchObject({ valid: true, anomalies: [], stats: { acked: 2, stable: 2, lost: 0 } });
+      expect(checkConsistentPrefix(h)).toMatchObject({ valid: true, stats: { divergentReads: 0 } });
+      expect(checkMonotonicReads(h).valid).toBe(true);
+    }
+  });
+
+  it('an object missing from the final read is lost, with its witness', () => {
+    const v = checkLostWrites(hist(ap(0, 'x', [1, 2]), ap(0, 'x', { a: 1 }), rd(1, 'x', [[1, 2]], 'n1')));
+    expect(v.valid).toBe(false);
+    expect(v.anomalies).toEqual([{
+      kind: 'lost', ops: [2, 3, 4, 5],
+      explanation: 'process 0 appended {"a":1} to key x and got ok at 0.003 s, but the final read of key x (n1 at 0.004 s) does not have it',
+      data: { label: 'key x', lost: 1, elements: [{ a: 1 }], finalNodes: ['n1'] },
+    }]);
+  });
+
+  it('keys inside objects are compared whatever their order; [1,2] is not [2,1] nor "[1,2]"', () => {
+    const same = checkLostWrites(hist(ap(0, 'x', { a: 1, b: [2] }), rd(1, 'x', [{ b: [2], a: 1 }], 'n1')));
+    expect(same).toMatchObject({ valid: true, stats: { stable: 1 } });
+    const v = checkLostWrites(hist(ap(0, 'x', [1, 2]), rd(1, 'x', [[2, 1], '[1,2]'], 'n1')));
+    expect(v.valid).toBe(false);
+    expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [0, 1, 2, 3]], ['unexpected', [2, 3]]]);
+    expect(v.anomalies[1]!.explanation).toContain('2 elements nobody appended to it ([2,1], "[1,2]")');
+  });
+
+  it('read-your-writes and consistent-prefix see structured elements', () => {
+    const ryw = checkReadYourWrites(hist(ap(0, 'x', [1]), rd(0, 'x', [], 'n2')));
+    expect(ryw.anomalies.map((a) => [a.kind, a.ops])).toEqual([[ryw.anomalies[0]!.kind, [0, 1, 2, 3]]]);
+    const div = checkConsistentPrefix(hist(rd(0, 'x', [[1], { a: 1 }], 'n1'), rd(1, 'x', [[1], { a: 2 }], 'n2'), rd(1, 'x', [[1], { a: 2 }], 'n2')));
+    expect(div.anomalies.map((a) => [a.kind, a.ops, a.data?.reads])).toEqual([['divergence', [0, 1, 2, 3], 1]]);
+  });
+});
