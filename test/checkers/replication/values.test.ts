@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkConsistentPrefix, checkLostWrites, checkMonotonicReads, checkReadYourWrites,
+  checkBank, checkConsistentPrefix, checkCounter, checkLostWrites, checkMonotonicReads, checkReadYourWrites,
 } from '../../../src/checkers/replication/index.js';
 import { parseHistory } from '../../../src/history/load.js';
 import { formatOpLine } from '../../../src/history/writer.js';
-import { ap, hist, rd, wr } from './build.js';
+import { add, ap, hist, rd, rs, wr } from './build.js';
 
 describe('keys compare by type and value', () => {
   it('key 1 and key "1" are two keys', () => {
@@ -65,5 +65,28 @@ describe('append elements that are arrays or objects compare by structure', () =
     expect(ryw.anomalies.map((a) => [a.kind, a.ops])).toEqual([[ryw.anomalies[0]!.kind, [0, 1, 2, 3]]]);
     const div = checkConsistentPrefix(hist(rd(0, 'x', [[1], { a: 1 }], 'n1'), rd(1, 'x', [[1], { a: 2 }], 'n2'), rd(1, 'x', [[1], { a: 2 }], 'n2')));
     expect(div.anomalies.map((a) => [a.kind, a.ops, a.data?.reads])).toEqual([['divergence', [0, 1, 2, 3], 1]]);
+  });
+});
+
+describe('sums are exact beyond 2^53', () => {
+  const MAX = Number.MAX_SAFE_INTEGER; // 2^53 - 1
+
+  it('counter: bounds are exact sums, so a read one above or below them is caught', () => {
+    const base = [add(0, MAX), add(0, 2)];
+    expect(checkCounter(hist(...base, rs(1, 9007199254740993n)))).toMatchObject({ valid: true, stats: { lowerBound: 9007199254740993n, upperBound: 9007199254740993n } });
+    const low = checkCounter(hist(...base, rs(1, 9007199254740992n)));
+    expect(low.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([['read-too-low', [4, 5],
+      'process 1 read the counter at 0.004 s and got 9007199254740992, but the adds acknowledged before that read began already sum to 9007199254740993']]);
+    const high = checkCounter(hist(...base, add(0, -1, 'fail'), rs(1, 9007199254740994n)));
+    expect(high.anomalies.map((a) => [a.kind, a.ops])).toEqual([['read-too-high', [6, 7]]]);
+  });
+
+  it('bank: totals are exact, mixing numbers and bigints', () => {
+    const read = (p: number, v: unknown) => rs(p, v);
+    const ok = checkBank(hist(read(0, { a: 9007199254740993n, b: -1 }), read(1, { a: MAX, b: 1 })), { negativeBalances: true });
+    expect(ok).toMatchObject({ valid: true, stats: { total: 9007199254740992n } });
+    const v = checkBank(hist(read(0, { a: 9007199254740993n, b: 0 }), read(1, { a: MAX, b: 1 })));
+    expect(v.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([['wrong-total', [0, 1, 2, 3],
+      'process 1 read the balances at 0.002 s and they add up to 9007199254740992, but the total must stay 9007199254740993, what process 0 read at 0.000 s']]);
   });
 });
