@@ -128,22 +128,26 @@ function write(v: unknown, key: string, gap: string, stack: Set<object>, indent:
   return out;
 }
 
-/** Could JSON.parse round a number in this text? (A long digit run, or an exponent.) False positives only cost speed. */
-const INEXACT_RE = /\d{16}|\d[eE]/;
-
 /**
- * JSON.parse with exact numbers (numberFromText): integers beyond 2^53 become bigints. Texts that
- * cannot hold such a number take JSON.parse itself; invalid JSON throws JSON.parse's own SyntaxError.
+ * JSON.parse with exact numbers (numberFromText): integers beyond 2^53 become bigints. JSON.parse
+ * reads first (its own SyntaxError for invalid JSON); only when it produced a double that holds an
+ * integer beyond 2^53, which is where it can differ from numberFromText, is the text read again exactly.
  */
 export function parseJsonExact(text: string): unknown {
-  if (!INEXACT_RE.test(text)) return JSON.parse(text);
-  let v: unknown;
-  try {
-    v = new ExactJson(text).document();
-  } catch {
-    return JSON.parse(text); // throws JSON.parse's own message (positions included)
+  const v: unknown = JSON.parse(text);
+  return mayBeRounded(v) ? new ExactJson(text).document() : v;
+}
+
+/** Does the value hold a number JSON.parse may have rounded (an integer-valued double beyond 2^53)? */
+function mayBeRounded(v: unknown): boolean {
+  if (typeof v !== 'object') return typeof v === 'number' && (v > 9007199254740991 || v < -9007199254740991) && Number.isInteger(v);
+  if (v === null) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (mayBeRounded(v[i])) return true;
+    return false;
   }
-  return v;
+  for (const k in v) if (mayBeRounded((v as Record<string, unknown>)[k])) return true;
+  return false;
 }
 
 class ExactJson {

@@ -60,15 +60,15 @@ export function prepare(history: readonly Op[], model: Model, keyedOpt: 'auto' |
   let dropped = pairs.length - live.length;
   for (const p of live) {
     let value = p.value;
-    let key: string | undefined;
+    let rawKey: unknown;
     let id = '';
     if (keyed) {
       if (!Array.isArray(value) || value.length !== 2) {
         throw new ModelUsageError(`op at index ${p.invoke.index} has value ${fmtValue(value)}, not [key, value] as the other ops of this keyed history`);
       }
       // Keys compare by type and value (identity.ts): 1 and "1" are two keys, shown as 1 and "1".
-      id = identity(value[0]);
-      key = showValue(value[0]);
+      rawKey = value[0];
+      id = identity(rawKey);
       value = value[1];
     }
     let mop: ModelOp = { f: p.f, value, info: p.type === 'info' };
@@ -86,7 +86,7 @@ export function prepare(history: readonly Op[], model: Model, keyedOpt: 'auto' |
       retPos: ok ? p.complete!.index : Infinity,
     };
     let part = byKey.get(id);
-    if (!part) { part = { key, ops: [] }; byKey.set(id, part); }
+    if (!part) { part = { key: keyed ? showValue(rawKey) : undefined, ops: [] }; byKey.set(id, part); }
     part.ops.push(lop);
   }
   return { keyed, partitions: [...byKey.values()], dropped, clientOps: pairs.length };
