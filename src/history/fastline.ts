@@ -50,7 +50,7 @@ export function parseOpLineFast(s: string, start: number, end: number): Op | und
   }
   if (r.lit(',"session":')) {
     const session = r.val(0);
-    if (session === FAIL) return undefined;
+    if (session === FAIL || typeof session === 'bigint') return undefined; // the general path refuses it
     if (typeof session === 'string' || typeof session === 'number') op.session = session;
   }
   if (r.p !== end - 1 || s.charCodeAt(r.p) !== 125 /* } */) return undefined;

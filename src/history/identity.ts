@@ -58,12 +58,18 @@ export class Interner {
     return v;
   }
 
-  /** The list with every element interned; the list itself when it holds no array or object. */
-  list(xs: readonly unknown[]): readonly unknown[] {
+  /**
+   * The list with every element interned; the list itself when it holds no array or object;
+   * undefined when it holds a NaN, which no === can match (the caller treats it as another shape).
+   */
+  list(xs: readonly unknown[]): readonly unknown[] | undefined {
     let out: unknown[] | undefined;
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i];
-      if (x === null || typeof x !== 'object') continue;
+      if (x === null || typeof x !== 'object') {
+        if (x !== x) return undefined;
+        continue;
+      }
       const y = this.of(x);
       if (y === x) continue;
       out ??= xs.slice();

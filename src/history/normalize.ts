@@ -70,6 +70,9 @@ export function normalizeOp(raw: unknown, file: string, line: number, position: 
   const node = m.node;
   if (node !== undefined && node !== null) op.node = typeof node === 'string' ? node : String(node);
   const session = m.session;
+  // A session is a Map key and a sentence; one beyond 2^53 is refused rather than dropped (which would
+  // regroup its ops by process).
+  if (typeof session === 'bigint') throw bad(`:session ${session} is too large (at most 2^53 - 1; use a string)`, file, line);
   if (typeof session === 'string' || typeof session === 'number') op.session = session;
   return op;
 }

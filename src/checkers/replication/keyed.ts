@@ -2,7 +2,7 @@ import type { Op } from '../../history/op.js';
 import type { OpPair } from '../../history/pairs.js';
 import { pairsOf } from './pairs-cache.js';
 import { Interner } from '../../history/identity.js';
-import { asList, isComposite, isPrim, keyed, type Prim } from './shapes.js';
+import { asList, isElement, isPrim, keyed, type Prim } from './shapes.js';
 
 /**
  * The keyed replication workloads, analysed once per history and shared by the checkers.
@@ -155,12 +155,14 @@ export function keyedHistory(history: readonly Op[]): KeyedHistory {
   };
   for (const p of pairs) {
     const kv = keyed(p.value);
-    if (p.f === 'append' && kv && (isPrim(kv.x) || isComposite(kv.x))) raw(kv.key).appends.push(p);
+    if (p.f === 'append' && kv && isElement(kv.x)) raw(kv.key).appends.push(p);
     else if (p.f === 'write' && kv && (typeof kv.x === 'bigint' || (typeof kv.x === 'number' && Number.isFinite(kv.x)))) raw(kv.key).writes.push(p);
     else if (p.f === 'read' && kv) {
       if (p.type !== 'ok') continue; // no observation; counted by stats
       const list = Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
-      if (list) raw(kv.key).listReads.push({ p, list: intern.list(list) });
+      const elems = list && intern.list(list);
+      if (elems) raw(kv.key).listReads.push({ p, list: elems });
+      else if (list) ignore(p.f); // holds a NaN: no element can be compared with it
       else if (isPrim(kv.x)) raw(kv.key).scalarReads.push({ p, v: kv.x });
       else ignore(p.f);
     } else ignore(p.f);

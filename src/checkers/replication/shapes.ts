@@ -11,9 +11,12 @@ export function isPrim(v: unknown): v is Prim {
   return typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint' || (typeof v === 'number' && Number.isFinite(v));
 }
 
-/** An array or object: an element compared by structure. */
-export function isComposite(v: unknown): v is object {
-  return v !== null && typeof v === 'object';
+/**
+ * An appended element: any value === can compare once interned (keyed.ts): primitives, nil, arrays
+ * and objects. NaN (EDN's ##NaN) is not equal to itself: an op of another shape.
+ */
+export function isElement(v: unknown): boolean {
+  return v !== undefined && v === v;
 }
 
 /** `[key, x]` with a primitive key: the shape of append, write and keyed read values. */

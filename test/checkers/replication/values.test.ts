@@ -90,3 +90,22 @@ describe('sums are exact beyond 2^53', () => {
       'process 1 read the balances at 0.002 s and they add up to 9007199254740992, but the total must stay 9007199254740993, what process 0 read at 0.000 s']]);
   });
 });
+
+describe('elements of any value', () => {
+  it('an append of nil is an element like any other', () => {
+    expect(checkLostWrites(hist(ap(0, 'x', null), ap(0, 'x', 1), rd(1, 'x', [null, 1], 'n1')))).toMatchObject({ valid: true, stats: { stable: 2, lost: 0 } });
+    const v = checkLostWrites(hist(ap(0, 'x', null), ap(0, 'x', 1), rd(1, 'x', [1], 'n1')));
+    expect(v.anomalies.map((a) => [a.kind, a.ops, a.data?.elements])).toEqual([['lost', [0, 1, 4, 5], [null]]]);
+  });
+
+  it('a read holding NaN (EDN ##NaN) is of another shape: counted, never an anomaly', () => {
+    const v = checkLostWrites(hist(ap(0, 'x', 1), rd(1, 'x', [1, NaN], 'n1')));
+    expect(v).toMatchObject({ valid: 'unknown', anomalies: [], stats: { ignored: { read: 1 } } });
+    expect(checkConsistentPrefix(hist(rd(1, 'x', [NaN], 'n1'), rd(1, 'x', [NaN], 'n2'))).valid).toBe('unknown');
+  });
+
+  it('a session beyond 2^53 is refused, not dropped', () => {
+    const line = '{"index":0,"time":0,"type":"invoke","process":0,"f":"read","value":null,"session":9007199254740993}\n';
+    expect(() => parseHistory(line, 'h.jsonl')).toThrow(/session 9007199254740993 is too large/);
+  });
+});
