@@ -63,13 +63,20 @@ export class Interner {
    * undefined when it holds a NaN, which no === can match (the caller treats it as another shape).
    */
   list(xs: readonly unknown[]): readonly unknown[] | undefined {
-    let out: unknown[] | undefined;
+    // Hot (every element of every read): one test per primitive element.
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i];
-      if (x === null || typeof x !== 'object') {
-        if (x !== x) return undefined;
-        continue;
-      }
+      if (typeof x === 'object' ? x !== null : x !== x) return this.listFrom(xs, i);
+    }
+    return xs;
+  }
+
+  private listFrom(xs: readonly unknown[], start: number): readonly unknown[] | undefined {
+    let out: unknown[] | undefined;
+    for (let i = start; i < xs.length; i++) {
+      const x = xs[i];
+      if (x !== x) return undefined;
+      if (x === null || typeof x !== 'object') continue;
       const y = this.of(x);
       if (y === x) continue;
       out ??= xs.slice();

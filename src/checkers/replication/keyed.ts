@@ -132,7 +132,8 @@ interface Raw {
   key: Prim;
   appends: OpPair[];
   writes: OpPair[];
-  listReads: { p: OpPair; list: readonly unknown[] }[];
+  /** `dropped`: the read holds NaN (see listKey). */
+  listReads: { p: OpPair; list: readonly unknown[]; dropped?: boolean }[];
   scalarReads: { p: OpPair; v: unknown }[];
 }
 
@@ -160,9 +161,7 @@ export function keyedHistory(history: readonly Op[]): KeyedHistory {
     else if (p.f === 'read' && kv) {
       if (p.type !== 'ok') continue; // no observation; counted by stats
       const list = Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
-      const elems = list && intern.list(list);
-      if (elems) raw(kv.key).listReads.push({ p, list: elems });
-      else if (list) ignore(p.f); // holds a NaN: no element can be compared with it
+      if (list) raw(kv.key).listReads.push({ p, list });
       else if (isPrim(kv.x)) raw(kv.key).scalarReads.push({ p, v: kv.x });
       else ignore(p.f);
     } else ignore(p.f);
@@ -177,7 +176,7 @@ export function keyedHistory(history: readonly Op[]): KeyedHistory {
       if (kd) keys.push(kd);
       for (const x of r.listReads) if (x.list.length > 0) ignore('read');
     } else if (r.appends.length > 0 || r.listReads.some((x) => x.list.length > 0)) {
-      keys.push(listKey(r, intern));
+      keys.push(listKey(r, intern, ignore));
       for (const _ of r.scalarReads) ignore('read');
     } else {
       // Reads of a key nobody wrote that show nothing: nothing to check.
@@ -203,11 +202,26 @@ function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => unknown): voi
   }
 }
 
-function listKey(r: Raw, intern: Interner): KeyData {
+/**
+ * Elements that are arrays or objects are interned (equal structures become one value) where it can
+ * matter, not on every element of every read: in the order, in divergent reads, and in a read from
+ * where it first differs from the order. A read holding NaN, which equals nothing, is another shape.
+ */
+function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData {
   const kd = newKey(r.key, 'list');
   addWrites(kd, r.appends, (p) => intern.of((p.value as [Prim, unknown])[1]));
+  const interned = (x: Raw['listReads'][number]): boolean => {
+    const l = intern.list(x.list);
+    if (l) { x.list = l; return true; }
+    x.dropped = true;
+    ignore('read');
+    return false;
+  };
   let longest: { p: OpPair; list: readonly unknown[] } | undefined;
-  for (const x of r.listReads) if (!longest || x.list.length >= longest.list.length) longest = x;
+  do {
+    longest = undefined;
+    for (const x of r.listReads) if (!x.dropped && (!longest || x.list.length >= longest.list.length)) longest = x;
+  } while (longest && !interned(longest));
   const order = longest?.list ?? [];
   kd.order = order;
   for (let i = 0; i < order.length; i++) {
@@ -217,11 +231,30 @@ function listKey(r: Raw, intern: Interner): KeyData {
   }
   for (const w of kd.writes) w.pos = kd.pos.get(w.elem) ?? -1;
   for (const x of r.listReads) {
+    if (x.dropped) continue;
+    let fork = -1;
+    let done = x === longest; // interned already
+    // One comparison per element: linear in the size of the history overall.
+    if (x.list !== order) {
+      for (let i = 0; i < x.list.length; i++) {
+        const e = x.list[i];
+        if (e === order[i]) continue;
+        if (!done && (typeof e === 'object' ? e !== null : e !== e)) {
+          // An array, object or NaN: intern the read and compare this position again.
+          done = true;
+          if (!interned(x)) break;
+          i--;
+          continue;
+        }
+        fork = i;
+        break;
+      }
+      if (x.dropped) continue;
+    }
+    // A divergent read's elements all go into its own map: intern them (divergent reads are rare).
+    if (fork >= 0 && !done && !interned(x)) continue;
     const list = x.list;
     const n = list.length;
-    let fork = -1;
-    // One comparison per element: linear in the size of the history overall.
-    if (list !== order) for (let i = 0; i < n; i++) if (list[i] !== order[i]) { fork = i; break; }
     const rr: ReadRec = { pair: x.p, kd, n, list, div: fork >= 0, fork };
     if (rr.div) {
       const at = new Map<unknown, number>();

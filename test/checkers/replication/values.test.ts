@@ -109,3 +109,17 @@ describe('elements of any value', () => {
     expect(() => parseHistory(line, 'h.jsonl')).toThrow(/session 9007199254740993 is too large/);
   });
 });
+
+describe('structured elements wherever they sit in a read', () => {
+  it('a shorter prefix read, a divergent read with an object after its fork, and a longest read holding NaN', () => {
+    // The longest read holds NaN: it is another shape, and the next longest gives the order.
+    const v = checkLostWrites(hist(ap(0, 'x', { a: 1 }), ap(0, 'x', [2]), rd(1, 'x', [{ a: 1 }], 'n1'),
+      rd(1, 'x', [{ a: 1 }, [2], NaN], 'n2'), rd(1, 'x', [{ a: 1 }, [2]], 'n1')));
+    expect(v).toMatchObject({ valid: true, anomalies: [], stats: { stable: 2, lost: 0, ignored: { read: 1 } } });
+    const div = checkConsistentPrefix(hist(ap(0, 'x', 1), ap(0, 'x', { a: 1 }), rd(1, 'x', [1, { a: 1 }], 'n1'), rd(2, 'x', [{ a: 1 }, 1], 'n2')));
+    expect(div.anomalies.map((a) => [a.kind, a.ops])).toEqual([['divergence', [4, 5, 6, 7]]]);
+    // The divergent read's elements are the appended ones: nothing is unexpected, nothing lost on n1.
+    const lw = checkLostWrites(hist(ap(0, 'x', 1), ap(0, 'x', { a: 1 }), rd(2, 'x', [{ a: 1 }, 1], 'n2'), rd(1, 'x', [1, { a: 1 }], 'n1')));
+    expect(lw.anomalies.filter((a) => a.kind === 'unexpected')).toEqual([]);
+  });
+});
