@@ -2,8 +2,10 @@
  * Exact numbers. One canonical representation for every integer a history holds: a `number` when
  * Number.isSafeInteger, a `bigint` beyond (|v| >= 2^53), so that equal values are always the same
  * JavaScript value (5 and 5n never both occur) and `===`, Map keys and `<` stay exact. Every reader
- * (JSONL fast and general paths, JSON arrays, EDN) goes through numberFromText; every writer through
- * stringifyExact, which writes bigints as bare JSON numbers. Non-integers stay doubles, as in JSON.parse.
+ * keeps it: the JSONL fast path reads long integers itself (intFromDigits), the general path and JSON
+ * arrays use parseJsonExact, EDN numberFromText. Every writer (history lines, results.json, --json
+ * output, the report's data) goes through stringifyExact, which writes bigints as bare JSON numbers.
+ * Non-integers stay doubles, as in JSON.parse. Sums go through addExact.
  */
 
 const MAX_EXP = 4000; // beyond this a literal's exact integer is not worth its memory: it stays a double
