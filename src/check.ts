@@ -1,6 +1,6 @@
 import { ModelUsageError, checkLinearizability } from './checkers/linearizability/index.js';
 import { getModel, models } from './checkers/linearizability/models/index.js';
-import { checkerRegistry } from './checkers/registry.js';
+import { checkerRegistry, crashVerdict, runCheckers } from './checkers/registry.js';
 import { combineValidity, type Validity, type Verdict } from './checkers/types.js';
 import { UsageError } from './errors.js';
 import { HistoryError, type HistoryWarning } from './history/errors.js';
@@ -67,14 +67,12 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
       });
     } catch (e) {
       if (e instanceof ModelUsageError) throw new UsageError(`this history does not fit model ${req.model}: ${e.message}`);
-      throw e;
+      // A crash is faultline's bug, not a property of the history: unknown with its cause, the others still run.
+      verdicts.linearizable = crashVerdict('linearizable', e);
     }
   }
-  for (const name of req.checkers ?? []) {
-    if (name === 'linearizable') continue;
-    const entry = checkerRegistry.get(name)!;
-    verdicts[name] = await entry.check(history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes });
-  }
+  const names = (req.checkers ?? []).filter((n) => n !== 'linearizable');
+  Object.assign(verdicts, await runCheckers(names, history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes, keyed: req.keyed ?? 'auto' }));
   return {
     valid: combineValidity(Object.values(verdicts).map((v) => v.valid)),
     ops: history.length,
@@ -87,10 +85,18 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
 export async function checkHistoryFile(file: string, req: CheckRequest): Promise<FileResult> {
   validateRequest(req);
   const h = await loadHistory(file);
+  if (h.ops.length === 0) return { file, warnings: h.warnings, ...emptyResult(req) };
   const problems = lintHistory(h);
   if (problems.length > 0) throw new LintFailure(file, problems);
   const r = await checkHistory(h.ops, req);
   return { file, warnings: h.warnings, ...r };
+}
+
+/** An empty history tested nothing: every requested checker says unknown, with that cause. */
+function emptyResult(req: CheckRequest): HistoryResult {
+  const names = [...(req.model ? ['linearizable'] : []), ...(req.checkers ?? []).filter((n) => n !== 'linearizable')];
+  const verdict = (): Verdict => ({ valid: 'unknown', anomalies: [], cause: 'the history has no operations: nothing was tested' });
+  return { valid: 'unknown', ops: 0, verdicts: Object.fromEntries(names.map((n) => [n, verdict()])), elapsedMs: 0 };
 }
 
 /** A history that failed lint: every problem, each with file and line. */

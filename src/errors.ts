@@ -23,3 +23,17 @@ export class RunFailure extends Error {
     this.name = 'RunFailure';
   }
 }
+
+/**
+ * Input that cannot be read or makes no sense (a missing run directory, a malformed run.json, a
+ * store that does not exist): exit 65, a plain message naming the file, no stack trace.
+ */
+export class InputError extends Error {
+  constructor(message: string, readonly file?: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+  override toString(): string {
+    return this.file !== undefined ? `${this.file}: ${this.message}` : this.message;
+  }
+}

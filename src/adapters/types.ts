@@ -1,4 +1,5 @@
 import type { Cluster, RuntimeNode } from '../runtime/types.js';
+import type { FailoverPolicy, FailoverRecord } from './failover-choice.js';
 
 /** What a client call ended as. fail only when the operation certainly had no effect; when in doubt, info. */
 export interface Completion {
@@ -42,6 +43,20 @@ export interface DbOptions {
   replicationAddress?: (standby: string, upstream: { host: string; port: number }) => Promise<{ host: string; port: number }>;
 }
 
+export interface FailoverOptions {
+  fence: boolean;
+  /** 'safe' (default) or 'naive' (the naive-failover package). */
+  policy?: FailoverPolicy;
+  /** How long `safe` waits for the standbys it must hear from (default 5 s). */
+  waitMs?: number;
+}
+
+/** What a failover saw and did: the record, the old primary, and the promoted node (absent when refused). */
+export interface FailoverOutcome extends FailoverRecord {
+  old: string;
+  promoted?: string;
+}
+
 export type Role = 'primary' | 'standby' | 'fenced' | 'down';
 
 /** A started database cluster; disposable. */
@@ -60,8 +75,12 @@ export interface Db {
   restart(node: RuntimeNode): Promise<void>;
   pause(node: RuntimeNode): Promise<void>;
   resume(node: RuntimeNode): Promise<void>;
-  /** Promotes the most advanced standby; fences the old primary unless fence is false (split brain). */
-  failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }>;
+  /**
+   * Promotes a standby (src/adapters/failover-choice.ts: under `safe`, only one shown to hold every
+   * acknowledged write, else refused); fences the old primary unless fence is false (split brain).
+   * Resolves with what it saw and decided; throws only when a step of the promotion itself failed.
+   */
+  failover(opts: FailoverOptions): Promise<FailoverOutcome>;
   /** Versions and layout for run.json. */
   describe(): Record<string, unknown>;
   teardown(): Promise<void>;

@@ -25,13 +25,13 @@ const replication: CheckerEntry[] = [
   { name: 'read-your-writes', check: checkReadYourWrites,
     doc: "a session's read of a key shows every append/write it had acknowledged to that key" },
   { name: 'monotonic-reads', check: checkMonotonicReads,
-    doc: "a session's successive reads of a key never go back (never lose an element, never an older value)" },
+    doc: "a session's read of a key holds everything its earlier reads of that key held (never an older value)" },
   { name: 'monotonic-writes', check: checkMonotonicWrites,
-    doc: "a read holding a session's later append to a key holds its earlier acknowledged one, before it" },
+    doc: "a read holding a session's append to a key holds every append the session acknowledged before it, earlier in the list" },
   { name: 'writes-follow-reads', check: checkWritesFollowReads,
-    doc: "an append a session made after reading a key is ordered after everything that read showed" },
+    doc: "a session's append to a key is ordered after everything its earlier reads of that key showed" },
   { name: 'consistent-prefix', check: checkConsistentPrefix,
-    doc: 'all reads of a list key are prefixes of one order; two incompatible reads are a divergence' },
+    doc: "all reads of a list key are prefixes of one order that keeps the order each session's writes happened in" },
   { name: 'lost-writes', check: checkLostWrites,
     doc: 'per appended element: stable, stale, lost, never-read, recovered; unexpected, duplicated, failed-but-visible' },
   { name: 'set', check: checkSet,
@@ -39,7 +39,7 @@ const replication: CheckerEntry[] = [
   { name: 'set-full', check: checkSetFull,
     doc: "Jepsen's set-full: adds and reads over time; per element stable, stale, lost, never-read" },
   { name: 'counter', check: checkCounter,
-    doc: "Jepsen's counter: every read lies between the acknowledged and the attempted sums" },
+    doc: "Jepsen's counter: every read lies between the acknowledged sum and the sum of adds that may have happened (not failed ones)" },
   { name: 'bank', check: checkBank,
     doc: "Jepsen's bank: every read's balances add up to the same total, none negative" },
   { name: 'staleness', check: checkStaleness,
@@ -66,10 +66,16 @@ export async function runCheckers(names: string[], history: readonly Op[], opts:
     try {
       out[n] = await checkerRegistry.get(n)!.check(history, opts);
     } catch (e) {
-      out[n] = { valid: 'unknown', anomalies: [], cause: `the ${n} checker failed on this history: ${(e as Error).message ?? String(e)}` };
+      out[n] = crashVerdict(n, e);
     }
   }
   return out;
+}
+
+/** What a checker that threw says: unknown, with the error as its cause (a faultline bug to report). */
+export function crashVerdict(name: string, e: unknown): Verdict {
+  const msg = e instanceof Error ? e.message : String(e);
+  return { valid: 'unknown', anomalies: [], cause: `the ${name} checker failed on this history (a faultline bug; please report it): ${msg}` };
 }
 
 /** The overall verdict of several checkers: false beats unknown beats true (true for none). */

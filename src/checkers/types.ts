@@ -2,6 +2,9 @@ import type { Op } from '../history/op.js';
 
 export type Validity = true | false | 'unknown';
 
+/** `--keyed auto|yes|no`. */
+export type KeyedMode = 'auto' | boolean;
+
 /** One anomaly: its kind, its witness (history indices) and one plain sentence. */
 export interface Anomaly {
   kind: string;
@@ -25,6 +28,12 @@ export interface CheckOptions {
   timeLimitMs?: number;
   /** Memory budget in bytes for checkers that search. */
   memoryLimitBytes?: number;
+  /**
+   * Jepsen's independent-key convention, value = [key, v] (`--keyed`): true requires it, false reads
+   * every value whole (no unwrapping, as Jepsen's checkers do), 'auto' (the default) decides per
+   * checker from the writes and the reads together.
+   */
+  keyed?: KeyedMode;
   /** Free-form options per checker (e.g. bank: total, negative balances allowed). */
   [k: string]: unknown;
 }

@@ -2,6 +2,7 @@ import { stringifyExact } from '../history/exact.js';
 import { Command, Option } from 'commander';
 import { checkHistoryFile, validateRequest, LintFailure, type CheckRequest, type FileResult } from '../check.js';
 import { EXIT, UsageError } from '../errors.js';
+import { termSafe } from '../terminal.js';
 import { HistoryError } from '../history/errors.js';
 import { models } from '../checkers/linearizability/models/index.js';
 import { checkerRegistry } from '../checkers/registry.js';
@@ -29,7 +30,7 @@ export function checkCommand(): Command {
     .option('--memory-limit <MB>', 'ceiling on the search memo per file; verdict unknown when reached', parseMegabytes, 1024)
     .addOption(new Option('--keyed <mode>', "Jepsen's independent-key convention value=[key, v]").choices(['auto', 'yes', 'no']).default('auto'))
     .option('--json', 'print the verdicts as JSON')
-    .addHelpText('after', `\nModels:\n${modelList}\n\nCheckers:\n  ${'linearizable'.padEnd(20)} linearizability under --model\n${checkerList}\n\nExit codes: 0 all valid, 1 some invalid, 2 some unknown (none invalid), 64 usage error, 65 unreadable input.`)
+    .addHelpText('after', `\nModels:\n${modelList}\n\nCheckers:\n  ${'linearizable'.padEnd(20)} linearizability under --model\n${checkerList}\n\nExit codes: 0 all valid, 1 some invalid, 2 some unknown (none invalid), 64 usage error (or a history that does not fit --model), 65 unreadable or malformed input; with several files the worst decides.`)
     .action(async (files: string[], flags: CheckFlags) => {
       process.exitCode = await runCheck(files, flags);
     });
@@ -45,33 +46,60 @@ async function runCheck(files: string[], flags: CheckFlags): Promise<number> {
     keyed: flags.keyed === 'auto' ? 'auto' : flags.keyed === 'yes',
   };
   validateRequest(req);
-  const results: FileResult[] = [];
-  const failures: { file: string; errors: string[] }[] = [];
+  // One entry per file, in the order given: a verdict, or the error that stopped that file. A bad
+  // file never hides the others' verdicts (nor, with --json, the JSON).
+  const entries: (FileResult | FileFailure)[] = [];
   for (const file of files) {
     const progress = progressLine(file);
     try {
       const r = await checkHistoryFile(file, { ...req, onProgress: progress.update });
       progress.clear();
-      results.push(r);
+      entries.push(r);
       if (!flags.json) console.log(formatFileResult(r).join('\n'));
     } catch (e) {
       progress.clear();
-      if (e instanceof UsageError) throw new UsageError(`${file}: ${e.message}`);
-      if (!(e instanceof HistoryError)) throw e;
-      const errors = e instanceof LintFailure ? e.problems.map(String) : [String(e)];
-      failures.push({ file, errors });
-      if (!flags.json) for (const line of errors) console.error(`faultline: ${line}`);
+      const f = fileFailure(file, e);
+      entries.push(f);
+      if (!flags.json) for (const line of f.error.messages) console.error(`faultline: ${termSafe(line)}`);
     }
   }
+  const results = entries.filter((r): r is FileResult => !('error' in r));
+  const failed = entries.filter((r): r is FileFailure => 'error' in r);
   const count = (v: unknown) => results.filter((r) => r.valid === v).length;
-  const summary = { files: files.length, valid: count(true), invalid: count(false), unknown: count('unknown'), unreadable: failures.length };
+  const summary = { files: files.length, valid: count(true), invalid: count(false), unknown: count('unknown'), failed: failed.length };
   if (flags.json) {
-    console.log(stringifyExact({ summary, results, unreadable: failures }, 2));
+    console.log(stringifyExact({ summary, results: entries }, 2));
   } else if (files.length > 1) {
-    console.log(`${summary.files} histories: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.unknown} unknown, ${summary.unreadable} unreadable`);
+    console.log(`${summary.files} histories: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.unknown} unknown, ${summary.failed} not checked`);
   }
-  if (failures.length > 0) return EXIT.unreadable;
-  if (summary.invalid > 0) return EXIT.invalid;
-  if (summary.unknown > 0) return EXIT.unknown;
+  return combinedExit(entries);
+}
+
+/** A file that could not be checked: `kind` says why (exit code in combinedExit). */
+export interface FileFailure {
+  file: string;
+  error: { kind: 'unreadable' | 'malformed' | 'lint' | 'model' | 'internal'; messages: string[] };
+}
+
+function fileFailure(file: string, e: unknown): FileFailure {
+  if (e instanceof LintFailure) return { file, error: { kind: 'lint', messages: e.problems.map(String) } };
+  if (e instanceof HistoryError) return { file, error: { kind: e.code === 'unreadable' ? 'unreadable' : 'malformed', messages: [String(e)] } };
+  // The request was checked up front, so a usage error here is this file not fitting the model.
+  if (e instanceof UsageError) return { file, error: { kind: 'model', messages: [`${file}: ${e.message}`] } };
+  return { file, error: { kind: 'internal', messages: [`${file}: internal error: ${(e as Error)?.stack ?? String(e)}`] } };
+}
+
+/**
+ * The exit code over all files: the worst file decides. An internal error (70) over a history that
+ * does not fit the model (64) over unreadable, malformed or lint-failing input (65) over invalid (1)
+ * over unknown (2) over valid (0).
+ */
+function combinedExit(entries: (FileResult | FileFailure)[]): number {
+  const kinds = new Set(entries.map((r) => ('error' in r ? r.error.kind : r.valid)));
+  if (kinds.has('internal')) return EXIT.internal;
+  if (kinds.has('model')) return EXIT.usage;
+  if (kinds.has('unreadable') || kinds.has('malformed') || kinds.has('lint')) return EXIT.unreadable;
+  if (kinds.has(false)) return EXIT.invalid;
+  if (kinds.has('unknown')) return EXIT.unknown;
   return EXIT.valid;
 }

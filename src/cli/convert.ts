@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { convertHistory } from '../history/convert.js';
 import { EXIT } from '../errors.js';
+import { termSafe } from '../terminal.js';
 
 export function convertCommand(): Command {
   return new Command('convert')
@@ -9,8 +10,8 @@ export function convertCommand(): Command {
     .argument('<output>', 'JSONL file to write')
     .action(async (input: string, output: string) => {
       const r = await convertHistory(input, output);
-      for (const w of r.warnings) console.error(`faultline: warning: ${w.file}:${w.line}: ${w.message}`);
-      console.log(`${output}: ${r.ops.toLocaleString('en-US')} ops written`);
+      for (const w of r.warnings) console.error(termSafe(`faultline: warning: ${w.file}:${w.line}: ${w.message}`));
+      console.log(termSafe(`${output}: ${r.ops.toLocaleString('en-US')} ops written`));
       process.exitCode = EXIT.valid;
     });
 }

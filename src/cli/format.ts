@@ -1,5 +1,6 @@
 import type { FileResult } from '../check.js';
 import type { Validity, Verdict } from '../checkers/types.js';
+import { termSafe } from '../terminal.js';
 
 export function word(v: Validity): string {
   return v === true ? 'valid' : v === false ? 'INVALID' : 'UNKNOWN';
@@ -17,7 +18,7 @@ export function formatFileResult(r: FileResult, opts: { maxAnomalies?: number } 
   const out = [`${r.file}: ${word(r.valid)}${per}  [${r.ops.toLocaleString('en-US')} ops, ${ms(r.elapsedMs)}]`];
   for (const w of r.warnings) out.push(`  warning: line ${w.line}: ${w.message}`);
   for (const n of names) out.push(...detail(n, r.verdicts[n], max));
-  return out;
+  return out.map(termSafe); // values from the history are data, not terminal escapes
 }
 
 function detail(name: string, v: Verdict, max: number): string[] {

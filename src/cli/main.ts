@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, RunFailure, UsageError } from '../errors.js';
+import { EXIT, InputError, RunFailure, UsageError } from '../errors.js';
+import { termSafe } from '../terminal.js';
+import { fsReason } from '../fs-words.js';
 import { HistoryError } from '../history/errors.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
@@ -10,6 +12,7 @@ import { cleanupCommand } from './cleanup.js';
 import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
+import { setupCommand } from './setup.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -20,7 +23,7 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
-  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand(), reportCommand(), serveCommand()]) {
+  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand(), reportCommand(), serveCommand(), setupCommand()]) {
     c.exitOverride().showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });
     p.addCommand(c);
@@ -31,7 +34,13 @@ function program(): Command {
 /** Runs the CLI; returns the exit code. Never lets a stack trace reach the user for bad input. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await program().parseAsync(argv, { from: 'user' });
+    const p = program();
+    if (argv.length === 0) {
+      // No command is a usage error, not success: a script that forgot its arguments must notice.
+      p.outputHelp({ error: true });
+      return EXIT.usage;
+    }
+    await p.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.valid;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -39,20 +48,37 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof UsageError) {
-      console.error(`faultline: ${e.message}`);
+      console.error(`faultline: ${termSafe(e.message)}`);
       return EXIT.usage;
     }
     if (e instanceof RunFailure) {
       console.error(`faultline: ${e.message}`);
       return EXIT.internal;
     }
-    if (e instanceof HistoryError) {
-      console.error(`faultline: ${String(e)}`);
+    if (e instanceof HistoryError || e instanceof InputError) {
+      console.error(`faultline: ${termSafe(String(e))}`);
       return EXIT.unreadable;
+    }
+    const sys = e as NodeJS.ErrnoException;
+    if (sys instanceof Error && typeof sys.code === 'string' && typeof sys.path === 'string') {
+      // A file faultline could not read or write (a read-only run dir, a full disk): the file and plain words.
+      const reading = ['open', 'read', 'stat', 'lstat', 'scandir', 'realpath', 'access'].includes(sys.syscall ?? '');
+      console.error(`faultline: ${termSafe((sys as { dest?: string }).dest ?? sys.path)}: cannot ${reading ? 'read' : 'write'}: ${fsReason(sys)}`);
+      return reading ? EXIT.unreadable : EXIT.internal;
     }
     console.error(`faultline: internal error: ${(e as Error)?.stack ?? String(e)}`);
     return EXIT.internal;
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+/**
+ * A command has done all its work when main resolves (serve resolves only when it stops): exit then,
+ * once stdout and stderr have drained. A library's stray timer must not keep a finished command alive:
+ * cassandra-driver 4.x, after kill faults, could leave referenced host timers that no shutdown reached,
+ * and `faultline run` then hung after "stored in" (in CI, a hung job). Teardown still ends every client
+ * it knows of; this is the backstop.
+ */
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+});

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { buildReport } from '../report/index.js';
+import { termSafe } from '../terminal.js';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -7,7 +8,9 @@ export function reportCommand(): Command {
     .argument('<run-dir>', 'a run directory (reports/<name>/<timestamp> or reports/<name>/latest)')
     .action(async (dir: string) => {
       const r = await buildReport(dir);
-      console.log(r.html);
-      for (const p of r.pngs) console.log(p);
+      console.log(termSafe(r.html));
+      for (const p of r.pngs) console.log(termSafe(p));
+      if (r.index) console.log(termSafe(r.index));
+      for (const n of r.notes) console.error(termSafe(`faultline: note: ${n}`));
     });
 }

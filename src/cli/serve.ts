@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { serveReports } from '../report/index.js';
+import { termSafe } from '../terminal.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -14,7 +15,7 @@ export function serveCommand(): Command {
     .option('--store <dir>', 'the reports folder', 'reports')
     .action(async (flags: { port: number; store: string }) => {
       const { server, url } = await serveReports(flags.store, flags.port);
-      console.log(`serving ${flags.store} at ${url} (Ctrl-C stops)`);
+      console.log(termSafe(`serving ${flags.store} at ${url} (Ctrl-C stops)`));
       await new Promise<void>((done) => {
         const stop = () => { server.close(() => done()); server.closeAllConnections(); };
         process.once('SIGINT', stop);

@@ -19,8 +19,8 @@ export interface EdnForm {
 }
 
 /** Parses a whole text into its top-level forms. Throws HistoryError(file, line, 'parse'). */
-export function parseEdn(text: string, file = '<edn>'): EdnForm[] {
-  return new EdnReader(text, file).readAll();
+export function parseEdn(text: string, file = '<edn>', onUnknownTag?: (tag: string, line: number) => void): EdnForm[] {
+  return new EdnReader(text, file, onUnknownTag).readAll();
 }
 
 /** Parses a text holding exactly one form (comments and whitespace aside). */
@@ -48,6 +48,9 @@ const STRING_ESCAPES: Record<string, string> = {
 };
 const CLOSER_NAME: Record<number, string> = { [RPAREN]: ')', [RBRACKET]: ']', [RBRACE]: '}' };
 
+/** EDN's built-in tags and Clojure record literals (#jepsen.history.Op{...}): read as their value, silently. */
+const KNOWN_TAG = /^(inst|uuid|[A-Za-z_][\w-]*(\.[\w-]+)*\.[A-Z][\w$]*)$/;
+
 const INT_RE = /^[+-]?\d+N?$/;
 const FLOAT_RE = /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/;
 const RATIO_RE = /^([+-]?\d+)\/(\d+)$/;
@@ -59,7 +62,8 @@ class EdnReader {
   private line = 1;
   private readonly n: number;
 
-  constructor(private readonly s: string, private readonly file: string) {
+  constructor(private readonly s: string, private readonly file: string,
+    private readonly onUnknownTag?: (tag: string, line: number) => void) {
     this.n = s.length;
     if (s.charCodeAt(0) === 0xfeff) this.i = 1; // byte order mark
   }
@@ -356,6 +360,7 @@ class EdnReader {
     if (this.i >= this.n) throw this.fail(`tag #${tag} at line ${line} has no value`, line);
     const c2 = s.charCodeAt(this.i);
     if (c2 === RPAREN || c2 === RBRACKET || c2 === RBRACE) throw this.fail(`tag #${tag} at line ${line} has no value`, line);
+    if (this.onUnknownTag && !KNOWN_TAG.test(tag)) this.onUnknownTag(tag, line);
     return this.read(); // #inst "..." -> the string, #uuid "..." -> the string, #foo.Bar{...} -> the map
   }
 

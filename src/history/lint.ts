@@ -12,7 +12,7 @@ export interface LintOptions {
  * invocation by its process with the same f, no process invokes twice without completing, and
  * indices strictly increase. Nemesis ops get only the index rule (Jepsen's nemesis logs are looser).
  * Returns at most `max` errors (code 'lint', with file and source line), followed, when more were
- * found, by one line-less error saying how many more.
+ * found, by one line-less error saying how many more ("the first 20 of 31 are shown").
  */
 export function lintHistory(h: LoadedHistory, opts: LintOptions = {}): HistoryError[] {
   const max = opts.max ?? 20;
@@ -55,7 +55,7 @@ export function lintHistory(h: LoadedHistory, opts: LintOptions = {}): HistoryEr
     }
   }
   if (more > 0) {
-    out.push(new HistoryError(`... and ${more} more problem${more === 1 ? '' : 's'} (${out.length + more} in all)`, file, undefined, 'lint'));
+    out.push(new HistoryError(`... and ${more} more problem${more === 1 ? '' : 's'}: the first ${out.length} of ${out.length + more} are shown`, file, undefined, 'lint'));
   }
   return out;
 }

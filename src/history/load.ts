@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { parseEdn } from './edn.js';
 import { HistoryError, type HistoryWarning } from './errors.js';
 import { parseJsonArray } from './json.js';
 import { scanJsonl } from './jsonl.js';
+import { readHistoryText } from './read-text.js';
 import { normalizeOp, notesWarning, type NormalizeNotes } from './normalize.js';
 import type { Op } from './op.js';
 
@@ -22,19 +22,11 @@ export interface LoadedHistory {
 /**
  * Loads a history in any supported format, detected from the content: our JSONL, a JSON array of
  * op maps, an EDN vector (or list) of op maps, or EDN op maps one after another (one per line).
- * Unreadable file -> HistoryError 'unreadable'; bad content -> 'parse' with the line.
+ * Unreadable file -> HistoryError 'unreadable'; bad content -> 'parse' with the line. Bounded as it
+ * reads (read-text.ts): no NUL bytes, no line over 64 MB, at most ~512 MB in all.
  */
 export async function loadHistory(file: string): Promise<LoadedHistory> {
-  let text: string;
-  try {
-    text = (await readFile(file)).toString('utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file'
-      : err.code === 'ERR_STRING_TOO_LONG' ? 'too large to load whole; read it with readHistory'
-      : err.code ?? err.message;
-    throw new HistoryError(`cannot read history: ${why}`, file, undefined, 'unreadable');
-  }
+  const text = await readHistoryText(file);
   return parseHistory(text, file);
 }
 
@@ -55,7 +47,15 @@ export function parseHistory(text: string, file: string): LoadedHistory {
       lines.push(at[k]!);
     }
   } else {
-    const forms = parseEdn(text, file);
+    const tags = new Map<string, { line: number; count: number }>();
+    const forms = parseEdn(text, file, (tag, line) => {
+      const t = tags.get(tag);
+      if (t) t.count++;
+      else tags.set(tag, { line, count: 1 });
+    });
+    for (const [tag, t] of tags) {
+      warnings.push({ file, line: t.line, message: `unknown EDN tag #${tag}${t.count > 1 ? ` (${t.count} times, first here)` : ''}: read as its plain value, the tag dropped` });
+    }
     const only = forms.length === 1 ? forms[0]! : undefined;
     if (only?.itemLines && Array.isArray(only.value)) {
       // One vector (or list) holding the ops: Knossos' shape.

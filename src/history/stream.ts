@@ -1,6 +1,6 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { HistoryError, type HistoryWarning } from './errors.js';
 import { scanJsonl, type JsonlCursor } from './jsonl.js';
+import { openHistory, TextGuard, unreadable } from './read-text.js';
 import { notesWarning, type NormalizeNotes } from './normalize.js';
 import type { Op } from './op.js';
 
@@ -14,7 +14,7 @@ export interface HistoryStream extends AsyncIterable<{ op: Op; line: number }> {
 /**
  * Streams a JSONL history in 1 MiB chunks, so memory stays bounded whatever the file size.
  * Same rules as loadHistory: blank lines skipped, a torn last line skipped with a warning, a bad
- * line elsewhere a HistoryError with its line. JSONL only: EDN and JSON arrays need loadHistory.
+ * line elsewhere a HistoryError with its line; NUL bytes and lines over 64 MB are refused as they arrive. JSONL only: EDN and JSON arrays need loadHistory.
  */
 export function readHistory(file: string): HistoryStream {
   const warnings: HistoryWarning[] = [];
@@ -25,13 +25,8 @@ export function readHistory(file: string): HistoryStream {
 }
 
 async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{ op: Op; line: number }> {
-  let fh: FileHandle;
-  try {
-    fh = await open(file, 'r');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new HistoryError(`cannot read history: ${err.code === 'ENOENT' ? 'no such file' : err.code ?? err.message}`, file, undefined, 'unreadable');
-  }
+  const fh = await openHistory(file);
+  const guard = new TextGuard(file);
   try {
     const cur: JsonlCursor = { line: 0, position: 0 };
     const notes: NormalizeNotes = { inferredTxn: 0 };
@@ -43,9 +38,10 @@ async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{
       try {
         ({ bytesRead } = await fh.read(buf, 0, CHUNK, null));
       } catch (e) {
-        throw new HistoryError(`cannot read history: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, undefined, 'unreadable');
+        throw unreadable(file, e);
       }
       if (bytesRead === 0) break;
+      guard.take(buf.subarray(0, bytesRead));
       let data = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
       if (first) {
         if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3); // byte order mark
@@ -84,6 +80,6 @@ function checkJsonl(data: Buffer, file: string): void {
     let j = i + 1;
     while (j < data.length && (data[j] === 32 || data[j] === 9)) j++;
     if (c === 123 && (j >= data.length || data[j] === 34 || data[j] === 125)) return;
-    throw new HistoryError(`readHistory reads JSONL only; this looks like EDN or a JSON array (use loadHistory)`, file, line, 'parse');
+    throw new HistoryError(`not faultline JSONL (it looks like EDN or a JSON array): convert it first with faultline convert FILE OUT.jsonl`, file, line, 'parse');
   }
 }

@@ -4,9 +4,10 @@ import { partitionPackage } from './partition.js';
 import { bandwidthPackage, clockPackage, lossPackage } from './net-faults.js';
 import { failoverPackage, killPackage, pausePackage } from './process-faults.js';
 import { halfOpenPackage, latencyPackage, resetPackage } from './proxy-faults.js';
+import { healOrder } from './schedule.js';
 import type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from './types.js';
 
-export { faultSchedule, seededRng, type ScheduledFault } from './schedule.js';
+export { faultSchedule, finalHeal, healOrder, seededRng, type FinalHeal, type ScheduledFault } from './schedule.js';
 export type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from './types.js';
 export { startProxies, type StartedProxies } from './proxy/start.js';
 
@@ -17,6 +18,8 @@ export const faultPackages: Record<string, () => FaultPackage> = {
   pause: () => pausePackage(),
   failover: () => failoverPackage(true),
   'split-brain': () => failoverPackage(false),
+  // faultline's own unsafe choice, on purpose and by name: what it loses is not the database's fault.
+  'naive-failover': () => failoverPackage(true, 1000, 'naive'),
   clock: () => clockPackage(),
   loss: () => lossPackage(),
   bandwidth: () => bandwidthPackage(),
@@ -43,19 +46,17 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
     if (out.some((p) => p.name === pkg.name)) continue;
     out.push(pkg);
   }
-  if (out.some((p) => p.name === 'failover') && out.some((p) => p.name === 'split-brain')) {
-    throw new UsageError("choose one of nemesis 'failover' (fenced) and 'split-brain' (unfenced)");
+  const failovers = out.filter((p) => FAILOVER_PACKAGES.includes(p.name)).map((p) => `'${p.name}'`);
+  if (failovers.length > 1) {
+    throw new UsageError(`choose one of nemesis 'failover' (fenced, safe choice), 'naive-failover' (fenced, naive choice) and 'split-brain' (unfenced); got ${failovers.join(' and ')}`);
   }
   return out;
 }
 
-/** Resume before restart before network: a paused node cannot be restarted, a killed one cannot heal its network. */
-export function healOrder(packages: readonly FaultPackage[]): FaultPackage[] {
-  const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'latency', 'half-open', 'reset', 'failover', 'split-brain'];
-  return [...packages].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-}
+/** The packages that promote a standby (they share start-failover / stop-failover). */
+export const FAILOVER_PACKAGES: readonly string[] = ['failover', 'naive-failover', 'split-brain'];
 
-/** The composed nemesis: routes each action to its package; heal() undoes every package. */
+/** The composed nemesis: routes each action to its package; heal() heals every package, each its own layer. */
 export class Nemesis {
   private readonly byF = new Map<string, FaultPackage>();
   constructor(readonly packages: readonly FaultPackage[], private readonly ctx: NemesisContext) {

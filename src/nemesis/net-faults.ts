@@ -1,17 +1,18 @@
 import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
 
-/** Packet loss on one node (iptables statistic; there is no netem on these machines). */
+/** Packet loss on one node (iptables statistic; there is no netem on these machines), in its loss layer. */
 export function lossPackage(probability = 0.3): FaultPackage {
   return {
     name: 'loss',
     needs: ['loss'],
     fs: ['start-loss', 'stop-loss'],
+    final: { f: 'stop-loss', value: null },
     cycle(rng, nodes) {
       return [{ f: 'start-loss', value: { node: pick(rng, nodes), probability } }, { f: 'stop-loss', value: null }];
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-loss') {
-        await Promise.all(ctx.cluster.nodes.map((n) => n.heal()));
+        await Promise.all(ctx.cluster.nodes.map((n) => n.healLoss()));
         return { type: 'info', value: 'healed' };
       }
       const v = action.value as { node: string; probability: number };
@@ -22,22 +23,23 @@ export function lossPackage(probability = 0.3): FaultPackage {
         return { type: 'fail', value: v, error: errorText(e) };
       }
     },
-    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.heal())); },
+    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.healLoss())); },
   };
 }
 
-/** A bandwidth cap on one node's outgoing traffic (tbf). */
+/** A bandwidth cap on one node's outgoing traffic (tbf, which the bandwidth layer owns alone). */
 export function bandwidthPackage(kbit = 256): FaultPackage {
   return {
     name: 'bandwidth',
     needs: ['bandwidth'],
     fs: ['start-bandwidth', 'stop-bandwidth'],
+    final: { f: 'stop-bandwidth', value: null },
     cycle(rng, nodes) {
       return [{ f: 'start-bandwidth', value: { node: pick(rng, nodes), kbit } }, { f: 'stop-bandwidth', value: null }];
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-bandwidth') {
-        await Promise.all(ctx.cluster.nodes.map((n) => n.heal()));
+        await Promise.all(ctx.cluster.nodes.map((n) => n.healBandwidth()));
         return { type: 'info', value: 'healed' };
       }
       const v = action.value as { node: string; kbit: number };
@@ -48,7 +50,7 @@ export function bandwidthPackage(kbit = 256): FaultPackage {
         return { type: 'fail', value: v, error: errorText(e) };
       }
     },
-    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.heal())); },
+    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.healBandwidth())); },
   };
 }
 
@@ -62,6 +64,7 @@ export function clockPackage(): FaultPackage {
     needs: ['clock'],
     refuses: (db) => (db === 'redis' ? 'Redis hangs under libfaketime (its allocator does), so its clock cannot be skewed' : undefined),
     fs: ['start-clock', 'stop-clock'],
+    final: { f: 'stop-clock', value: null },
     cycle(rng, nodes) {
       const seconds = pick(rng, [-60, -5, 5, 60, 300]);
       const mode = rng() < 0.7 ? 'bump' : 'strobe';

@@ -19,12 +19,16 @@ function grudgeFor(ctx: NemesisContext, spec: PartitionSpec): Grudge {
   }
 }
 
-/** Network partitions between nodes, cut with iptables in each node's own chain. Clients still reach every node. */
+/**
+ * Network partitions between nodes, cut with iptables in each node's partition chain (its own layer: a
+ * stop ends this package's cut only, never a loss or a failover's isolation). Clients still reach every node.
+ */
 export function partitionPackage(shapes: readonly Shape[] = SHAPES): FaultPackage {
   return {
     name: 'partition',
     needs: ['partition'],
     fs: ['start-partition', 'stop-partition'],
+    final: { f: 'stop-partition', value: null },
     cycle(rng, nodes) {
       const shape = pick(rng, shapes);
       const spec: PartitionSpec = { shape };
@@ -34,7 +38,7 @@ export function partitionPackage(shapes: readonly Shape[] = SHAPES): FaultPackag
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-partition') {
-        await Promise.all(ctx.cluster.nodes.map((n) => n.heal()));
+        await Promise.all(ctx.cluster.nodes.map((n) => n.healPartition()));
         return { type: 'info', value: 'healed' };
       }
       const spec = action.value as PartitionSpec;
@@ -52,7 +56,7 @@ export function partitionPackage(shapes: readonly Shape[] = SHAPES): FaultPackag
       }
     },
     async heal(ctx) {
-      await Promise.all(ctx.cluster.nodes.map((n) => n.heal()));
+      await Promise.all(ctx.cluster.nodes.map((n) => n.healPartition()));
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { FailoverPolicy } from '../adapters/failover-choice.js';
 import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
 
 /**
@@ -11,6 +12,7 @@ export function killPackage(): FaultPackage {
     name: 'kill',
     needs: ['kill'],
     fs: ['start-kill', 'stop-kill'],
+    final: { f: 'stop-kill', value: null },
     cycle(rng, nodes) {
       return [{ f: 'start-kill', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'stop-kill', value: null }];
     },
@@ -46,6 +48,7 @@ export function pausePackage(): FaultPackage {
     name: 'pause',
     needs: ['pause'],
     fs: ['pause', 'resume'],
+    final: { f: 'resume', value: null },
     cycle(rng, nodes) {
       return [{ f: 'pause', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'resume', value: null }];
     },
@@ -73,36 +76,47 @@ export function pausePackage(): FaultPackage {
 /**
  * Failover as a fault, the way it happens in production: the primary is cut off from its standbys
  * (clients still reach it, so it keeps acknowledging writes that no standby receives) for isolateMs,
- * then the most advanced standby is promoted and the clients follow it. `fence: false` leaves the old
- * primary running (split brain on purpose). A failover is not undone: stop-failover only closes the
- * window, and the next cycle fails over again.
+ * then a standby is promoted and the clients follow it. Which one is the adapter's failover-choice
+ * (src/adapters/failover-choice.ts): `safe` promotes only a standby it can show holds every acknowledged
+ * write (under synchronous replication it hears from enough standbys, waiting up to waitMs, or refuses);
+ * `naive` (package naive-failover) promotes the most advanced of those that answered. The op's value
+ * records what it saw: each standby's position, who did not answer, the quorum and the decision.
+ * `fence: false` leaves the old primary running (split brain on purpose). A failover is not undone:
+ * stop-failover only closes the window, and the next cycle fails over again.
  */
-export function failoverPackage(fence = true, isolateMs = 1000): FaultPackage {
+export function failoverPackage(fence = true, isolateMs = 1000, policy: FailoverPolicy = 'safe', waitMs = 5000): FaultPackage {
   return {
-    name: fence ? 'failover' : 'split-brain',
+    name: !fence ? 'split-brain' : policy === 'naive' ? 'naive-failover' : 'failover',
     needs: ['kill', 'partition'],
     refuses: (db) => (db === 'cassandra'
       ? 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition'
       : undefined),
     fs: ['start-failover', 'stop-failover'],
+    final: { f: 'stop-failover', value: null },
     cycle() {
-      return [{ f: 'start-failover', value: { fence, isolateMs } }, { f: 'stop-failover', value: null }];
+      return [{ f: 'start-failover', value: { fence, isolateMs, policy } }, { f: 'stop-failover', value: null }];
     },
     async invoke(ctx, action) {
-      if (action.f === 'stop-failover') return { type: 'info', value: { primary: ctx.db.primary().name } };
+      if (action.f === 'stop-failover') {
+        // A start that outlived its nemesis timeout may still hold its isolation: the window ends here.
+        await Promise.all(ctx.cluster.nodes.map((n) => n.healIsolation()));
+        return { type: 'info', value: { primary: ctx.db.primary().name } };
+      }
       const old = ctx.db.primary();
       const peers = ctx.cluster.nodes.filter((n) => n !== old).map((n) => n.ip);
       try {
-        await old.partition(peers);
+        // The isolation layer, not the partition one: healing it never ends a partition package's cut.
+        await old.isolate(peers);
         await new Promise((r) => setTimeout(r, isolateMs));
-        const r = await ctx.db.failover({ fence });
+        const r = await ctx.db.failover({ fence, policy, waitMs });
         return { type: 'info', value: { ...r, fence, isolateMs } };
       } catch (e) {
-        return { type: 'info', value: { fence, isolateMs }, error: `failover may be partly done: ${errorText(e)}` };
+        return { type: 'info', value: { fence, isolateMs, policy }, error: `failover may be partly done: ${errorText(e)}` };
       } finally {
-        await old.heal().catch(() => { /* a fenced node may be gone; down() removes its namespace */ });
+        await old.healIsolation().catch(() => { /* a fenced node may be gone; down() removes its namespace */ });
       }
     },
-    async heal() { /* a failover is not undone; the database keeps its new primary */ },
+    // A failover is not undone (the database keeps its new primary); only an isolation still on is ended.
+    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.healIsolation())); },
   };
 }

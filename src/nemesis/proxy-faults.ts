@@ -18,6 +18,7 @@ function proxyPackage(name: string, draw: (rng: () => number) => ProxyFaults): F
     refuses: (db) => (PROXIED_DBS.has(db) ? undefined
       : `the ${db} adapter does not route its clients through faultline's proxy yet (DbOptions.clientAddress)`),
     fs: [`start-${name}`, `stop-${name}`],
+    final: { f: `stop-${name}`, value: null },
     cycle(rng, nodes) {
       const node = rng() < 0.5 ? 'primary' : pick(rng, nodes);
       const link = pick<LinkKind>(rng, ['client', 'replication', 'both']);

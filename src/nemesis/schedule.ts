@@ -16,6 +16,25 @@ export interface ScheduleOptions {
   durationNs: number;
 }
 
+/** A package's final heal: its stop action, tagged with the package, in heal order. */
+export interface FinalHeal extends FaultAction { package: string }
+
+/** Resume before restart before network: a paused node cannot be restarted, a killed one cannot heal its network. */
+export function healOrder(packages: readonly FaultPackage[]): FaultPackage[] {
+  const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'latency', 'half-open', 'reset', 'failover', 'naive-failover', 'split-brain'];
+  const rank = (p: FaultPackage) => { const i = order.indexOf(p.name); return i < 0 ? order.length : i; };
+  return [...packages].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * What the end of the run invokes after the schedule: each package's own final heal, one nemesis op per
+ * package (so the history closes each package's window with its own stop), in heal order. No stop
+ * heals another package's layer, so the order is only about processes (resume before restart).
+ */
+export function finalHeal(packages: readonly FaultPackage[]): FinalHeal[] {
+  return healOrder(packages).map((p) => ({ f: p.final.f, value: p.final.value, package: p.name }));
+}
+
 /** A small seeded PRNG (mulberry32): the schedule is a pure function of the seed. */
 export function seededRng(seed: number): () => number {
   let a = seed >>> 0;

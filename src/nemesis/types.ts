@@ -35,10 +35,18 @@ export interface FaultPackage {
   /** Why this package cannot run against this database, or undefined (e.g. clock on Redis). */
   refuses?(db: string): string | undefined;
   readonly fs: readonly string[];
+  /**
+   * This package's final heal (Jepsen's final generator): the stop action the end of the run invokes,
+   * after the schedule, as a nemesis op in the history. It ends this package's faults only.
+   */
+  readonly final: FaultAction;
   /** One start/stop cycle of this fault, chosen with the seeded rng: [start action, stop action]. */
   cycle(rng: () => number, nodes: string[]): [FaultAction, FaultAction];
   invoke(ctx: NemesisContext, action: FaultAction): Promise<NemesisResult>;
-  /** Undoes everything this package may have done. Idempotent; never throws for an already healthy node. */
+  /**
+   * Undoes everything this package may have done, and nothing another package did (each fault owns its
+   * layer). Used when a run is aborted. Idempotent; never throws for an already healthy node.
+   */
   heal(ctx: NemesisContext): Promise<void>;
 }
 

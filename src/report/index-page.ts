@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { embedJson } from './embed-json.js';
 import { listRuns, type RunEntry } from './runs.js';
@@ -12,7 +12,7 @@ function runsPage(): void {
   const count = document.getElementById('count')!;
   const rows = runs.map((r) => {
     const tr = document.createElement('tr');
-    const cells = [r.verdict, r.db, r.workload, r.faults, r.date, r.path];
+    const cells = [r.verdict, r.db, r.workload, r.faults, r.date, r.problem ? `${r.path}: ${r.problem}` : r.path];
     cells.forEach((c, i) => {
       const td = document.createElement('td');
       if (i === 5 && r.hasReport) {
@@ -43,7 +43,10 @@ function runsPage(): void {
 
 /** The index of runs under a store: verdict, database, workload, faults, date; a filter box. */
 export function runsIndexHtml(store: string): string {
-  const runs = listRuns(store);
+  return pageHtml(listRuns(store));
+}
+
+function pageHtml(runs: RunEntry[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>faultline runs</title><style>${REPORT_CSS}</style></head><body>
 <h1>faultline runs</h1>
@@ -55,10 +58,28 @@ export function runsIndexHtml(store: string): string {
 `;
 }
 
-export function writeRunsIndex(store: string): string {
+/**
+ * A store is a folder faultline made: `faultline run` leaves STORE_MARKER in it. The index of runs is
+ * written only there (or where an index.html we wrote already stands, from before the marker), so
+ * `faultline report DIR` on a run copied elsewhere never overwrites someone's index.html two folders up.
+ */
+export const STORE_MARKER = '.faultline-store';
+
+export function isStore(store: string): boolean {
+  if (existsSync(join(store, STORE_MARKER))) return true;
+  try {
+    return readFileSync(join(store, 'index.html'), 'utf8').slice(0, 400).includes('<title>faultline runs</title>');
+  } catch {
+    return false;
+  }
+}
+
+/** Writes <store>/index.html; returns it and the runs listed as unreadable (for a note). */
+export function writeRunsIndex(store: string): { file: string; unreadable: RunEntry[] } {
   const file = join(store, 'index.html');
+  const runs = listRuns(store);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, runsIndexHtml(store));
+  writeFileSync(tmp, pageHtml(runs));
   renameSync(tmp, file);
-  return file;
+  return { file, unreadable: runs.filter((r) => r.verdict === 'unreadable') };
 }

@@ -109,6 +109,7 @@ export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d
   ];
   if (run.aborted) facts.push(['aborted', 'yes: the run was stopped before its time limit']);
   if (run.error) facts.push(['error', run.error]);
+  for (const c of Array.isArray(run.caveats) ? run.caveats : []) if (typeof c === 'string') facts.push(['note', c]);
   if (run.versions) facts.push(['versions', Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(', ')]);
   return {
     title: `faultline: ${spec.db ?? 'run'} ${spec.workload ?? ''} ${run.runId ?? ''}`.replace(/\s+/g, ' ').trim(),

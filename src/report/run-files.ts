@@ -1,7 +1,9 @@
 import { parseJsonExact } from '../history/exact.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { fsReason } from '../fs-words.js';
+import { resultsProblem, runProblem } from './validate.js';
 
 /** What run.json holds (as `faultline run` writes it); every field optional, since old or partial runs exist. */
 export interface RunInfo {
@@ -16,6 +18,8 @@ export interface RunInfo {
   endedAt?: string;
   aborted?: boolean;
   error?: string;
+  /** Documented limits of the database this configuration will show (see src/run/caveats.ts). */
+  caveats?: string[];
 }
 
 export interface StoredAnomaly { kind: string; ops: number[]; explanation: string; data?: unknown }
@@ -34,20 +38,39 @@ export interface StoredResultsFile {
   checkedAt?: string;
 }
 
-function readJsonFile<T>(file: string): T {
+/**
+ * Reads and parses a stored JSON file and checks its shape; an InputError (exit 65) in plain words
+ * when it is missing, unreadable, truncated or of the wrong shape.
+ */
+export function readStoredJson<T>(file: string, problem: (v: unknown) => string | undefined): T {
+  let text: string;
   try {
-    return parseJsonExact(readFileSync(file, 'utf8')) as T; // big integers stay exact
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    throw new InputError(`cannot read: ${fsReason(e)}`, file);
   }
+  let v: unknown;
+  try {
+    v = parseJsonExact(text); // big integers stay exact
+  } catch (e) {
+    throw new InputError(`not valid JSON${text.trim() === '' ? ' (empty)' : ''}: ${(e as Error).message}`, file);
+  }
+  const p = problem(v);
+  if (p) throw new InputError(`malformed: ${p}`, file);
+  return v as T;
 }
 
 /** run.json and results.json of a run dir; results may be missing (a run that failed before checking). */
 export function readRunFiles(dir: string): { run: RunInfo; results?: StoredResultsFile; historyFile: string } {
+  if (!existsSync(dir)) throw new InputError('cannot read run: does not exist', dir);
   const runJson = join(dir, 'run.json');
-  if (!existsSync(runJson)) throw new UsageError(`${dir} is not a faultline run directory (no run.json)`);
+  if (!existsSync(runJson)) throw new InputError('not a faultline run directory (no run.json)', dir);
   const historyFile = join(dir, 'history.jsonl');
-  if (!existsSync(historyFile)) throw new UsageError(`${dir} has no history.jsonl`);
+  if (!existsSync(historyFile)) throw new InputError('not a complete run: it has no history.jsonl', dir);
   const resultsFile = join(dir, 'results.json');
-  return { run: readJsonFile<RunInfo>(runJson), results: existsSync(resultsFile) ? readJsonFile<StoredResultsFile>(resultsFile) : undefined, historyFile };
+  return {
+    run: readStoredJson<RunInfo>(runJson, runProblem),
+    results: existsSync(resultsFile) ? readStoredJson<StoredResultsFile>(resultsFile, resultsProblem) : undefined,
+    historyFile,
+  };
 }

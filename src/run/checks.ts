@@ -1,7 +1,9 @@
 import { checkHistoryFile, type CheckRequest, type FileResult } from '../check.js';
-import { UsageError } from '../errors.js';
-import { readJson, runPaths, writeJson } from './store.js';
+import { InputError, UsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
+import { readStoredJson, type RunInfo } from '../report/run-files.js';
+import { runProblem } from '../report/validate.js';
+import { runPaths, writeJson } from './store.js';
 
 /** Which checkers judge each workload's history. */
 export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
@@ -34,11 +36,15 @@ export interface StoredResults extends Omit<FileResult, 'file'> {
 /** Checks a stored run's history with the current checkers and (re)writes its results.json. */
 export async function analyzeRun(dir: string, opts: { timeLimitMs?: number; onProgress?: (m: string) => void } = {}): Promise<StoredResults> {
   const p = runPaths(dir);
-  if (!existsSync(p.runJson)) throw new UsageError(`${dir} is not a faultline run directory (no run.json)`);
-  if (!existsSync(p.history)) throw new UsageError(`${dir} has no history.jsonl`);
-  const run = readJson<{ spec?: { workload?: string; nemesis?: string } }>(p.runJson);
+  // Missing or malformed run files are unreadable input (65), as for `check` and `report`.
+  // results.json is not read: analyze rewrites it, so a broken one is what analyze repairs.
+  if (!existsSync(dir)) throw new InputError('cannot read run: does not exist', dir);
+  if (!existsSync(p.runJson)) throw new InputError('not a faultline run directory (no run.json)', dir);
+  if (!existsSync(p.history)) throw new InputError('not a complete run: it has no history.jsonl', dir);
+  const run = readStoredJson<RunInfo>(p.runJson, runProblem);
   const workload = run.spec?.workload;
-  if (!workload) throw new UsageError(`${p.runJson} names no workload`);
+  if (!workload) throw new InputError('names no workload (spec.workload): cannot tell which checkers judge it', p.runJson);
+  if (!WORKLOAD_CHECKS[workload]) throw new InputError(`names an unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`, p.runJson);
   const r = await checkHistoryFile(p.history, { ...checksFor(workload, run.spec?.nemesis), timeLimitMs: opts.timeLimitMs ?? 300_000, onProgress: opts.onProgress });
   const { file: _file, ...rest } = r;
   const out: StoredResults = { ...rest, history: 'history.jsonl', checkedAt: new Date().toISOString() };

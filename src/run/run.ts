@@ -1,20 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
 import { RunFailure, UsageError } from '../errors.js';
 import { any, appendWorkload, clients, finalGen, nemesis as onNemesis, once, phases, stagger, timeLimit, WORKLOADS, type Generator } from '../generators/index.js';
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
-import { Nemesis, faultSchedule, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
+import { Nemesis, faultSchedule, finalHeal, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
 import { localRuntime } from '../runtime/local/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
 import { interpret } from './interpreter.js';
 import { Progress } from './progress.js';
+import { componentsFor, setup } from './setup.js';
 import { createRunDir, readJson, writeJson } from './store.js';
+import { createWorkDir } from './workdir.js';
+import { configurationCaveats } from './caveats.js';
 
 export interface RunSpec {
   db: string;
@@ -100,17 +102,25 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
   const runtime = RUNTIMES[spec.runtime]!;
   const packages = resolvePackages(spec.nemesis, runtime, spec.db);
-  if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'split-brain'].includes(p.name))) {
+  if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'naive-failover', 'split-brain'].includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
+  // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it
+  // installs). Only root can: for anyone else the local runtime refuses just below with why.
+  if (process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
   const why = (await runtime.unavailable()) ?? (await adapter.unavailable());
   if (why) throw new UsageError(why);
   return { adapter, runtime, packages };
 }
 
-/** The nemesis schedule as a generator on the nemesis thread: each action not before its time. */
-function scheduleGen(schedule: ScheduledFault[]): Generator {
-  return onNemesis(phases(...schedule.map((a) => once({ f: a.f, value: a.value, time: a.at }))));
+/**
+ * The nemesis schedule as a generator on the nemesis thread: each action not before its time, and none
+ * after the workload's time limit. A blocking fault op (a 17 s restart) delays the ones behind it; without
+ * the limit they would catch up after the workload stopped, test nothing and delay the final heal, which
+ * ends every fault that is still on.
+ */
+export function scheduleGen(schedule: readonly ScheduledFault[], durationNs: number): Generator {
+  return onNemesis(timeLimit(durationNs, phases(...schedule.map((a) => once({ f: a.f, value: a.value, time: a.at })))));
 }
 
 /** Final reads: one read of every key the run touched, by the client threads, after the heal. */
@@ -135,8 +145,11 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     runId, command: spec.argv, seed: spec.seed, spec, startedAt: new Date().toISOString(),
     versions: { faultline: version(), node: process.version }, schedule,
   };
+  const caveats = configurationCaveats(spec);
+  if (caveats.length > 0) runInfo.caveats = caveats;
   writeJson(paths.runJson, runInfo);
   io.log(`faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`);
+  for (const c of caveats) io.log(`note: ${c}`);
 
   const abort = new AbortController();
   let signals = 0;
@@ -155,7 +168,8 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const work = mkdtempSync(join(tmpdir(), `faultline-${runId}-`));
+  // Marked as ours, so `faultline cleanup` can remove it after a kill -9 (and nothing else).
+  const work = createWorkDir(runId);
   let cluster: Cluster | undefined;
   let db: Db | undefined;
   let proxies: StartedProxies | undefined;
@@ -185,7 +199,8 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     const n = nem;
     const workload = spec.workload === 'append' ? appendWorkload({ keys: spec.keys }) : WORKLOADS[spec.workload]!();
     const main = clients(timeLimit(durationNs, stagger(spec.rate, workload.generator)));
-    const heal = packages.length > 0 ? phases(...healOrder(packages).map((p) => once({ f: p.fs[p.fs.length - 1]!, value: null }))) : undefined;
+    // Each package's own final heal, one nemesis op each (a stop ends only its package's layer).
+    const heal = packages.length > 0 ? phases(...finalHeal(packages).map((a) => once({ f: a.f, value: a.value }))) : undefined;
     startNs = process.hrtime.bigint();
     const common = {
       clients: (thread: number) => db!.client(thread),
@@ -195,7 +210,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     };
     io.log(`running the workload for ${spec.timeLimitS} s...`);
     progress.start();
-    const r1 = await interpret({ ...common, generator: finalGen(any(main, scheduleGen(schedule)), { heal, quietNs: QUIET_AFTER_HEAL_NS }) });
+    const r1 = await interpret({ ...common, generator: finalGen(any(main, scheduleGen(schedule, durationNs)), { heal, quietNs: QUIET_AFTER_HEAL_NS }) });
     aborted = r1.aborted;
     healed = !aborted;
     if (!aborted) {
@@ -236,7 +251,9 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   try {
     // Imported here: the report's chart renderer (canvas, native) loads only when a report is built.
     const { buildReport } = await import('../report/index.js');
-    io.log(`report: ${(await buildReport(paths.dir)).html}`);
+    const built = await buildReport(paths.dir);
+    io.log(`report: ${built.html}`);
+    for (const n of built.notes) io.log(`note: ${n}`);
   } catch (e) {
     io.log(`the report could not be built (the run is stored; \`faultline report ${paths.dir}\` retries): ${(e as Error).message}`);
   }
@@ -245,12 +262,15 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
 
 class Aborted extends Error {}
 
-/** Heal everything the packages may have done, as nemesis ops in the history (invoke, then info). */
+/**
+ * After an abort or an error: heal each package alone (its own layer), each recorded as its final heal's
+ * nemesis op in the history (invoke, then info), so the checkers see every window close.
+ */
 async function recordHeal(nem: Nemesis, writer: HistoryWriter, startNs: bigint, log: (l: string) => void): Promise<void> {
   const now = () => Number(process.hrtime.bigint() - startNs);
   for (const p of healOrder(nem.packages)) {
-    const f = p.fs[p.fs.length - 1]!;
-    writer.append({ index: writer.written, time: now(), type: 'invoke', process: 'nemesis', f, value: null });
+    const { f, value } = p.final;
+    writer.append({ index: writer.written, time: now(), type: 'invoke', process: 'nemesis', f, value });
     let error: string | undefined;
     try { await nem.healPackage(p); } catch (e) { error = (e as Error).message; log(`healing ${p.name}: ${error}`); }
     writer.append({ index: writer.written, time: now(), type: 'info', process: 'nemesis', f, value: 'healed', ...(error ? { error } : {}) });

@@ -26,6 +26,9 @@ export function runPaths(dir: string): RunDir {
 export function createRunDir(root: string, name: string, now = new Date()): RunDir {
   const base = join(resolve(root), name);
   mkdirSync(base, { recursive: true });
+  // Marks the store as faultline's: `faultline report` writes the index of runs only into a store.
+  const marker = join(resolve(root), '.faultline-store');
+  if (!existsSync(marker)) writeFileSync(marker, 'faultline keeps runs here: <name>/<timestamp>/run.json; the index of runs is index.html\n');
   let ts = stamp(now);
   for (let i = 2; existsSync(join(base, ts)); i++) ts = `${stamp(now)}-${i}`;
   const dir = join(base, ts);

@@ -49,14 +49,26 @@ export interface RuntimeNode {
   readonly dir: string;
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   spawn(spec: ServiceSpec): Promise<Service>;
-  /** Drops all traffic between this node and these addresses (both directions), in our own chain. */
+  // Network faults, one layer each: setting a layer replaces only its own state, healing a layer ends
+  // only its own fault (a partition package's stop never ends a loss, nor a failover's isolation).
+  /** Drops all traffic between this node and these addresses (both directions), in the partition layer. */
   partition(peers: string[]): Promise<void>;
-  /** Drops this fraction (0..1) of incoming and outgoing packets. */
+  /** Ends this node's partition (and nothing else). */
+  healPartition(): Promise<void>;
+  /** The same cut as partition(), in a layer of its own: a failover cutting its old primary off from its standbys. */
+  isolate(peers: string[]): Promise<void>;
+  /** Ends this node's isolation (and nothing else). */
+  healIsolation(): Promise<void>;
+  /** Drops this fraction (0..1) of incoming and outgoing packets, in the loss layer (replaces an earlier loss). */
   loss(probability: number): Promise<void>;
-  /** Caps this node's outgoing bandwidth (tbf). */
+  /** Ends this node's packet loss (and nothing else). */
+  healLoss(): Promise<void>;
+  /** Caps this node's outgoing bandwidth (tbf); the bandwidth layer owns the qdisc. */
   bandwidth(kbit: number): Promise<void>;
-  /** Removes every network fault of this node. */
-  heal(): Promise<void>;
+  /** Removes the bandwidth cap (and nothing else). */
+  healBandwidth(): Promise<void>;
+  /** Ends every network fault of this node, every layer: for teardown and abort only, never a package's stop. */
+  healAll(): Promise<void>;
   /** Shifts the clock of this node's services started with `clock: true` (libfaketime), in seconds. */
   setClockOffset(seconds: number): Promise<void>;
 }

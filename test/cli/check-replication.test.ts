@@ -124,6 +124,42 @@ describe('faultline check --checker', () => {
   });
 });
 
+describe('faultline check --keyed', () => {
+  // Jepsen's set-full with adds [0 v] and reads of one flat set: read literally, every add is lost.
+  const literal = () => hist(add(0, [0, 1]), add(0, [0, 2]), rs(1, [1, 2], 'n1'));
+  // Plain adds, and a read invoked with a key: auto takes it for another workload's keyed read.
+  const keyedRead = () => hist(add(0, 1), add(0, 2), [[1, 'invoke', 'read', ['s', null]], [1, 'ok', 'read', [1]]]);
+
+  it('auto reads the literal set-full shape as Jepsen does (exit 1); --keyed yes finds no keyed set in it (exit 2)', async () => {
+    const f = file(literal());
+    const [auto, yes] = await Promise.all([cli('check', f, '--checker', 'set-full', '--json'), cli('check', f, '--checker', 'set-full', '--keyed', 'yes', '--json')]);
+    expect(auto.code).toBe(1);
+    const v = JSON.parse(auto.stdout).results[0].verdicts['set-full'];
+    expect(v.stats).toMatchObject({ shape: 'literal', lost: 2 });
+    expect(v.anomalies[0]).toMatchObject({ kind: 'lost', ops: [0, 1, 2, 3, 4, 5] });
+    expect(yes.code).toBe(2);
+    // Keyed, [0 1] adds 1 to key 0, and no read returns [0, set].
+    expect(JSON.parse(yes.stdout).results[0].verdicts['set-full'].cause).toBe('no read returned [key, set], so no keyed set was ever read');
+  });
+
+  it('--keyed no reaches set-full and lost-writes: every value is read whole', async () => {
+    const f = file(keyedRead());
+    const [auto, no] = await Promise.all([
+      cli('check', f, '--checker', 'set-full,lost-writes', '--json'),
+      cli('check', f, '--checker', 'set-full,lost-writes', '--keyed', 'no'),
+    ]);
+    expect(auto.code).toBe(2);
+    expect(no.code).toBe(1);
+    expect(no.stdout).toMatch(/process 0 added 2 and got ok at 0\.003 s, but every read of the set begun after the ok lacks it/);
+    // A keyed append history: valid keyed; literally the read's collection ["x", [1]] lacks ["x", 1].
+    const g = file(hist(ap(0, 'x', 1), rd(1, 'x', [1])));
+    const [lwAuto, lwNo] = await Promise.all([cli('check', g, '--checker', 'lost-writes'), cli('check', g, '--checker', 'lost-writes', '--keyed', 'no', '--json')]);
+    expect(lwAuto.code).toBe(0);
+    expect(lwNo.code).toBe(1);
+    expect(JSON.parse(lwNo.stdout).results[0].verdicts['lost-writes'].stats).toMatchObject({ keys: 1, lost: 1 });
+  });
+});
+
 describe('faultline check and convert keep integers beyond 2^53 exact', () => {
   it('an EDN history: --json holds the bare digits, convert writes them back', async () => {
     const edn = join(dir, 'big.edn');

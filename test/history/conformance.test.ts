@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { conformanceDir } from '../../bench/conformance.js';
 import { loadHistory } from '../../src/history/load.js';
 import { lintHistory } from '../../src/history/lint.js';
 
-// Real Jepsen histories, read where they are (read-only).
-const ROOT = '/work/shared/conformance';
+// Real Jepsen histories, copied into test/fixtures/conformance (read-only).
+const ROOT = conformanceDir();
 const files = (readdirSync(ROOT, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.edn'))
   .sort();

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { conformanceDir } from '../../bench/conformance.js';
 import * as history from '../../src/history/index.js';
 import { convertHistory, HistoryError, loadHistory } from '../../src/history/index.js';
 
@@ -9,7 +10,7 @@ let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'faultline-convert-')); });
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
-const CONFORMANCE = '/work/shared/conformance';
+const CONFORMANCE = conformanceDir();
 
 describe('convertHistory', () => {
   it('converts a Knossos EDN vector without indices to JSONL numbered 0..n-1', async () => {

@@ -113,7 +113,7 @@ describe('the same history in EDN, JSON and JSONL gets the same exact verdict', 
       const ryw = checkReadYourWrites(h.ops);
       expect(ryw.valid).toBe(false);
       expect(ryw.anomalies.map((a) => [a.kind, a.ops])).toEqual([[ryw.anomalies[0]!.kind, [2, 3, 4, 5]]]);
-      expect(ryw.anomalies[0]!.explanation).toBe('process 0 wrote 9007199254740993 to key x and got ok at 0.003 s, then read key x at 0.004 s and got the older 9007199254740992');
+      expect(ryw.anomalies[0]!.explanation).toBe('process 0 wrote 9007199254740993 to key x and got ok at 0.003 s (op #3), then read key x at 0.004 s (op #4) and got the older 9007199254740992');
       // Without the stale read, every format agrees the history is fine.
       const fine = parseHistory(fineFormats[format]!, `h.${format}`);
       expect(fine.ops).toEqual(fineOps);

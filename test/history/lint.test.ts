@@ -94,9 +94,9 @@ describe('lintHistory', () => {
     expect(lines(errs.slice(0, 20))).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
     expect(errs[20]!.line).toBeUndefined();
     expect(errs[20]!.code).toBe('lint');
-    expect(errs[20]!.message).toBe('... and 10 more problems (30 in all)');
-    expect(lint(edn(...ops), 3).map((e) => e.message).at(-1)).toBe('... and 27 more problems (30 in all)');
-    expect(lint(edn(...ops.slice(0, 2)), 1).map((e) => e.message).at(-1)).toBe('... and 1 more problem (2 in all)');
+    expect(errs[20]!.message).toBe('... and 10 more problems: the first 20 of 30 are shown');
+    expect(lint(edn(...ops), 3).map((e) => e.message).at(-1)).toBe('... and 27 more problems: the first 3 of 30 are shown');
+    expect(lint(edn(...ops.slice(0, 2)), 1).map((e) => e.message).at(-1)).toBe('... and 1 more problem: the first 1 of 2 are shown');
   });
 
   it('assertLinted throws the first error', () => {

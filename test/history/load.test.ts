@@ -186,7 +186,7 @@ describe('loadHistory: unreadable input', () => {
     const e = await loadError(join(dir, 'no-such-file.jsonl'));
     expect(e.code).toBe('unreadable');
     expect(e.line).toBeUndefined();
-    expect(e.message).toBe('cannot read history: no such file');
+    expect(e.message).toBe('cannot read history: does not exist');
     expect((await loadError(dir)).code).toBe('unreadable');
     await expect(streamAll(join(dir, 'no-such-file.jsonl'))).rejects.toMatchObject({ code: 'unreadable' });
   });
@@ -225,8 +225,8 @@ describe('readHistory', () => {
   });
 
   it('refuses EDN and JSON arrays with a pointer to loadHistory', async () => {
-    await expect(streamAll(file('s.edn', '\n{:type :ok}'))).rejects.toMatchObject({ line: 2, message: expect.stringMatching(/^readHistory reads JSONL only/) });
-    await expect(streamAll(file('s.json', `[${L0}]`))).rejects.toThrow(/readHistory reads JSONL only/);
+    await expect(streamAll(file('s.edn', '\n{:type :ok}'))).rejects.toMatchObject({ line: 2, message: expect.stringMatching(/^not faultline JSONL/) });
+    await expect(streamAll(file('s.json', `[${L0}]`))).rejects.toThrow(/not faultline JSONL/);
   });
 
   it('reads ops without :f like loadHistory does', async () => {

@@ -270,7 +270,8 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     const c = await db.client(3);
     expect(await c.invoke('write', [1, 1], T)).toMatchObject({ type: 'ok', node: 'n1' });
     expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'ok', node: 'n1', value: [1, 1] });
-    await expect(db.failover({ fence: true })).rejects.toThrow(/no standby to promote/);
+    expect(await db.failover({ fence: true })).toMatchObject({ decision: 'refused', reason: 'no standby to promote', old: 'n1' });
+    expect(await c.invoke('write', [1, 2], T)).toMatchObject({ type: 'ok', node: 'n1' }); // fenced first, then started again
     expect(db.roles().get('n1')).toBe('primary');
   });
 

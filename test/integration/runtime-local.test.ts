@@ -145,17 +145,18 @@ describe('runtime local (real namespaces)', () => {
     expect(await reach(n1, n2.ip)).toBe('timeout');
     expect(await reach(n3, n2.ip)).toBe('ok'); // only n1 <-> n2 is cut
     t0 = performance.now();
-    await n1.heal();
+    await n1.healPartition();
     const healMs = performance.now() - t0;
     console.log(`local runtime: partition ${partMs.toFixed(0)} ms (first, creates the chain), heal ${healMs.toFixed(0)} ms`);
     expect(await reach(n1, n2.ip)).toBe('ok');
-    // Heal flushes only our chain; the jumps to it stay, nothing else in the tables is touched.
+    // Heal flushes only the partition layer's chain; the jumps to it stay, nothing else in the tables is touched.
     const rules = (await n1.exec(['iptables', '-S'])).stdout;
-    expect(rules).toContain('-N FAULTLINE');
+    expect(rules).toContain('-N FAULTLINE-PART');
+    expect(rules).not.toContain('FAULTLINE-LOSS'); // a layer never used is never created
     expect(rules).not.toContain('DROP');
   });
 
-  it('loss(1.0) drops everything, heal restores; bandwidth installs a tbf qdisc that heal removes', async () => {
+  it('loss(1.0) drops everything, healLoss restores; bandwidth installs a tbf qdisc that healAll removes', async () => {
     const [n1, n2] = cluster.nodes as [RuntimeNode, RuntimeNode];
     const log = join(n2.dir, 'server2.log');
     services.push(await n2.spawn({ name: 'server', argv: [process.execPath, '-e', SERVER], logFile: log }));
@@ -163,7 +164,7 @@ describe('runtime local (real namespaces)', () => {
     await n2.loss(1.0);
     expect(await reach(n1, n2.ip)).toBe('timeout');
     expect(await reachFromHost(n2.ip)).toBe('timeout');
-    await n2.heal();
+    await n2.healLoss();
     expect(await reach(n1, n2.ip)).toBe('ok');
 
     await n1.bandwidth(512);
@@ -317,6 +318,7 @@ describe('runtime local cleanup', () => {
     expect(removed).toEqual(expect.arrayContaining([
       `netns fl-${id}-n1`, `netns fl-${id}-n2`, `veth flv${id}n1`, `veth flv${id}n2`, `bridge flb-${id}`,
       `iptables rule -A FORWARD -i flb-${id} -o flb-${id} -j ACCEPT`, `state record ${id}`,
+      `2 rule(s) in chain FAULTLINE-PART in fl-${id}-n2`, // the crashed run's partition, healed before the namespace goes
     ]));
     expect(removed.filter((r) => r.startsWith('process '))).toHaveLength(2);
     expect(await traces(runId)).toEqual([]);

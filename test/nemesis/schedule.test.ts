@@ -64,4 +64,13 @@ describe('resolvePackages', () => {
     expect(resolvePackages('none', local, 'postgres')).toEqual([]);
     expect(Object.keys(faultPackages)).toContain('partition');
   });
+
+  it('naive-failover is its own package, named for its policy, and excludes the other failovers', () => {
+    const [p] = resolvePackages('naive-failover', local, 'postgres');
+    expect(p!.name).toBe('naive-failover');
+    expect(p!.cycle(() => 0, ['n1'])[0]).toEqual({ f: 'start-failover', value: { fence: true, isolateMs: 1000, policy: 'naive' } });
+    expect(resolvePackages('failover', local, 'postgres')[0]!.cycle(() => 0, ['n1'])[0].value).toMatchObject({ policy: 'safe' });
+    expect(() => resolvePackages('failover,naive-failover', local, 'postgres')).toThrow(/choose one/);
+    expect(() => resolvePackages('naive-failover', local, 'cassandra')).toThrow(/masterless/);
+  });
 });

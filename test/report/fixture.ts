@@ -7,11 +7,12 @@ export const XSS_SCRIPT = '</script><script>alert(1)</script>';
 /**
  * A synthetic stored run with anomalies: 4 client processes doing appends and reads on 3 nodes, one
  * partition window, a read-your-writes anomaly whose values carry markup, and a linearizability witness.
- * Laid out as `faultline run` stores runs: <store>/<name>/<timestamp>/.
+ * Laid out as `faultline run` stores runs: <store>/<name>/<timestamp>/, <store>/.faultline-store.
  */
 export function writeSyntheticRun(store: string, name = 'synthetic', ops = 400): string {
   const dir = join(store, name, '20260101T000000Z');
   mkdirSync(dir, { recursive: true });
+  writeFileSync(join(store, '.faultline-store'), ''); // as createRunDir marks a store
   const lines: string[] = [];
   let index = 0;
   const add = (o: Record<string, unknown>) => { lines.push(JSON.stringify({ index: index++, ...o })); return index - 1; };

@@ -7,6 +7,7 @@ import { CassDb } from './db.js';
 import { CASSANDRA_VERSION, classpath, javaBin, libDir, missingInstall } from './install.js';
 import { adminClient, waitServing } from './ready.js';
 import { CassServer } from './server.js';
+import { shutdownClient } from './shutdown.js';
 
 /**
  * Writes each node's cassandra.yaml (one fixed token, every node a seed), starts every JVM at once
@@ -35,7 +36,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Cass
       await admin.execute(`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.ready (node text PRIMARY KEY, at timestamp)`);
       for (const ddl of cql.schema) await admin.execute(ddl);
     } finally {
-      await admin.shutdown().catch(() => undefined);
+      await shutdownClient(admin);
     }
     await Promise.all(servers.map((s) => waitServing(s, servers, 60_000)));
     return new CassDb({ cluster, servers, mode: opts.replication, consistency, reads: opts.reads, workload: opts.workload, cql, version: CASSANDRA_VERSION, startupMs: Date.now() - t0 });

@@ -1,8 +1,9 @@
 import cassandra from 'cassandra-driver';
 import { CQL_PORT } from './config.js';
 import type { Stmt } from './cql.js';
+import { newClient, shutdownClient } from './shutdown.js';
 
-const { Client, policies, types } = cassandra;
+const { policies, types } = cassandra;
 
 const LEVEL = {
   one: types.consistencies.one, quorum: types.consistencies.quorum, all: types.consistencies.all, serial: types.consistencies.serial,
@@ -26,7 +27,7 @@ export class Coordinator {
     if (this.closed) throw new Error(`${this.node}: coordinator closed`);
     if (this.client) return this.client;
     this.connecting ??= (async () => {
-      const c = new Client({
+      const c = newClient({
         contactPoints: [`${this.ip}:${CQL_PORT}`],
         localDataCenter: 'datacenter1',
         policies: {
@@ -44,10 +45,10 @@ export class Coordinator {
       try {
         await c.connect();
       } catch (e) {
-        await c.shutdown().catch(() => undefined);
+        await shutdownClient(c);
         throw e;
       }
-      if (this.closed) { await c.shutdown().catch(() => undefined); throw new Error(`${this.node}: coordinator closed`); }
+      if (this.closed) { await shutdownClient(c); throw new Error(`${this.node}: coordinator closed`); }
       this.client = c;
       return c;
     })().finally(() => { this.connecting = undefined; });
@@ -72,6 +73,6 @@ export class Coordinator {
     this.closed = true;
     const c = this.client ?? (await this.connecting?.catch(() => undefined));
     this.client = undefined;
-    await c?.shutdown().catch(() => undefined);
+    await shutdownClient(c);
   }
 }

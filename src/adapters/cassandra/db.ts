@@ -1,5 +1,5 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, ReadRouting, Role } from '../types.js';
+import type { Client, Db, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { CassClient } from './client.js';
 import { CQL_PORT } from './config.js';
 import type { Consistency } from './consistency.js';
@@ -7,6 +7,7 @@ import { Coordinator } from './coordinator.js';
 import type { WorkloadCql } from './cql.js';
 import { waitServing } from './ready.js';
 import type { CassServer } from './server.js';
+import { shutdownClientsOf } from './shutdown.js';
 
 export interface CassDbInit {
   cluster: Cluster;
@@ -84,7 +85,7 @@ export class CassDb implements Db {
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
   async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
 
-  async failover(): Promise<{ promoted: string; old: string }> {
+  async failover(): Promise<FailoverOutcome> {
     throw new Error('cassandra is masterless: every node accepts writes, so there is no primary to fail over (use kill, pause or partition)');
   }
 
@@ -111,6 +112,7 @@ export class CassDb implements Db {
     this.tearing ??= (async () => {
       await Promise.all([...this.clients].map((c) => c.close()));
       await Promise.all([...this.coordinators.values()].map((c) => c.close()));
+      await shutdownClientsOf(this.init.servers.map((s) => s.node.ip));
       await Promise.all(this.init.servers.map((s) => s.stop(3000)));
     })();
     return this.tearing;

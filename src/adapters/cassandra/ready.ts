@@ -1,12 +1,13 @@
 import cassandra from 'cassandra-driver';
 import { CQL_PORT } from './config.js';
 import type { CassServer } from './server.js';
+import { newClient, shutdownClient } from './shutdown.js';
 
-const { Client, policies, types } = cassandra;
+const { policies, types } = cassandra;
 
 /** A short-lived driver client pinned to one node, for setup and readiness checks. */
 export async function adminClient(ip: string, connectTimeoutMs = 2000): Promise<cassandra.Client> {
-  const c = new Client({
+  const c = newClient({
     contactPoints: [`${ip}:${CQL_PORT}`], localDataCenter: 'datacenter1',
     policies: {
       loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy('datacenter1'), [`${ip}:${CQL_PORT}`]),
@@ -15,7 +16,7 @@ export async function adminClient(ip: string, connectTimeoutMs = 2000): Promise<
     socketOptions: { connectTimeout: connectTimeoutMs, readTimeout: 12_000 },
     protocolOptions: { maxSchemaAgreementWaitSeconds: 30 },
   });
-  try { await c.connect(); } catch (e) { await c.shutdown().catch(() => undefined); throw e; }
+  try { await c.connect(); } catch (e) { await shutdownClient(c); throw e; }
   return c;
 }
 
@@ -41,7 +42,7 @@ export async function waitServing(s: CassServer, all: CassServer[], timeoutMs = 
     } catch (e) {
       last = (e as Error).message;
     } finally {
-      await c?.shutdown().catch(() => undefined);
+      await shutdownClient(c);
     }
     if (Date.now() > end) throw new Error(`${s.name}: cassandra not serving at ${s.node.ip}:${CQL_PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${s.logFile}:\n${s.logTail()}`);
     await new Promise((r) => setTimeout(r, 250));

@@ -1,11 +1,12 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, DbOptions, ReadRouting, Role } from '../types.js';
+import { gatherAndDecide } from '../failover-choice.js';
+import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import type { ServerBinaries } from './bin.js';
 import { MyClient, type Routing } from './client.js';
 import { FLAVOURS, progress, SEMI_SYNC_TIMEOUT_MS } from './flavour.js';
 import { follow, replicaStatus, appliedPosition } from './replication.js';
 import type { MyServer } from './server.js';
-import type { Replication } from './settings.js';
+import { semiSyncRule, type Replication } from './settings.js';
 import { adminQuery, PORT } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
 
@@ -108,35 +109,57 @@ export class MyDb implements Db {
   }
 
   /** How far a replica got: the GTIDs it received (relay log) or applied, whichever reaches further. */
-  private async position(name: string): Promise<{ n: string; at: number; received: string } | undefined> {
+  private async position(name: string): Promise<{ n: string; at: number; received: string; applied: string } | undefined> {
     const s = this.server(name);
     try {
       const st = await replicaStatus(s, this.flavour);
       const applied = await appliedPosition(s, this.flavour);
       const received = st?.received ?? '';
-      return { n: name, at: Math.max(progress(this.flavour, received), progress(this.flavour, applied)), received };
+      return { n: name, at: Math.max(progress(this.flavour, received), progress(this.flavour, applied)), received, applied };
     } catch { return undefined; }
   }
 
   /**
-   * Promotes the replica that received the most (under semi-sync it holds every acknowledged commit: the
-   * primary acknowledges only after a replica has the event in its relay log). We cut nothing ourselves:
-   * the nemesis isolates the old primary. With fence, the old primary is killed BEFORE the promotion and
-   * kept down (restart rebuilds it as a replica); without, it keeps running and accepting writes (split
-   * brain on purpose). The promoted replica applies all it received, stops replicating and turns
-   * read_only off; the other replicas follow it from their own GTID position.
+   * Promotes the replica chosen by src/adapters/failover-choice.ts: the one that received the most, and
+   * under semi-sync (one ack of n replicas) only after hearing from all n (the primary acknowledges once
+   * a replica has the event in its relay log, so only the most advanced of all is sure to hold every
+   * acknowledged commit); else it waits up to waitMs and refuses. We cut nothing ourselves: the nemesis
+   * isolates the old primary. With fence, the old primary is killed first (a `safe` choice then compares
+   * positions that no longer move) and kept down (restart rebuilds it as a replica); a refusal starts it
+   * again as the primary it was. Without fence, it keeps running and accepting writes (split brain on
+   * purpose). The promoted replica applies all it received, stops replicating and turns read_only off;
+   * the other replicas follow it from their own GTID position.
    */
-  async failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }> {
+  async failover(opts: FailoverOptions): Promise<FailoverOutcome> {
     const f = FLAVOURS[this.flavour];
     const old = this.current;
-    const candidates = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
-    const answered = (await Promise.all(candidates.map((n) => this.position(n)))).filter((p) => p !== undefined);
-    if (answered.length === 0) {
-      throw new Error(`mysql failover: no replica to promote (running replicas: ${candidates.join(', ') || 'none'}; none answered with its GTID position)`);
+    const policy = opts.policy ?? 'safe';
+    const standbys = this.standbys();
+    const oldServer = this.server(old);
+    const fenceFirst = opts.fence && policy === 'safe';
+    const wasRunning = oldServer.running();
+    if (fenceFirst) { await oldServer.kill(); this.held.set(old, 'fenced'); }
+    const received = new Map<string, string>();
+    const rec = await gatherAndDecide({
+      policy, rule: semiSyncRule(this.init.mode, standbys), standbys, waitMs: opts.waitMs ?? 5000,
+      askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
+      ask: async (n) => {
+        const p = await this.position(n);
+        if (!p) return undefined;
+        received.set(n, p.received);
+        return { at: BigInt(p.at), text: p.received || p.applied };
+      },
+    });
+    if (rec.decision === 'refused') {
+      if (fenceFirst) {
+        this.held.set(old, 'primary');
+        if (wasRunning) { await oldServer.start(); await oldServer.waitReady(); }
+      }
+      return { ...rec, old };
     }
-    const best = answered.reduce((a, b) => (b.at > a.at ? b : a));
-    if (opts.fence) {
-      await this.server(old).kill();
+    const best = { n: rec.chosen!, received: received.get(rec.chosen!) ?? '' };
+    if (opts.fence && !fenceFirst) {
+      await oldServer.kill();
       this.held.set(old, 'fenced');
     }
     const p = this.server(best.n);
@@ -158,7 +181,7 @@ export class MyDb implements Db {
       if (!s.running() || s.isPaused()) { this.repoint.add(n); continue; }
       try { await this.follow(s); } catch { this.repoint.add(n); }
     }
-    return { promoted: best.n, old };
+    return { ...rec, old, promoted: best.n };
   }
 
   /** Wipes a fenced node and starts it empty as a replica of the current primary (which has the whole history in its binlog). */

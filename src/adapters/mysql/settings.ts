@@ -2,6 +2,8 @@ import type { RuntimeNode } from '../../runtime/types.js';
 import { FLAVOURS, type Flavour } from './flavour.js';
 import { PORT } from './sql.js';
 
+import type { SyncRule } from '../failover-choice.js';
+
 export const MYSQL_USER = 'mysql';
 
 export type Replication = 'async' | 'semi-sync';
@@ -35,4 +37,14 @@ export function serverArgs(o: { flavour: Flavour; node: RuntimeNode; serverId: n
     ...(o.mode === 'semi-sync' && !o.readOnly ? [`--${f.semiSyncPrimaryVar.replace(/_/g, '-')}=1`] : []),
     ...(o.readOnly ? f.readOnlyArgs : []),
   ];
+}
+
+/**
+ * The failover's quorum rule (src/adapters/failover-choice.ts): semi-sync acknowledges a commit once ONE
+ * replica has it in its relay log (MariaDB waits for one ack; MySQL's rpl_semi_sync_source_wait_for_replica_count
+ * is left at 1), among every replica of the primary. Undefined under async.
+ */
+export function semiSyncRule(mode: Replication, standbys: readonly string[]): SyncRule | undefined {
+  if (mode !== 'semi-sync') return undefined;
+  return { k: 1, standbys, text: `semi-sync (1 ack of ${standbys.join(', ') || 'no replica'})` };
 }

@@ -1,9 +1,10 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, DbOptions, ReadRouting, Role } from '../types.js';
+import { gatherAndDecide } from '../failover-choice.js';
+import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { PgClient, type Routing } from './client.js';
-import { mostAdvanced } from './failover.js';
+import { walPosition } from './failover.js';
 import { PgServer } from './server.js';
-import { faultlineConf, PORT, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
+import { faultlineConf, PORT, syncRule, syncStandbyNames, synchronousCommit, type Replication } from './settings.js';
 import { cloneStandby, upstreamOf } from './standby.js';
 import { adminQuery } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
@@ -127,18 +128,37 @@ export class PgDb implements Db {
   }
 
   /**
-   * Promotes the standby that received the most WAL (so with `sync` it holds every acknowledged commit).
-   * With fence, the old primary is killed BEFORE the promotion and kept down (restart rebuilds it as a
-   * standby); without, it keeps running and accepting writes: split brain on purpose. The other standbys
-   * get a slot on the new primary and follow it (they switch to its timeline: recovery_target_timeline
-   * is 'latest' by default).
+   * Promotes a standby chosen by src/adapters/failover-choice.ts: under `sync` (ANY 1 of n) only after
+   * hearing from every standby (n-1+1), so the most advanced holds every acknowledged commit; otherwise it
+   * waits up to waitMs and refuses. With fence, the old primary is killed first (a `safe` choice then
+   * compares positions that no longer move) and kept down (restart rebuilds it as a standby); a refusal
+   * starts it again as the primary it was (a kill -9 loses no committed write). Without fence, it keeps
+   * running and accepting writes: split brain on purpose. The other standbys get a slot on the new primary
+   * and follow it (they switch to its timeline: recovery_target_timeline is 'latest' by default).
    */
-  async failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }> {
+  async failover(opts: FailoverOptions): Promise<FailoverOutcome> {
     const old = this.current;
-    const candidates = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
-    const best = await mostAdvanced(candidates.map((n) => this.server(n)));
-    if (opts.fence) {
-      await this.server(old).kill();
+    const policy = opts.policy ?? 'safe';
+    const standbys = this.standbys();
+    const oldServer = this.server(old);
+    const fenceFirst = opts.fence && policy === 'safe';
+    const wasRunning = oldServer.running();
+    if (fenceFirst) { await oldServer.kill(); this.held.set(old, 'fenced'); }
+    const rec = await gatherAndDecide({
+      policy, rule: syncRule(this.init.mode, standbys), standbys, waitMs: opts.waitMs ?? 5000,
+      askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
+      ask: (n) => walPosition(this.server(n)),
+    });
+    if (rec.decision === 'refused') {
+      if (fenceFirst) {
+        this.held.set(old, 'primary');
+        if (wasRunning) { await oldServer.start(); await oldServer.waitReady(); }
+      }
+      return { ...rec, old };
+    }
+    const best = rec.chosen!;
+    if (opts.fence && !fenceFirst) {
+      await oldServer.kill();
       this.held.set(old, 'fenced');
     }
     const p = this.server(best);
@@ -154,7 +174,7 @@ export class PgDb implements Db {
     await this.configurePrimary(best);
     // Only now do sessions (re)connect to it: in sync modes its commits already wait for its standbys.
     this.current = best;
-    return { promoted: best, old };
+    return { ...rec, old, promoted: best };
   }
 
   /** Wipes a fenced node and clones it from the current primary as a standby. */

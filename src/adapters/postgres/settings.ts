@@ -4,6 +4,8 @@
  * standbys). We rewrite that one file and send SIGHUP, which works the same for a node that is down
  * (it reads the file when it starts) and avoids ALTER SYSTEM's postgresql.auto.conf overriding our include.
  */
+import type { SyncRule } from '../failover-choice.js';
+
 export const PORT = 5432;
 
 export type Replication = 'async' | 'sync' | 'remote-apply';
@@ -59,6 +61,12 @@ export function syncStandbyNames(mode: Replication, standbys: readonly string[])
   if (mode === 'async' || standbys.length === 0) return '';
   const k = mode === 'sync' ? 1 : standbys.length;
   return `ANY ${k} (${standbys.map((s) => `"${s}"`).join(', ')})`;
+}
+
+/** The failover's quorum rule (src/adapters/failover-choice.ts) for these standbys; undefined under async. */
+export function syncRule(mode: Replication, standbys: readonly string[]): SyncRule | undefined {
+  if (mode === 'async') return undefined;
+  return { k: mode === 'sync' ? 1 : standbys.length, standbys, text: syncStandbyNames(mode, standbys) || `${mode} (no standby)` };
 }
 
 export function synchronousCommit(mode: Replication): string {

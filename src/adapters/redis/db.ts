@@ -1,10 +1,11 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, DbOptions, ReadRouting, Role } from '../types.js';
+import { gatherAndDecide } from '../failover-choice.js';
+import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { RedisClient, type Routing } from './client.js';
 import { adminCall, parseInfo } from './conn.js';
 import type { RedisProcess } from './server.js';
 import { SentinelView } from './sentinel.js';
-import { PORT, serverConf, waitReplicas, type Replication } from './settings.js';
+import { PORT, serverConf, waitReplicas, waitRule, type Replication } from './settings.js';
 import type { WorkloadOps } from './workloads.js';
 
 type Held = 'primary' | 'standby' | 'fenced';
@@ -148,23 +149,44 @@ export class RedisDb implements Db {
   }
 
   /**
-   * Without Sentinel: promotes the replica with the highest replication offset (REPLICAOF NO ONE) and
-   * re-points the others at it. With fence the old primary is killed BEFORE the promotion and stays down
-   * until restart (which brings it back as a replica); without, it keeps running and taking writes from
-   * the sessions still connected to it: split brain on purpose.
+   * Without Sentinel: promotes the replica chosen by src/adapters/failover-choice.ts, the one with the
+   * highest replication offset, under `wait` (WAIT k of n replicas) only after hearing from n-k+1 of
+   * them (with k = n: any one, since each holds every acknowledged write), else it waits up to waitMs and
+   * refuses. REPLICAOF NO ONE, then the others are re-pointed at it. With fence the old primary is killed
+   * first (a `safe` choice then compares offsets that no longer move) and stays down until restart (which
+   * brings it back as a replica); a refusal starts it again as the primary it was. Without fence, it keeps
+   * running and taking writes from the sessions still connected to it: split brain on purpose.
    * With Sentinel: asks a sentinel for a forced failover (SENTINEL FAILOVER) and waits until the
-   * sentinels name the new primary; fence kills the old primary first.
+   * sentinels name the new primary; fence kills the old primary first. Sentinel's choice is its own.
    */
-  async failover(opts: { fence: boolean }): Promise<{ promoted: string; old: string }> {
+  async failover(opts: FailoverOptions): Promise<FailoverOutcome> {
     const old = this.current;
-    if (this.view) return this.sentinelFailover(old, opts.fence);
-    const candidates = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
-    const offsets = await Promise.all(candidates.map(async (n) => ({ n, at: await this.offset(n) })));
-    const answered = offsets.filter((o): o is { n: string; at: number } => o.at !== undefined);
-    if (answered.length === 0) throw new Error(`redis failover: no replica to promote (running replicas: ${candidates.join(', ') || 'none'}; none answered INFO replication)`);
-    const best = answered.reduce((a, b) => (b.at > a.at ? b : a)).n;
-    if (opts.fence) {
-      await this.server(old).kill();
+    if (this.view) {
+      const r = await this.sentinelFailover(old, opts.fence);
+      return { policy: 'sentinel', sync: waitRule(this.init.mode, this.servers.size - 1, this.standbys())?.text ?? 'async', chosen: r.promoted, positions: {}, unanswered: [],
+        required: null, heard: 0, quorum: null, decision: 'promoted', reason: 'Sentinel chose the replica (SENTINEL FAILOVER)', waitedMs: 0, ...r };
+    }
+    const policy = opts.policy ?? 'safe';
+    const standbys = this.standbys();
+    const oldServer = this.server(old);
+    const fenceFirst = opts.fence && policy === 'safe';
+    const wasRunning = oldServer.running();
+    if (fenceFirst) { await oldServer.kill(); this.held.set(old, 'fenced'); }
+    const rec = await gatherAndDecide({
+      policy, rule: waitRule(this.init.mode, this.servers.size - 1, standbys), standbys, waitMs: opts.waitMs ?? 5000,
+      askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
+      ask: async (n) => { const at = await this.offset(n); return at === undefined ? undefined : { at: BigInt(at), text: at }; },
+    });
+    if (rec.decision === 'refused') {
+      if (fenceFirst) {
+        this.held.set(old, 'primary');
+        if (wasRunning) { await oldServer.writeConf(await this.confFor(old)); await oldServer.start(); await oldServer.waitReady(); }
+      }
+      return { ...rec, old };
+    }
+    const best = rec.chosen!;
+    if (opts.fence && !fenceFirst) {
+      await oldServer.kill();
       this.held.set(old, 'fenced');
     }
     const p = this.server(best);
@@ -178,7 +200,7 @@ export class RedisDb implements Db {
       if (s.running() && !s.isPaused()) await adminCall(s.ip, PORT, ['REPLICAOF', to.host, String(to.port)], 5000);
     }));
     this.current = best;
-    return { promoted: best, old };
+    return { ...rec, old, promoted: best };
   }
 
   private async sentinelFailover(old: string, fence: boolean): Promise<{ promoted: string; old: string }> {

@@ -3,6 +3,8 @@
  * node comes back in the role faultline or Sentinel gave it); Sentinel may rewrite it meanwhile
  * (CONFIG REWRITE after REPLICAOF), which is why it is a file the redis user owns.
  */
+import type { SyncRule } from '../failover-choice.js';
+
 export const PORT = 6379;
 export const SENTINEL_PORT = 26379;
 /** The name Sentinel monitors the primary under. */
@@ -20,6 +22,17 @@ export const REPLICATION_MODES: readonly Replication[] = ['async', 'wait'];
  */
 export function waitReplicas(mode: Replication, replicas: number): number | undefined {
   return mode === 'wait' ? replicas : undefined;
+}
+
+/**
+ * The failover's quorum rule (src/adapters/failover-choice.ts): under `wait` a write is acknowledged once
+ * WAIT counted k replicas (k = every replica the cluster has, `replicas`), among the current replicas.
+ * Undefined under async.
+ */
+export function waitRule(mode: Replication, replicas: number, standbys: readonly string[]): SyncRule | undefined {
+  const k = waitReplicas(mode, replicas);
+  if (k === undefined) return undefined;
+  return { k, standbys, text: `WAIT ${k} (of ${standbys.join(', ') || 'no replica'})` };
 }
 
 export interface ServerConf {

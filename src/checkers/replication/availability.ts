@@ -33,7 +33,7 @@ const ms = (ns: number) => ns / 1e6;
 
 interface Gap { from: number; to: number }
 
-export function checkAvailability(history: readonly Op[], _opts: CheckOptions = {}): Verdict {
+export function checkAvailability(history: readonly Op[], opts: CheckOptions = {}): Verdict {
   const tl = faultTimeline(history);
   const pairs = pairsOf(history);
   const inside = counts();
@@ -50,7 +50,7 @@ export function checkAvailability(history: readonly Op[], _opts: CheckOptions = 
     if (p.complete && p.type !== 'info' && inAnyWindow(tl, p.complete.index)) completedInside++;
   }
   const gaps = gapsOf(pairs, tl);
-  const lost = lostWrites(history).lost;
+  const lost = lostWrites(history, opts.keyed).lost;
   const rpo = tl.windows.map(() => ({ lostWrites: 0, firstAckTime: Infinity, lastAckTime: -Infinity }));
   let lostAfterHeal = 0;
   for (const l of lost) {

@@ -1,7 +1,8 @@
 import type { Op } from '../../history/op.js';
 import type { OpPair } from '../../history/pairs.js';
-import { pairsOf } from './pairs-cache.js';
+import type { KeyedMode } from '../types.js';
 import { Interner } from '../../history/identity.js';
+import { pairsOf } from './pairs-cache.js';
 import { asList, isElement, isPrim, keyed, type Prim } from './shapes.js';
 
 /**
@@ -21,7 +22,19 @@ import { asList, isElement, isPrim, keyed, type Prim } from './shapes.js';
  * of a value nobody wrote (or only a failed write wrote) has n = -1 and is left to lost-writes.
  *
  * Only ok reads are observations; writes keep every outcome (ok, info, fail).
+ *
+ * Keyed or not (`--keyed`, CheckOptions.keyed): true requires [key, x] values (anything else is
+ * of another shape, ignored and counted); false reads every value whole, as Jepsen does: one
+ * object, key `unkeyed`, whose appends add their whole value (any value) and whose reads return
+ * the whole list (or register value). 'auto' decides from the writes and the reads together:
+ * unkeyed when the writes are all unkeyed (`append e`, `write v`) and no ok read returns
+ * [key, x]; also unkeyed (Jepsen's literal reading) when the writes look keyed but every ok read
+ * returns something else (a flat list, nil): the elements are then the [k e] vectors themselves
+ * (equal vectors are one element, literal.ts), so a read of [1] holds neither [x 1] nor anything
+ * appended, as Jepsen would read it; else keyed.
  */
+/** The key of the one object of an unkeyed history. */
+export const UNKEYED = 'unkeyed';
 export interface WriteRec {
   pair: OpPair;
   kd: KeyData;
@@ -130,6 +143,8 @@ export function coverers(kd: KeyData): (ReadRec | undefined)[] {
 
 interface Raw {
   key: Prim;
+  /** The element or value of a write: v of [k, v], or the whole value when unkeyed. */
+  x: (p: OpPair) => unknown;
   appends: OpPair[];
   writes: OpPair[];
   /** `dropped`: the read holds NaN (see listKey). */
@@ -137,25 +152,59 @@ interface Raw {
   scalarReads: { p: OpPair; v: unknown }[];
 }
 
-const cache = new WeakMap<readonly Op[], KeyedHistory>();
+const caches = { keyed: new WeakMap<readonly Op[], KeyedHistory>(), unkeyed: new WeakMap<readonly Op[], KeyedHistory>() };
 
-export function keyedHistory(history: readonly Op[]): KeyedHistory {
+const autoKeyed = new WeakMap<readonly Op[], boolean>();
+
+/** Does the history read as keyed? See the header: writes and reads together. */
+export function isKeyed(history: readonly Op[], mode: KeyedMode = 'auto'): boolean {
+  if (mode !== 'auto') return mode;
+  let k = autoKeyed.get(history);
+  if (k === undefined) autoKeyed.set(history, (k = detectKeyed(history)));
+  return k;
+}
+
+function detectKeyed(history: readonly Op[]): boolean {
+  let keyedWrites = 0;
+  let plainWrites = 0;
+  let keyedReads = 0;
+  let flatReads = 0;
+  for (const p of pairsOf(history)) {
+    if (p.f === 'append' || p.f === 'write') {
+      if (keyed(p.value)) keyedWrites++;
+      else if (isPrim(p.value)) plainWrites++;
+    } else if (p.f === 'read' && p.type === 'ok') {
+      // By what it returned, as Jepsen reads it: [key, x] is keyed (a flat two-element list
+      // [k, x] is indistinguishable and read as keyed, as before); any other value is flat.
+      if (keyed(p.value)) keyedReads++;
+      else flatReads++;
+    }
+  }
+  if (keyedReads > 0) return true;
+  if (plainWrites > 0 && keyedWrites === 0) return false;
+  return !(keyedWrites > 0 && flatReads > 0 && plainWrites === 0);
+}
+
+export function keyedHistory(history: readonly Op[], mode: KeyedMode = 'auto'): KeyedHistory {
+  const isK = isKeyed(history, mode);
+  const cache = isK ? caches.keyed : caches.unkeyed;
   const hit = cache.get(history);
   if (hit) return hit;
   const pairs = pairsOf(history);
-  // Keys are primitives: Map compares them by type and value. Elements that are arrays or objects
-  // are interned, so Maps, Sets and === compare them structurally.
   const raws = new Map<Prim, Raw>();
-  const intern = new Interner();
   const ignored: Record<string, number> = {};
   const ignore = (f: string) => { ignored[f] = (ignored[f] ?? 0) + 1; };
   const raw = (key: Prim) => {
     let r = raws.get(key);
-    if (!r) raws.set(key, (r = { key, appends: [], writes: [], listReads: [], scalarReads: [] }));
+    if (!r) raws.set(key, (r = { key, x: isK ? (p) => intern.of((p.value as [Prim, unknown])[1]) : (p) => intern.of(p.value), appends: [], writes: [], listReads: [], scalarReads: [] }));
     return r;
   };
+  // Keys are primitives: Map compares them by type and value. Elements that are arrays or objects
+  // are interned, so Maps, Sets and === compare them structurally (reads' elements in listKey).
+  const intern = new Interner();
   for (const p of pairs) {
-    const kv = keyed(p.value);
+    // Unkeyed: a write's whole value is its element; a read's whole value its list (elements interned in listKey).
+    const kv = isK ? keyed(p.value) : { key: UNKEYED, x: p.f === 'read' ? p.value : intern.of(p.value) };
     if (p.f === 'append' && kv && isElement(kv.x)) raw(kv.key).appends.push(p);
     else if (p.f === 'write' && kv && (typeof kv.x === 'bigint' || (typeof kv.x === 'number' && Number.isFinite(kv.x)))) raw(kv.key).writes.push(p);
     else if (p.f === 'read' && kv) {
@@ -209,7 +258,7 @@ function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => unknown): voi
  */
 function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData {
   const kd = newKey(r.key, 'list');
-  addWrites(kd, r.appends, (p) => intern.of((p.value as [Prim, unknown])[1]));
+  addWrites(kd, r.appends, r.x);
   const interned = (x: Raw['listReads'][number]): boolean => {
     const l = intern.list(x.list);
     if (l) { x.list = l; return true; }
@@ -274,15 +323,15 @@ function registerKey(r: Raw, skipped: KeyedHistory['skipped']): KeyData | undefi
     return undefined;
   }
   for (let i = 1; i < r.writes.length; i++) {
-    const a = (r.writes[i - 1]!.value as [Prim, number | bigint])[1];
-    const b = (r.writes[i]!.value as [Prim, number | bigint])[1];
+    const a = r.x(r.writes[i - 1]!) as number | bigint;
+    const b = r.x(r.writes[i]!) as number | bigint;
     if (!(b > a)) {
       skipped.push({ key: r.key, reason: `register key whose written values do not strictly increase (${a} then ${b})` });
       return undefined;
     }
   }
   const kd = newKey(r.key, 'register');
-  addWrites(kd, r.writes, (p) => (p.value as [Prim, number | bigint])[1]);
+  addWrites(kd, r.writes, r.x);
   const order: unknown[] = [];
   kd.failedValues = new Map();
   for (const w of kd.writes) {

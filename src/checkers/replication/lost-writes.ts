@@ -3,18 +3,22 @@
  *
  * Per element (see fates.ts for the precise rules): stable, stale, lost, never-read, plus recovered
  * (an info append that shows up: not an anomaly), and the anomalies `lost` (an acknowledged or
- * seen append that every final read lacks; one anomaly per key listing its lost elements),
+ * seen append that every read begun after its last sighting lacks; one anomaly per key listing
+ * its lost elements),
  * `failed-write-visible` (a failed append that shows up), `unexpected` (a read holds an element
  * nobody appended to that key; one per key), `duplicated` (a read holds an element twice; one
- * per key). The final reads after the cluster healed decide lost: per node, the last ok read of
- * the key invoked after the final heal; an element acknowledged after them is never-read, not lost.
- * An info append that never shows up is not lost; a fail append did not happen.
+ * per key). The reads of the key invoked after the final heal decide (all its reads without
+ * faults): an element is lost when the last of them began after it was known and after every one
+ * holding it had ended; a read that holds it at or after the same time as the last read lacking it
+ * keeps it (a lagging replica). An element acknowledged after the last read began is never-read,
+ * not lost. An info append that never shows up is not lost; a fail append did not happen.
  *
  * Register keys (single writer, increasing values): a read of v holds every version up to v, so an
- * acknowledged write is lost when the final reads all return an older value; a read of a value
+ * acknowledged write is lost when the reads begun after the last read of it (or a newer version)
+ * ended all return an older value; a read of a value
  * nobody wrote is unexpected, of a failed write's value failed-write-visible. Such a read cannot
- * be ranked: when it is a node's final read, it decides no write's fate on that node (an earlier,
- * older read of the node does not stand in for it: the register may have moved on since).
+ * be ranked: it might hold any version, so no write is lost by reads that began before it ended
+ * (an older read before it does not decide: the register may have moved on since).
  *
  * Stale counts use reads that are prefixes of the key's order (divergent reads are the business of
  * consistent-prefix). Verdict: false on any anomaly; unknown when the history has fault windows and
@@ -22,10 +26,11 @@
  * could be decided; else true.
  */
 import { fmtValue, type Op } from '../../history/op.js';
-import type { CheckOptions, Verdict } from '../types.js';
+import type { CheckOptions, KeyedMode, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
-import { decideFates, newTally, type FateSubject, type FateTally, type LostWrite } from './fates.js';
-import { coverers, holds, keyedHistory, type KeyData, type ReadRec, type WriteRec } from './keyed.js';
+import { attributeFailovers } from './failover-attribution.js';
+import { decideFates, decisive, newTally, type FateSubject, type FateTally, type LostWrite } from './fates.js';
+import { coverers, holds, isKeyed, keyedHistory, type KeyData, type ReadRec, type WriteRec } from './keyed.js';
 import { quantiles, Sample } from './quantiles.js';
 import { at, fmtKey, fromNode, who, witness } from './say.js';
 import { verdictOf } from './verdict.js';
@@ -36,17 +41,18 @@ export interface LostWritesResult {
   lost: LostWrite[];
 }
 
-const cache = new WeakMap<readonly Op[], LostWritesResult>();
+const caches = { keyed: new WeakMap<readonly Op[], LostWritesResult>(), unkeyed: new WeakMap<readonly Op[], LostWritesResult>() };
 
-export function checkLostWrites(history: readonly Op[], _opts: CheckOptions = {}): Verdict {
-  return lostWrites(history).verdict;
+export function checkLostWrites(history: readonly Op[], opts: CheckOptions = {}): Verdict {
+  return lostWrites(history, opts.keyed).verdict;
 }
 
 /** The verdict and the lost writes themselves (availability attributes them to faults). */
-export function lostWrites(history: readonly Op[]): LostWritesResult {
+export function lostWrites(history: readonly Op[], keyed: KeyedMode = 'auto'): LostWritesResult {
+  const cache = isKeyed(history, keyed) ? caches.keyed : caches.unkeyed;
   const hit = cache.get(history);
   if (hit) return hit;
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, keyed);
   const tl = faultTimeline(history);
   const log = new AnomalyLog();
   const tally = newTally();
@@ -56,10 +62,11 @@ export function lostWrites(history: readonly Op[]): LostWritesResult {
   for (const kd of kh.keys) {
     const writes = kd.writes.filter((w) => !w.amb);
     ambiguous += kd.writes.length - writes.length;
-    decideFates(subject(kd, writes), tl, log, tally, lag, lost);
+    decideFates(subject(kd, writes, tl), tl, log, tally, lag, lost);
     if (kd.kind === 'list') oddListReads(kd, log);
     else oddRegisterReads(kd, log);
   }
+  attributeFailovers(history, log.list, lost); // a loss faultline's own failover decided is said to be one
   const stats = { ...tally, ambiguousWrites: ambiguous, staleLagMs: quantiles(lag.values(), 1e-6), keys: kh.keys.length,
     ignored: kh.ignored, skippedKeys: kh.skipped };
   const decidedAny = tally.stable + tally.lost > 0;
@@ -82,11 +89,23 @@ function vacuity(tl: FaultTimeline, t: FateTally): string {
   return 'no read began after any acknowledged write, so no write could be judged lost or kept';
 }
 
-function subject(kd: KeyData, writes: WriteRec[]): FateSubject<ReadRec> {
+function subject(kd: KeyData, writes: WriteRec[], tl: FaultTimeline): FateSubject<ReadRec> {
   const k = fmtKey(kd.key);
-  // Every ok read: the final read of a node may be one that cannot tell (a register value nobody
-  // wrote); it then decides nothing rather than letting an older read of that node decide.
+  // Every ok read, in invocation order: a read that cannot tell (a register value nobody wrote)
+  // might hold any element, so it stands in the way of a loss (see fates.ts).
   const reads = kd.reads;
+  // Decisive reads: per position of the order, the prefix read holding it that completed last
+  // (a prefix read of n versions holds positions < n), and per element, the divergent read
+  // holding it that completed last. One pass over the reads and one over the order.
+  const later = (a: ReadRec | undefined, b: ReadRec | undefined) => !a ? b : !b ? a : b.pair.complete!.index > a.pair.complete!.index ? b : a;
+  const heldFrom: (ReadRec | undefined)[] = new Array(kd.order.length + 1);
+  const divHeld = new Map<unknown, ReadRec>();
+  for (const r of reads) {
+    if (r.n <= 0 || !decisive(tl, r)) continue;
+    if (r.div) for (const e of r.list!) divHeld.set(e, later(divHeld.get(e), r)!);
+    else heldFrom[r.n - 1] = later(heldFrom[r.n - 1], r);
+  }
+  for (let p = kd.order.length - 2; p >= 0; p--) heldFrom[p] = later(heldFrom[p], heldFrom[p + 1]);
   const cover = coverers(kd);
   // lastLE[v]: the last-invoked prefix read holding at most v versions.
   const lastLE: (ReadRec | undefined)[] = new Array(kd.order.length + 1);
@@ -124,6 +143,11 @@ function subject(kd: KeyData, writes: WriteRec[]): FateSubject<ReadRec> {
       if (!b) return a;
       return a.pair.complete!.index <= b.pair.complete!.index ? a : b;
     },
+    lastHeld: (i) => {
+      const w = writes[i]!;
+      return later(w.pos >= 0 ? heldFrom[w.pos] : undefined, divHeld.get(w.elem));
+    },
+    unsure: (r) => r.n < 0,
     lastAbsentAfter: (i, known) => {
       const w = writes[i]!;
       const r = lastLE[w.pos >= 0 ? w.pos : kd.order.length];

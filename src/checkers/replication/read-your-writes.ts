@@ -1,9 +1,16 @@
 /**
  * read-your-writes (Terry et al.'s session guarantee).
  *
- * Rule: once an append (or register write) by a session got ok, every read of that key by the same
- * session that was invoked after the ok must show it (a register read must return that value or a
- * newer one). A session is the op's `session` field, else its process.
+ * Rule: a read of a key by a session shows every append (or register write) to that key that the
+ * same session had acknowledged before the read was invoked: all of them, not only the latest (a
+ * register read must return the newest such value or a newer one). A session is the op's
+ * `session` field, else its process; a session may span processes, and its ops may overlap: a
+ * write acknowledged after the read was invoked is concurrent with it and not required.
+ *
+ * Cost: per session and key, the acknowledged writes are folded in by completion, keeping the one
+ * furthest along the key's order and the first one no prefix read holds; a prefix read is checked
+ * in O(1) against those two (which covers all of them); a divergent read (rare) against each
+ * acknowledged write, under the budget.
  *
  * Outcomes: fail ops did not happen and are never required; info ops may have happened at any time
  * after their invocation or never, so an info append is never required either (if it shows up it
@@ -18,11 +25,11 @@ import { fmtValue, type Op } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
 import { keyedHistory, sessionsOf, type ReadRec, type WriteRec } from './keyed.js';
-import { at, doneAt, fmtKey, fromNode, who, witness } from './say.js';
+import { doneWhen, fmtKey, fromNode, thenWho, when, who, witness } from './say.js';
 import { Budget, byCompletion, verdictOf } from './verdict.js';
 
 export function checkReadYourWrites(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const log = new AnomalyLog();
   const budget = new Budget('read-your-writes', opts);
   let checked = 0;
@@ -59,8 +66,8 @@ export function checkReadYourWrites(history: readonly Op[], opts: CheckOptions =
 function anomaly(w: WriteRec, r: ReadRec) {
   const k = fmtKey(w.kd.key);
   const explanation = w.kd.kind === 'list'
-    ? `${who(w.pair)} appended ${fmtValue(w.elem)} to key ${k} and got ok at ${doneAt(w.pair)}, then read key ${k}${fromNode(r.pair)} at ${at(r.pair.invoke)} without it`
-    : `${who(w.pair)} wrote ${fmtValue(w.elem)} to key ${k} and got ok at ${doneAt(w.pair)}, then read key ${k}${fromNode(r.pair)} at ${at(r.pair.invoke)} and got the older ${fmtValue(r.value)}`;
+    ? `${who(w.pair)} appended ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} without it`
+    : `${who(w.pair)} wrote ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} and got the older ${fmtValue(r.value)}`;
   return { kind: 'read-your-writes', ops: witness(w.pair, r.pair), explanation,
     data: { key: w.kd.key, element: w.elem, node: r.pair.node, session: w.pair.session } };
 }

@@ -57,3 +57,24 @@ export function fmtSome(xs: readonly unknown[], max = 5): string {
 export function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * When an event happened, with its history index so the order shows even where the times (ms)
+ * tie: "0.004 s (op #6)".
+ */
+export function when(op: Op): string {
+  return `${fmtTime(op.time)} (op #${op.index})`;
+}
+
+/** `when` of the completion, or of the invocation when there is none. */
+export function doneWhen(p: OpPair): string {
+  return when(p.complete ?? p.invoke);
+}
+
+/**
+ * The subject of a later op of the same session, for "..., then <it>read ...": nothing when the
+ * same process did both (the sentence's subject goes on), else "process 4 of the same session ".
+ */
+export function thenWho(later: OpPair, earlier: OpPair): string {
+  return later.process === earlier.process ? '' : `process ${String(later.process)} of the same session `;
+}

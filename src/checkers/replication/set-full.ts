@@ -3,11 +3,15 @@
  *
  * Per element (rules in fates.ts): stable, stale (with the lag from known to the last read that
  * missed it), lost, never-read, recovered (an info add that shows up: not an anomaly). Anomalies:
- * `lost` (acknowledged or seen, and every final read lacks it; final reads are per node the last
- * read invoked after the final heal), `failed-write-visible` (a failed add that shows up: the
- * database said it did not happen), `unexpected` (an element nobody added), `duplicated` (a read
- * holds an element twice). An info add that never shows up is not lost; an add acknowledged after
- * the final reads began is never-read, not lost. Elements added more than once are skipped.
+ * `lost` (acknowledged or seen, and a read after the final heal began after it was known and
+ * after the last read there holding it ended: from then on every read lacks it, over time as in
+ * Jepsen), `failed-write-visible` (a failed add that shows up: the database said it did not
+ * happen), `unexpected` (an element nobody added), `duplicated` (a read holds an element twice). An
+ * info add that never shows up is not lost; an add acknowledged after the last read began is
+ * never-read, not lost. Elements added more than once are skipped.
+ *
+ * Keyed sets (Jepsen's independent set-full, set-shape.ts): each key's set is judged on its own,
+ * named "key k" in the sentences; the stats add up over keys.
  *
  * Cost: each read is compared with every element known before it, as Jepsen does: linear in the
  * size of the history when reads return the whole set. Verdict: false on any anomaly; unknown when
@@ -16,32 +20,59 @@
 import { fmtValue, type Op } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
-import { decideFates, newTally, type FateSubject, type LostWrite } from './fates.js';
+import { decideFates, decisive, newTally, type FateSubject, type FateTally, type LostWrite } from './fates.js';
 import { healProblem } from './lost-writes.js';
 import { quantiles, Sample } from './quantiles.js';
-import { at, fromNode, who, witness } from './say.js';
-import { setOps } from './set-shape.js';
+import { at, fmtKey, fromNode, who, witness } from './say.js';
+import { NO_KEYED_SET, setOps, type SetOps } from './set-shape.js';
 import { Budget, verdictOf } from './verdict.js';
-import { faultTimeline } from './windows.js';
+import { faultTimeline, type FaultTimeline } from './windows.js';
 
 type SetRead = { pair: import('../../history/pairs.js').OpPair; elems: readonly unknown[] };
 
 export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const so = setOps(history);
+  const so = setOps(history, opts.keyed);
   const tl = faultTimeline(history);
   const log = new AnomalyLog();
   const budget = new Budget('set-full', opts, 1e9);
+  const tally = newTally();
+  const lag = new Sample();
+  const lost: LostWrite[] = [];
+  const sets = so.keys ?? [{ key: undefined, so }];
+  let reads = 0;
+  let adds = 0;
+  let ambiguous = 0;
+  for (const x of sets) {
+    if (budget.exhausted) break;
+    judge(x.so, x.key === undefined ? undefined : fmtKey(x.key), tl, log, budget, tally, lag, lost);
+    reads += x.so.reads.length;
+    adds += x.so.adds.length;
+    ambiguous += x.so.ambiguous.size;
+  }
+  const stats = { ...tally, shape: so.shape, ...(so.keys ? { keys: so.keys.length } : {}), reads, adds, ambiguousElements: ambiguous,
+    staleLagMs: quantiles(lag.values(), 1e-6), ignored: so.ignored };
+  const decided = tally.stable + tally.lost;
+  const v = verdictOf(log, decided, healProblem(tl) ?? (so.keys?.length === 0 ? NO_KEYED_SET : reads === 0 ? (so.keys ? 'no read returned [key, set], so no keyed set was ever read' : 'the set was never read') : 'no read began after an acknowledged add (after the final heal, when there were faults), so no add could be judged lost or kept'), stats, budget);
+  if (v.valid === true && healProblem(tl)) return { ...v, valid: 'unknown', cause: healProblem(tl) };
+  return v;
+}
+
+/** One set (the set, or one key's): fates, unexpected and duplicated elements. */
+function judge(so: SetOps, key: string | undefined, tl: FaultTimeline, log: AnomalyLog, budget: Budget, tally: FateTally, lag: Sample, lostOut: LostWrite[]): void {
   const adds = so.adds;
   const ids = new Map<unknown, number>();
   adds.forEach((a, k) => ids.set(a.elem, k));
   const n = adds.length;
   const firstSeen: (SetRead | undefined)[] = new Array(n);
+  const lastHeld: (SetRead | undefined)[] = new Array(n);
   const stamp = new Int32Array(n).fill(-1);
   const unexpected = new Map<unknown, SetRead>();
   let dup: { e: unknown; r: SetRead } | undefined;
-  // Pass 1, reads by completion: first sighting of each element, unexpected and duplicated ones.
+  // Pass 1, reads by completion: first sighting of each element, the decisive read holding it that
+  // completed last, unexpected and duplicated elements.
   const byDone = so.reads.slice().sort((a, b) => a.pair.complete!.index - b.pair.complete!.index);
   byDone.forEach((r, rno) => {
+    const dec = decisive(tl, r);
     for (const e of r.elems) {
       const k = ids.get(e);
       if (k === undefined) {
@@ -51,6 +82,7 @@ export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): V
       if (stamp[k] === rno) { dup ??= { e, r }; continue; }
       stamp[k] = rno;
       firstSeen[k] ??= r;
+      if (dec) lastHeld[k] = r;
     }
   });
   // Pass 2, reads by invocation: the last read that missed each element after it was known.
@@ -74,40 +106,31 @@ export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): V
       if (stamp[k] !== rno) lastAbsent[k] = r;
     }
   });
-  const sets = new Map<SetRead, Set<unknown>>();
-  const setOf = (r: SetRead) => {
-    let s = sets.get(r);
-    if (!s) sets.set(r, (s = new Set(r.elems)));
-    return s;
-  };
+  if (budget.exhausted) return;
+  const label = key === undefined ? 'the set' : `key ${key}`;
   const subject: FateSubject<SetRead> = {
-    label: 'the set',
-    act: (e) => `added ${fmtValue(e)}`,
+    label,
+    act: (e) => `added ${fmtValue(e)}${key === undefined ? '' : ` to key ${key}`}`,
     writes: adds,
     reads: so.reads,
-    has: (r, k) => setOf(r).has(adds[k]!.elem),
+    // Only for the sentence of a lost element: one scan of the reads.
+    has: (r, k) => r.elems.includes(adds[k]!.elem),
     firstSeen: (k) => firstSeen[k],
     lastAbsentAfter: (k) => lastAbsent[k],
+    lastHeld: (k) => lastHeld[k],
   };
-  const tally = newTally();
-  const lag = new Sample();
-  const lost: LostWrite[] = [];
-  if (!budget.exhausted) decideFates(subject, tl, log, tally, lag, lost);
+  decideFates(subject, tl, log, tally, lag, lostOut);
+  const keyData = key === undefined ? {} : { key };
   if (unexpected.size > 0) {
     const es = [...unexpected.keys()];
     const first = [...unexpected.values()].sort((a, b) => a.pair.invoke.index - b.pair.invoke.index)[0]!;
     log.add({ kind: 'unexpected', ops: witness(...[...new Set(unexpected.values())].slice(0, 20).map((r) => r.pair)),
-      explanation: `reads show ${es.length === 1 ? 'an element' : `${es.length} elements`} nobody added (${es.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${es.length > 5 ? ', ...' : ''}), first ${who(first.pair)} reading it${fromNode(first.pair)} at ${at(first.pair.invoke)}`,
-      data: { elements: es.slice(0, 50), count: es.length } });
+      explanation: `${key === undefined ? 'reads' : `reads of key ${key}`} show ${es.length === 1 ? 'an element' : `${es.length} elements`} nobody added${key === undefined ? '' : ' to it'} (${es.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${es.length > 5 ? ', ...' : ''}), first ${who(first.pair)} reading it${fromNode(first.pair)} at ${at(first.pair.invoke)}`,
+      data: { ...keyData, elements: es.slice(0, 50), count: es.length } });
   }
   if (dup) {
     log.add({ kind: 'duplicated', ops: witness(dup.r.pair),
-      explanation: `${who(dup.r.pair)} read the set${fromNode(dup.r.pair)} at ${at(dup.r.pair.invoke)} and got ${fmtValue(dup.e)} twice in it`,
-      data: { element: dup.e } });
+      explanation: `${who(dup.r.pair)} read ${label}${fromNode(dup.r.pair)} at ${at(dup.r.pair.invoke)} and got ${fmtValue(dup.e)} twice in it`,
+      data: { ...keyData, element: dup.e } });
   }
-  const stats = { ...tally, reads: so.reads.length, adds: so.adds.length, ambiguousElements: so.ambiguous.size, staleLagMs: quantiles(lag.values(), 1e-6), ignored: so.ignored };
-  const decided = tally.stable + tally.lost;
-  const v = verdictOf(log, decided, healProblem(tl) ?? (so.reads.length === 0 ? 'the set was never read' : 'no read began after an acknowledged add (after the final heal, when there were faults), so no add could be judged lost or kept'), stats, budget);
-  if (v.valid === true && healProblem(tl)) return { ...v, valid: 'unknown', cause: healProblem(tl) };
-  return v;
 }

@@ -8,23 +8,39 @@
  * `failed-write-visible` (Jepsen counts it as recovered; here fail means it did not happen); an
  * element present twice is `duplicated`. An info add that is present is recovered, one that is
  * absent is not lost; an ok add acknowledged after the final read began is not judged (never-read).
- * Elements added more than once are skipped.
+ * Elements added more than once are skipped. Keyed sets (Jepsen's independent set, set-shape.ts):
+ * each key on its own, its sentences prefixed "key k:"; false beats unknown beats true.
  */
 import { fmtValue, type Op } from '../../history/op.js';
-import type { CheckOptions, Verdict } from '../types.js';
+import { combineValidity, type CheckOptions, type Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
-import { at, doneAt, fromNode, who, witness } from './say.js';
-import { setOps } from './set-shape.js';
+import { at, doneAt, fmtKey, fromNode, who, witness } from './say.js';
+import { NO_KEYED_SET, setOps, type SetOps } from './set-shape.js';
 import { verdictOf } from './verdict.js';
-import { afterFinalHeal, faultTimeline } from './windows.js';
+import { afterFinalHeal, faultTimeline, type FaultTimeline } from './windows.js';
 
-export function checkSet(history: readonly Op[], _opts: CheckOptions = {}): Verdict {
-  const so = setOps(history);
+export function checkSet(history: readonly Op[], opts: CheckOptions = {}): Verdict {
+  const so = setOps(history, opts.keyed);
   const tl = faultTimeline(history);
+  if (!so.keys) return checkOneSet(so, tl);
+  // Jepsen's independent sets: each key on its own, then false beats unknown beats true.
+  const vs = so.keys.map((x) => ({ key: x.key, v: checkOneSet(x.so, tl) }));
+  const anomalies = vs.flatMap(({ key, v }) => v.anomalies.map((a) => ({ ...a, explanation: `key ${fmtKey(key)}: ${a.explanation}`, data: { key, ...a.data } })));
+  const sum: Record<string, number> = {};
+  for (const { v } of vs) for (const [k, n] of Object.entries(v.stats ?? {})) if (typeof n === 'number' && k !== 'finalRead') sum[k] = (sum[k] ?? 0) + n;
+  const stats = { ...sum, shape: so.shape, keys: vs.length, ignored: so.ignored };
+  const valid = combineValidity(vs.map(({ v }) => v.valid));
+  if (vs.length === 0) return { valid: 'unknown', anomalies: [], cause: NO_KEYED_SET, stats };
+  if (valid !== 'unknown') return { valid, anomalies, stats };
+  const u = vs.filter(({ v }) => v.valid === 'unknown');
+  return { valid, anomalies, stats, cause: `${u.length} of ${vs.length} keys could not be judged; key ${fmtKey(u[0]!.key)}: ${u[0]!.v.cause}` };
+}
+
+function checkOneSet(so: SetOps, tl: FaultTimeline): Verdict {
   const log = new AnomalyLog();
   let final = so.reads[0];
   for (const r of so.reads) if (r.pair.complete!.index > final!.pair.complete!.index) final = r;
-  const base = { reads: so.reads.length, adds: so.adds.length, ambiguousElements: so.ambiguous.size, ignored: so.ignored };
+  const base = { shape: so.shape, reads: so.reads.length, adds: so.adds.length, ambiguousElements: so.ambiguous.size, ignored: so.ignored };
   if (!final) return { valid: 'unknown', anomalies: [], cause: 'the set was never read', stats: base };
   if (!afterFinalHeal(tl, final.pair.invoke.index)) {
     const why = tl.finalHeal === 'never' ? 'a fault window never closed' : 'the last read began before the final heal';

@@ -34,7 +34,7 @@ class Group {
 }
 
 export function checkStaleness(history: readonly Op[], opts: CheckOptions = {}): Verdict {
-  const kh = keyedHistory(history);
+  const kh = keyedHistory(history, opts.keyed);
   const tl = faultTimeline(history);
   const budget = new Budget('staleness', opts);
   const all = new Group();

@@ -9,8 +9,9 @@ export interface CleanupOptions {
 }
 
 /**
- * Removes what runs killed by kill -9 left behind: processes still running in our namespaces (found with
- * `ip netns pids`, killed by PID), host veths, namespaces, bridges and FORWARD rules, found by the run id
+ * Removes what runs killed by kill -9 left behind: faults still on in our namespaces (the rules in each
+ * fault layer's chain, a tbf qdisc: healed first, each reported), processes still running in our namespaces
+ * (found with `ip netns pids`, killed by PID), host veths, namespaces, bridges and FORWARD rules, found by the run id
  * in their names. Without runId it removes every faultline run whose owner process is gone, and leaves
  * alone runs that a live process (this one included) still owns. Returns what it removed.
  */

@@ -25,7 +25,7 @@ class LocalCluster implements Cluster {
 
   async healAll(): Promise<void> {
     if (this.gone) return; // nothing left to heal
-    const results = await Promise.allSettled(this.nodes.flatMap((n) => [n.heal(), n.setClockOffset(0)]));
+    const results = await Promise.allSettled(this.nodes.flatMap((n) => [n.healAll(), n.setClockOffset(0)]));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
     if (errors.length) throw new Error(`healing run ${this.runId} failed: ${errors.join('; ')}`);
   }

@@ -1,64 +1,124 @@
 import { must, run } from './run.js';
 
-/** Our own chain in each namespace's filter table; INPUT and OUTPUT jump to it. We never flush any other. */
-export const CHAIN = 'FAULTLINE';
+/**
+ * The layers of network faults a node has. Each fault owns one and heals alone: healing a partition
+ * never ends a loss, a failover's isolation of its old primary never ends a partition package's cut.
+ * The iptables layers each have a chain of their own in the namespace's filter table, with their own
+ * jumps from INPUT and OUTPUT; bandwidth owns the root tbf qdisc of the node's veth.
+ */
+export type ChainLayer = 'partition' | 'isolation' | 'loss';
+
+/** Our chains, by layer. We create, flush and read only these; never any other chain or table. */
+export const CHAINS: Readonly<Record<ChainLayer, string>> = {
+  partition: 'FAULTLINE-PART',
+  isolation: 'FAULTLINE-ISO',
+  loss: 'FAULTLINE-LOSS',
+};
+
+/** Recognises a chain of ours (also the single `FAULTLINE` chain of older versions), for cleanup. */
+export const CHAIN_RE = /^FAULTLINE(-[A-Z]+)?$/;
 
 /**
- * Network faults of one node, applied inside its namespace: DROP rules in our chain (partition, loss)
- * and a tbf qdisc on its veth (bandwidth). Rules are written with iptables-restore --noflush: one process
- * per fault, and all rules of a fault appear at once.
+ * Network faults of one node, applied inside its namespace. Setting a layer replaces that layer's rules
+ * in one iptables-restore (flush of its chain and the new rules appear at once); healing a layer flushes
+ * its chain only (the jumps stay, so the next fault costs one process). Calls on one layer run in the
+ * order they were made, so a heal never overtakes the fault it undoes.
  */
 export class NetFaults {
-  private chain?: Promise<void>;
+  private readonly created = new Map<ChainLayer, Promise<void>>();
+  private readonly queues = new Map<string, Promise<unknown>>();
   private shaped = false;
 
   constructor(private readonly ns: string, private readonly dev: string) {}
 
-  async partition(peers: string[]): Promise<void> {
-    if (peers.length === 0) return;
-    await this.rules(peers.flatMap((ip) => [`-A ${CHAIN} -s ${checkIp(ip)} -j DROP`, `-A ${CHAIN} -d ${ip} -j DROP`]));
+  /** Drops all traffic between this node and these addresses, both directions (partition layer). */
+  partition(peers: string[]): Promise<void> { return this.cut('partition', peers); }
+  /** The same cut, in the isolation layer (a failover cutting its old primary off from its standbys). */
+  isolate(peers: string[]): Promise<void> { return this.cut('isolation', peers); }
+
+  /** Each direction drops this fraction (INPUT and OUTPUT both jump to the loss chain); 0 heals. */
+  loss(probability: number): Promise<void> {
+    if (!(probability >= 0 && probability <= 1)) return Promise.reject(new Error(`loss probability must be in 0..1, got ${probability}`));
+    if (probability === 0) return this.heal('loss');
+    return this.set('loss', [`-m statistic --mode random --probability ${probability} -j DROP`]);
   }
 
-  /** Each direction drops this fraction (INPUT and OUTPUT both pass through the chain). */
-  async loss(probability: number): Promise<void> {
-    if (!(probability >= 0 && probability <= 1)) throw new Error(`loss probability must be in 0..1, got ${probability}`);
-    if (probability === 0) return;
-    await this.rules([`-A ${CHAIN} -m statistic --mode random --probability ${probability} -j DROP`]);
+  bandwidth(kbit: number): Promise<void> {
+    if (!(Number.isFinite(kbit) && kbit > 0)) return Promise.reject(new Error(`bandwidth must be a positive number of kbit/s, got ${kbit}`));
+    return this.serial('bandwidth', async () => {
+      // replace, not add: a second bandwidth() changes the rate instead of failing on an existing root qdisc.
+      await must(['ip', 'netns', 'exec', this.ns, 'tc', 'qdisc', 'replace', 'dev', this.dev, 'root',
+        'tbf', 'rate', `${Math.round(kbit)}kbit`, 'burst', '32kbit', 'latency', '400ms']);
+      this.shaped = true;
+    });
   }
 
-  async bandwidth(kbit: number): Promise<void> {
-    if (!(Number.isFinite(kbit) && kbit > 0)) throw new Error(`bandwidth must be a positive number of kbit/s, got ${kbit}`);
-    // replace, not add: a second bandwidth() changes the rate instead of failing on an existing root qdisc.
-    await must(['ip', 'netns', 'exec', this.ns, 'tc', 'qdisc', 'replace', 'dev', this.dev, 'root',
-      'tbf', 'rate', `${Math.round(kbit)}kbit`, 'burst', '32kbit', 'latency', '400ms']);
-    this.shaped = true;
+  /** Flushes this layer's chain, and only it. A layer never used costs nothing. */
+  heal(layer: ChainLayer): Promise<void> {
+    return this.serial(layer, async () => {
+      const made = this.created.get(layer);
+      if (!made) return;
+      await made.catch(() => undefined);
+      if (!this.created.has(layer)) return; // its creation failed: nothing of it exists
+      await must(['ip', 'netns', 'exec', this.ns, 'iptables', '-w', '-F', CHAINS[layer]]);
+    });
   }
 
-  /** Flushes our chain (only ours) and removes the tbf qdisc if we added one. */
-  async heal(): Promise<void> {
-    if (this.chain) {
-      await this.chain.catch(() => undefined);
-      await must(['ip', 'netns', 'exec', this.ns, 'iptables', '-w', '-F', CHAIN]);
-    }
-    if (this.shaped) {
+  /** Removes the tbf qdisc if we added one. */
+  healBandwidth(): Promise<void> {
+    return this.serial('bandwidth', async () => {
+      if (!this.shaped) return;
       const r = await run(['ip', 'netns', 'exec', this.ns, 'tc', 'qdisc', 'del', 'dev', this.dev, 'root']);
       if (r.code !== 0 && !/no such|cannot find|invalid handle/i.test(r.stderr)) {
         throw new Error(`removing the bandwidth limit in ${this.ns} failed: ${r.stderr.trim()}`);
       }
       this.shaped = false;
+    });
+  }
+
+  /** Every layer (teardown and abort only: a fault package heals its own layer). */
+  async healAll(): Promise<void> {
+    const results = await Promise.allSettled([
+      ...(Object.keys(CHAINS) as ChainLayer[]).map((l) => this.heal(l)), this.healBandwidth(),
+    ]);
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+    if (errors.length) throw new Error(errors.join('; '));
+  }
+
+  private cut(layer: ChainLayer, peers: string[]): Promise<void> {
+    try {
+      const rules = peers.flatMap((ip) => [`-s ${checkIp(ip)} -j DROP`, `-d ${ip} -j DROP`]);
+      return peers.length === 0 ? this.heal(layer) : this.set(layer, rules);
+    } catch (e) {
+      return Promise.reject(e);
     }
   }
 
-  private async rules(lines: string[]): Promise<void> {
-    await this.ensureChain();
-    await this.restore(lines);
+  /** Replaces the layer's rules with these, atomically. */
+  private set(layer: ChainLayer, rules: string[]): Promise<void> {
+    return this.serial(layer, async () => {
+      await this.ensureChain(layer);
+      const chain = CHAINS[layer];
+      await this.restore([`-F ${chain}`, ...rules.map((r) => `-A ${chain} ${r}`)]);
+    });
   }
 
-  /** Creates the chain and the two jumps once, on the first fault (runs without faults pay nothing). */
-  private ensureChain(): Promise<void> {
-    this.chain ??= this.restore([`:${CHAIN} - [0:0]`, `-I INPUT 1 -j ${CHAIN}`, `-I OUTPUT 1 -j ${CHAIN}`]);
-    this.chain.catch(() => { this.chain = undefined; });
-    return this.chain;
+  /** Creates the layer's chain and its two jumps once, on its first fault (runs without faults pay nothing). */
+  private ensureChain(layer: ChainLayer): Promise<void> {
+    let made = this.created.get(layer);
+    if (!made) {
+      const chain = CHAINS[layer];
+      made = this.restore([`:${chain} - [0:0]`, `-I INPUT 1 -j ${chain}`, `-I OUTPUT 1 -j ${chain}`]);
+      this.created.set(layer, made);
+      made.catch(() => { this.created.delete(layer); });
+    }
+    return made;
+  }
+
+  private serial(key: string, f: () => Promise<void>): Promise<void> {
+    const next = (this.queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(f);
+    this.queues.set(key, next);
+    return next;
   }
 
   private async restore(lines: string[]): Promise<void> {

@@ -45,9 +45,14 @@ export class LocalNode implements RuntimeNode {
   }
 
   partition(peers: string[]): Promise<void> { return this.faults.partition(peers); }
+  healPartition(): Promise<void> { return this.faults.heal('partition'); }
+  isolate(peers: string[]): Promise<void> { return this.faults.isolate(peers); }
+  healIsolation(): Promise<void> { return this.faults.heal('isolation'); }
   loss(probability: number): Promise<void> { return this.faults.loss(probability); }
+  healLoss(): Promise<void> { return this.faults.heal('loss'); }
   bandwidth(kbit: number): Promise<void> { return this.faults.bandwidth(kbit); }
-  heal(): Promise<void> { return this.faults.heal(); }
+  healBandwidth(): Promise<void> { return this.faults.healBandwidth(); }
+  healAll(): Promise<void> { return this.faults.healAll(); }
 
   async setClockOffset(seconds: number): Promise<void> { writeOffset(this.clockFile, seconds); }
 

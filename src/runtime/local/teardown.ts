@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { run, must } from './run.js';
+import { CHAIN_RE } from './faults.js';
 import { BRIDGE_RE, HOST_VETH_RE, NETNS_RE } from './names.js';
 import { release } from './state.js';
 
@@ -46,13 +47,49 @@ export async function killNetnsProcesses(ns: string): Promise<number[]> {
   return pids;
 }
 
+/**
+ * Network faults still on in a namespace: rules in our chains (one chain per fault layer: CHAINS in
+ * faults.ts, also the older single FAULTLINE chain) and a tbf qdisc. A crashed run leaves them; teardown
+ * after a heal finds none.
+ */
+export async function faultsIn(ns: string): Promise<{ chains: Map<string, number>; tbf: string[] }> {
+  const chains = new Map<string, number>();
+  const rules = await run(['ip', 'netns', 'exec', ns, 'iptables', '-w', '-S']);
+  for (const line of rules.code === 0 ? rules.stdout.split('\n') : []) {
+    const [op, chain] = line.trim().split(/\s+/);
+    if (!chain || !CHAIN_RE.test(chain)) continue;
+    if (op === '-N') chains.set(chain, chains.get(chain) ?? 0);
+    if (op === '-A') chains.set(chain, (chains.get(chain) ?? 0) + 1);
+  }
+  const q = await run(['ip', 'netns', 'exec', ns, 'tc', 'qdisc', 'show']);
+  // "qdisc tbf 8001: dev fle123abcn1 root refcnt 2 rate 512Kbit ..."
+  const tbf = (q.code === 0 ? q.stdout.split('\n') : []).flatMap((l) => {
+    const m = /^qdisc tbf \S+ dev (\S+) root/.exec(l.trim());
+    return m ? [m[1]!] : [];
+  });
+  return { chains, tbf };
+}
+
+/**
+ * Heals what faults a namespace still has, each layer alone (flush of each of our chains, removal of the
+ * tbf qdisc), before its processes are killed and it is removed; each step is reported like a removal.
+ */
+async function healLeftovers(ns: string, step: (what: string, argv: string[]) => Promise<void>): Promise<void> {
+  const { chains, tbf } = await faultsIn(ns);
+  for (const [chain, n] of chains) {
+    if (n > 0) await step(`${n} rule(s) in chain ${chain} in ${ns}`, ['ip', 'netns', 'exec', ns, 'iptables', '-w', '-F', chain]);
+  }
+  for (const dev of tbf) await step(`tbf qdisc on ${dev} in ${ns}`, ['ip', 'netns', 'exec', ns, 'tc', 'qdisc', 'del', 'dev', dev, 'root']);
+}
+
 /** Gone or a zombie (a zombie holds no resources; its parent reaps it). */
 function running(pid: number): boolean {
   try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }
 
 /**
- * Removes everything of one short id: processes in its namespaces, host veths (explicitly: `ip netns del`
+ * Removes everything of one short id: faults still on in its namespaces (each of our chains flushed, the
+ * tbf qdisc removed, each reported), processes in its namespaces, host veths (explicitly: `ip netns del`
  * alone leaves them ~60 s while sockets sit in TIME_WAIT), namespaces, bridge, FORWARD rule, state record.
  * Tolerates what is already gone; returns what it removed, and throws after trying everything if some step failed.
  */
@@ -65,6 +102,7 @@ export async function removeRun(id: string, found?: Found): Promise<string[]> {
     if (r.code === 0) removed.push(what);
     else if (!/cannot find|does not exist|no such|not found|bad rule/i.test(r.stderr)) errors.push(`${argv.join(' ')}: ${r.stderr.trim()}`);
   };
+  await Promise.all(f.netns.map((ns) => healLeftovers(ns, step)));
   await Promise.all(f.netns.map(async (ns) => {
     for (const pid of await killNetnsProcesses(ns)) removed.push(`process ${pid} in ${ns}`);
   }));

@@ -82,14 +82,16 @@ describe('set-full', () => {
     const v = checkSetFull(hist(add(0, 1), rs(1, [1], 'n1'), rs(1, [], 'n1')));
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
-      kind: 'lost', ops: [0, 1, 4, 5],
-      explanation: 'process 0 added 1 and got ok at 0.001 s, but the final read of the set (n1 at 0.004 s) does not have it',
-      data: { label: 'the set', lost: 1, elements: [1], finalNodes: ['n1'] },
+      kind: 'lost', ops: [0, 1, 2, 3, 4, 5],
+      explanation: 'process 0 added 1 and got ok at 0.001 s; process 1 read it from n1 at 0.002 s, the last read to hold it, but every read of the set begun after that read ended lacks it (n1 at 0.004 s)',
+      data: { label: 'the set', lost: 1, elements: [1], lastHeld: 2, lackingNodes: ['n1'] },
     }]);
   });
 
-  it('a node that still has it keeps it stable while another lags', () => {
-    expect(checkSetFull(hist(add(0, 1), rs(1, [1], 'n1'), rs(2, [], 'n2')))).toMatchObject({ valid: true, stats: { stable: 1, lost: 0 } });
+  it('a node whose read overlaps the lagging one and has it keeps it stable; an older one does not', () => {
+    const overlap = hist(add(0, 1), [[2, 'invoke', 'read', null]], rs(1, [1], 'n1'), [[2, 'ok', 'read', [], 'n2']]);
+    expect(checkSetFull(overlap)).toMatchObject({ valid: true, stats: { stable: 1, stale: 1, lost: 0 } });
+    expect(checkSetFull(hist(add(0, 1), rs(1, [1], 'n1'), rs(2, [], 'n2')))).toMatchObject({ valid: false, stats: { stable: 0, lost: 1 } });
   });
 
   it('an info add that shows up is recovered (stable, even when first seen by the final read); one never seen is not lost', () => {
@@ -100,7 +102,7 @@ describe('set-full', () => {
   it('an info add seen and then gone is lost, with the read that saw it in the witness', () => {
     const v = checkSetFull(hist(add(0, 1, 'info'), rs(1, [1]), rs(1, [])));
     expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [0, 1, 2, 3, 4, 5]]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 added 1 and it timed out (info), process 1 saw it at 0.002 s, but the final read of the set (at 0.004 s) does not have it');
+    expect(v.anomalies[0]!.explanation).toBe('process 0 added 1 and it timed out (info); process 1 saw it at 0.002 s, the last read to hold it, but every read of the set begun after that read ended lacks it (at 0.004 s)');
   });
 
   it('a failed add that shows up is an anomaly of its own', () => {
@@ -134,7 +136,7 @@ describe('counter', () => {
     const v = checkCounter(hist(add(0, 1), add(0, 2), rs(1, 1, 'n2')));
     expect(v.anomalies).toEqual([{
       kind: 'read-too-low', ops: [4, 5],
-      explanation: 'process 1 read the counter from n2 at 0.004 s and got 1, but the adds acknowledged before that read began already sum to 3',
+      explanation: 'process 1 read the counter from n2 at 0.004 s (op #4) and got 1, but the adds acknowledged before that read began already sum to 3',
       data: { value: 1, lower: 3, upper: 3 },
     }]);
   });
@@ -143,7 +145,7 @@ describe('counter', () => {
     const v = checkCounter(hist(add(0, 1), add(0, 5, 'fail'), rs(1, 6)));
     expect(v.anomalies).toEqual([{
       kind: 'read-too-high', ops: [4, 5],
-      explanation: 'process 1 read the counter at 0.004 s and got 6, but all adds attempted before that read ended sum to at most 1',
+      explanation: 'process 1 read the counter at 0.004 s (op #4) and got 6, but the adds that may have happened before that read ended (ok or info, not failed) sum to at most 1',
       data: { value: 6, lower: 1, upper: 1 },
     }]);
   });

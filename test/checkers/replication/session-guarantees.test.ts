@@ -14,7 +14,7 @@ describe('read-your-writes', () => {
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'read-your-writes', ops: [0, 1, 2, 3],
-      explanation: 'process 3 appended 7 to key x and got ok at 0.001 s, then read key x from pg2 at 0.002 s without it',
+      explanation: 'process 3 appended 7 to key x and got ok at 0.001 s (op #1), then read key x from pg2 at 0.002 s (op #2) without it',
       data: { key: 'x', element: 7, node: 'pg2', session: 3 },
     }]);
   });
@@ -35,7 +35,7 @@ describe('read-your-writes', () => {
     const ops = withSession(withSession(hist(ap(0, 'x', 1), rd(1, 'x', [], 'n2')), 0, 'a'), 1, 'a');
     const v = checkReadYourWrites(ops);
     expect(v.anomalies.map((a) => a.ops)).toEqual([[0, 1, 2, 3]]);
-    expect(v.anomalies[0]!.explanation).toBe('session "a" (process 0) appended 1 to key x and got ok at 0.001 s, then read key x from n2 at 0.002 s without it');
+    expect(v.anomalies[0]!.explanation).toBe('session "a" (process 0) appended 1 to key x and got ok at 0.001 s (op #1), then process 1 of the same session read key x from n2 at 0.002 s (op #2) without it');
   });
 
   it('never requires info or failed appends (unknown: nothing was exercised)', () => {
@@ -55,7 +55,7 @@ describe('read-your-writes', () => {
   it('register keys: a read older than the session\'s own write', () => {
     const v = checkReadYourWrites(hist(wr(0, 'r', 1), wr(0, 'r', 2), rd(0, 'r', 1, 'n2')));
     expect(v.anomalies).toEqual([expect.objectContaining({ kind: 'read-your-writes', ops: [2, 3, 4, 5],
-      explanation: 'process 0 wrote 2 to key r and got ok at 0.003 s, then read key r from n2 at 0.004 s and got the older 1' })]);
+      explanation: 'process 0 wrote 2 to key r and got ok at 0.003 s (op #3), then read key r from n2 at 0.004 s (op #4) and got the older 1' })]);
   });
 });
 
@@ -64,11 +64,11 @@ describe('monotonic-reads', () => {
     expect(checkMonotonicReads(hist(ap(1, 'x', 1), rd(0, 'x', [1]), ap(1, 'x', 2), rd(0, 'x', [1, 2]), rd(0, 'x', [1, 2])))).toMatchObject({ valid: true });
   });
 
-  it('catches a read that goes back, and every later read still behind the high-water read', () => {
+  it('catches a read that goes back, and every later read still behind what an earlier read held', () => {
     const v = checkMonotonicReads(hist(ap(1, 'x', 1), ap(1, 'x', 2), rd(0, 'x', [1, 2], 'n1'), rd(0, 'x', [1], 'n2'), rd(0, 'x', [1], 'n2'), rd(0, 'x', [1, 2], 'n1')));
     expect(v.valid).toBe(false);
     expect(v.anomalies.map((a) => a.ops)).toEqual([[4, 5, 6, 7], [4, 5, 8, 9]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 read key x from n1 at 0.004 s and got [1,2], then read it from n2 at 0.006 s and got [1], without 2');
+    expect(v.anomalies[0]!.explanation).toBe('process 0 read key x from n1 and got [1,2] at 0.005 s (op #5), then read it from n2 at 0.006 s (op #6) and got [1], without 2');
     expect(v.anomalies[0]!.data).toMatchObject({ element: 2, nodes: ['n1', 'n2'] });
   });
 
@@ -93,7 +93,7 @@ describe('monotonic-reads', () => {
   it('register keys: a later read of an older value', () => {
     const v = checkMonotonicReads(hist(wr(1, 'r', 1), wr(1, 'r', 2), rd(0, 'r', 2), rd(0, 'r', 1)));
     expect(v.anomalies.map((a) => a.ops)).toEqual([[4, 5, 6, 7]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 read 2 from key r at 0.004 s, then read the older 1 at 0.006 s');
+    expect(v.anomalies[0]!.explanation).toBe('process 0 read key r and got 2 at 0.005 s (op #5), then read it at 0.006 s (op #6) and got the older 1');
   });
 
   it('is unknown when no session read a key twice', () => {
@@ -111,7 +111,7 @@ describe('monotonic-writes', () => {
     const v = checkMonotonicWrites(hist(ap(0, 'x', 1), ap(0, 'x', 2), rd(1, 'x', [2], 'n2')));
     expect(v.anomalies).toEqual([{
       kind: 'monotonic-writes', ops: [0, 1, 2, 3, 4, 5],
-      explanation: 'process 0 appended 1 to key x and got ok at 0.001 s, then appended 2 at 0.002 s, but process 1 read key x from n2 at 0.004 s and got [2], with 2 but without 1',
+      explanation: 'process 0 appended 1 to key x and got ok at 0.001 s (op #1), then appended 2 at 0.002 s (op #2), but process 1 read key x from n2 at 0.004 s (op #4) and got [2], with 2 but without 1',
       data: { key: 'x', first: 1, second: 2, node: 'n2', session: 0 },
     }]);
   });
@@ -153,7 +153,7 @@ describe('writes-follow-reads', () => {
     const v = checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1], 'n1'), ap(0, 'x', 2), rd(2, 'x', [2], 'n2')));
     expect(v.anomalies).toEqual([{
       kind: 'writes-follow-reads', ops: [2, 3, 4, 5, 6, 7],
-      explanation: 'process 0 read key x from n1 at 0.002 s and got [1], then appended 2 to it at 0.004 s, but process 2 read key x from n2 at 0.006 s and got [2], with 2 but without 1',
+      explanation: 'process 0 read key x from n1 and got [1] at 0.003 s (op #3), then appended 2 to it at 0.004 s (op #4), but process 2 read key x from n2 at 0.006 s (op #6) and got [2], with 2 but without 1',
       data: { key: 'x', read: 1, append: 2, node: 'n2', session: 0 },
     }]);
   });

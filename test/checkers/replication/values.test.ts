@@ -13,7 +13,7 @@ describe('keys compare by type and value', () => {
     const v = checkLostWrites(hist(ap(0, 1, 'a'), ap(0, '1', 'b'), rd(1, 1, ['a'], 'n1'), rd(1, '1', ['a'], 'n1')));
     expect(v.valid).toBe(false);
     expect(v.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([
-      ['lost', [2, 3, 6, 7], 'process 0 appended "b" to key "1" and got ok at 0.003 s, but the final read of key "1" (n1 at 0.006 s) does not have it'],
+      ['lost', [2, 3, 6, 7], 'process 0 appended "b" to key "1" and got ok at 0.003 s, but every read of key "1" begun after the ok lacks it (n1 at 0.006 s)'],
       ['unexpected', [6, 7], 'reads of key "1" show an element nobody appended to it ("a"), first process 1 reading it from n1 at 0.006 s'],
     ]);
   });
@@ -25,7 +25,7 @@ describe('keys compare by type and value', () => {
     const v = checkReadYourWrites(hist(wr(0, true, 1), wr(0, 'true', 1), wr(0, 'true', 2), rd(0, true, 1), rd(0, 'true', 1)));
     expect(v.valid).toBe(false);
     expect(v.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([
-      ['read-your-writes', [4, 5, 8, 9], 'process 0 wrote 2 to key "true" and got ok at 0.005 s, then read key "true" at 0.008 s and got the older 1'],
+      ['read-your-writes', [4, 5, 8, 9], 'process 0 wrote 2 to key "true" and got ok at 0.005 s (op #5), then read key "true" at 0.008 s (op #8) and got the older 1'],
     ]);
   });
 });
@@ -46,8 +46,8 @@ describe('append elements that are arrays or objects compare by structure', () =
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'lost', ops: [2, 3, 4, 5],
-      explanation: 'process 0 appended {"a":1} to key x and got ok at 0.003 s, but the final read of key x (n1 at 0.004 s) does not have it',
-      data: { label: 'key x', lost: 1, elements: [{ a: 1 }], finalNodes: ['n1'] },
+      explanation: 'process 0 appended {"a":1} to key x and got ok at 0.003 s, but every read of key x begun after the ok lacks it (n1 at 0.004 s)',
+      data: { label: 'key x', lost: 1, elements: [{ a: 1 }], lackingNodes: ['n1'] },
     }]);
   });
 
@@ -76,7 +76,7 @@ describe('sums are exact beyond 2^53', () => {
     expect(checkCounter(hist(...base, rs(1, 9007199254740993n)))).toMatchObject({ valid: true, stats: { lowerBound: 9007199254740993n, upperBound: 9007199254740993n } });
     const low = checkCounter(hist(...base, rs(1, 9007199254740992n)));
     expect(low.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([['read-too-low', [4, 5],
-      'process 1 read the counter at 0.004 s and got 9007199254740992, but the adds acknowledged before that read began already sum to 9007199254740993']]);
+      'process 1 read the counter at 0.004 s (op #4) and got 9007199254740992, but the adds acknowledged before that read began already sum to 9007199254740993']]);
     const high = checkCounter(hist(...base, add(0, -1, 'fail'), rs(1, 9007199254740994n)));
     expect(high.anomalies.map((a) => [a.kind, a.ops])).toEqual([['read-too-high', [6, 7]]]);
   });
@@ -117,7 +117,8 @@ describe('structured elements wherever they sit in a read', () => {
       rd(1, 'x', [{ a: 1 }, [2], NaN], 'n2'), rd(1, 'x', [{ a: 1 }, [2]], 'n1')));
     expect(v).toMatchObject({ valid: true, anomalies: [], stats: { stable: 2, lost: 0, ignored: { read: 1 } } });
     const div = checkConsistentPrefix(hist(ap(0, 'x', 1), ap(0, 'x', { a: 1 }), rd(1, 'x', [1, { a: 1 }], 'n1'), rd(2, 'x', [{ a: 1 }, 1], 'n2')));
-    expect(div.anomalies.map((a) => [a.kind, a.ops])).toEqual([['divergence', [4, 5, 6, 7]]]);
+    // (consistent-prefix also checks write order: 1 was acknowledged before {"a":1} was appended.)
+    expect(div.anomalies.map((a) => [a.kind, a.ops])).toEqual([['out-of-order', [0, 1, 2, 3, 6, 7]], ['divergence', [4, 5, 6, 7]]]);
     // The divergent read's elements are the appended ones: nothing is unexpected, nothing lost on n1.
     const lw = checkLostWrites(hist(ap(0, 'x', 1), ap(0, 'x', { a: 1 }), rd(2, 'x', [{ a: 1 }, 1], 'n2'), rd(1, 'x', [1, { a: 1 }], 'n1')));
     expect(lw.anomalies.filter((a) => a.kind === 'unexpected')).toEqual([]);

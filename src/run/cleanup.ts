@@ -1,0 +1,15 @@
+import { records } from '../runtime/local/state.js';
+import { removeLeftoverWorkDirs } from './workdir.js';
+
+/**
+ * `faultline cleanup`: what runs killed by kill -9 left behind. First the local runtime's leftovers
+ * (processes, namespaces, veths, bridges, iptables rules, state records), then the runs' work folders
+ * (the nodes' data), found in the temp dir and through the records' `dir`, read before they are released.
+ */
+export async function cleanupRuns(opts: { runId?: string } = {}): Promise<string[]> {
+  const dirs = records().map((r) => r.dir);
+  const { cleanup } = await import('../runtime/local/index.js');
+  const removed = await cleanup(opts);
+  removed.push(...removeLeftoverWorkDirs({ runId: opts.runId, also: dirs }));
+  return removed;
+}

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localRuntime } from '../../src/runtime/local/index.js';
+import { leftovers, requireRuntime } from './support.js';
+
+// `faultline run` as a user runs it, a child process, with kill faults: it must exit by itself within a
+// bound after the workload's time limit, with a verdict exit code, the run stored, and nothing left on the
+// machine. In-process tests cannot see a command that never ends (a stray timer of a driver keeps the
+// process alive after "stored in"; in CI that is a hung job).
+
+const root = join(import.meta.dirname, '..', '..');
+const main = join(root, 'dist', 'src', 'cli', 'main.js');
+let store: string;
+
+beforeAll(async () => {
+  await requireRuntime(() => localRuntime.unavailable());
+  store = mkdtempSync(join(tmpdir(), 'faultline-cli-exit-'));
+});
+afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+
+interface Ended { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
+
+function runCli(argv: string[], boundMs: number): Promise<Ended> {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [main, ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    // Past the bound the command is hung: kill it (our own child, by its handle) and fail below.
+    const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 }); });
+  });
+}
+
+const TIME_LIMIT_S = 8;
+// Cluster start (Cassandra's JVMs take longest), the run, the final heal (a restart), quiet, final reads,
+// check, report: generous bounds, but bounds.
+const cases: Array<{ db: string; workload: string; replication: string; boundS: number }> = [
+  { db: 'postgres', workload: 'append', replication: 'sync', boundS: 90 },
+  { db: 'mysql', workload: 'append', replication: 'semi-sync', boundS: 120 },
+  { db: 'redis', workload: 'append', replication: 'async', boundS: 90 },
+  { db: 'cassandra', workload: 'register', replication: 'serial', boundS: 300 },
+];
+
+describe('faultline run with kill faults, as a child process', () => {
+  for (const c of cases) {
+    it(`${c.db}: exits by itself with a verdict, the run stored, nothing left`, async () => {
+      const r = await runCli(['run', '--db', c.db, '--workload', c.workload, '--replication', c.replication, '--nemesis', 'kill',
+        '--nemesis-interval', '2', '--time-limit', String(TIME_LIMIT_S), '--seed', '11', '--store', store, '--name', `exit-${c.db}`], c.boundS * 1000);
+      const runId = /faultline run ([0-9a-f]+):/.exec(r.stderr)?.[1];
+      expect(runId, r.stderr.slice(-2000)).toBeDefined();
+      expect(r.signal, `hung: killed after ${c.boundS} s; last output:\n${r.stderr.slice(-2000)}`).toBeNull();
+      expect([0, 1, 2], r.stderr.slice(-2000)).toContain(r.code);
+      const dir = /stored in (\S+)/.exec(r.stdout)?.[1];
+      expect(dir, r.stdout).toBeDefined();
+      expect(existsSync(join(dir!, 'results.json'))).toBe(true);
+      expect(readFileSync(join(dir!, 'history.jsonl'), 'utf8')).toMatch(/"f":"start-kill"/);
+      expect(leftovers(runId!)).toEqual([]);
+    }, 330_000);
+  }
+});
