@@ -266,7 +266,7 @@ function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData
     ignore('read');
     return false;
   };
-  let longest: { p: OpPair; list: readonly unknown[] } | undefined;
+  let longest: Raw['listReads'][number] | undefined;
   do {
     longest = undefined;
     for (const x of r.listReads) if (!x.dropped && (!longest || x.list.length >= longest.list.length)) longest = x;
@@ -284,14 +284,16 @@ function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData
     let fork = -1;
     let done = x === longest; // interned already
     // One comparison per element: linear in the size of the history overall.
-    if (x.list !== order) {
-      for (let i = 0; i < x.list.length; i++) {
-        const e = x.list[i];
+    let list = x.list;
+    if (list !== order) {
+      for (let i = 0, n = list.length; i < n; i++) {
+        const e = list[i];
         if (e === order[i]) continue;
         if (!done && (typeof e === 'object' ? e !== null : e !== e)) {
           // An array, object or NaN: intern the read and compare this position again.
           done = true;
           if (!interned(x)) break;
+          list = x.list;
           i--;
           continue;
         }
@@ -302,7 +304,7 @@ function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData
     }
     // A divergent read's elements all go into its own map: intern them (divergent reads are rare).
     if (fork >= 0 && !done && !interned(x)) continue;
-    const list = x.list;
+    list = x.list;
     const n = list.length;
     const rr: ReadRec = { pair: x.p, kd, n, list, div: fork >= 0, fork };
     if (rr.div) {
