@@ -1,3 +1,4 @@
+import { stringifyExact } from '../history/exact.js';
 import { Command, Option } from 'commander';
 import { checkHistoryFile, validateRequest, LintFailure, type CheckRequest, type FileResult } from '../check.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -67,7 +68,7 @@ async function runCheck(files: string[], flags: CheckFlags): Promise<number> {
   const count = (v: unknown) => results.filter((r) => r.valid === v).length;
   const summary = { files: files.length, valid: count(true), invalid: count(false), unknown: count('unknown'), failed: failed.length };
   if (flags.json) {
-    console.log(JSON.stringify({ summary, results: entries }, null, 2));
+    console.log(stringifyExact({ summary, results: entries }, 2));
   } else if (files.length > 1) {
     console.log(`${summary.files} histories: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.unknown} unknown, ${summary.failed} not checked`);
   }

@@ -1,12 +1,14 @@
 import { HistoryError } from './errors.js';
+import { canonInt, intFromDigits, numberFromText, stringifyExact } from './exact.js';
 
 /**
  * Our own EDN reader: it keeps the line of every top-level form (and of every element of a
  * top-level vector or list, where Knossos puts its ops), and it is a single pass over char codes.
  * Keywords and symbols become strings without the colon, lists and sets arrays, maps plain
- * objects (non-string keys stringified), nil null, tagged literals their value.
+ * objects (non-string keys stringified), nil null, tagged literals their value. Integers are exact,
+ * as in every format (exact.ts): a number when safe, a bigint beyond 2^53 (42N, 0x..., 36r...).
  */
-export type EdnValue = null | boolean | number | string | EdnValue[] | { [key: string]: EdnValue };
+export type EdnValue = null | boolean | number | bigint | string | EdnValue[] | { [key: string]: EdnValue };
 
 export interface EdnForm {
   value: EdnValue;
@@ -183,7 +185,7 @@ class EdnReader {
     return name;
   }
 
-  private readNumber(): number | string {
+  private readNumber(): number | bigint {
     const line = this.line;
     const tok = this.token();
     // Fast path: a plain integer that fits in a double exactly.
@@ -202,16 +204,15 @@ class EdnReader {
       }
     }
     if (INT_RE.test(tok)) {
-      const digits = tok.endsWith('N') ? tok.slice(0, -1) : tok;
-      const v = Number(digits);
-      return Number.isSafeInteger(v) ? v : digits.replace(/^\+/, '');
+      return intFromDigits(tok.endsWith('N') ? tok.slice(0, -1) : tok);
     }
-    if (FLOAT_RE.test(tok)) return Number(tok.endsWith('M') ? tok.slice(0, -1) : tok);
+    if (FLOAT_RE.test(tok)) return numberFromText(tok.endsWith('M') ? tok.slice(0, -1) : tok);
     let m = RATIO_RE.exec(tok);
     if (m) {
-      const den = Number(m[2]);
-      if (den === 0) throw this.fail(`ratio with zero denominator '${tok}' at line ${line}`, line);
-      return Number(m[1]) / den;
+      const num = BigInt(m[1]!.replace(/^\+/, ''));
+      const den = BigInt(m[2]!);
+      if (den === 0n) throw this.fail(`ratio with zero denominator '${tok}' at line ${line}`, line);
+      return num % den === 0n ? canonInt(num / den) : Number(m[1]) / Number(m[2]);
     }
     m = HEX_RE.exec(tok);
     if (m) return bigIntToValue(m[1]!, BigInt('0x' + m[2]));
@@ -381,15 +382,13 @@ class EdnReader {
   }
 }
 
-function bigIntToValue(sign: string, v: bigint): number | string {
-  const signed = sign === '-' ? -v : v;
-  const asNum = Number(signed);
-  return Number.isSafeInteger(asNum) ? asNum : signed.toString();
+function bigIntToValue(sign: string, v: bigint): number | bigint {
+  return canonInt(sign === '-' ? -v : v);
 }
 
 /** `{0 100}` -> key "0"; nil -> "nil"; collections -> their JSON. */
 function keyString(k: EdnValue): string {
   if (k === null) return 'nil';
-  if (typeof k === 'number' || typeof k === 'boolean') return String(k);
-  return JSON.stringify(k);
+  if (typeof k === 'number' || typeof k === 'boolean' || typeof k === 'bigint') return String(k);
+  return stringifyExact(k) ?? 'nil';
 }

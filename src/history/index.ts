@@ -8,3 +8,5 @@ export { loadHistory, parseHistory, detectFormat, readHistory, type LoadedHistor
 export { lintHistory, assertLinted, type LintOptions } from './lint.js';
 export { HistoryWriter, formatOpLine, type HistoryWriterOptions } from './writer.js';
 export { convertHistory } from './convert.js';
+export { identity, Interner } from './identity.js';
+export { addExact, canonInt, intFromDigits, isExactInt, negExact, numberFromText, parseJsonExact, stringifyExact } from './exact.js';

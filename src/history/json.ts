@@ -1,9 +1,10 @@
 import { HistoryError } from './errors.js';
+import { parseJsonExact } from './exact.js';
 
 /**
  * Reads a JSON array, keeping the 1-based start line of each element. JSON.parse gives no
  * positions, so a light scan (strings and nesting only) splits the top level and each element
- * is parsed on its own: an error then names the element's line.
+ * is parsed on its own (numbers exact: parseJsonExact): an error then names the element's line.
  */
 export function parseJsonArray(text: string, file: string): { values: unknown[]; lines: number[] } {
   const n = text.length;
@@ -61,7 +62,7 @@ export function parseJsonArray(text: string, file: string): { values: unknown[];
     if (i >= n) throw fail(`unterminated JSON array starting at line ${openLine}`, openLine);
     const slice = text.slice(start, i);
     try {
-      values.push(JSON.parse(slice));
+      values.push(parseJsonExact(slice));
     } catch (e) {
       const msg = (e as Error).message;
       const m = /position (\d+)/.exec(msg);

@@ -1,5 +1,6 @@
 import { HistoryError, type HistoryWarning } from './errors.js';
 import type { Op } from './op.js';
+import { parseJsonExact } from './exact.js';
 import { parseOpLineFast } from './fastline.js';
 import { normalizeOp, type NormalizeNotes } from './normalize.js';
 
@@ -41,7 +42,7 @@ export function scanJsonl(
       const s = text.slice(pos, stop);
       let raw: unknown;
       try {
-        raw = JSON.parse(s);
+        raw = parseJsonExact(s);
       } catch (e) {
         if (s.trim() === '') { pos = end + 1; continue; }
         if (torn) {

@@ -70,6 +70,9 @@ export function normalizeOp(raw: unknown, file: string, line: number, position: 
   const node = m.node;
   if (node !== undefined && node !== null) op.node = typeof node === 'string' ? node : String(node);
   const session = m.session;
+  // A session is a Map key and a sentence; one beyond 2^53 is refused rather than dropped (which would
+  // regroup its ops by process).
+  if (typeof session === 'bigint') throw bad(`:session ${session} is too large (at most 2^53 - 1; use a string)`, file, line);
   if (typeof session === 'string' || typeof session === 'number') op.session = session;
   return op;
 }
@@ -85,6 +88,7 @@ function toProcess(p: unknown, file: string, line: number): Process {
     if (/^-?\d{1,15}$/.test(name)) return Number(name);
     throw bad(`process ${JSON.stringify(p)} is neither a number nor :nemesis`, file, line);
   }
+  if (typeof p === 'bigint') throw bad(`process ${p} is too large (at most 2^53 - 1)`, file, line);
   if (p === undefined || p === null) throw bad(`op has no :process`, file, line);
   throw bad(`process must be a number or :nemesis, not ${describe(p)}`, file, line);
 }
@@ -93,13 +97,15 @@ function toInt(v: unknown, fallback: number, key: string, file: string, line: nu
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'string' && /^-?\d{1,15}$/.test(v)) return Number(v);
+  if (typeof v === 'bigint') throw bad(`:${key} ${v} is too large (at most 2^53 - 1)`, file, line);
   throw bad(`:${key} must be an integer, not ${describe(v)}`, file, line);
 }
 
 function toTime(v: unknown, file: string, line: number): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  // EDN integers beyond 2^53 arrive as digit strings; a time that large only loses precision.
+  // Integers beyond 2^53 arrive as bigints (digit strings from older callers); a time that large only loses precision.
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
   throw bad(`:time must be a number, not ${describe(v)}`, file, line);
 }
@@ -117,7 +123,7 @@ function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nil';
   if (Array.isArray(v)) return 'a vector';
   if (typeof v === 'object') return 'a map';
-  const s = JSON.stringify(v);
+  const s = typeof v === 'bigint' ? String(v) : JSON.stringify(v);
   return s.length > 40 ? s.slice(0, 37) + '...' : s;
 }
 

@@ -1,3 +1,5 @@
+import { stringifyExact } from './exact.js';
+
 /** One line of a history: an invocation or a completion, Jepsen's shape. */
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 export type Process = number | 'nemesis';
@@ -29,12 +31,13 @@ export function fmtTime(ns: number): string {
   return `${(ns / 1e9).toFixed(3)} s`;
 }
 
-/** A compact rendering of a value for sentences (JSON, keys kept short). */
+/** A compact rendering of a value for sentences (JSON, keys kept short; big integers as their exact digits). */
 export function fmtValue(v: unknown): string {
   if (v === undefined || v === null) return 'nil';
   if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return v.toString();
   try {
-    const s = JSON.stringify(v);
+    const s = stringifyExact(v) ?? String(v);
     return s.length > 120 ? s.slice(0, 117) + '...' : s;
   } catch {
     return String(v);

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { stringifyExact } from './exact.js';
 import type { Op } from './op.js';
 
 export interface HistoryWriterOptions {
@@ -23,7 +24,7 @@ export function formatOpLine(op: Op): string {
 }
 
 function optional(line: string, key: string, v: unknown): string {
-  const s = v === undefined ? undefined : JSON.stringify(v);
+  const s = v === undefined ? undefined : stringifyExact(v);
   return s === undefined ? line : `${line},"${key}":${s}`;
 }
 
@@ -43,9 +44,9 @@ function num(n: number): string {
   return typeof n === 'number' && Number.isFinite(n) ? String(n) : JSON.stringify(n) ?? 'null';
 }
 
-/** JSON.stringify of a value (a function, which it drops, as null); a BigInt or a cycle throws as before. */
+/** JSON of a value (a function, which it drops, as null); a bigint as its exact digits; a cycle throws. */
 function json(v: unknown): string {
-  return JSON.stringify(v) ?? 'null';
+  return stringifyExact(v) ?? 'null';
 }
 
 /**
@@ -77,7 +78,7 @@ export class HistoryWriter {
 
   append(op: Op): void {
     if (this.fd === undefined) throw new Error(`history writer for ${this.file} is closed`);
-    // Serialize first: a value that cannot be written (a cycle, a BigInt) throws before any byte is.
+    // Serialize first: a value that cannot be written (a cycle) throws before any byte is.
     writeAll(this.fd, Buffer.from(formatOpLine(op)));
     this.count++;
   }

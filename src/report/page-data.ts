@@ -82,9 +82,10 @@ export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d
     const w = v.witness;
     if (!w) continue;
     const prefix = w.prefix.slice(-MAX_PREFIX_ROWS);
+    // The checker stores the key as it shows it in its sentence (x, 1, "1"): shown the same here.
     const r = rows(d, [...prefix, w.op]);
     lin.push({
-      checker, key: w.key === undefined ? '' : fmtValue(w.key), states: w.states, prefixLength: w.prefix.length, rows: r,
+      checker, key: w.key === undefined ? '' : typeof w.key === 'string' ? w.key : fmtValue(w.key), states: w.states, prefixLength: w.prefix.length, rows: r,
       prefixBars: w.prefix.flatMap((i) => { const b = d.barOf.get(i); return b === undefined ? [] : [b]; }),
       opBar: d.barOf.get(w.op) ?? null,
     });

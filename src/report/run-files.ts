@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../history/exact.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -50,7 +51,7 @@ export function readStoredJson<T>(file: string, problem: (v: unknown) => string 
   }
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = parseJsonExact(text); // big integers stay exact
   } catch (e) {
     throw new InputError(`not valid JSON${text.trim() === '' ? ' (empty)' : ''}: ${(e as Error).message}`, file);
   }

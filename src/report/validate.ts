@@ -5,6 +5,8 @@
  * the report code. Returns the first problem, or undefined when the value has the shape we read.
  */
 
+import { stringifyExact } from '../history/exact.js';
+
 type Check = (v: unknown, at: string) => string | undefined;
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
@@ -13,7 +15,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const str: Check = (v, at) => (typeof v === 'string' ? undefined : `${at} should be a string, not ${kind(v)}`);
 const num: Check = (v, at) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `${at} should be a number, not ${kind(v)}`);
 const bool: Check = (v, at) => (typeof v === 'boolean' ? undefined : `${at} should be true or false, not ${kind(v)}`);
-const validity: Check = (v, at) => (v === true || v === false || v === 'unknown' ? undefined : `${at} should be true, false or "unknown", not ${JSON.stringify(v) ?? kind(v)}`);
+const validity: Check = (v, at) => (v === true || v === false || v === 'unknown' ? undefined : `${at} should be true, false or "unknown", not ${stringifyExact(v) ?? kind(v)}`);
 const anyObject: Check = (v, at) => (isObject(v) ? undefined : `${at} should be an object, not ${kind(v)}`);
 
 function arrayOf(item: Check): Check {

@@ -1,3 +1,4 @@
+import { parseJsonExact, stringifyExact } from '../history/exact.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -43,10 +44,10 @@ export function createRunDir(root: string, name: string, now = new Date()): RunD
 /** Writes JSON atomically (temp file, then rename), so a crash never leaves half a file. */
 export function writeJson(file: string, value: unknown): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(tmp, stringifyExact(value, 2) + '\n'); // big integers as exact JSON numbers
   renameSync(tmp, file);
 }
 
 export function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(file, 'utf8')) as T;
+  return parseJsonExact(readFileSync(file, 'utf8')) as T;
 }

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,5 +157,26 @@ describe('faultline check --keyed', () => {
     expect(lwAuto.code).toBe(0);
     expect(lwNo.code).toBe(1);
     expect(JSON.parse(lwNo.stdout).results[0].verdicts['lost-writes'].stats).toMatchObject({ keys: 1, lost: 1 });
+  });
+});
+
+describe('faultline check and convert keep integers beyond 2^53 exact', () => {
+  it('an EDN history: --json holds the bare digits, convert writes them back', async () => {
+    const edn = join(dir, 'big.edn');
+    writeFileSync(edn, [
+      '{:index 0 :type :invoke :process 0 :f :append :value [:x 9007199254740992]}',
+      '{:index 1 :type :ok :process 0 :f :append :value [:x 9007199254740992]}',
+      '{:index 2 :type :invoke :process 0 :f :append :value [:x 9007199254740993]}',
+      '{:index 3 :type :ok :process 0 :f :append :value [:x 9007199254740993]}',
+      '{:index 4 :type :invoke :process 1 :f :read :value [:x nil]}',
+      '{:index 5 :type :ok :process 1 :f :read :value [:x [9007199254740992]] :node "n1"}',
+    ].join('\n') + '\n');
+    const r = await cli('check', edn, '--checker', 'lost-writes', '--json');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/"elements": \[\s*9007199254740993\s*\]/);
+    expect(r.stdout).toContain('appended 9007199254740993 to key x');
+    const out = join(dir, 'big.jsonl');
+    expect((await cli('convert', edn, out)).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('{"index":5,"time":0,"type":"ok","process":1,"f":"read","value":["x",[9007199254740992]],"node":"n1"}');
   });
 });

@@ -21,16 +21,21 @@ describe('EDN scalars', () => {
     expect(v('false')).toBe(false);
   });
 
-  it('reads integers, with N suffix, signs, and big ones as strings', () => {
+  it('reads integers, with N suffix, signs, and big ones exactly as bigints', () => {
     expect(v('42')).toBe(42);
     expect(v('-7')).toBe(-7);
     expect(v('+3')).toBe(3);
     expect(v('0')).toBe(0);
     expect(v('12N')).toBe(12);
     expect(v('9007199254740991')).toBe(9007199254740991);
-    expect(v('9007199254740993')).toBe('9007199254740993');
-    expect(v('123456789012345678901234567890N')).toBe('123456789012345678901234567890');
-    expect(v('-123456789012345678901234567890')).toBe('-123456789012345678901234567890');
+    expect(v('9007199254740993')).toBe(9007199254740993n);
+    expect(v('-9007199254740991')).toBe(-9007199254740991);
+    expect(v('123456789012345678901234567890N')).toBe(123456789012345678901234567890n);
+    expect(v('-123456789012345678901234567890')).toBe(-123456789012345678901234567890n);
+    expect(v('0x20000000000001')).toBe(9007199254740993n);
+    expect(v('9007199254740993.0')).toBe(9007199254740993n);
+    expect(v('1e20')).toBe(100000000000000000000n);
+    expect(v('4/2')).toBe(2);
     expect(v('0x1F')).toBe(31);
     expect(v('2r1010')).toBe(10);
   });

@@ -1,21 +1,25 @@
 import { describe, it, expect } from 'vitest';
 import { parseOpLineFast } from '../../src/history/fastline.js';
+import { parseJsonExact } from '../../src/history/exact.js';
 import { normalizeOp } from '../../src/history/normalize.js';
 import { formatOpLine } from '../../src/history/writer.js';
+import { stringifyExact } from '../../src/history/exact.js';
 import type { Op } from '../../src/history/op.js';
 
 const fast = (line: string): Op | undefined => parseOpLineFast(line, 0, line.length);
-const general = (line: string): Op => normalizeOp(JSON.parse(line), 'x', 1, 0);
+const general = (line: string): Op => normalizeOp(parseJsonExact(line), 'x', 1, 0);
 
 // The fast path is only an optimisation: whenever it answers, it must answer exactly what
-// JSON.parse + normalizeOp would; when in doubt it declines.
+// the general path (exact JSON.parse + normalizeOp) would; when in doubt it declines.
 describe('the JSONL fast path agrees with JSON.parse + normalizeOp', () => {
   const values: unknown[] = [
     null, true, false, 0, -1, 42, 123456789012345, '', 'abc', ':kw', [], {}, [1, [2, [3]]],
     { a: 1, b: [null, 'x'] }, { '2': 'b', '1': 'a' }, [[':append', 4, 2], ['r', 3, [1, 2]]], ['n1', ['n2', 'n3']],
+    1234567890123456, 9007199254740991, -9007199254740991, 9007199254740992n, 9007199254740993n, -9007199254740993n,
+    [1, 123456789012345678901234567890n, { a: -18446744073709551615n }],
   ];
   for (const value of values) {
-    it(`value ${JSON.stringify(value)}`, () => {
+    it(`value ${stringifyExact(value)}`, () => {
       for (const process of [0, 17, 'nemesis'] as const) {
         for (const type of ['invoke', 'ok', 'fail', 'info'] as const) {
           const line = formatOpLine({ index: 5, time: 1234567890123, type, process, f: 'cas', value }).trimEnd();
@@ -45,7 +49,8 @@ describe('the JSONL fast path agrees with JSON.parse + normalizeOp', () => {
       '{"index":0,"time":1.5,"type":"ok","process":0,"f":"r","value":1}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1e3}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":"a\\"b"}',
-      '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1234567890123456}',
+      '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":12345678901234567.0}',
+      '{"index":0,"time":12345678901234567,"type":"ok","process":0,"f":"r","value":1}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1,"node":"n1","error":"e"}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":"r","value":1,"extra":1}',
       '{"index":0,"time":1,"type":"ok","process":0,"f":":r","value":1}',

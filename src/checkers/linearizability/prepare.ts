@@ -1,6 +1,8 @@
-import type { Op, Process } from '../../history/op.js';
+import { identity } from '../../history/identity.js';
+import { fmtValue, type Op, type Process } from '../../history/op.js';
 import { pairOps } from '../../history/pairs.js';
 import type { Model, ModelOp } from './model.js';
+import { showValue } from './models/value.js';
 
 /** One client operation as the search sees it. */
 export interface LinOp {
@@ -17,7 +19,7 @@ export interface LinOp {
 }
 
 export interface Partition {
-  /** Display key ("x", "3"), or undefined for an unkeyed history. */
+  /** Display key (x, 3, "3" for the string), or undefined for an unkeyed history. */
   key?: string;
   ops: LinOp[];
 }
@@ -32,11 +34,6 @@ export interface Prepared {
 
 export class ModelUsageError extends Error {}
 
-function keyString(k: unknown): string {
-  if (typeof k === 'string') return k;
-  if (typeof k === 'number' || typeof k === 'boolean' || k === null) return String(k);
-  return JSON.stringify(k);
-}
 
 /**
  * Jepsen's independent-key convention: value = [key, v]. A history is keyed when every client op has
@@ -63,12 +60,15 @@ export function prepare(history: readonly Op[], model: Model, keyedOpt: 'auto' |
   let dropped = pairs.length - live.length;
   for (const p of live) {
     let value = p.value;
-    let key: string | undefined;
+    let rawKey: unknown;
+    let id = '';
     if (keyed) {
       if (!Array.isArray(value) || value.length !== 2) {
-        throw new ModelUsageError(`op at index ${p.invoke.index} has value ${JSON.stringify(value)}, not [key, value] as the other ops of this keyed history`);
+        throw new ModelUsageError(`op at index ${p.invoke.index} has value ${fmtValue(value)}, not [key, value] as the other ops of this keyed history`);
       }
-      key = keyString(value[0]);
+      // Keys compare by type and value (identity.ts): 1 and "1" are two keys, shown as 1 and "1".
+      rawKey = value[0];
+      id = identity(rawKey);
       value = value[1];
     }
     let mop: ModelOp = { f: p.f, value, info: p.type === 'info' };
@@ -85,9 +85,8 @@ export function prepare(history: readonly Op[], model: Model, keyedOpt: 'auto' |
       callPos: p.invoke.index,
       retPos: ok ? p.complete!.index : Infinity,
     };
-    const pk = key ?? '';
-    let part = byKey.get(pk);
-    if (!part) { part = { key, ops: [] }; byKey.set(pk, part); }
+    let part = byKey.get(id);
+    if (!part) { part = { key: keyed ? showValue(rawKey) : undefined, ops: [] }; byKey.set(id, part); }
     part.ops.push(lop);
   }
   return { keyed, partitions: [...byKey.values()], dropped, clientOps: pairs.length };

@@ -13,6 +13,7 @@
  * reads are evidence. A history with no completed read is valid as in Jepsen and says so in
  * stats.note; the stats checker turns such a run into unknown.
  */
+import { addExact } from '../../history/exact.js';
 import { fmtValue, type Op } from '../../history/op.js';
 import type { OpPair } from '../../history/pairs.js';
 import type { CheckOptions, Verdict } from '../types.js';
@@ -25,7 +26,7 @@ export function checkBank(history: readonly Op[], opts: CheckOptions = {}): Verd
   const given = typeof opts.total === 'number' ? opts.total : undefined;
   const accounts = Array.isArray(opts.accounts) ? new Set(opts.accounts.map((a) => String(a))) : undefined;
   const negativeOk = opts.negativeBalances === true;
-  let ref: { total: number; p: OpPair } | undefined;
+  let ref: { total: number | bigint; p: OpPair } | undefined;
   let reads = 0;
   const transfers = { ok: 0, fail: 0, info: 0 };
   const ignored: Record<string, number> = {};
@@ -43,13 +44,14 @@ export function checkBank(history: readonly Op[], opts: CheckOptions = {}): Verd
       log.add({ kind: 'unexpected-account', ops: witness(p), explanation: `${read} and got account ${fmtValue(bad[0])}, which is not one of the test's accounts`, data: { account: bad[0] } });
       continue;
     }
-    const nil = balances.find(([, b]) => typeof b !== 'number' || !Number.isFinite(b));
+    const nil = balances.find(([, b]) => typeof b !== 'bigint' && (typeof b !== 'number' || !Number.isFinite(b)));
     if (nil) {
       log.add({ kind: 'nil-balance', ops: witness(p), explanation: `${read} and got ${fmtValue(nil[1])} as the balance of account ${nil[0]}`, data: { account: nil[0] } });
       continue;
     }
-    let total = 0;
-    for (const [, b] of balances) total += b as number;
+    // Exact (exact.ts): canonical, so equal totals are === whatever their size.
+    let total: number | bigint = 0;
+    for (const [, b] of balances) total = addExact(total, b as number | bigint);
     const expect = given ?? ref?.total;
     if (expect === undefined) ref = { total, p };
     else if (total !== expect) {
@@ -71,5 +73,5 @@ export function checkBank(history: readonly Op[], opts: CheckOptions = {}): Verd
 function isTransfer(v: unknown): boolean {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const t = v as Record<string, unknown>;
-  return t.from !== undefined && t.to !== undefined && typeof t.amount === 'number';
+  return t.from !== undefined && t.to !== undefined && (typeof t.amount === 'number' || typeof t.amount === 'bigint');
 }

@@ -29,6 +29,7 @@
  * read. Verdict unknown when no list key was read twice and no read showed an append that followed
  * an acknowledged one of its session.
  */
+import { identity } from '../../history/identity.js';
 import { fmtValue, type Op } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
@@ -64,7 +65,7 @@ export function checkConsistentPrefix(history: readonly Op[], opts: CheckOptions
     for (const r of kd.reads) {
       if (!r.div) continue;
       divergentReads++;
-      const id = `${r.fork}\u0000${typeof r.list![r.fork]}\u0000${String(r.list![r.fork])}`;
+      const id = `${r.fork}\u0000${identity(r.list![r.fork])}`;
       let b = branches.get(id);
       if (!b) branches.set(id, (b = { first: r, reads: 0, nodes: new Set() }));
       b.reads++;

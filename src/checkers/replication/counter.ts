@@ -19,6 +19,7 @@
  * is valid as in Jepsen (nothing contradicts it) and says so in stats.note; the stats checker
  * turns such a run into unknown. Ops of other shapes are ignored and counted.
  */
+import { addExact } from '../../history/exact.js';
 import { fmtValue, type Op, type Process } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
@@ -31,20 +32,22 @@ export function checkCounter(history: readonly Op[], _opts: CheckOptions = {}): 
   // Invocations of adds that failed: they never count.
   const failed = new Set<Op>();
   for (const p of pairsOf(history)) if (p.f === 'add' && p.type === 'fail') failed.add(p.invoke);
-  const open = new Map<Process, { f: 'add' | 'read'; v: number; posDone: number; negDone: number; inv: Op }>();
-  let posDone = 0; // ok adds v >= 0, completed
-  let posStarted = 0; // ok or info adds v >= 0, invoked
-  let negDone = 0; // ok adds v < 0, completed
-  let negStarted = 0; // ok or info adds v < 0, invoked
+  // Sums are exact (exact.ts): a bigint once beyond 2^53, so a read is never judged against a rounded bound.
+  type N = number | bigint;
+  const open = new Map<Process, { f: 'add' | 'read'; v: N; posDone: N; negDone: N; inv: Op }>();
+  let posDone: N = 0; // ok adds v >= 0, completed
+  let posStarted: N = 0; // ok or info adds v >= 0, invoked
+  let negDone: N = 0; // ok adds v < 0, completed
+  let negStarted: N = 0; // ok or info adds v < 0, invoked
   let reads = 0;
   const adds = { ok: 0, fail: 0, info: 0 };
   const ignored: Record<string, number> = {};
   for (const op of history) {
     if (op.process === 'nemesis') continue;
     if (op.type === 'invoke') {
-      if (op.f === 'add' && typeof op.value === 'number' && Number.isFinite(op.value)) {
+      if (op.f === 'add' && (typeof op.value === 'bigint' || (typeof op.value === 'number' && Number.isFinite(op.value)))) {
         const v = op.value;
-        if (!failed.has(op)) { if (v >= 0) posStarted += v; else negStarted += v; }
+        if (!failed.has(op)) { if (v >= 0) posStarted = addExact(posStarted, v); else negStarted = addExact(negStarted, v); }
         open.set(op.process, { f: 'add', v, posDone, negDone, inv: op });
       } else if (op.f === 'read') open.set(op.process, { f: 'read', v: 0, posDone, negDone, inv: op });
       else { open.delete(op.process); ignored[op.f] = (ignored[op.f] ?? 0) + 1; }
@@ -54,19 +57,19 @@ export function checkCounter(history: readonly Op[], _opts: CheckOptions = {}): 
     if (!o) continue;
     open.delete(op.process);
     if (o.f === 'add') {
-      if (op.type === 'ok') { adds.ok++; if (o.v >= 0) posDone += o.v; else negDone += o.v; }
+      if (op.type === 'ok') { adds.ok++; if (o.v >= 0) posDone = addExact(posDone, o.v); else negDone = addExact(negDone, o.v); }
       else if (op.type === 'fail') adds.fail++;
       else adds.info++;
       continue;
     }
     if (op.type !== 'ok') continue;
-    if (typeof op.value !== 'number') { ignored.read = (ignored.read ?? 0) + 1; continue; }
+    if (typeof op.value !== 'number' && typeof op.value !== 'bigint') { ignored.read = (ignored.read ?? 0) + 1; continue; }
     reads++;
     const p: OpPair = { type: 'ok', process: op.process, f: op.f, value: op.value, invoke: o.inv, complete: op,
       session: op.session ?? o.inv.session ?? op.process, node: op.node ?? o.inv.node };
     const v = op.value;
-    const lower = o.posDone + negStarted;
-    const upper = posStarted + o.negDone;
+    const lower = addExact(o.posDone, negStarted);
+    const upper = addExact(posStarted, o.negDone);
     const read = `${who(p)} read the counter${fromNode(p)} at ${when(p.invoke)} and got ${fmtValue(v)}`;
     if (v < lower) {
       const why = negStarted === 0
@@ -80,7 +83,7 @@ export function checkCounter(history: readonly Op[], _opts: CheckOptions = {}): 
       log.add({ kind: 'read-too-high', ops: witness(p), explanation: `${read}, but ${why}`, data: { value: v, lower, upper } });
     }
   }
-  const stats: Record<string, unknown> = { reads, adds, lowerBound: posDone + negStarted, upperBound: posStarted + negDone, ignored, anomalies: log.counts };
+  const stats: Record<string, unknown> = { reads, adds, lowerBound: addExact(posDone, negStarted), upperBound: addExact(posStarted, negDone), ignored, anomalies: log.counts };
   if (reads === 0) stats.note = 'no read completed: nothing was compared with the bounds';
   if (log.total > 0) return { valid: false, anomalies: log.list, stats };
   if (reads === 0 && adds.ok + adds.fail + adds.info === 0) return { valid: 'unknown', anomalies: [], cause: 'the history has no counter adds or reads', stats };

@@ -1,9 +1,9 @@
 import type { Op } from '../../history/op.js';
 import type { OpPair } from '../../history/pairs.js';
 import type { KeyedMode } from '../types.js';
-import { interner, internAll } from './literal.js';
+import { Interner } from '../../history/identity.js';
 import { pairsOf } from './pairs-cache.js';
-import { asList, isPrim, keyed, type Prim } from './shapes.js';
+import { asList, isElement, isPrim, keyed, type Prim } from './shapes.js';
 
 /**
  * The keyed replication workloads, analysed once per history and shared by the checkers.
@@ -38,7 +38,8 @@ export const UNKEYED = 'unkeyed';
 export interface WriteRec {
   pair: OpPair;
   kd: KeyData;
-  elem: Prim;
+  /** A primitive, or an array or object interned by identity (equal structures are one value). */
+  elem: unknown;
   /** Position of the element in the key's order; -1 when the order does not hold it. */
   pos: number;
   /** The same element was written to this key more than once: its reads prove nothing about this write. */
@@ -146,7 +147,8 @@ interface Raw {
   x: (p: OpPair) => unknown;
   appends: OpPair[];
   writes: OpPair[];
-  listReads: { p: OpPair; list: readonly unknown[] }[];
+  /** `dropped`: the read holds NaN (see listKey). */
+  listReads: { p: OpPair; list: readonly unknown[]; dropped?: boolean }[];
   scalarReads: { p: OpPair; v: unknown }[];
 }
 
@@ -194,19 +196,20 @@ export function keyedHistory(history: readonly Op[], mode: KeyedMode = 'auto'): 
   const ignore = (f: string) => { ignored[f] = (ignored[f] ?? 0) + 1; };
   const raw = (key: Prim) => {
     let r = raws.get(key);
-    if (!r) raws.set(key, (r = { key, x: isK ? (p) => (p.value as [Prim, unknown])[1] : (p) => intern(p.value), appends: [], writes: [], listReads: [], scalarReads: [] }));
+    if (!r) raws.set(key, (r = { key, x: isK ? (p) => intern.of((p.value as [Prim, unknown])[1]) : (p) => intern.of(p.value), appends: [], writes: [], listReads: [], scalarReads: [] }));
     return r;
   };
-  const intern = interner();
+  // Keys are primitives: Map compares them by type and value. Elements that are arrays or objects
+  // are interned, so Maps, Sets and === compare them structurally (reads' elements in listKey).
+  const intern = new Interner();
   for (const p of pairs) {
-    // Unkeyed: a write's whole value is its element; a read's whole value its list (elements interned below).
-    const kv = isK ? keyed(p.value) : { key: UNKEYED, x: p.f === 'read' ? p.value : intern(p.value) };
-    if (p.f === 'append' && kv && (isPrim(kv.x) || (!isK && kv.x !== null && kv.x !== undefined))) raw(kv.key).appends.push(p);
-    else if (p.f === 'write' && kv && typeof kv.x === 'number' && Number.isFinite(kv.x)) raw(kv.key).writes.push(p);
+    // Unkeyed: a write's whole value is its element; a read's whole value its list (elements interned in listKey).
+    const kv = isK ? keyed(p.value) : { key: UNKEYED, x: p.f === 'read' ? p.value : intern.of(p.value) };
+    if (p.f === 'append' && kv && isElement(kv.x)) raw(kv.key).appends.push(p);
+    else if (p.f === 'write' && kv && (typeof kv.x === 'bigint' || (typeof kv.x === 'number' && Number.isFinite(kv.x)))) raw(kv.key).writes.push(p);
     else if (p.f === 'read' && kv) {
       if (p.type !== 'ok') continue; // no observation; counted by stats
-      let list = Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
-      if (list && !isK) list = internAll(list, intern);
+      const list = Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
       if (list) raw(kv.key).listReads.push({ p, list });
       else if (isPrim(kv.x)) raw(kv.key).scalarReads.push({ p, v: kv.x });
       else ignore(p.f);
@@ -222,7 +225,7 @@ export function keyedHistory(history: readonly Op[], mode: KeyedMode = 'auto'): 
       if (kd) keys.push(kd);
       for (const x of r.listReads) if (x.list.length > 0) ignore('read');
     } else if (r.appends.length > 0 || r.listReads.some((x) => x.list.length > 0)) {
-      keys.push(listKey(r));
+      keys.push(listKey(r, intern, ignore));
       for (const _ of r.scalarReads) ignore('read');
     } else {
       // Reads of a key nobody wrote that show nothing: nothing to check.
@@ -238,7 +241,7 @@ function newKey(key: Prim, kind: KeyData['kind']): KeyData {
   return { key, kind, writes: [], reads: [], order: [], pos: new Map(), writer: new Map(), dupAt: [] };
 }
 
-function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => Prim): void {
+function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => unknown): void {
   for (const p of ps) {
     const e = elem(p);
     const w: WriteRec = { pair: p, kd, elem: e, pos: -1, amb: false };
@@ -248,11 +251,26 @@ function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => Prim): void {
   }
 }
 
-function listKey(r: Raw): KeyData {
+/**
+ * Elements that are arrays or objects are interned (equal structures become one value) where it can
+ * matter, not on every element of every read: in the order, in divergent reads, and in a read from
+ * where it first differs from the order. A read holding NaN, which equals nothing, is another shape.
+ */
+function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData {
   const kd = newKey(r.key, 'list');
-  addWrites(kd, r.appends, (p) => r.x(p) as Prim);
-  let longest: { p: OpPair; list: readonly unknown[] } | undefined;
-  for (const x of r.listReads) if (!longest || x.list.length >= longest.list.length) longest = x;
+  addWrites(kd, r.appends, r.x);
+  const interned = (x: Raw['listReads'][number]): boolean => {
+    const l = intern.list(x.list);
+    if (l) { x.list = l; return true; }
+    x.dropped = true;
+    ignore('read');
+    return false;
+  };
+  let longest: Raw['listReads'][number] | undefined;
+  do {
+    longest = undefined;
+    for (const x of r.listReads) if (!x.dropped && (!longest || x.list.length >= longest.list.length)) longest = x;
+  } while (longest && !interned(longest));
   const order = longest?.list ?? [];
   kd.order = order;
   for (let i = 0; i < order.length; i++) {
@@ -262,11 +280,32 @@ function listKey(r: Raw): KeyData {
   }
   for (const w of kd.writes) w.pos = kd.pos.get(w.elem) ?? -1;
   for (const x of r.listReads) {
-    const list = x.list;
-    const n = list.length;
+    if (x.dropped) continue;
     let fork = -1;
+    let done = x === longest; // interned already
     // One comparison per element: linear in the size of the history overall.
-    if (list !== order) for (let i = 0; i < n; i++) if (list[i] !== order[i]) { fork = i; break; }
+    let list = x.list;
+    if (list !== order) {
+      for (let i = 0, n = list.length; i < n; i++) {
+        const e = list[i];
+        if (e === order[i]) continue;
+        if (!done && (typeof e === 'object' ? e !== null : e !== e)) {
+          // An array, object or NaN: intern the read and compare this position again.
+          done = true;
+          if (!interned(x)) break;
+          list = x.list;
+          i--;
+          continue;
+        }
+        fork = i;
+        break;
+      }
+      if (x.dropped) continue;
+    }
+    // A divergent read's elements all go into its own map: intern them (divergent reads are rare).
+    if (fork >= 0 && !done && !interned(x)) continue;
+    list = x.list;
+    const n = list.length;
     const rr: ReadRec = { pair: x.p, kd, n, list, div: fork >= 0, fork };
     if (rr.div) {
       const at = new Map<unknown, number>();
@@ -286,15 +325,15 @@ function registerKey(r: Raw, skipped: KeyedHistory['skipped']): KeyData | undefi
     return undefined;
   }
   for (let i = 1; i < r.writes.length; i++) {
-    const a = r.x(r.writes[i - 1]!) as number;
-    const b = r.x(r.writes[i]!) as number;
+    const a = r.x(r.writes[i - 1]!) as number | bigint;
+    const b = r.x(r.writes[i]!) as number | bigint;
     if (!(b > a)) {
       skipped.push({ key: r.key, reason: `register key whose written values do not strictly increase (${a} then ${b})` });
       return undefined;
     }
   }
   const kd = newKey(r.key, 'register');
-  addWrites(kd, r.writes, (p) => r.x(p) as number);
+  addWrites(kd, r.writes, r.x);
   const order: unknown[] = [];
   kd.failedValues = new Map();
   for (const w of kd.writes) {

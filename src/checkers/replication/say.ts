@@ -8,9 +8,9 @@ export function who(p: OpPair): string {
   return p.session === p.process ? `process ${String(p.process)}` : `session ${fmtValue(p.session)} (process ${String(p.process)})`;
 }
 
-/** A key as people write it: x, 7 ("x" only when it would read ambiguously). */
+/** A key as people write it: x, 7 ("x" only when it would read ambiguously: the string "7" is not the key 7). */
 export function fmtKey(k: unknown): string {
-  return typeof k === 'string' && /^[\w.:-]+$/.test(k) ? k : fmtValue(k);
+  return typeof k === 'string' && /^[\w.:-]+$/.test(k) && !/^(nil|true|false|[-+]?[\d.].*)$/.test(k) ? k : fmtValue(k);
 }
 
 /** " from n2", or nothing when the op carries no node. */

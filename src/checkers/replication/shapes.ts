@@ -1,12 +1,22 @@
 /**
- * Value shapes of the replication workloads. Keys and elements are primitives compared with ===
- * (so 1 and "1" are different keys); anything else is an op "of another shape" that checkers skip
- * and count.
+ * Value shapes of the replication workloads. Keys are primitives compared with === and Map's
+ * SameValueZero, which is their identity (history/identity.ts) since loaders keep integers canonical
+ * (a bigint only beyond 2^53): so 1 and "1", true and "true" are different keys. Appended elements
+ * may also be arrays or objects, compared structurally (keyed.ts interns them). Anything else is an
+ * op "of another shape" that checkers skip and count.
  */
-export type Prim = string | number | boolean;
+export type Prim = string | number | bigint | boolean;
 
 export function isPrim(v: unknown): v is Prim {
-  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+  return typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * An appended element: any value === can compare once interned (keyed.ts): primitives, nil, arrays
+ * and objects. NaN (EDN's ##NaN) is not equal to itself: an op of another shape.
+ */
+export function isElement(v: unknown): boolean {
+  return v !== undefined && v === v;
 }
 
 /** `[key, x]` with a primitive key: the shape of append, write and keyed read values. */

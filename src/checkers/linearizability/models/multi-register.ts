@@ -34,7 +34,7 @@ function before(a: Token, b: Token): boolean {
 
 function isMicroOp(m: unknown): m is unknown[] {
   return Array.isArray(m) && (m.length === 2 || m.length === 3) && typeof m[0] === 'string' && m[0] in MICRO_FS &&
-    (typeof m[1] === 'string' || typeof m[1] === 'number');
+    (typeof m[1] === 'string' || typeof m[1] === 'number' || typeof m[1] === 'bigint');
 }
 
 function prepareTxn(value: unknown): MicroOp[] {

@@ -1,3 +1,6 @@
+import { parseJsonExact } from '../../../history/exact.js';
+import { identity } from '../../../history/identity.js';
+
 /**
  * Values compared by value, not identity. `prepare` turns each op's value into a token once, so that
  * `step` compares with `===` and a state can be its own memo key.
@@ -13,30 +16,11 @@ const TAG = '\u0001';
 const TAG_CODE = 1;
 export const NIL: Token = TAG + 'null';
 
-/** Canonical text of any JSON-ish value: JSON with sorted object keys; injective, never holds a raw newline. */
-export function canon(v: unknown): string {
-  switch (typeof v) {
-    case 'string': return JSON.stringify(v);
-    case 'number': return String(v); // String(-0) is "0"; NaN and Infinity are not JSON but stay distinct
-    case 'boolean': return v ? 'true' : 'false';
-    case 'bigint': return Number.isSafeInteger(Number(v)) ? String(Number(v)) : `${v}N`;
-    case 'undefined': return 'null';
-    case 'object': {
-      if (v === null) return 'null';
-      if (Array.isArray(v)) {
-        let s = '[';
-        for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + canon(v[i]);
-        return s + ']';
-      }
-      const o = v as Record<string, unknown>;
-      const keys = Object.keys(o).sort();
-      let s = '{';
-      for (let i = 0; i < keys.length; i++) s += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + canon(o[keys[i]]);
-      return s + '}';
-    }
-    default: return JSON.stringify(String(v));
-  }
-}
+/**
+ * Canonical text of any JSON-ish value: the shared identity (history/identity.ts), JSON with sorted
+ * object keys and exact big integers; injective, never holds a raw newline.
+ */
+export const canon: (v: unknown) => string = identity;
 
 /** The token of a value; `token(a) === token(b)` exactly when a and b are equal JSON-ish values. */
 export function token(v: unknown): Token {
@@ -63,9 +47,9 @@ export function showValue(v: unknown): string {
 /** Canonical text (from canon) back in plain words. */
 export function showCanon(c: string): string {
   try {
-    return showValue(JSON.parse(c));
+    return showValue(parseJsonExact(c));
   } catch {
-    return c; // NaN, Infinity, big integers: their text is already plain
+    return c; // NaN, Infinity: their text is already plain
   }
 }
 
