@@ -150,7 +150,7 @@ describe('faultline check --keyed', () => {
     ]);
     expect(auto.code).toBe(2);
     expect(no.code).toBe(1);
-    expect(no.stdout).toMatch(/process 0 added 2 and got ok at 0\.003 s, but every read of the set begun after the ok lacks it/);
+    expect(no.stdout).toMatch(/process 0 added 2 and got ok at 0\.003 s \(op #3\), but every read of the set begun after the ok lacks it/);
     // A keyed append history: valid keyed; literally the read's collection ["x", [1]] lacks ["x", 1].
     const g = file(hist(ap(0, 'x', 1), rd(1, 'x', [1])));
     const [lwAuto, lwNo] = await Promise.all([cli('check', g, '--checker', 'lost-writes'), cli('check', g, '--checker', 'lost-writes', '--keyed', 'no', '--json')]);

@@ -2,7 +2,7 @@ import { fmtTime, fmtValue } from '../../history/op.js';
 import type { OpPair } from '../../history/pairs.js';
 import type { AnomalyLog } from './anomaly-log.js';
 import type { Sample } from './quantiles.js';
-import { at, doneAt, fromNode, who, witness } from './say.js';
+import { doneWhen, fromNode, when, who, witness } from './say.js';
 import { afterFinalHeal, type FaultTimeline } from './windows.js';
 
 /**
@@ -138,7 +138,7 @@ export function decideFates<R extends FateRead>(s: FateSubject<R>, tl: FaultTime
       if (!seen) { tally.failedNeverSeen++; continue; }
       tally.failedVisible++;
       log.add({ kind: 'failed-write-visible', ops: witness(w.pair, seen.pair),
-        explanation: `${who(w.pair)} ${s.act(w.elem)} and got fail at ${doneAt(w.pair)} (the database said it did not happen), yet ${who(seen.pair)} read ${s.label}${fromNode(seen.pair)} at ${at(seen.pair.invoke)} and it was there`,
+        explanation: `${who(w.pair)} ${s.act(w.elem)} and got fail at ${doneWhen(w.pair)} (the database said it did not happen), yet ${who(seen.pair)} read ${s.label}${fromNode(seen.pair)} at ${when(seen.pair.invoke)} and it was there`,
         data: { label: s.label, element: w.elem, node: seen.pair.node } });
       continue;
     }
@@ -188,17 +188,17 @@ function reportLost<R extends FateRead>(s: FateSubject<R>, tl: FaultTimeline, de
     if (!lacking.has(node)) lacking.set(node, dec[i]!);
   }
   const ds = [...lacking.values()].sort((a, b) => a.pair.invoke.index - b.pair.invoke.index);
-  const where = ds.map((d) => `${d.pair.node ? `${d.pair.node} ` : ''}at ${at(d.pair.invoke)}`).join(', ');
+  const where = ds.map((d) => `${d.pair.node ? `${d.pair.node} ` : ''}at ${when(d.pair.invoke)}`).join(', ');
   const seen = first.seen;
   let story = first.seen
     ? `${who(first.pair)} ${s.act(first.elem)} and it timed out (info)`
-    : `${who(first.pair)} ${s.act(first.elem)} and got ok at ${doneAt(first.pair)}`;
+    : `${who(first.pair)} ${s.act(first.elem)} and got ok at ${doneWhen(first.pair)}`;
   const heldAfterHeal = holder !== undefined && holder === first.held;
   const lastTo = faults && heldAfterHeal ? 'the last read after the final heal to hold it' : 'the last read to hold it';
-  if (seen && holder && seen !== holder.pair) story += `; ${who(seen)} saw it${fromNode(seen)} at ${at(seen.invoke)}`;
+  if (seen && holder && seen !== holder.pair) story += `; ${who(seen)} saw it${fromNode(seen)} at ${when(seen.invoke)}`;
   if (holder) {
-    story += `; ${who(holder.pair)} ${seen === holder.pair ? 'saw' : 'read'} it${fromNode(holder.pair)} at ${at(holder.pair.invoke)}, ${heldAfterHeal ? lastTo : `${lastTo}${faults ? ' (before the final heal)' : ''}`}`;
-  } else if (seen) story += `; ${who(seen)} saw it${fromNode(seen)} at ${at(seen.invoke)}`;
+    story += `; ${who(holder.pair)} ${seen === holder.pair ? 'saw' : 'read'} it${fromNode(holder.pair)} at ${when(holder.pair.invoke)}, ${heldAfterHeal ? lastTo : `${lastTo}${faults ? ' (before the final heal)' : ''}`}`;
+  } else if (seen) story += `; ${who(seen)} saw it${fromNode(seen)} at ${when(seen.invoke)}`;
   let scope: string;
   if (heldAfterHeal && done(holder!) === anchor) scope = `every read of ${s.label} begun after that read ended`;
   else if (heal && heal.index === anchor) scope = `every read of ${s.label} after the final heal`;

@@ -83,7 +83,7 @@ describe('set-full', () => {
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'lost', ops: [0, 1, 2, 3, 4, 5],
-      explanation: 'process 0 added 1 and got ok at 0.001 s; process 1 read it from n1 at 0.002 s, the last read to hold it, but every read of the set begun after that read ended lacks it (n1 at 0.004 s)',
+      explanation: 'process 0 added 1 and got ok at 0.001 s (op #1); process 1 read it from n1 at 0.002 s (op #2), the last read to hold it, but every read of the set begun after that read ended lacks it (n1 at 0.004 s (op #4))',
       data: { label: 'the set', lost: 1, elements: [1], lastHeld: 2, lackingNodes: ['n1'] },
     }]);
   });
@@ -102,14 +102,14 @@ describe('set-full', () => {
   it('an info add seen and then gone is lost, with the read that saw it in the witness', () => {
     const v = checkSetFull(hist(add(0, 1, 'info'), rs(1, [1]), rs(1, [])));
     expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [0, 1, 2, 3, 4, 5]]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 added 1 and it timed out (info); process 1 saw it at 0.002 s, the last read to hold it, but every read of the set begun after that read ended lacks it (at 0.004 s)');
+    expect(v.anomalies[0]!.explanation).toBe('process 0 added 1 and it timed out (info); process 1 saw it at 0.002 s (op #2), the last read to hold it, but every read of the set begun after that read ended lacks it (at 0.004 s (op #4))');
   });
 
   it('a failed add that shows up is an anomaly of its own', () => {
     const v = checkSetFull(hist(add(0, 1, 'fail'), rs(1, [1], 'n2')));
     expect(v.anomalies).toEqual([{
       kind: 'failed-write-visible', ops: [0, 1, 2, 3],
-      explanation: 'process 0 added 1 and got fail at 0.001 s (the database said it did not happen), yet process 1 read the set from n2 at 0.002 s and it was there',
+      explanation: 'process 0 added 1 and got fail at 0.001 s (op #1) (the database said it did not happen), yet process 1 read the set from n2 at 0.002 s (op #2) and it was there',
       data: { label: 'the set', element: 1, node: 'n2' },
     }]);
   });

@@ -24,7 +24,7 @@ describe('set and set-full: the literal shape', () => {
     const v = checkSetFull(ops);
     expect(v).toMatchObject({ valid: false, stats: { shape: 'literal', acked: 2, lost: 2, stable: 0 } });
     expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [0, 1, 2, 3, 4, 5]], ['unexpected', [4, 5]]]);
-    expect(v.anomalies[0]!.explanation).toBe('2 writes that were acknowledged or seen are lost from the set: [0,1], [0,2]; the first: process 0 added [0,1] and got ok at 0.001 s, but every read of the set begun after the ok lacks it (n1 at 0.004 s)');
+    expect(v.anomalies[0]!.explanation).toBe('2 writes that were acknowledged or seen are lost from the set: [0,1], [0,2]; the first: process 0 added [0,1] and got ok at 0.001 s (op #1), but every read of the set begun after the ok lacks it (n1 at 0.004 s (op #4))');
     expect(v.anomalies[0]!.data).toMatchObject({ elements: [[0, 1], [0, 2]] });
     expect(v.anomalies[1]!.explanation).toMatch(/^reads show 2 elements nobody added \(1, 2\)/);
     expect(checkSet(ops)).toMatchObject({ valid: false, stats: { shape: 'literal', lost: 2 } });
@@ -43,7 +43,7 @@ describe('set and set-full: the literal shape', () => {
     expect(v).toMatchObject({ valid: false, stats: { shape: 'keyed', keys: 2, acked: 3, stable: 2, lost: 1 } });
     expect(v.anomalies).toEqual([{
       kind: 'lost', ops: [2, 3, 6, 7],
-      explanation: 'process 0 added 2 to key 0 and got ok at 0.003 s, but every read of key 0 begun after the ok lacks it (n1 at 0.006 s)',
+      explanation: 'process 0 added 2 to key 0 and got ok at 0.003 s (op #3), but every read of key 0 begun after the ok lacks it (n1 at 0.006 s (op #6))',
       data: { label: 'key 0', lost: 1, elements: [2], lackingNodes: ['n1'] },
     }]);
     const s = checkSet(ops);
@@ -78,7 +78,7 @@ describe('append and register checkers: keyed or not', () => {
     const v = checkLostWrites(ops);
     expect(v.anomalies).toEqual([{
       kind: 'lost', ops: [2, 3, 4, 5],
-      explanation: 'process 0 appended 2 to key unkeyed and got ok at 0.003 s, but every read of key unkeyed begun after the ok lacks it (n1 at 0.004 s)',
+      explanation: 'process 0 appended 2 to key unkeyed and got ok at 0.003 s (op #3), but every read of key unkeyed begun after the ok lacks it (n1 at 0.004 s (op #4))',
       data: { label: 'key unkeyed', lost: 1, elements: [2], lackingNodes: ['n1'] },
     }]);
     // --keyed yes: nothing has the [key, v] shape, so nothing is judged.
@@ -90,7 +90,7 @@ describe('append and register checkers: keyed or not', () => {
     expect(isKeyed(ops)).toBe(false);
     const v = checkLostWrites(ops);
     expect(v.anomalies.map((a) => [a.kind, a.ops, a.data?.elements])).toEqual([['lost', [0, 1, 2, 3], [['x', 1]]], ['unexpected', [2, 3], [1]]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 appended ["x",1] to key unkeyed and got ok at 0.001 s, but every read of key unkeyed begun after the ok lacks it (at 0.002 s)');
+    expect(v.anomalies[0]!.explanation).toBe('process 0 appended ["x",1] to key unkeyed and got ok at 0.001 s (op #1), but every read of key unkeyed begun after the ok lacks it (at 0.002 s (op #2))');
   });
 
   it('auto: [k e] appends with [k list] reads are keyed, as before; --keyed no reads them whole', () => {

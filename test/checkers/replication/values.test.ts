@@ -13,7 +13,7 @@ describe('keys compare by type and value', () => {
     const v = checkLostWrites(hist(ap(0, 1, 'a'), ap(0, '1', 'b'), rd(1, 1, ['a'], 'n1'), rd(1, '1', ['a'], 'n1')));
     expect(v.valid).toBe(false);
     expect(v.anomalies.map((a) => [a.kind, a.ops, a.explanation])).toEqual([
-      ['lost', [2, 3, 6, 7], 'process 0 appended "b" to key "1" and got ok at 0.003 s, but every read of key "1" begun after the ok lacks it (n1 at 0.006 s)'],
+      ['lost', [2, 3, 6, 7], 'process 0 appended "b" to key "1" and got ok at 0.003 s (op #3), but every read of key "1" begun after the ok lacks it (n1 at 0.006 s (op #6))'],
       ['unexpected', [6, 7], 'reads of key "1" show an element nobody appended to it ("a"), first process 1 reading it from n1 at 0.006 s'],
     ]);
   });
@@ -46,7 +46,7 @@ describe('append elements that are arrays or objects compare by structure', () =
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'lost', ops: [2, 3, 4, 5],
-      explanation: 'process 0 appended {"a":1} to key x and got ok at 0.003 s, but every read of key x begun after the ok lacks it (n1 at 0.004 s)',
+      explanation: 'process 0 appended {"a":1} to key x and got ok at 0.003 s (op #3), but every read of key x begun after the ok lacks it (n1 at 0.004 s (op #4))',
       data: { label: 'key x', lost: 1, elements: [{ a: 1 }], lackingNodes: ['n1'] },
     }]);
   });
