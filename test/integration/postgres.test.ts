@@ -11,10 +11,10 @@ import { alive } from '../../src/adapters/postgres/procs.js';
 import { adminQuery } from '../../src/adapters/postgres/sql.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
+import { requireRuntime } from './support.js';
 
-const why = (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable());
 // CI runs these as root with Postgres installed by the setup script: a machine that cannot is a failure, never a skip.
-if (why) throw new Error(`postgres integration tests cannot run here: ${why}`);
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
 
 interface Started { cluster: Cluster; db: PgDb; dir: string }
 let live: Started | undefined;
