@@ -3,13 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { loadHistory } from '../../src/history/load.js';
-import { lintHistory } from '../../src/history/lint.js';
 import type { Op } from '../../src/history/op.js';
 import { pairOps } from '../../src/history/pairs.js';
-import { runTest, type RunSpec } from '../../src/run/run.js';
-import { readJson } from '../../src/run/store.js';
-import { leftovers, requireRuntime } from './support.js';
+import type { RunSpec } from '../../src/run/run.js';
+import { requireRuntime, runChecked } from './support.js';
 
 /**
  * The client-path latency check shared by proxy-mysql and proxy-redis (proxy-postgres has its own):
@@ -33,22 +30,18 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
       replication: 'async', reads: 'any', keys: 20, seed: 12, runtime: 'local', opTimeoutMs: 3000,
       nemesisIntervalS: 2, store, argv: ['faultline', 'run', '(test)'], ...over,
     };
-    const r = await runTest(spec, { log: () => {} });
-    const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
-    expect(leftovers(run.runId)).toEqual([]);
-    const h = await loadHistory(join(r.dir, 'history.jsonl'));
-    expect(lintHistory(h)).toEqual([]);
+    const r = await runChecked(spec);
     // Each replica streamed through a proxy in its own namespace (its log is kept with the run's logs).
     const logs = join(r.dir, 'logs');
     const proxyLogs = readdirSync(logs, { recursive: true }).map(String).filter((f) => f.endsWith('proxy.log'));
     expect(proxyLogs.length).toBe(spec.nodes - 1);
     for (const f of proxyLogs) expect(readFileSync(join(logs, f), 'utf8')).toMatch(/proxy 127\.0\.0\.1:15432 -> /);
-    const ws = windows(h.ops, 'latency').filter((w) => (w.value.applied as string[]).includes('client'));
+    const ws = windows(r.history, 'latency').filter((w) => (w.value.applied as string[]).includes('client'));
     expect(ws.length).toBeGreaterThan(0);
     let inside = 0;
     let outside = 0;
     let outsideFast = 0;
-    for (const p of pairOps(h.ops).filter((x) => x.complete && x.complete.node)) {
+    for (const p of pairOps(r.history).filter((x) => x.complete && x.complete.node)) {
       const ms = (p.complete!.time - p.invoke.time) / 1e6;
       const on = ws.filter((x) => x.value.node === p.complete!.node);
       const w = on.find((x) => p.invoke.time >= x.from && p.complete!.time <= x.to);
@@ -63,7 +56,7 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
     }
     expect(inside).toBeGreaterThan(20);
     expect(outsideFast / outside).toBeGreaterThan(0.9);
-    return { ...r, history: h.ops, inside, outside, outsideFast, windows: ws.map((w) => ({ node: w.value.node, latencyMs: w.value.latencyMs })) };
+    return { ...r, inside, outside, outsideFast, windows: ws.map((w) => ({ node: w.value.node, latencyMs: w.value.latencyMs })) };
   };
 }
 

@@ -8,13 +8,10 @@ import type { Replication } from '../../src/adapters/redis/index.js';
 import { adminCall, parseInfo } from '../../src/adapters/redis/conn.js';
 import { PORT } from '../../src/adapters/redis/settings.js';
 import { checkLostWrites } from '../../src/checkers/replication/index.js';
-import { loadHistory } from '../../src/history/load.js';
-import { lintHistory } from '../../src/history/lint.js';
 import type { Op } from '../../src/history/op.js';
-import { runTest, type RunSpec } from '../../src/run/run.js';
-import { readJson } from '../../src/run/store.js';
+import type { RunSpec } from '../../src/run/run.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers, requireRuntime } from './support.js';
+import { leftovers, requireRuntime, runChecked, verdict } from './support.js';
 
 // `faultline run` end to end against real Redis clusters in network namespaces, and the classic Redis
 // Sentinel result driven directly (RunSpec has no Sentinel switch yet): the unsafe configuration finds the
@@ -32,16 +29,8 @@ const base = (over: Partial<RunSpec>): RunSpec => ({
   nemesisIntervalS: 2, store, argv: ['faultline', 'run', '(test)'], ...over,
 });
 
-async function run(over: Partial<RunSpec>) {
-  const r = await runTest(base(over), { log: () => {} });
-  const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
-  expect(leftovers(run.runId)).toEqual([]);
-  const h = await loadHistory(join(r.dir, 'history.jsonl'));
-  expect(lintHistory(h)).toEqual([]);
-  return { ...r, runId: run.runId, history: h.ops };
-}
+const run = (over: Partial<RunSpec>) => runChecked(base(over));
 
-const verdict = (r: Awaited<ReturnType<typeof run>>, name: string) => r.results.verdicts[name]!;
 
 describe('faultline run: redis', () => {
   // Replication on one machine takes microseconds, so a replica read right after an acknowledged write

@@ -1,4 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { loadHistory } from '../../src/history/load.js';
+import { lintHistory } from '../../src/history/lint.js';
+import { runTest, type RunSpec } from '../../src/run/run.js';
+import { readJson } from '../../src/run/store.js';
 import { shortId } from '../../src/runtime/local/names.js';
 
 /**
@@ -21,3 +27,22 @@ export async function requireRuntime(check: () => Promise<string | undefined>): 
   const why = await check();
   if (why) throw new Error(`integration tests cannot run here: ${why}. Run \`npm test\` as root on Debian (scripts/setup.sh installs what they need).`);
 }
+
+/**
+ * `faultline run` through the programmatic API, then what every end-to-end test asserts first: the
+ * run left nothing on the machine and wrote a well-formed history. Returns the result with its run id
+ * and the history's ops; the checkers' verdicts are in `results` (see `verdict`).
+ */
+export async function runChecked(spec: RunSpec) {
+  const r = await runTest(spec, { log: () => {} });
+  const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
+  expect(leftovers(run.runId)).toEqual([]);
+  const h = await loadHistory(join(r.dir, 'history.jsonl'));
+  expect(lintHistory(h)).toEqual([]);
+  return { ...r, runId: run.runId, history: h.ops };
+}
+
+export type CheckedRun = Awaited<ReturnType<typeof runChecked>>;
+
+/** One checker's verdict of a run. */
+export const verdict = (r: CheckedRun, name: string) => r.results.verdicts[name]!;
