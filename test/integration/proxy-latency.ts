@@ -11,7 +11,8 @@ import { requireRuntime, runChecked } from './support.js';
 /**
  * The client-path latency check shared by proxy-mysql and proxy-redis (proxy-postgres has its own):
  * a run under the latency package; every op on the faulted node inside a client-path window takes at
- * least the injected latency, ops outside the windows are fast, and nothing is left behind.
+ * least the injected latency, ops outside the windows are not delayed, and nothing is left behind.
+ * Behaviour, not speed: each bound is a latency the run injected (how fast ops are is the bench's).
  */
 export function latencyCheck(unavailable: () => Promise<string | undefined>) {
   let store: string;
@@ -38,6 +39,8 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
     for (const f of proxyLogs) expect(readFileSync(join(logs, f), 'utf8')).toMatch(/proxy 127\.0\.0\.1:15432 -> /);
     const ws = windows(r.history, 'latency').filter((w) => (w.value.applied as string[]).includes('client'));
     expect(ws.length).toBeGreaterThan(0);
+    // Outside every window an op is not delayed: faster than the least latency the run injected.
+    const least = Math.min(...ws.map((w) => w.value.latencyMs as number));
     let inside = 0;
     let outside = 0;
     let outsideFast = 0;
@@ -51,7 +54,7 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
         expect(ms, `op ${p.invoke.index} on ${p.complete!.node}`).toBeGreaterThanOrEqual(w.value.latencyMs as number);
       } else if (!on.some((x) => p.complete!.time >= x.from && p.invoke.time <= x.to)) {
         outside++;
-        if (ms < 50) outsideFast++;
+        if (ms < least) outsideFast++;
       }
     }
     expect(inside).toBeGreaterThan(20);

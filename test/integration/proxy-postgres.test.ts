@@ -30,12 +30,13 @@ const base = (over: Partial<RunSpec>): RunSpec => ({
 
 const run = (over: Partial<RunSpec>) => runChecked(base(over));
 
-
 describe('proxy faults in the client path: postgres', () => {
   it('latency: every op on the faulted node inside a window takes at least the injected latency', async () => {
     const r = await run({ seed: 12 }); // seed 12: client-path latency on the primary, then on n3
     const ws = windows(r.history, 'latency');
     expect(ws.filter((w) => (w.value.applied as string[]).includes('client')).length).toBeGreaterThan(0);
+    // Outside every window an op is not delayed: faster than the least latency the run injected.
+    const least = Math.min(...ws.map((w) => w.value.latencyMs as number));
     const pairs = pairOps(r.history).filter((p) => p.complete && p.complete.node);
     let inside = 0;
     let outsideFast = 0;
@@ -51,11 +52,11 @@ describe('proxy faults in the client path: postgres', () => {
         expect(ms, `op ${p.invoke.index} on ${p.complete!.node}`).toBeGreaterThanOrEqual(w.value.latencyMs as number);
       } else if (!during) {
         outside++;
-        if (ms < 50) outsideFast++;
+        if (ms < least) outsideFast++;
       }
     }
     expect(inside).toBeGreaterThan(20);
-    // Not vacuous: outside the windows (and on other nodes) ops are fast.
+    // Not vacuous: outside the windows (and on other nodes) ops are not delayed.
     expect(outsideFast / outside).toBeGreaterThan(0.9);
   }, 120_000);
 
