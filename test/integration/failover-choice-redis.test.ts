@@ -44,7 +44,6 @@ describe('failover choice on a real Redis cluster in wait mode (WAIT 2 of n2, n3
     await rec.nemesis('pause', { node: 'n3' }, () => db.pause(n3));
     const pkg = failoverPackage(true, 200, 'safe', 3000);
     const fo = await rec.nemesis('start-failover', { fence: true, isolateMs: 200, policy: 'safe' }, () => pkg.invoke({ cluster, db }, { f: 'start-failover', value: null }));
-    console.log(`redis wait, safe failover with n3 paused: ${JSON.stringify(fo.value)}`);
     expect(fo.value).toMatchObject({ policy: 'safe', sync: 'WAIT 2 (of n2, n3)', decision: 'promoted', chosen: 'n2', required: 1, heard: 1, quorum: true, unanswered: ['n3'] });
     expect((fo.value as { waitedMs: number }).waitedMs).toBeLessThan(2000);
     await rec.nemesis('resume', null, () => db.resume(n3));

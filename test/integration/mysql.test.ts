@@ -112,8 +112,8 @@ describe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
     const a = await staleReads((await start({ replication: 'async' })).db, 300);
     await stop();
     const s = await staleReads((await start({ replication: 'semi-sync' })).db, 300);
-    console.log(`mysql read-your-writes on a replica: async ${a}/300 stale, semi-sync ${s}/300 stale`);
     expect(a).toBeGreaterThan(0);
+    expect(s).toBeGreaterThan(0); // measured: async 259-269/300 stale, semi-sync 228-249/300
   }, 180_000);
 
   it('failover promotes the most advanced replica; the other follows it; the fenced old primary rebuilds as a replica', async () => {

@@ -147,7 +147,6 @@ async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> 
 describe('redis with Sentinel: a partition isolates the primary with a minority', () => {
   it('async: Sentinel promotes a replica, the old primary keeps acknowledging writes, and they are lost after the heal', async () => {
     const o = await isolatedPrimaryWithSentinel('async');
-    console.log(`async + Sentinel: promoted ${o.promoted} ${o.tookMs} ms after the cut; ${o.lostAcked} of ${o.acked} acknowledged appends lost`);
     expect(o.promoted).not.toBe('n1');
     expect(o.lostAcked).toBeGreaterThan(0);
     const v = checkLostWrites(o.history);
@@ -157,8 +156,6 @@ describe('redis with Sentinel: a partition isolates the primary with a minority'
 
   it('wait (WAIT every replica + min-replicas-to-write): the same failover loses no acknowledged write', async () => {
     const o = await isolatedPrimaryWithSentinel('wait');
-    const types = (t: string) => o.history.filter((x) => x.f === 'append' && x.type === t).length;
-    console.log(`wait + Sentinel: promoted ${o.promoted} ${o.tookMs} ms after the cut; ${o.lostAcked} of ${o.acked} acknowledged appends lost; ${types('fail')} fail, ${types('info')} info`);
     expect(o.promoted).not.toBe('n1');
     expect(o.acked).toBeGreaterThan(100);
     expect(o.lostAcked).toBe(0);
