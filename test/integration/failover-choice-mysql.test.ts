@@ -9,7 +9,7 @@ import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { onlyLaggingStandbyAnswers, writableAgain } from './failover-scenario.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, tearDown } from './support.js';
 
 // The same steps as failover-choice-postgres.test.ts under MariaDB semi-sync (one ack of two replicas):
 // the safe failover refuses while the replica holding the newest acknowledged commits is silent; the
@@ -23,13 +23,9 @@ let seq = 0;
 
 afterEach(async () => {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
+  await tearDown(started);
 });
 
 async function start(): Promise<Started> {

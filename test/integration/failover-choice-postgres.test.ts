@@ -8,7 +8,7 @@ import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { onlyLaggingStandbyAnswers, writableAgain } from './failover-scenario.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, tearDown } from './support.js';
 
 // Issue 9 item 12: faultline's own failover must not lose acknowledged writes and blame Postgres.
 // Under `sync` (ANY 1 (n2, n3)) the steps are driven one by one (failover-scenario.ts), not by a random
@@ -23,13 +23,9 @@ let seq = 0;
 
 afterEach(async () => {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
+  await tearDown(started);
 });
 
 async function start(): Promise<Started> {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { WORKLOADS } from '../../src/adapters/mysql/workloads.js';
 import { alive } from '../../src/adapters/postgres/procs.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
-import { leftovers, requireRuntime } from './support.js';
+import { leftovers, requireRuntime, tearDown } from './support.js';
 
 // CI runs these as root with MariaDB installed by the setup script: a machine that cannot is a failure, never a skip.
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
@@ -31,12 +31,9 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
 
 async function stop(): Promise<void> {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { if (db) await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await tearDown(started);
 }
 afterEach(stop);
 

@@ -11,7 +11,7 @@ import { alive } from '../../src/adapters/postgres/procs.js';
 import { adminQuery } from '../../src/adapters/postgres/sql.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
-import { requireRuntime } from './support.js';
+import { requireRuntime, tearDown } from './support.js';
 
 // CI runs these as root with Postgres installed by the setup script: a machine that cannot is a failure, never a skip.
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
@@ -32,12 +32,9 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
 
 afterEach(async () => {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { if (db) await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await tearDown(started);
 });
 
 const T = 2000;

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { PORT } from '../../src/adapters/redis/settings.js';
 import { alive } from '../../src/adapters/postgres/procs.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, tearDown } from './support.js';
 
 beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
@@ -33,13 +33,7 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
 
 /** Every test tears down here, on every path (a failed assertion included). */
 afterEach(async () => {
-  for (const { cluster, db, dir } of live.splice(0)) {
-    try { if (db) await db.teardown(); } finally {
-      await cluster.down();
-      rmSync(dir, { recursive: true, force: true });
-      expect(leftovers(cluster.runId)).toEqual([]);
-    }
-  }
+  for (const started of live.splice(0)) await tearDown(started);
 });
 
 const T = 2000;

@@ -11,7 +11,7 @@ import { checkLostWrites } from '../../src/checkers/replication/index.js';
 import type { Op } from '../../src/history/op.js';
 import type { RunSpec } from '../../src/run/run.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers, requireRuntime, runChecked, verdict } from './support.js';
+import { requireRuntime, runChecked, tearDown, verdict } from './support.js';
 
 // `faultline run` end to end against real Redis clusters in network namespaces, and the classic Redis
 // Sentinel result driven directly (RunSpec has no Sentinel switch yet): the unsafe configuration finds the
@@ -137,10 +137,7 @@ async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> 
     return { history, acked: acked.length, lostAcked, promoted, tookMs };
   } finally {
     stop = true;
-    if (db) await db.teardown();
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
+    await tearDown({ cluster, db, dir });
   }
 }
 

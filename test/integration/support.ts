@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { loadHistory } from '../../src/history/load.js';
@@ -6,6 +7,7 @@ import { lintHistory } from '../../src/history/lint.js';
 import { runTest, type RunSpec } from '../../src/run/run.js';
 import { readJson } from '../../src/run/store.js';
 import { shortId } from '../../src/runtime/local/names.js';
+import type { Cluster } from '../../src/runtime/types.js';
 
 /**
  * What a run left on the machine, by its run id: namespaces, links (veths, bridge), FORWARD rules and
@@ -20,6 +22,18 @@ export function leftovers(runId: string): string[] {
   for (const l of sh(['iptables', '-S', 'FORWARD']).split('\n')) if (l.includes(id)) out.push(`rule ${l}`);
   for (const l of sh(['ps', '-eo', 'pid=,args=']).split('\n')) if (l.includes(`faultline-${runId}`) || l.includes(`fl-${id}-`)) out.push(`process ${l.trim()}`);
   return out;
+}
+
+/**
+ * Tears down what a test started, on every path: the database, then the cluster (also when the
+ * database's teardown throws), then its folder; then asserts the run left nothing on the machine.
+ */
+export async function tearDown(s: { cluster: Cluster; db?: { teardown(): Promise<void> }; dir: string }): Promise<void> {
+  try { if (s.db) await s.db.teardown(); } finally {
+    await s.cluster.down();
+    rmSync(s.dir, { recursive: true, force: true });
+    expect(leftovers(s.cluster.runId)).toEqual([]);
+  }
 }
 
 /** Fails (never skips) when the machine cannot run integration tests: CI must run them. */
