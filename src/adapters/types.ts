@@ -33,7 +33,8 @@ export interface DbOptions {
   /**
    * Where clients reach a node's client port, when not at the node's own address (a fault proxy sits
    * in between: src/nemesis/proxy). Admin and replication traffic still goes to the node directly.
-   * Postgres honours it; MySQL, Redis and Cassandra do not yet (their clients connect to node.ip).
+   * Postgres, MySQL and Redis honour it (the proxy packages refuse other databases: src/nemesis/proxy-faults.ts);
+   * Cassandra does not yet (its driver connects to node.ip).
    */
   clientAddress?: (node: string) => { host: string; port: number };
   /**

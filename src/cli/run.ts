@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
+import { faultPackages } from '../nemesis/index.js';
 import { runTest, type RunSpec } from '../run/run.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
@@ -32,7 +33,7 @@ export function runCommand(): Command {
     .description('start a real cluster, run a workload against it while injecting faults, record the history, heal, check and store the run')
     .addOption(new Option('--db <name>', 'database').choices(['postgres', 'mysql', 'redis', 'cassandra']).default('postgres'))
     .addOption(new Option('--workload <name>', 'workload').choices(['register', 'rw-register', 'append', 'set']).default('append'))
-    .option('--nemesis <names>', 'comma-separated fault packages: partition, kill, pause, failover, naive-failover, split-brain, clock, loss, bandwidth, or none', 'none')
+    .option('--nemesis <names>', `comma-separated fault packages: ${Object.keys(faultPackages).join(', ')}, or none`, 'none')
     .option('--time-limit <seconds>', 'how long the workload runs', parseSeconds, 30)
     .option('--concurrency <n>', 'client workers (logical processes)', positiveInt('a worker count', 1000), 10)
     .option('--rate <ops/s>', 'target operations per second over all workers', positiveInt('a rate', 1_000_000), 200)

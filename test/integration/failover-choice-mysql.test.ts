@@ -9,7 +9,7 @@ import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { onlyLaggingStandbyAnswers, writableAgain } from './failover-scenario.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, tearDown } from './support.js';
 
 // The same steps as failover-choice-postgres.test.ts under MariaDB semi-sync (one ack of two replicas):
 // the safe failover refuses while the replica holding the newest acknowledged commits is silent; the
@@ -23,13 +23,9 @@ let seq = 0;
 
 afterEach(async () => {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
+  await tearDown(started);
 });
 
 async function start(): Promise<Started> {
@@ -59,8 +55,7 @@ async function received(db: MyDb, n: string) {
 describe('failover choice on a real semi-sync MariaDB cluster (one ack of n2, n3)', () => {
   it('safe: the most advanced replica cannot answer, so the failover waits, refuses, and no acknowledged write is lost', async () => {
     const { db, cluster } = await start();
-    const { ops, fo, tookMs, final } = await onlyLaggingStandbyAnswers(db, cluster, 'safe', (n) => received(db, n));
-    console.log(`mysql safe failover: ${JSON.stringify(fo.value)} in ${tookMs} ms; final read ${JSON.stringify(final.value)} from ${final.node}`);
+    const { ops, fo, final } = await onlyLaggingStandbyAnswers(db, cluster, 'safe', (n) => received(db, n));
     expect(fo.value).toMatchObject({ policy: 'safe', decision: 'refused', chosen: null, required: 2, heard: 1, quorum: false, unanswered: ['n3'], old: 'n1' });
     expect(db.primary().name).toBe('n1');
     expect(final).toMatchObject({ node: 'n1', value: [1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] });
@@ -71,12 +66,10 @@ describe('failover choice on a real semi-sync MariaDB cluster (one ack of n2, n3
   it('naive-failover: promotes the lagging replica, loses what only n3 held, and lost-writes says the failover chose it', async () => {
     const { db, cluster } = await start();
     const { ops, fo, final } = await onlyLaggingStandbyAnswers(db, cluster, 'naive', (n) => received(db, n));
-    console.log(`mysql naive failover: ${JSON.stringify(fo.value)}; final read ${JSON.stringify(final.value)} from ${final.node}`);
     expect(fo.value).toMatchObject({ policy: 'naive', decision: 'promoted', chosen: 'n2', required: 2, heard: 1, quorum: false, unanswered: ['n3'] });
     expect(final).toMatchObject({ node: 'n2', value: [1, [1, 2, 3, 4, 5]] });
     const lost = checkLostWrites(ops).anomalies.filter((a) => a.kind === 'lost');
     expect(lost).toHaveLength(1);
-    console.log(`mysql naive failover, lost-writes: ${lost[0]!.explanation}`);
     expect(lost[0]!.explanation).toMatch(/The failover at [\d.]+ s \(op #\d+\) promoted n2 without hearing from n3 \(naive-failover policy: semi-sync \(1 ack of n2, n3\) needs 2 answers, it had 1\); these 5 writes were acknowledged before it and n2 did not hold them: a decision of faultline's, not a database fault$/);
   }, 180_000);
 });

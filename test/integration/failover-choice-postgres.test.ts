@@ -8,7 +8,7 @@ import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { onlyLaggingStandbyAnswers, writableAgain } from './failover-scenario.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, tearDown } from './support.js';
 
 // Issue 9 item 12: faultline's own failover must not lose acknowledged writes and blame Postgres.
 // Under `sync` (ANY 1 (n2, n3)) the steps are driven one by one (failover-scenario.ts), not by a random
@@ -23,13 +23,9 @@ let seq = 0;
 
 afterEach(async () => {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
+  await tearDown(started);
 });
 
 async function start(): Promise<Started> {
@@ -50,8 +46,7 @@ async function start(): Promise<Started> {
 describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () => {
   it('safe: the most advanced standby cannot answer, so the failover waits, refuses, and no acknowledged write is lost', async () => {
     const { db, cluster } = await start();
-    const { ops, fo, tookMs, final, positions } = await onlyLaggingStandbyAnswers(db, cluster, 'safe', (n) => walPosition(db.server(n)));
-    console.log(`safe failover: ${JSON.stringify(fo.value)} in ${tookMs} ms; final read ${JSON.stringify(final.value)} from ${final.node}`);
+    const { ops, fo, final, positions } = await onlyLaggingStandbyAnswers(db, cluster, 'safe', (n) => walPosition(db.server(n)));
     expect(fo.type).toBe('info');
     expect(fo.value).toMatchObject({ policy: 'safe', decision: 'refused', chosen: null, required: 2, heard: 1, quorum: false,
       unanswered: ['n3'], positions: { n2: positions.n2, n3: null }, old: 'n1', sync: 'ANY 1 ("n2", "n3")' });
@@ -68,8 +63,7 @@ describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () 
 
   it('safe: waits while the most advanced standby is paused, and promotes it once it answers; nothing lost', async () => {
     const { db, cluster } = await start();
-    const { ops, fo, tookMs, final } = await onlyLaggingStandbyAnswers(db, cluster, 'safe', (n) => walPosition(db.server(n)), 1000);
-    console.log(`safe failover, n3 back after 1 s: ${JSON.stringify(fo.value)} in ${tookMs} ms; final read ${JSON.stringify(final.value)} from ${final.node}`);
+    const { ops, fo, final } = await onlyLaggingStandbyAnswers(db, cluster, 'safe', (n) => walPosition(db.server(n)), 1000);
     expect(fo.value).toMatchObject({ policy: 'safe', decision: 'promoted', chosen: 'n3', promoted: 'n3', required: 2, heard: 2, quorum: true, unanswered: [] });
     expect((fo.value as { waitedMs: number }).waitedMs).toBeGreaterThanOrEqual(700);
     expect(final).toMatchObject({ node: 'n3', value: [1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] });
@@ -81,7 +75,6 @@ describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () 
   it('naive-failover: promotes the lagging standby that answered, loses the writes only n3 held, and lost-writes says the failover chose it', async () => {
     const { db, cluster } = await start();
     const { ops, fo, final, positions } = await onlyLaggingStandbyAnswers(db, cluster, 'naive', (n) => walPosition(db.server(n)));
-    console.log(`naive failover: ${JSON.stringify(fo.value)}; final read ${JSON.stringify(final.value)} from ${final.node}`);
     expect(fo.value).toMatchObject({ policy: 'naive', decision: 'promoted', chosen: 'n2', promoted: 'n2', required: 2, heard: 1, quorum: false,
       unanswered: ['n3'], positions: { n2: positions.n2, n3: null } });
     expect(final).toMatchObject({ node: 'n2', value: [1, [1, 2, 3, 4, 5]] });
@@ -89,7 +82,6 @@ describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () 
     expect(v.valid).toBe(false);
     const lost = v.anomalies.filter((a) => a.kind === 'lost');
     expect(lost).toHaveLength(1);
-    console.log(`naive failover, lost-writes: ${lost[0]!.explanation}`);
     expect(lost[0]!.data).toMatchObject({ elements: [6, 7, 8, 9, 10] });
     expect(lost[0]!.explanation).toMatch(/5 writes that were acknowledged or seen are lost from key/);
     expect(lost[0]!.explanation).toMatch(/The failover at [\d.]+ s \(op #\d+\) promoted n2 without hearing from n3 \(naive-failover policy: ANY 1 \("n2", "n3"\) needs 2 answers, it had 1\); these 5 writes were acknowledged before it and n2 did not hold them: a decision of faultline's, not a database fault$/);

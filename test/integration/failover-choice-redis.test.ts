@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { failoverPackage } from '../../src/nemesis/process-faults.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { Recorder } from './failover-scenario.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, tearDown } from './support.js';
 
 // Redis `wait` acknowledges a write once WAIT counted every replica (k = n), so hearing from n-k+1 = 1
 // replica is enough: with n3 paused, the safe failover promotes n2 at once and nothing is lost.
@@ -20,13 +20,9 @@ let live: Started | undefined;
 
 afterEach(async () => {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
+  await tearDown(started);
 });
 
 describe('failover choice on a real Redis cluster in wait mode (WAIT 2 of n2, n3)', () => {
@@ -44,7 +40,6 @@ describe('failover choice on a real Redis cluster in wait mode (WAIT 2 of n2, n3
     await rec.nemesis('pause', { node: 'n3' }, () => db.pause(n3));
     const pkg = failoverPackage(true, 200, 'safe', 3000);
     const fo = await rec.nemesis('start-failover', { fence: true, isolateMs: 200, policy: 'safe' }, () => pkg.invoke({ cluster, db }, { f: 'start-failover', value: null }));
-    console.log(`redis wait, safe failover with n3 paused: ${JSON.stringify(fo.value)}`);
     expect(fo.value).toMatchObject({ policy: 'safe', sync: 'WAIT 2 (of n2, n3)', decision: 'promoted', chosen: 'n2', required: 1, heard: 1, quorum: true, unanswered: ['n3'] });
     expect((fo.value as { waitedMs: number }).waitedMs).toBeLessThan(2000);
     await rec.nemesis('resume', null, () => db.resume(n3));

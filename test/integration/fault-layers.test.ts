@@ -123,7 +123,6 @@ describe('fault layers (real namespaces): one fault\'s stop never ends another',
     expect(await chain(n1, 'FAULTLINE-PART')).toEqual([]);
     expect(await chain(n3, 'FAULTLINE-LOSS')).toEqual([expect.stringMatching(/statistic --mode random --probability 0\.5\d* -j DROP/)]);
     const still = await echoes(n2, n3.ip); // ...and the loss still drops
-    console.log(`fault layers: echoes of 200 with loss 0.5 at n3: ${lossy} under the partition, ${still} after stop-partition`);
     for (const e of [lossy, still]) { expect(e).toBeGreaterThan(10); expect(e).toBeLessThan(110); }
     await act('stop-loss');
     expect(await echoes(n2, n3.ip)).toBeGreaterThanOrEqual(195);
@@ -143,7 +142,6 @@ describe('fault layers (real namespaces): one fault\'s stop never ends another',
     expect(await reach(n1, n2.ip)).toBe('ok');
     expect(await tbf(n2)).toBe(true);
     const capped = await download(n2.ip); // 48 KiB at 256 kbit/s (32 KB/s, 4 KB burst): about 1.4 s
-    console.log(`fault layers: 48 KiB from n2 took ${free.toFixed(0)} ms free, ${capped.toFixed(0)} ms capped after stop-partition`);
     expect(free).toBeLessThan(500);
     expect(capped).toBeGreaterThan(1000);
     await act('stop-bandwidth');

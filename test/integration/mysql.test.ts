@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,11 +10,10 @@ import { WORKLOADS } from '../../src/adapters/mysql/workloads.js';
 import { alive } from '../../src/adapters/postgres/procs.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
-import { leftovers } from './support.js';
+import { leftovers, requireRuntime, tearDown } from './support.js';
 
-const why = (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable());
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`mysql integration tests skipped: ${why}`);
+// CI runs these as root with MariaDB installed by the setup script: a machine that cannot is a failure, never a skip.
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
 
 interface Started { cluster: Cluster; db: MyDb; dir: string }
 let live: Started | undefined;
@@ -32,18 +31,15 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
 
 async function stop(): Promise<void> {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { if (db) await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await tearDown(started);
 }
 afterEach(stop);
 
 const T = 2000;
 
-maybe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
+describe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
   it('sets up, does register write/read/cas, and tears down leaving no process or namespace', async () => {
     const { db, cluster } = await start();
     expect([...db.roles()]).toEqual([['n1', 'primary'], ['n2', 'standby'], ['n3', 'standby']]);
@@ -113,8 +109,8 @@ maybe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
     const a = await staleReads((await start({ replication: 'async' })).db, 300);
     await stop();
     const s = await staleReads((await start({ replication: 'semi-sync' })).db, 300);
-    console.log(`mysql read-your-writes on a replica: async ${a}/300 stale, semi-sync ${s}/300 stale`);
     expect(a).toBeGreaterThan(0);
+    expect(s).toBeGreaterThan(0); // measured: async 259-269/300 stale, semi-sync 228-249/300
   }, 180_000);
 
   it('failover promotes the most advanced replica; the other follows it; the fenced old primary rebuilds as a replica', async () => {

@@ -11,10 +11,10 @@ import { alive } from '../../src/adapters/postgres/procs.js';
 import { adminQuery } from '../../src/adapters/postgres/sql.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
+import { requireRuntime, tearDown } from './support.js';
 
-const why = (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable());
 // CI runs these as root with Postgres installed by the setup script: a machine that cannot is a failure, never a skip.
-if (why) throw new Error(`postgres integration tests cannot run here: ${why}`);
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
 
 interface Started { cluster: Cluster; db: PgDb; dir: string }
 let live: Started | undefined;
@@ -32,12 +32,9 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
 
 afterEach(async () => {
   if (!live) return;
-  const { cluster, db, dir } = live;
+  const started = live;
   live = undefined;
-  try { if (db) await db.teardown(); } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await tearDown(started);
 });
 
 const T = 2000;
@@ -84,7 +81,6 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
   it('async + reads from replicas: some immediate reads miss the write just acknowledged', async () => {
     const { db } = await start({ replication: 'async', reads: 'replicas' });
     const { stale, nodes } = await staleReads(db, 200);
-    console.log(`async, reads from replicas: ${stale} of 200 immediate reads were stale`);
     expect([...nodes]).toEqual(['n2']);
     expect(stale).toBeGreaterThan(0);
   });
@@ -97,7 +93,6 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     const c1 = await db.client(1);
     const w = await c1.invoke('write', [8, 1], T);
     const r = await c1.invoke('read', [8, null], T);
-    console.log(`remote-apply, reads from replicas: ${a.stale} of 200 immediate reads were stale`);
     expect(a.stale).toBe(0);
     expect([w.type, r.node, r.value]).toEqual(['ok', 'n3', [8, 1]]);
   });
@@ -145,9 +140,7 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(db.roles().get('n2')).toBe('down');
     expect(await c.invoke('write', [1, 2], T)).toMatchObject({ type: 'ok', node: 'n1' });
     expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'fail', node: 'n2' });
-    const t0 = Date.now();
     await db.restart(n2);
-    console.log(`standby restart after kill -9: ready in ${Date.now() - t0} ms`);
     expect(db.roles().get('n2')).toBe('standby');
     let seen: unknown;
     for (let i = 0; i < 100 && (seen = (await c.invoke('read', [1, null], T)).value, JSON.stringify(seen) !== '[1,2]'); i++) await sleep(50);
@@ -158,9 +151,7 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     const { db, cluster } = await start({ replication: 'sync', reads: 'any' });
     const c = await db.client(0);
     for (let i = 1; i <= 20; i++) expect((await c.invoke('write', [1, i], T)).type).toBe('ok');
-    const t0 = Date.now();
     const { promoted, old } = await db.failover({ fence: true });
-    console.log(`failover (sync, fenced): ${old} -> ${promoted} in ${Date.now() - t0} ms`);
     expect(old).toBe('n1');
     expect(['n2', 'n3']).toContain(promoted);
     expect(db.primary().name).toBe(promoted);
@@ -207,7 +198,6 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(final).toMatchObject({ type: 'ok', node: promoted });
     const present = new Set(final.value as number[]);
     const lost = [...acked].filter((e) => !present.has(e));
-    console.log(`sync failover under 8 writers: ok ${counts.ok}, fail ${counts.fail}, info ${counts.info}, acknowledged but lost ${lost.length}`);
     expect(lost).toEqual([]);
     expect(counts.ok).toBeGreaterThan(20);
   });

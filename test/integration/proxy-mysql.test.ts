@@ -10,8 +10,7 @@ const run = latencyCheck(async () => (await localRuntime.unavailable()) ?? (awai
 
 describe('proxy faults in the client path: mysql', () => {
   it('latency: every op on the faulted node inside a window takes at least the injected latency', async () => {
-    const r = await run({ db: 'mysql' });
-    console.log('mysql', JSON.stringify({ inside: r.inside, outside: r.outside, outsideFast: r.outsideFast, windows: r.windows }));
+    await run({ db: 'mysql' }); // its assertions are latencyCheck's (proxy-latency.ts)
   }, 120_000);
 
   it('replication link: replicas stream through their proxy, retargeted at failover', async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { PORT } from '../../src/adapters/redis/settings.js';
 import { alive } from '../../src/adapters/postgres/procs.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, tearDown } from './support.js';
 
 beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
@@ -33,13 +33,7 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
 
 /** Every test tears down here, on every path (a failed assertion included). */
 afterEach(async () => {
-  for (const { cluster, db, dir } of live.splice(0)) {
-    try { if (db) await db.teardown(); } finally {
-      await cluster.down();
-      rmSync(dir, { recursive: true, force: true });
-      expect(leftovers(cluster.runId)).toEqual([]);
-    }
-  }
+  for (const started of live.splice(0)) await tearDown(started);
 });
 
 const T = 2000;
@@ -102,9 +96,8 @@ describe('redis adapter on the local runtime (3 nodes)', () => {
       await cluster.down(); // idempotent: afterEach downs it again
       return missed;
     };
-    const asyncMissed = await stale('async');
+    await stale('async'); // some misses or none (see the title): it runs for the contrast, not asserted
     const waitMissed = await stale('wait');
-    console.log(`read-your-writes on a replica: async missed ${asyncMissed} of ${tries}, wait missed ${waitMissed} of ${tries}`);
     expect(waitMissed).toBe(0);
   });
 
@@ -163,7 +156,8 @@ describe('redis adapter on the local runtime (3 nodes)', () => {
       expect(r.type).not.toBe('ok');
       seen.add(`${r.type}: ${String(r.error).split(' ')[0]}`);
     }
-    console.log(`wait mode with a replica down: ${[...seen].join(', ')}`);
+    // Refused before it applied (fail), or applied on the primary without every replica's ack (info).
+    for (const t of seen) expect(t).toMatch(/^(fail|info): /);
     await db.restart(db.server('n3').node);
     await until('writes are acknowledged again', async () => (await c.invoke('append', [1, 100], T)).type === 'ok', 20_000);
   });
@@ -215,11 +209,8 @@ describe('redis with Sentinel (3 sentinels, quorum 2)', () => {
     expect(db.primary().name).toBe('n1');
     const c = await db.client(0);
     expect(await c.invoke('append', [1, 1], T)).toMatchObject({ type: 'ok', node: 'n1' });
-    const t0 = Date.now();
     await db.kill(db.server('n1').node);
     await until('Sentinel names a new primary', () => db.primary().name !== 'n1', 20_000);
-    const took = Date.now() - t0;
-    console.log(`Sentinel failover after kill -9 of the primary: ${took} ms to a new primary (${db.primary().name})`);
     await until('writes are ok on the new primary', async () => (await c.invoke('append', [1, 2], T)).type === 'ok');
     expect(await c.invoke('append', [1, 3], T)).toMatchObject({ type: 'ok', node: db.primary().name });
     await db.restart(db.server('n1').node);

@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cassandraAdapter } from '../../src/adapters/cassandra/index.js';
-import { loadHistory } from '../../src/history/load.js';
-import { lintHistory } from '../../src/history/lint.js';
 import type { Op } from '../../src/history/op.js';
 import { runTest, type RunSpec } from '../../src/run/run.js';
-import { readJson } from '../../src/run/store.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, runChecked, verdict, type CheckedRun } from './support.js';
 
 // `faultline run` end to end against real 3-node Cassandra 5.0 clusters (RF 3) in network namespaces:
 // the issue's known anomalies in unsafe configurations, none in the safe ones. Each test starts its own
@@ -27,17 +24,9 @@ const base = (over: Partial<RunSpec>): RunSpec => ({
   nemesisIntervalS: 3, store, argv: ['faultline', 'run', '(test)'], ...over,
 });
 
-async function run(over: Partial<RunSpec>) {
-  const r = await runTest(base(over), { log: () => {} });
-  const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
-  expect(leftovers(run.runId)).toEqual([]);
-  const h = await loadHistory(join(r.dir, 'history.jsonl'));
-  expect(lintHistory(h)).toEqual([]);
-  return { ...r, runId: run.runId, history: h.ops };
-}
+const run = (over: Partial<RunSpec>) => runChecked(base(over));
 
-const verdict = (r: Awaited<ReturnType<typeof run>>, name: string) => r.results.verdicts[name]!;
-const nemesisOps = (r: Awaited<ReturnType<typeof run>>) => r.history.filter((o) => o.process === 'nemesis' && o.type === 'info').map((o) => o.f);
+const nemesisOps = (r: CheckedRun) => r.history.filter((o) => o.process === 'nemesis' && o.type === 'info').map((o) => o.f);
 
 /**
  * Lost updates won by `via`'s writes: a read returns v although an acknowledged write of another value,

@@ -3,12 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
-import { loadHistory } from '../../src/history/load.js';
-import { lintHistory } from '../../src/history/lint.js';
-import { runTest, type RunSpec } from '../../src/run/run.js';
-import { readJson } from '../../src/run/store.js';
+import type { RunSpec } from '../../src/run/run.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, runChecked, verdict, type CheckedRun } from './support.js';
 
 // `faultline run` end to end against real MariaDB clusters in network namespaces: the issue's
 // known-anomaly pairs (an unsafe configuration finds the anomaly, the safe one does not).
@@ -25,17 +22,9 @@ const base = (over: Partial<RunSpec>): RunSpec => ({
   nemesisIntervalS: 3, store, argv: ['faultline', 'run', '(test)'], ...over,
 });
 
-async function run(over: Partial<RunSpec>) {
-  const r = await runTest(base(over), { log: () => {} });
-  const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
-  expect(leftovers(run.runId)).toEqual([]);
-  const h = await loadHistory(join(r.dir, 'history.jsonl'));
-  expect(lintHistory(h)).toEqual([]);
-  return { ...r, runId: run.runId, history: h.ops };
-}
+const run = (over: Partial<RunSpec>) => runChecked(base(over));
 
-const verdict = (r: Awaited<ReturnType<typeof run>>, name: string) => r.results.verdicts[name]!;
-const clientOps = (r: Awaited<ReturnType<typeof run>>, type: string) => r.history.filter((o) => o.process !== 'nemesis' && o.type === type);
+const clientOps = (r: CheckedRun, type: string) => r.history.filter((o) => o.process !== 'nemesis' && o.type === type);
 
 describe('faultline run: mysql (MariaDB)', () => {
   it('async replication with reads from replicas violates read-your-writes', async () => {
@@ -47,7 +36,6 @@ describe('faultline run: mysql (MariaDB)', () => {
     expect(v.valid).toBe(false);
     expect(v.anomalies.length).toBeGreaterThan(0);
     expect(v.anomalies[0]!.explanation).toMatch(/read key \d+ from n[23]/);
-    console.log(`mysql async, reads replicas: ${v.anomalies.length} read-your-writes anomalies, ${clientOps(r, 'ok').length} ok ops`);
   }, 120_000);
 
   it('reads from the primary keep read-your-writes, over the same workload', async () => {
@@ -63,7 +51,6 @@ describe('faultline run: mysql (MariaDB)', () => {
     expect(lw.valid).toBe(false);
     const lost = lw.anomalies.filter((a) => a.kind === 'lost');
     expect(lost.length).toBeGreaterThan(0);
-    console.log(`mysql async + failover: ${lost.length} lost-write anomalies; ${clientOps(r, 'ok').filter((o) => o.f === 'append').length} appends ok, ${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail`);
   }, 180_000);
 
   it('semi-sync replication and a failover lose no acknowledged write', async () => {
@@ -73,7 +60,6 @@ describe('faultline run: mysql (MariaDB)', () => {
     const lw = verdict(r, 'lost-writes');
     expect(lw.anomalies.filter((a) => a.kind === 'lost')).toEqual([]);
     expect(lw.valid).toBe(true);
-    console.log(`mysql semi-sync + failover: 0 lost; ${clientOps(r, 'ok').filter((o) => o.f === 'append').length} appends ok, ${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail`);
   }, 180_000);
 
   it('kill, pause, partition and clock faults start and heal cleanly', async () => {
@@ -84,7 +70,6 @@ describe('faultline run: mysql (MariaDB)', () => {
     // The schedule may pause a node it killed a moment ago: that pause is refused as fail, nothing else errs.
     const errs = nem.filter((o) => o.error && !(o.f === 'pause' && o.type === 'fail' && /not running/.test(o.error)));
     expect(errs, JSON.stringify(errs)).toEqual([]);
-    console.log(`mysql kill,pause,partition,clock: ${nem.length} fault ops (${[...fs].join(' ')}), ${clientOps(r, 'ok').length} ok, ${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail; linearizable ${verdict(r, 'linearizable').valid}`);
     expect(clientOps(r, 'ok').length).toBeGreaterThan(200);
     expect(verdict(r, 'linearizable').valid).not.toBe(false);
   }, 240_000);

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import { loadHistory } from '../../src/history/load.js';
 import { lintHistory } from '../../src/history/lint.js';
-import { runTest, type RunSpec } from '../../src/run/run.js';
+import type { RunSpec } from '../../src/run/run.js';
 import { readJson } from '../../src/run/store.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers, requireRuntime } from './support.js';
+import { leftovers, requireRuntime, runChecked, verdict } from './support.js';
 
 // `faultline run` end to end against real Postgres clusters in network namespaces: the issue's
 // known-anomaly pairs (an unsafe configuration finds the anomaly, the safe one does not).
@@ -26,16 +26,8 @@ const base = (over: Partial<RunSpec>): RunSpec => ({
   nemesisIntervalS: 3, store, argv: ['faultline', 'run', '(test)'], ...over,
 });
 
-async function run(over: Partial<RunSpec>) {
-  const r = await runTest(base(over), { log: () => {} });
-  const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
-  expect(leftovers(run.runId)).toEqual([]);
-  const h = await loadHistory(join(r.dir, 'history.jsonl'));
-  expect(lintHistory(h)).toEqual([]);
-  return { ...r, runId: run.runId, history: h.ops };
-}
+const run = (over: Partial<RunSpec>) => runChecked(base(over));
 
-const verdict = (r: Awaited<ReturnType<typeof run>>, name: string) => r.results.verdicts[name]!;
 
 describe('faultline run: postgres', () => {
   it('async replication with reads from replicas violates read-your-writes', async () => {

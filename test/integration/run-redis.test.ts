@@ -8,13 +8,10 @@ import type { Replication } from '../../src/adapters/redis/index.js';
 import { adminCall, parseInfo } from '../../src/adapters/redis/conn.js';
 import { PORT } from '../../src/adapters/redis/settings.js';
 import { checkLostWrites } from '../../src/checkers/replication/index.js';
-import { loadHistory } from '../../src/history/load.js';
-import { lintHistory } from '../../src/history/lint.js';
 import type { Op } from '../../src/history/op.js';
-import { runTest, type RunSpec } from '../../src/run/run.js';
-import { readJson } from '../../src/run/store.js';
+import type { RunSpec } from '../../src/run/run.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers, requireRuntime } from './support.js';
+import { requireRuntime, runChecked, tearDown, verdict } from './support.js';
 
 // `faultline run` end to end against real Redis clusters in network namespaces, and the classic Redis
 // Sentinel result driven directly (RunSpec has no Sentinel switch yet): the unsafe configuration finds the
@@ -32,16 +29,8 @@ const base = (over: Partial<RunSpec>): RunSpec => ({
   nemesisIntervalS: 2, store, argv: ['faultline', 'run', '(test)'], ...over,
 });
 
-async function run(over: Partial<RunSpec>) {
-  const r = await runTest(base(over), { log: () => {} });
-  const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
-  expect(leftovers(run.runId)).toEqual([]);
-  const h = await loadHistory(join(r.dir, 'history.jsonl'));
-  expect(lintHistory(h)).toEqual([]);
-  return { ...r, runId: run.runId, history: h.ops };
-}
+const run = (over: Partial<RunSpec>) => runChecked(base(over));
 
-const verdict = (r: Awaited<ReturnType<typeof run>>, name: string) => r.results.verdicts[name]!;
 
 describe('faultline run: redis', () => {
   // Replication on one machine takes microseconds, so a replica read right after an acknowledged write
@@ -148,17 +137,13 @@ async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> 
     return { history, acked: acked.length, lostAcked, promoted, tookMs };
   } finally {
     stop = true;
-    if (db) await db.teardown();
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
+    await tearDown({ cluster, db, dir });
   }
 }
 
 describe('redis with Sentinel: a partition isolates the primary with a minority', () => {
   it('async: Sentinel promotes a replica, the old primary keeps acknowledging writes, and they are lost after the heal', async () => {
     const o = await isolatedPrimaryWithSentinel('async');
-    console.log(`async + Sentinel: promoted ${o.promoted} ${o.tookMs} ms after the cut; ${o.lostAcked} of ${o.acked} acknowledged appends lost`);
     expect(o.promoted).not.toBe('n1');
     expect(o.lostAcked).toBeGreaterThan(0);
     const v = checkLostWrites(o.history);
@@ -168,8 +153,6 @@ describe('redis with Sentinel: a partition isolates the primary with a minority'
 
   it('wait (WAIT every replica + min-replicas-to-write): the same failover loses no acknowledged write', async () => {
     const o = await isolatedPrimaryWithSentinel('wait');
-    const types = (t: string) => o.history.filter((x) => x.f === 'append' && x.type === t).length;
-    console.log(`wait + Sentinel: promoted ${o.promoted} ${o.tookMs} ms after the cut; ${o.lostAcked} of ${o.acked} acknowledged appends lost; ${types('fail')} fail, ${types('info')} info`);
     expect(o.promoted).not.toBe('n1');
     expect(o.acked).toBeGreaterThan(100);
     expect(o.lostAcked).toBe(0);

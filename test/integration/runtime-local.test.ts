@@ -79,13 +79,10 @@ describe('runtime local (real namespaces)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-local-'));
   const runId = uniq('main');
   let cluster: Cluster;
-  let upMs = 0;
   const services: Service[] = [];
 
   beforeAll(async () => {
-    const t0 = performance.now();
     cluster = await localRuntime.up({ runId, dir, nodes: 3 });
-    upMs = performance.now() - t0;
   });
 
   afterEach(async () => {
@@ -99,8 +96,8 @@ describe('runtime local (real namespaces)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('brings up 3 named nodes on a private /24 in about a tenth of a second', async () => {
-    console.log(`local runtime: up(3 nodes) took ${upMs.toFixed(0)} ms`);
+  // How fast up(), partition, heal, kill -9 and down() are is printed by the bench (bench/cases/runtime-local.ts).
+  it('brings up 3 named nodes on a private /24', async () => {
     expect(cluster.nodes.map((n) => n.name)).toEqual(['n1', 'n2', 'n3']);
     const prefix = cluster.hostIp.replace(/\.1$/, '');
     expect(cluster.hostIp).toMatch(/^10\.77\.\d+\.1$/);
@@ -108,7 +105,6 @@ describe('runtime local (real namespaces)', () => {
     expect(liveClusters()).toContain(cluster);
     for (const l of await traces(runId)) expect(l.length).toBeGreaterThan(0);
     expect((await traces(runId)).join('\n')).toMatch(/-A FORWARD -i flb-\w+ -o flb-\w+ -j ACCEPT/);
-    expect(upMs).toBeLessThan(2000);
   });
 
   it('exec runs inside the node: ip -4 addr shows its address and nothing of the host', async () => {
@@ -139,15 +135,10 @@ describe('runtime local (real namespaces)', () => {
     expect(await reach(n1, n2.ip)).toBe('ok');
     expect(await reachFromHost(n2.ip)).toBe('ok');
 
-    let t0 = performance.now();
     await n1.partition([n2.ip]);
-    const partMs = performance.now() - t0;
     expect(await reach(n1, n2.ip)).toBe('timeout');
     expect(await reach(n3, n2.ip)).toBe('ok'); // only n1 <-> n2 is cut
-    t0 = performance.now();
     await n1.healPartition();
-    const healMs = performance.now() - t0;
-    console.log(`local runtime: partition ${partMs.toFixed(0)} ms (first, creates the chain), heal ${healMs.toFixed(0)} ms`);
     expect(await reach(n1, n2.ip)).toBe('ok');
     // Heal flushes only the partition layer's chain; the jumps to it stay, nothing else in the tables is touched.
     const rules = (await n1.exec(['iptables', '-S'])).stdout;
@@ -196,29 +187,23 @@ describe('runtime local (real namespaces)', () => {
     await waitFor('first tick', last, (v) => Math.abs(v) < 5).catch((e: Error) => {
       throw new Error(`${e.message}; service log: ${readFileSync(tick, 'utf8')}`);
     });
-    const t0 = performance.now();
     await n3.setClockOffset(-600);
     await waitFor('clock to move back', last, (v) => v < -590 && v > -610, 4000);
-    console.log(`local runtime: a running service saw the new clock offset after ${(performance.now() - t0).toFixed(0)} ms`);
     await cluster.healAll(); // healAll resets the clock too
     await waitFor('clock to come back', last, (v) => Math.abs(v) < 5, 4000);
     expect(Math.abs(Date.now() / 1000 - Number((await sh('date', ['+%s'])).stdout))).toBeLessThan(5); // host clock untouched
   });
 
-  it('kill -9 of a spawned service resolves exited within 100 ms', async () => {
+  it('kill -9 of a spawned service resolves exited with SIGKILL', async () => {
     const n = cluster.nodes[0]!;
     const s = await n.spawn({ name: 'sleep', argv: ['sleep', '1000'], logFile: join(n.dir, 'k.log') });
     services.push(s);
     await waitFor('exec into sleep', () => readFileSync(`/proc/${s.pid}/comm`, 'utf8').trim(), (c) => c === 'sleep');
     expect(s.running()).toBe(true);
-    const t0 = performance.now();
     process.kill(s.pid, 'SIGKILL');
     const exit = await s.exited;
-    const ms = performance.now() - t0;
-    console.log(`local runtime: kill -9 seen after ${ms.toFixed(1)} ms`);
     expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
     expect(s.running()).toBe(false);
-    expect(ms).toBeLessThan(100);
   });
 
   it('stop() ends a paused service (SIGCONT before SIGTERM) without waiting for the grace', async () => {
@@ -227,9 +212,11 @@ describe('runtime local (real namespaces)', () => {
     await waitFor('exec into sleep', () => readFileSync(`/proc/${s.pid}/comm`, 'utf8').trim(), (c) => c === 'sleep');
     s.signal('SIGSTOP');
     await waitFor('stopped', () => readFileSync(`/proc/${s.pid}/stat`, 'utf8').split(') ')[1]![0], (c) => c === 'T');
+    const grace = 10_000;
     const t0 = performance.now();
-    await s.stop(10_000);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    await s.stop(grace);
+    // Behaviour, not speed: a paused service not sent SIGCONT would sit out the whole grace, then be killed.
+    expect(performance.now() - t0).toBeLessThan(grace / 2);
     expect((await s.exited).signal).toBe('SIGTERM');
   });
 
@@ -244,9 +231,7 @@ describe('runtime local (real namespaces)', () => {
     await n1.partition([n2.ip]);
     expect((await nsPids(runId, 3)).length).toBeGreaterThanOrEqual(3);
 
-    const t0 = performance.now();
     await cluster.down();
-    console.log(`local runtime: down() took ${(performance.now() - t0).toFixed(0)} ms (includes a 3 s SIGTERM grace for a service that ignores it)`);
     await cluster.down(); // idempotent
     expect(await traces(runId)).toEqual([]);
     expect(await nsPids(runId, 3)).toEqual([]);
@@ -346,9 +331,7 @@ describe('runtime local cleanup', () => {
       expect(await traces(deadId)).toEqual([]);
       expect((await traces(liveId)).length).toBeGreaterThan(0);
     } finally {
-      const t0 = performance.now();
       await live.down();
-      console.log(`local runtime: down() of an idle 1-node cluster took ${(performance.now() - t0).toFixed(0)} ms`);
       await dead.down();
     }
     expect(await traces(liveId)).toEqual([]);

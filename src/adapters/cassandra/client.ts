@@ -1,3 +1,4 @@
+import { withDeadline } from '../deadline.js';
 import type { Client, Completion } from '../types.js';
 import type { Consistency } from './consistency.js';
 import type { Coordinator } from './coordinator.js';
@@ -17,24 +18,18 @@ export class CassClient implements Client {
     const isWrite = this.workload.writes.has(f);
     const via = isWrite ? this.writeVia : this.readVia;
     const phase = { sent: false };
-    let timer: NodeJS.Timeout | undefined;
-    const TIMEOUT = Symbol('timeout');
     const work = this.workload.run((s) => via.execute(s, timeoutMs, phase), this.consistency, f, value);
-    const timeout = new Promise<typeof TIMEOUT>((res) => { timer = setTimeout(() => res(TIMEOUT), timeoutMs); });
-    try {
-      const r = await Promise.race([work, timeout]);
-      if (r === TIMEOUT) {
+    return withDeadline(work, timeoutMs, {
+      ok: (r): Completion => ({ ...r, node: via.node }),
+      failed: (e) => {
+        const certain = !phase.sent || certainlyNotApplied(e);
+        return { type: !isWrite || certain ? 'fail' : 'info', value, error: errorText(e), node: via.node };
+      },
+      timedOut: () => {
         const error = `timed out after ${timeoutMs} ms (${phase.sent ? 'request sent' : 'connecting, nothing sent'})`;
         return { type: !isWrite || !phase.sent ? 'fail' : 'info', value, error, node: via.node };
-      }
-      return { ...r, node: via.node };
-    } catch (e) {
-      const certain = !phase.sent || certainlyNotApplied(e);
-      return { type: !isWrite || certain ? 'fail' : 'info', value, error: errorText(e), node: via.node };
-    } finally {
-      clearTimeout(timer);
-      work.catch(() => { /* settled through the race */ });
-    }
+      },
+    });
   }
 
   async close(): Promise<void> { this.onClose(this); }

@@ -1,3 +1,4 @@
+import { withDeadline } from '../deadline.js';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
 import { connect, destroy, type MyConn } from './sql.js';
@@ -36,33 +37,27 @@ export class MyClient implements Client {
     let phase: Phase = 'connect';
     let conn: Conn | undefined;
     let node = '';
-    let timer: NodeJS.Timeout | undefined;
-    const TIMEOUT = Symbol('timeout');
     const work = (async () => {
       conn = useWrite ? await this.writeConn(timeoutMs) : await this.readConn(timeoutMs);
       node = conn.node;
       phase = 'query';
       return this.workload.run(conn.my!, f, value);
     })();
-    const timeout = new Promise<typeof TIMEOUT>((res) => { timer = setTimeout(() => res(TIMEOUT), timeoutMs); });
-    try {
-      const r = await Promise.race([work, timeout]);
-      if (r === TIMEOUT) {
+    return withDeadline(work, timeoutMs, {
+      ok: (r): Completion => ({ ...r, node }),
+      failed: (e) => {
+        node ||= this.pending?.node ?? '';
+        if (!conn) this.drop(this.pending);
+        else if (!connectionSurvives(e)) this.drop(conn);
+        return this.complete(isWrite, certainlyNotApplied(e, phase), value, errorText(e), node);
+      },
+      timedOut: () => {
         node ||= this.pending?.node ?? '';
         this.drop(conn ?? this.pending);
         const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : 'statement sent'})`;
         return this.complete(isWrite, phase === 'connect', value, error, node);
-      }
-      return { ...r, node };
-    } catch (e) {
-      node ||= this.pending?.node ?? '';
-      if (!conn) this.drop(this.pending);
-      else if (!connectionSurvives(e)) this.drop(conn);
-      return this.complete(isWrite, certainlyNotApplied(e, phase), value, errorText(e), node);
-    } finally {
-      clearTimeout(timer);
-      work.catch(() => { /* settled through the race */ });
-    }
+      },
+    });
   }
 
   /** A read has no effect, so any error is fail; a write is fail only when certainly not applied. */

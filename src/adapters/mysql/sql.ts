@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { deadlineOrThrow } from '../deadline.js';
 
 export const PORT = 3306;
 /** The workload's database and the user clients and replicas connect as (from the run's subnet only). */
@@ -36,7 +37,6 @@ export function destroy(c: MyConn): void {
 /** One admin statement on a fresh root connection over the node's unix socket, bounded by timeoutMs end to end. */
 export async function adminQuery<R extends Row = Row>(socket: string, text: string, params: unknown[] = [], timeoutMs = 5000): Promise<R[]> {
   let conn: MyConn | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let over = false;
   const work = (async () => {
     const c = await connect({ socket }, { timeoutMs });
@@ -45,15 +45,10 @@ export async function adminQuery<R extends Row = Row>(socket: string, text: stri
     const [rows] = await c.query(text, params);
     return (Array.isArray(rows) ? rows : []) as R[];
   })();
-  const timeout = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => rej(new Error(`query on ${socket} timed out after ${timeoutMs} ms: ${text}`)), timeoutMs);
-  });
   try {
-    return await Promise.race([work, timeout]);
+    return await deadlineOrThrow(work, timeoutMs, () => new Error(`query on ${socket} timed out after ${timeoutMs} ms: ${text}`));
   } finally {
     over = true;
-    clearTimeout(timer);
-    work.catch(() => { /* reported through the race */ });
     if (conn) destroy(conn);
   }
 }

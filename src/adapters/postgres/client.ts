@@ -1,3 +1,4 @@
+import { withDeadline } from '../deadline.js';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
 import { connect, destroy, type PgConn } from './sql.js';
@@ -58,24 +59,13 @@ export class PgClient implements Client {
       return this.complete(isWrite, certainlyNotApplied(e, 'query'), value, errorText(e), conn.node || (this.pending?.node ?? ''));
     };
     if (callerTimesOut) return work.then((r) => withNode(r, conn.node), failed);
-    return new Promise<Completion>((resolve) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
+    return withDeadline(work, timeoutMs, {
+      ok: (r) => withNode(r, conn.node),
+      failed,
+      timedOut: () => {
         this.drop(conn);
-        resolve(this.complete(isWrite, false, value, `timed out after ${timeoutMs} ms (statement sent)`, conn.node || (this.pending?.node ?? '')));
-      }, timeoutMs);
-      work.then((r) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(withNode(r, conn.node));
-      }, (e) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(failed(e));
-      });
+        return this.complete(isWrite, false, value, `timed out after ${timeoutMs} ms (statement sent)`, conn.node || (this.pending?.node ?? ''));
+      },
     });
   }
 
@@ -83,8 +73,6 @@ export class PgClient implements Client {
     let phase: Phase = 'connect';
     let conn: Conn | undefined;
     let node = '';
-    let timer: NodeJS.Timeout | undefined;
-    const TIMEOUT = Symbol('timeout');
     const work = (async () => {
       conn = useWrite ? await this.writeConn(timeoutMs) : await this.readConn(timeoutMs);
       node = conn.node;
@@ -96,26 +84,24 @@ export class PgClient implements Client {
       phase = 'query';
       return this.workload.run(conn.pg, f, value);
     })();
-    try {
-      // The caller's timer closes this client when it fires, which ends `work` (sockets destroyed).
-      const r = callerTimesOut ? await work
-        : await Promise.race([work, new Promise<typeof TIMEOUT>((res) => { timer = setTimeout(() => res(TIMEOUT), timeoutMs); })]);
-      if (r === TIMEOUT) {
-        node ||= this.pending?.node ?? '';
-        this.drop(conn ?? this.pending);
-        const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : 'statement sent'})`;
-        return this.complete(isWrite, phase === 'connect', value, error, node);
-      }
-      return withNode(r, node);
-    } catch (e) {
+    const failed = (e: unknown): Completion => {
       node ||= this.pending?.node ?? '';
       if (!conn) this.drop(this.pending);
       else if (!connectionSurvives(e)) this.drop(conn);
       return this.complete(isWrite, certainlyNotApplied(e, phase), value, errorText(e), node);
-    } finally {
-      clearTimeout(timer);
-      work.catch(() => { /* settled through the race */ });
-    }
+    };
+    // The caller's timer closes this client when it fires, which ends `work` (sockets destroyed).
+    if (callerTimesOut) return work.then((r) => withNode(r, node), failed);
+    return withDeadline(work, timeoutMs, {
+      ok: (r) => withNode(r, node),
+      failed,
+      timedOut: () => {
+        node ||= this.pending?.node ?? '';
+        this.drop(conn ?? this.pending);
+        const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : 'statement sent'})`;
+        return this.complete(isWrite, phase === 'connect', value, error, node);
+      },
+    });
   }
 
   /** A read has no effect, so any error is fail; a write is fail only when certainly not applied. */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { deadlineOrThrow } from '../deadline.js';
 import { PORT } from './settings.js';
 
 export type PgConn = pg.Client;
@@ -37,7 +38,6 @@ export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow
   host: string, text: string, params: unknown[] = [], timeoutMs = 5000,
 ): Promise<pg.QueryResult<R>> {
   let conn: PgConn | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let over = false;
   const work = (async () => {
     const c = await connect(host, { timeoutMs, statementTimeoutMs: timeoutMs });
@@ -45,15 +45,10 @@ export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow
     conn = c;
     return c.query<R>(text, params);
   })();
-  const timeout = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => rej(new Error(`query on ${host} timed out after ${timeoutMs} ms: ${text}`)), timeoutMs);
-  });
   try {
-    return await Promise.race([work, timeout]);
+    return await deadlineOrThrow(work, timeoutMs, () => new Error(`query on ${host} timed out after ${timeoutMs} ms: ${text}`));
   } finally {
     over = true;
-    clearTimeout(timer);
-    work.catch(() => { /* reported through the race */ });
     if (conn) destroy(conn);
   }
 }

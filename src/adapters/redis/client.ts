@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withDeadline } from '../deadline.js';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { connect } from './conn.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
@@ -40,8 +41,6 @@ export class RedisClient implements Client {
     let phase: Phase = 'connect';
     let conn: Conn | undefined;
     let node = '';
-    let timer: NodeJS.Timeout | undefined;
-    const TIMEOUT = Symbol('timeout');
     const replicas = this.routing.waitReplicas();
     const wait: WaitFor | undefined = replicas === undefined ? undefined : { replicas, timeoutMs: Math.max(1, Math.floor(timeoutMs * WAIT_FRACTION)) };
     const work = (async () => {
@@ -52,26 +51,22 @@ export class RedisClient implements Client {
       phase = 'sent';
       return this.ops.run(conn.r!, f, value, isWrite ? wait : undefined);
     })();
-    const timeout = new Promise<typeof TIMEOUT>((res) => { timer = setTimeout(() => res(TIMEOUT), timeoutMs); });
-    try {
-      const r = await Promise.race([work, timeout]);
-      if (r === TIMEOUT) {
+    return withDeadline(work, timeoutMs, {
+      ok: (r): Completion => ({ ...r, node }),
+      failed: (e) => {
+        node ||= this.pending?.node ?? '';
+        if (!conn) this.drop(this.pending);
+        else if (!connectionSurvives(e)) this.drop(conn);
+        const certain = e instanceof NotReady || certainlyNotApplied(e, phase);
+        return this.complete(isWrite, certain, value, errorText(e), node);
+      },
+      timedOut: () => {
         node ||= this.pending?.node ?? '';
         this.drop(conn ?? this.pending);
         const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : 'command sent'})`;
         return this.complete(isWrite, phase === 'connect', value, error, node);
-      }
-      return { ...r, node };
-    } catch (e) {
-      node ||= this.pending?.node ?? '';
-      if (!conn) this.drop(this.pending);
-      else if (!connectionSurvives(e)) this.drop(conn);
-      const certain = e instanceof NotReady || certainlyNotApplied(e, phase);
-      return this.complete(isWrite, certain, value, errorText(e), node);
-    } finally {
-      clearTimeout(timer);
-      work.catch(() => { /* settled through the race */ });
-    }
+      },
+    });
   }
 
   private complete(isWrite: boolean, certain: boolean, value: unknown, error: string, node: string): Completion {

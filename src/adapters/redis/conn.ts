@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { deadlineOrThrow } from '../deadline.js';
 
 /**
  * A plain connection: no offline queue, no retries, no reconnects, no resending. A command either goes
@@ -28,22 +29,16 @@ export async function connect(host: string, port: number, timeoutMs: number): Pr
 export async function adminCall(host: string, port: number, args: (string | number)[], timeoutMs = 3000): Promise<unknown> {
   let conn: Redis | undefined;
   let over = false;
-  let timer: NodeJS.Timeout | undefined;
   const work = (async () => {
     const c = await connect(host, port, timeoutMs);
     if (over) { c.disconnect(); throw new Error('connected after the deadline'); }
     conn = c;
     return c.call(String(args[0]), ...args.slice(1).map(String));
   })();
-  const timeout = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => rej(new Error(`${args.join(' ')} on ${host}:${port} timed out after ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    return await Promise.race([work, timeout]);
+    return await deadlineOrThrow(work, timeoutMs, () => new Error(`${args.join(' ')} on ${host}:${port} timed out after ${timeoutMs} ms`));
   } finally {
     over = true;
-    clearTimeout(timer);
-    work.catch(() => { /* reported through the race */ });
     conn?.disconnect();
   }
 }

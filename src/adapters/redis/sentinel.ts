@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withDeadline } from '../deadline.js';
 import { connect, pairs } from './conn.js';
 import { MASTER_NAME, SENTINEL_PORT } from './settings.js';
 
@@ -64,7 +65,6 @@ export class SentinelView {
 
   /** One sentinel's answer, bounded end to end (connect included) by ASK_MS; undefined when it does not answer. */
   private async ask(s: { name: string; ip: string }): Promise<SentinelAnswer | undefined> {
-    let timer: NodeJS.Timeout | undefined;
     const work = (async () => {
       let r = this.conns.get(s.name);
       if (!r || r.status !== 'ready') {
@@ -76,17 +76,12 @@ export class SentinelView {
       }
       return askSentinel(r, s.name);
     })();
-    const timeout = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error('timeout')), SentinelView.ASK_MS); });
-    try {
-      return await Promise.race([work, timeout]);
-    } catch {
+    const gone = (): undefined => {
       this.conns.get(s.name)?.disconnect();
       this.conns.delete(s.name);
       return undefined;
-    } finally {
-      clearTimeout(timer);
-      work.catch(() => { /* settled through the race */ });
-    }
+    };
+    return withDeadline(work, SentinelView.ASK_MS, { ok: (a) => a, failed: gone, timedOut: gone });
   }
 
   epoch(): number { return this.best?.epoch ?? 0; }
