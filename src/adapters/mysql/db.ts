@@ -4,13 +4,16 @@ import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouti
 import type { ServerBinaries } from './bin.js';
 import { MyClient, type Routing } from './client.js';
 import { FLAVOURS, progress, SEMI_SYNC_TIMEOUT_MS } from './flavour.js';
-import { follow, replicaStatus, appliedPosition } from './replication.js';
+import { appliedPosition, follow, replicaStatus, waitCaughtUp } from './replication.js';
 import type { MyServer } from './server.js';
 import { semiSyncRule, type Replication } from './settings.js';
-import { adminQuery, PORT } from './sql.js';
+import { adminQuery, PORT, USER } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
 
 type Held = 'primary' | 'standby' | 'fenced';
+
+/** How long a rebuilt node may take to apply the primary's history before it counts as a replica. */
+const REBUILD_CATCH_UP_MS = 20_000;
 
 export interface MyDbInit {
   cluster: Cluster;
@@ -184,7 +187,15 @@ export class MyDb implements Db {
     return { ...rec, old, promoted: best.n };
   }
 
-  /** Wipes a fenced node and starts it empty as a replica of the current primary (which has the whole history in its binlog). */
+  /**
+   * Wipes a fenced node, starts it empty as a replica of the current primary (whose binlog holds the
+   * whole history, the users and grants of the bootstrap included), and lets clients and failovers see it
+   * only once it applied everything the primary had: an empty node from the install template has no
+   * faultline user, so until then every client it served got 1130 (Host ... is not allowed to connect),
+   * and a failover could promote it empty. A rebuild that does not catch up within REBUILD_CATCH_UP_MS
+   * (the primary cut off or paused) throws; the node stays fenced (running, out of every routing) and the
+   * next restart rebuilds it again.
+   */
   private async rebuild(s: MyServer): Promise<void> {
     if (s.running()) await s.kill();
     await s.makeDataDir();
@@ -195,8 +206,17 @@ export class MyDb implements Db {
     s.readOnly = true;
     await s.start();
     await s.waitReady();
+    const primary = this.server(this.current);
+    await follow(s, primary, this.flavour, this.init.replicationAddress);
+    this.repoint.delete(s.name);
+    try {
+      await waitCaughtUp(primary, [s], this.flavour, REBUILD_CATCH_UP_MS);
+    } catch (e) {
+      throw new Error(`mysql: ${s.name} was rebuilt but did not catch up with ${primary.name}, so it stays fenced: ${(e as Error).message}`, { cause: e });
+    }
+    const users = await adminQuery<{ n: number }>(s.socket, 'SELECT COUNT(*) AS n FROM mysql.user WHERE User = ?', [USER], 5000);
+    if (Number(users[0]?.n) < 1) throw new Error(`mysql: ${s.name} was rebuilt from ${primary.name} but has no '${USER}' user, so it stays fenced`);
     this.held.set(s.name, 'standby');
-    await this.follow(s);
   }
 
   describe(): Record<string, unknown> {
