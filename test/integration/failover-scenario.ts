@@ -66,7 +66,7 @@ export async function onlyLaggingStandbyAnswers(db: Db, cluster: Cluster, policy
   const tookMs = Date.now() - t0;
   clearTimeout(timer);
   await rec.nemesis('resume', null, () => db.resume(n3));
-  await rec.nemesis('stop-partition', null, () => n2.heal());
+  await rec.nemesis('stop-partition', null, () => n2.healPartition());
   await rec.nemesis('stop-failover', null, () => pkg.invoke({ cluster, db }, { f: 'stop-failover', value: null }));
   // The final read, on the primary (a session whose connection died with a killed node reconnects).
   let final: Completion | undefined;

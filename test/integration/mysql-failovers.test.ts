@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mysqlAdapter, type MyDb } from '../../src/adapters/mysql/index.js';
 import { adminQuery, USER } from '../../src/adapters/mysql/sql.js';
 import type { Client, Completion } from '../../src/adapters/types.js';
+import { failoverPackage, killPackage, pausePackage } from '../../src/nemesis/process-faults.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { leftovers, requireRuntime } from './support.js';
@@ -127,6 +128,40 @@ describe('three fenced failovers in a row on a semi-sync MariaDB cluster', () =>
     const w = await until(c, 'append', [1, 4], 20_000);
     expect(w.last, `append after the rebuild (errors: ${w.errors.join(' | ')})`).toMatchObject({ type: 'ok', node: primary.name });
     written.push(4);
+    expect((await until(c, 'read', [1, null])).last).toMatchObject({ type: 'ok', value: [1, written] });
+    await c.close();
+  }, 240_000);
+
+  it('the failover package rebuilds the old primary it fenced at its stop, twice in a row; pause and kill of a fenced node are refused with a reason', async () => {
+    const { db, cluster } = await start();
+    const ctx = { cluster, db };
+    const fo = failoverPackage(true, 200, 'safe', 10_000);
+    const c = await db.client(0, { reads: 'primary' });
+    const written: number[] = [];
+    for (let round = 1; round <= 2; round++) {
+      expect((await until(c, 'append', [1, round])).last).toMatchObject({ type: 'ok' });
+      written.push(round);
+      const started = await fo.invoke(ctx, { f: 'start-failover', value: null });
+      const old = (started.value as { old: string }).old;
+      expect(started.value).toMatchObject({ decision: 'promoted' });
+      expect(db.roles().get(old)).toBe('fenced');
+      const paused = await pausePackage().invoke(ctx, { f: 'pause', value: { node: old } });
+      expect(paused).toMatchObject({ type: 'fail', value: { node: old, refused: 'fenced' } });
+      expect(paused.error).toMatch(new RegExp(`^not done: ${old} is fenced \\(a failover's old primary, out of the cluster until it is rebuilt\\); a careful schedule does not pause it$`));
+      expect(await killPackage().invoke(ctx, { f: 'start-kill', value: { node: old } })).toMatchObject({ type: 'fail', value: { node: old, refused: 'fenced' } });
+      const stopped = await fo.invoke(ctx, { f: 'stop-failover', value: null });
+      expect(stopped).toMatchObject({ type: 'info', value: { primary: db.primary().name, rebuilt: [old] } });
+      expect(stopped.error).toBeUndefined();
+      expect(db.roles().get(old)).toBe('standby');
+    }
+    // A killed node not yet restarted is down: a pause of it is refused too.
+    const standby = db.standbys()[0]!;
+    await db.kill(cluster.nodes.find((n) => n.name === standby)!);
+    expect(await pausePackage().invoke(ctx, { f: 'pause', value: { node: standby } })).toMatchObject({ type: 'fail', value: { refused: 'down' } });
+    await db.restart(cluster.nodes.find((n) => n.name === standby)!);
+    const w = await until(c, 'append', [1, 3], 20_000);
+    expect(w.last, `append after two failovers (errors: ${w.errors.join(' | ')})`).toMatchObject({ type: 'ok', node: db.primary().name });
+    written.push(3);
     expect((await until(c, 'read', [1, null])).last).toMatchObject({ type: 'ok', value: [1, written] });
     await c.close();
   }, 240_000);
