@@ -31,13 +31,8 @@ export function killPackage(): FaultPackage {
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-kill') {
-        const names = [...killed];
-        try {
-          for (const name of names) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }
-          return { type: 'info', value: { restarted: names } };
-        } catch (e) {
-          return { type: 'info', value: { restarted: names.filter((n) => !killed.has(n)) }, error: errorText(e) };
-        }
+        const { restarted, errors } = await restartAll(ctx, killed);
+        return errors.length ? { type: 'info', value: { restarted }, error: errors.join('; ') } : { type: 'info', value: { restarted } };
       }
       const node = nodeByName(ctx, (action.value as { node: string }).node);
       const refused = refusedWhenDown(ctx, node.name, 'kill');
@@ -51,9 +46,26 @@ export function killPackage(): FaultPackage {
       }
     },
     async heal(ctx) {
-      for (const name of [...killed]) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }
+      const { errors } = await restartAll(ctx, killed);
+      if (errors.length) throw new Error(errors.join('; '));
     },
   };
+}
+
+/**
+ * Restarts every node in `killed` (removing those restarted), plain restarts before rebuilds: a fenced
+ * node is rebuilt from the current primary, which may be among the killed. One that fails does not stop
+ * the others (a soak once kept its killed primary down because the rebuild listed before it failed).
+ */
+async function restartAll(ctx: NemesisContext, killed: Set<string>): Promise<{ restarted: string[]; errors: string[] }> {
+  const fenced = (n: string) => (ctx.db.roles().get(n) === 'fenced' ? 1 : 0);
+  const names = [...killed].sort((a, b) => fenced(a) - fenced(b));
+  const restarted: string[] = [];
+  const errors: string[] = [];
+  for (const name of names) {
+    try { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); restarted.push(name); } catch (e) { errors.push(errorText(e)); }
+  }
+  return { restarted, errors };
 }
 
 /** SIGSTOP / SIGCONT of a node's database processes. */

@@ -165,4 +165,26 @@ describe('three fenced failovers in a row on a semi-sync MariaDB cluster', () =>
     expect((await until(c, 'read', [1, null])).last).toMatchObject({ type: 'ok', value: [1, written] });
     await c.close();
   }, 240_000);
+
+  it("the kill package's stop restarts a killed primary before it rebuilds a fenced node from it (the soak kept its primary down)", async () => {
+    const { db, cluster } = await start();
+    const ctx = { cluster, db };
+    const kill = killPackage();
+    const c = await db.client(0, { reads: 'primary' });
+    expect((await until(c, 'append', [1, 1])).last).toMatchObject({ type: 'ok' });
+    expect(await kill.invoke(ctx, { f: 'start-kill', value: { node: 'primary' } })).toMatchObject({ type: 'info', value: { node: 'n1' } });
+    const fo = await db.failover({ fence: true, waitMs: 10_000 });
+    expect(fo).toMatchObject({ old: 'n1', decision: 'promoted' });
+    // The new primary is killed too: the killed set is now [n1 (fenced), the new primary].
+    expect(await kill.invoke(ctx, { f: 'start-kill', value: { node: 'primary' } })).toMatchObject({ type: 'info', value: { node: fo.promoted } });
+    const stopped = await kill.invoke(ctx, { f: 'stop-kill', value: null });
+    expect(stopped).toMatchObject({ type: 'info', value: { restarted: [fo.promoted, 'n1'] } });
+    expect(stopped.error).toBeUndefined();
+    expect(db.roles().get(fo.promoted!)).toBe('primary');
+    expect(db.roles().get('n1')).toBe('standby');
+    const w = await until(c, 'append', [1, 2], 20_000);
+    expect(w.last, `append after the restarts (errors: ${w.errors.join(' | ')})`).toMatchObject({ type: 'ok', node: fo.promoted });
+    expect((await until(c, 'read', [1, null])).last).toMatchObject({ type: 'ok', value: [1, [1, 2]] });
+    await c.close();
+  }, 240_000);
 });
