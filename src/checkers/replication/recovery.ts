@@ -2,7 +2,9 @@
  * recovery: after the final heal the cluster serves again within a bound (the run-level promise; the
  * availability checker measures each window's RTO).
  *
- * Rule. The final heal is the completion of the last stop that closed a fault window (windows.ts).
+ * Rule. The final heal is the completion of the last stop that closed a fault window (windows.ts), or
+ * of a nemesis op after it (the run's end-of-run heal invokes every package's stop, and one that closes
+ * no window, such as stop-failover rebuilding a fenced node, can still take seconds).
  * The client ops invoked after it are the evidence: the first one that completed ok shows the cluster
  * served again, and it must have completed within the bound (CheckOptions.recoveryTimeoutMs, default
  * 30 s; `faultline run --recovery-timeout`) of the heal. Ops invoked before the heal prove nothing
@@ -49,7 +51,7 @@ export function checkRecovery(history: readonly Op[], opts: CheckOptions = {}): 
   const base = { boundMs, finalHeal: tl.finalHeal };
   if (tl.finalHeal === 'none') return { valid: 'unknown', anomalies: [], cause: 'the history has no fault windows, so there is no heal to recover from', stats: base };
   if (tl.finalHeal === 'never') return { valid: 'unknown', anomalies: [], cause: 'a fault window never closed (the cluster was never healed), so recovery after the heal cannot be judged', stats: base };
-  const heal = tl.finalHeal;
+  const heal = endOfHeal(history, tl.finalHeal);
 
   const after = pairsOf(history).filter((p) => p.invoke.index > heal.index);
   const end = (p: OpPair) => (p.complete ?? p.invoke).time;
@@ -122,6 +124,16 @@ function sayGroup(g: Group): string {
   if (g.type === 'pending') return `${num(g.count)} never completed${from}`;
   const how = g.type === 'fail' ? 'failed' : 'were indeterminate (info)';
   return `${num(g.count)} ${how} ${g.error ? `with '${clip(g.error)}'` : 'with no error given'}${from}`;
+}
+
+/** The last nemesis completion at or after the last window's close. */
+function endOfHeal(history: readonly Op[], closed: { index: number; time: number }): { index: number; time: number } {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const op = history[i]!;
+    if (op.index < closed.index) break;
+    if (op.process === 'nemesis' && op.type !== 'invoke') return { index: op.index, time: op.time };
+  }
+  return closed;
 }
 
 /** The heal's completion and, when it has one, its invocation (the nemesis op just before with the same f). */

@@ -66,6 +66,17 @@ describe('recovery', () => {
     expect(v.stats).toMatchObject({ recoveredAfterMs: 45_100, firstOk: 11 });
   });
 
+  it("the heal ends with the last nemesis op after the last window's close (a stop that closes nothing, such as stop-failover rebuilding a node)", () => {
+    const ops = hist([...window(2, 10), [10.5, 'nemesis', 'invoke', 'stop-failover', null], [25, 'nemesis', 'info', 'stop-failover', { primary: 'n2', rebuilt: ['n1'] }],
+      ...read(1, 28, 28.1, 'fail', 'n2', 'ECONNREFUSED'), ...read(2, 45, 45.1, 'ok', 'n2')]);
+    const v = checkRecovery(ops);
+    expect(v).toMatchObject({ valid: true, stats: { recoveredAfterMs: 20_100, firstOk: 9 } });
+    const late = hist([...window(2, 10), [10.5, 'nemesis', 'invoke', 'stop-failover', null], [25, 'nemesis', 'info', 'stop-failover', null],
+      ...read(1, 28, 28.1, 'fail', 'n2', 'ECONNREFUSED'), ...read(1, 56, 56.1, 'fail', 'n2', 'ECONNREFUSED')]);
+    expect(checkRecovery(late).anomalies[0]!.explanation).toBe("after the final heal at 25.000 s (op #5), no operation succeeded for 31.1 s (bound 30 s): 2 failed with 'ECONNREFUSED' from n2");
+    expect(checkRecovery(late).anomalies[0]!.ops).toEqual([4, 5, 6, 7, 8, 9]);
+  });
+
   it('the bound comes from recoveryTimeoutMs: the same history is valid under a longer one', () => {
     const ops = hist([...window(2, 10), ...read(1, 12, 12.5, 'fail', 'n2', 'ECONNREFUSED'), ...read(1, 41, 41.5, 'fail', 'n2', 'ECONNREFUSED'), ...read(2, 55, 55.1, 'ok', 'n2')]);
     expect(checkRecovery(ops, { recoveryTimeoutMs: 60_000 })).toMatchObject({ valid: true, stats: { boundMs: 60_000 } });
