@@ -65,7 +65,7 @@ export function checkRecovery(history: readonly Op[], opts: CheckOptions = {}): 
   const evidenceEnd = failed.reduce((m, p) => Math.max(m, p.complete ? p.complete.time : tl.lastTime), -Infinity);
   const groups = groupErrors(failed);
   const stats = {
-    ...base, afterHeal: counts,
+    ...base, finalHeal: heal, afterHeal: counts,
     recoveredAfterMs: firstOk ? (end(firstOk) - heal.time) / 1e6 : null,
     firstOk: firstOk ? (firstOk.complete ?? firstOk.invoke).index : null,
     errors: groups.slice(0, STATS_CAP).map((g) => ({ error: g.error, type: g.type, count: g.count, nodes: [...g.nodes].sort() })),

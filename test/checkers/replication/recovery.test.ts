@@ -70,7 +70,7 @@ describe('recovery', () => {
     const ops = hist([...window(2, 10), [10.5, 'nemesis', 'invoke', 'stop-failover', null], [25, 'nemesis', 'info', 'stop-failover', { primary: 'n2', rebuilt: ['n1'] }],
       ...read(1, 28, 28.1, 'fail', 'n2', 'ECONNREFUSED'), ...read(2, 45, 45.1, 'ok', 'n2')]);
     const v = checkRecovery(ops);
-    expect(v).toMatchObject({ valid: true, stats: { recoveredAfterMs: 20_100, firstOk: 9 } });
+    expect(v).toMatchObject({ valid: true, stats: { finalHeal: { index: 5, time: 25e9 }, recoveredAfterMs: 20_100, firstOk: 9 } });
     const late = hist([...window(2, 10), [10.5, 'nemesis', 'invoke', 'stop-failover', null], [25, 'nemesis', 'info', 'stop-failover', null],
       ...read(1, 28, 28.1, 'fail', 'n2', 'ECONNREFUSED'), ...read(1, 56, 56.1, 'fail', 'n2', 'ECONNREFUSED')]);
     expect(checkRecovery(late).anomalies[0]!.explanation).toBe("after the final heal at 25.000 s (op #5), no operation succeeded for 31.1 s (bound 30 s): 2 failed with 'ECONNREFUSED' from n2");
