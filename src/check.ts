@@ -16,6 +16,8 @@ export interface CheckRequest {
   timeLimitMs?: number;
   memoryLimitBytes?: number;
   keyed?: 'auto' | boolean;
+  /** recovery: the bound after the final heal (ms). */
+  recoveryTimeoutMs?: number;
   onProgress?: (msg: string) => void;
 }
 
@@ -72,7 +74,8 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
     }
   }
   const names = (req.checkers ?? []).filter((n) => n !== 'linearizable');
-  Object.assign(verdicts, await runCheckers(names, history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes, keyed: req.keyed ?? 'auto' }));
+  Object.assign(verdicts, await runCheckers(names, history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes, keyed: req.keyed ?? 'auto',
+    ...(req.recoveryTimeoutMs !== undefined ? { recoveryTimeoutMs: req.recoveryTimeoutMs } : {}) }));
   return {
     valid: combineValidity(Object.values(verdicts).map((v) => v.valid)),
     ops: history.length,

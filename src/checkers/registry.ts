@@ -1,7 +1,7 @@
 import type { Op } from '../history/op.js';
 import {
   checkAvailability, checkBank, checkConsistentPrefix, checkCounter, checkLostWrites, checkMonotonicReads,
-  checkMonotonicWrites, checkReadYourWrites, checkSet, checkSetFull, checkStaleness, checkStats, checkWritesFollowReads,
+  checkMonotonicWrites, checkReadYourWrites, checkRecovery, checkSet, checkSetFull, checkStaleness, checkStats, checkWritesFollowReads,
 } from './replication/index.js';
 import { combineValidity, type Checker, type CheckOptions, type Validity, type Verdict } from './types.js';
 
@@ -46,6 +46,8 @@ const replication: CheckerEntry[] = [
     doc: 'acknowledged versions each read missed and visibility lag: p50/p95/p99/max overall, per node, per fault window' },
   { name: 'availability', check: checkAvailability,
     doc: 'success ratio inside vs outside fault windows, RTO (longest gap without success) and RPO (lost writes) per fault' },
+  { name: 'recovery', check: checkRecovery,
+    doc: 'after the final heal an op succeeds within the recovery timeout (default 30 s); else not-recovered names the errors and nodes' },
   { name: 'stats', check: checkStats,
     doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims' },
 ];

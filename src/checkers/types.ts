@@ -34,6 +34,8 @@ export interface CheckOptions {
    * checker from the writes and the reads together.
    */
   keyed?: KeyedMode;
+  /** recovery: how long after the final heal the cluster may take to serve again (ms; default 30 s). */
+  recoveryTimeoutMs?: number;
   /** Free-form options per checker (e.g. bank: total, negative balances allowed). */
   [k: string]: unknown;
 }

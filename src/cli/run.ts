@@ -25,7 +25,7 @@ function seed(v: string): number {
 interface RunFlags {
   db: string; workload: string; nemesis: string; timeLimit: number; concurrency: number; rate: number; nodes: number;
   replication?: string; consistency?: string; reads: RunSpec['reads']; seed?: number; runtime: 'local'; opTimeout: number;
-  nemesisInterval: number; store: string; name?: string; keys: number; sentinel?: boolean;
+  nemesisInterval: number; recoveryTimeout: number; store: string; name?: string; keys: number; sentinel?: boolean;
 }
 
 export function runCommand(): Command {
@@ -47,6 +47,7 @@ export function runCommand(): Command {
     .addOption(new Option('--runtime <kind>', 'where nodes run').choices(['local']).default('local'))
     .option('--op-timeout <seconds>', 'per-operation timeout; a timed-out op is recorded as info', parseSeconds, 5)
     .option('--nemesis-interval <seconds>', 'mean time a fault stays on and between faults', parseSeconds, 5)
+    .option('--recovery-timeout <seconds>', 'after the final heal the cluster must serve again within this (checker recovery); final reads are retried until then', parseSeconds, 30)
     .option('--store <dir>', 'where runs are stored', 'reports')
     .option('--name <name>', 'run name (default <db>-<workload>)')
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unknown, 64 usage error or a machine that cannot run it, 70 internal error.')
@@ -58,6 +59,7 @@ export function runCommand(): Command {
         concurrency: flags.concurrency, rate: flags.rate, nodes: flags.nodes, replication: flags.replication ?? flags.consistency ?? DEFAULT_REPLICATION[flags.db] ?? 'async',
         reads: flags.reads, sentinel: flags.sentinel, keys: flags.keys, seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
         runtime: flags.runtime, opTimeoutMs: flags.opTimeout * 1000, nemesisIntervalS: flags.nemesisInterval,
+        recoveryTimeoutS: flags.recoveryTimeout,
         store: flags.store, name: flags.name, argv: ['faultline', ...process.argv.slice(2)],
       };
       void cmd;

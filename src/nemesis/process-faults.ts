@@ -1,5 +1,18 @@
 import type { FailoverPolicy } from '../adapters/failover-choice.js';
-import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
+import { errorText, nodeByName, pick, type FaultPackage, type NemesisContext, type NemesisResult } from './types.js';
+
+/**
+ * A process fault aimed at a node whose database process is not running (killed and not yet restarted,
+ * or a failover's fenced old primary, kept out until it is rebuilt) is refused: a careful schedule does
+ * not pause or kill a dead process. Recorded as fail (nothing was done) with a plain reason, not as an
+ * error of the database or of faultline.
+ */
+function refusedWhenDown(ctx: NemesisContext, node: string, what: string): NemesisResult | undefined {
+  const role = ctx.db.roles().get(node);
+  if (role === 'down') return { type: 'fail', value: { node, refused: 'down' }, error: `not done: ${node} is down (killed and not restarted yet); a careful schedule does not ${what} a process that is not running` };
+  if (role === 'fenced') return { type: 'fail', value: { node, refused: 'fenced' }, error: `not done: ${node} is fenced (a failover's old primary, out of the cluster until it is rebuilt); a careful schedule does not ${what} it` };
+  return undefined;
+}
 
 /**
  * kill -9 of a node's database process, then restart. Named start-kill / stop-kill rather than
@@ -18,15 +31,12 @@ export function killPackage(): FaultPackage {
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-kill') {
-        const names = [...killed];
-        try {
-          for (const name of names) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }
-          return { type: 'info', value: { restarted: names } };
-        } catch (e) {
-          return { type: 'info', value: { restarted: names.filter((n) => !killed.has(n)) }, error: errorText(e) };
-        }
+        const { restarted, errors } = await restartAll(ctx, killed);
+        return errors.length ? { type: 'info', value: { restarted }, error: errors.join('; ') } : { type: 'info', value: { restarted } };
       }
       const node = nodeByName(ctx, (action.value as { node: string }).node);
+      const refused = refusedWhenDown(ctx, node.name, 'kill');
+      if (refused) return refused;
       try {
         await ctx.db.kill(node);
         killed.add(node.name);
@@ -36,9 +46,26 @@ export function killPackage(): FaultPackage {
       }
     },
     async heal(ctx) {
-      for (const name of [...killed]) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }
+      const { errors } = await restartAll(ctx, killed);
+      if (errors.length) throw new Error(errors.join('; '));
     },
   };
+}
+
+/**
+ * Restarts every node in `killed` (removing those restarted), plain restarts before rebuilds: a fenced
+ * node is rebuilt from the current primary, which may be among the killed. One that fails does not stop
+ * the others (a soak once kept its killed primary down because the rebuild listed before it failed).
+ */
+async function restartAll(ctx: NemesisContext, killed: Set<string>): Promise<{ restarted: string[]; errors: string[] }> {
+  const fenced = (n: string) => (ctx.db.roles().get(n) === 'fenced' ? 1 : 0);
+  const names = [...killed].sort((a, b) => fenced(a) - fenced(b));
+  const restarted: string[] = [];
+  const errors: string[] = [];
+  for (const name of names) {
+    try { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); restarted.push(name); } catch (e) { errors.push(errorText(e)); }
+  }
+  return { restarted, errors };
 }
 
 /** SIGSTOP / SIGCONT of a node's database processes. */
@@ -59,6 +86,8 @@ export function pausePackage(): FaultPackage {
         return { type: 'info', value: { resumed: names } };
       }
       const node = nodeByName(ctx, (action.value as { node: string }).node);
+      const refused = refusedWhenDown(ctx, node.name, 'pause');
+      if (refused) return refused;
       try {
         await ctx.db.pause(node);
         paused.add(node.name);
@@ -82,9 +111,24 @@ export function pausePackage(): FaultPackage {
  * `naive` (package naive-failover) promotes the most advanced of those that answered. The op's value
  * records what it saw: each standby's position, who did not answer, the quorum and the decision.
  * `fence: false` leaves the old primary running (split brain on purpose). A failover is not undone:
- * stop-failover only closes the window, and the next cycle fails over again.
+ * stop-failover closes the window and, as an operator's tooling would after a failover, rebuilds the old
+ * primary it fenced as a replica of the new one (Db.restart of a fenced node); left down, two failovers
+ * in a row would leave a 3-node semi-sync primary with no replica to acknowledge a commit. The op's value
+ * names the nodes rebuilt; a rebuild that failed is in its error and is tried again at the next stop.
  */
 export function failoverPackage(fence = true, isolateMs = 1000, policy: FailoverPolicy = 'safe', waitMs = 5000): FaultPackage {
+  /** Old primaries this package fenced and has not rebuilt yet. */
+  const fenced = new Set<string>();
+  const rebuild = async (ctx: NemesisContext): Promise<{ rebuilt: string[]; errors: string[] }> => {
+    const rebuilt: string[] = [];
+    const errors: string[] = [];
+    for (const name of [...fenced]) {
+      // Rebuilt already (the kill package's stop-kill restarts a fenced node it had killed).
+      if (ctx.db.roles().get(name) !== 'fenced') { fenced.delete(name); continue; }
+      try { await ctx.db.restart(nodeByName(ctx, name)); fenced.delete(name); rebuilt.push(name); } catch (e) { errors.push(errorText(e)); }
+    }
+    return { rebuilt, errors };
+  };
   return {
     name: !fence ? 'split-brain' : policy === 'naive' ? 'naive-failover' : 'failover',
     needs: ['kill', 'partition'],
@@ -100,7 +144,9 @@ export function failoverPackage(fence = true, isolateMs = 1000, policy: Failover
       if (action.f === 'stop-failover') {
         // A start that outlived its nemesis timeout may still hold its isolation: the window ends here.
         await Promise.all(ctx.cluster.nodes.map((n) => n.healIsolation()));
-        return { type: 'info', value: { primary: ctx.db.primary().name } };
+        const { rebuilt, errors } = await rebuild(ctx);
+        const value = { primary: ctx.db.primary().name, ...(rebuilt.length || errors.length ? { rebuilt } : {}) };
+        return errors.length ? { type: 'info', value, error: errors.join('; ') } : { type: 'info', value };
       }
       const old = ctx.db.primary();
       const peers = ctx.cluster.nodes.filter((n) => n !== old).map((n) => n.ip);
@@ -109,14 +155,21 @@ export function failoverPackage(fence = true, isolateMs = 1000, policy: Failover
         await old.isolate(peers);
         await new Promise((r) => setTimeout(r, isolateMs));
         const r = await ctx.db.failover({ fence, policy, waitMs });
+        if (fence && r.decision === 'promoted') fenced.add(r.old);
         return { type: 'info', value: { ...r, fence, isolateMs } };
       } catch (e) {
+        if (fence && ctx.db.roles().get(old.name) === 'fenced') fenced.add(old.name);
         return { type: 'info', value: { fence, isolateMs, policy }, error: `failover may be partly done: ${errorText(e)}` };
       } finally {
         await old.healIsolation().catch(() => { /* a fenced node may be gone; down() removes its namespace */ });
       }
     },
-    // A failover is not undone (the database keeps its new primary); only an isolation still on is ended.
-    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.healIsolation())); },
+    // A failover is not undone (the database keeps its new primary): an isolation still on is ended, and
+    // a fenced old primary rebuilt as a replica.
+    async heal(ctx) {
+      await Promise.all(ctx.cluster.nodes.map((n) => n.healIsolation()));
+      const { errors } = await rebuild(ctx);
+      if (errors.length) throw new Error(`rebuilding fenced old primaries: ${errors.join('; ')}`);
+    },
   };
 }

@@ -11,7 +11,7 @@ export interface RunInfo {
   command?: string[];
   seed?: number;
   spec?: Record<string, unknown> & { db?: string; workload?: string; nemesis?: string; replication?: string; reads?: string;
-    nodes?: number; concurrency?: number; rate?: number; timeLimitS?: number };
+    nodes?: number; concurrency?: number; rate?: number; timeLimitS?: number; recoveryTimeoutS?: number };
   versions?: Record<string, string>;
   cluster?: { database?: string; version?: string; nodes?: { name: string; ip?: string; role?: string }[] } & Record<string, unknown>;
   startedAt?: string;

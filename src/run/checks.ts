@@ -17,14 +17,19 @@ export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
 };
 
 /**
- * The checkers for a run. Without faults, availability is left out: it measures behaviour around fault
+ * The checkers for a run. With faults, recovery joins them (after the final heal the cluster serves
+ * again within the bound). Without faults, availability is left out: it measures behaviour around fault
  * windows, and a run that injected none does not claim to test it (its unknown would hide the rest).
  */
 export function checksFor(workload: string, nemesis = 'none'): CheckRequest {
   const req = WORKLOAD_CHECKS[workload];
   if (!req) throw new UsageError(`unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`);
   const faults = nemesis.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
-  if (faults.length > 0) return req;
+  if (faults.length > 0) {
+    const names = req.checkers ?? [];
+    const at = names.includes('stats') ? names.indexOf('stats') : names.length;
+    return { ...req, checkers: [...names.slice(0, at), 'recovery', ...names.slice(at)] };
+  }
   return { ...req, checkers: req.checkers?.filter((c) => c !== 'availability') };
 }
 
@@ -45,7 +50,9 @@ export async function analyzeRun(dir: string, opts: { timeLimitMs?: number; onPr
   const workload = run.spec?.workload;
   if (!workload) throw new InputError('names no workload (spec.workload): cannot tell which checkers judge it', p.runJson);
   if (!WORKLOAD_CHECKS[workload]) throw new InputError(`names an unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`, p.runJson);
-  const r = await checkHistoryFile(p.history, { ...checksFor(workload, run.spec?.nemesis), timeLimitMs: opts.timeLimitMs ?? 300_000, onProgress: opts.onProgress });
+  const recoveryS = run.spec?.recoveryTimeoutS;
+  const r = await checkHistoryFile(p.history, { ...checksFor(workload, run.spec?.nemesis),
+    ...(typeof recoveryS === 'number' && Number.isFinite(recoveryS) ? { recoveryTimeoutMs: recoveryS * 1000 } : {}), timeLimitMs: opts.timeLimitMs ?? 300_000, onProgress: opts.onProgress });
   const { file: _file, ...rest } = r;
   const out: StoredResults = { ...rest, history: 'history.jsonl', checkedAt: new Date().toISOString() };
   writeJson(p.results, out);

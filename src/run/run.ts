@@ -10,6 +10,7 @@ import { HistoryWriter } from '../history/writer.js';
 import { Nemesis, faultSchedule, finalHeal, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
 import { localRuntime } from '../runtime/local/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
+import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
 import { interpret } from './interpreter.js';
 import { Progress } from './progress.js';
@@ -36,6 +37,8 @@ export interface RunSpec {
   runtime: 'local';
   opTimeoutMs: number;
   nemesisIntervalS: number;
+  /** After the final heal the cluster must serve again within this (checker recovery; default 30 s). */
+  recoveryTimeoutS?: number;
   store: string;
   name?: string;
   /** The command line, for run.json and the report's "reproduce" line. */
@@ -74,6 +77,17 @@ async function loadAdapter(dir: string, name: string): Promise<Adapter> {
 
 const RUNTIMES: Record<string, Runtime> = { local: localRuntime };
 const QUIET_AFTER_HEAL_NS = 3e9;
+const DEFAULT_RECOVERY_TIMEOUT_S = DEFAULT_RECOVERY_TIMEOUT_MS / 1000;
+
+/** Resolves after ms, or at once when the signal fires. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((res) => {
+    if (signal.aborted || ms <= 0) { res(); return; }
+    const t = setTimeout(done, ms);
+    function done() { clearTimeout(t); signal.removeEventListener('abort', done); res(); }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 /** faultline's version, from the package.json above this file (src/run in tests, dist/src/run when built). */
 function version(): string {
@@ -179,8 +193,11 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   let startNs = process.hrtime.bigint();
   const progress = new Progress(spec.timeLimitS, io.log);
   const keys = new Set<number | string>();
+  // Wall-clock time of the last nemesis completion: after the schedule, that is the final heal.
+  let lastNemesisDoneMs = Date.now();
   const onOp = (op: Op) => {
     progress.op(op);
+    if (op.process === 'nemesis' && op.type !== 'invoke') lastNemesisDoneMs = Date.now();
     if (op.type === 'invoke' && op.process !== 'nemesis' && Array.isArray(op.value)) keys.add(op.value[0] as number);
   };
   let aborted = false;
@@ -214,11 +231,28 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     aborted = r1.aborted;
     healed = !aborted;
     if (!aborted) {
-      const reads = finalReads(spec.workload, keys, workload.final);
-      if (reads) {
-        io.log(`final reads of ${spec.workload === 'set' ? 'the set' : `${keys.size} keys`}...`);
-        const r2 = await interpret({ ...common, generator: clients(reads), clients: (thread: number) => db!.client(thread, { reads: 'primary' }) });
+      // With faults, final reads that did not succeed are retried (each key until it reads ok) until the
+      // recovery timeout after the final heal has passed: a cluster that never serves again then leaves
+      // the recovery checker failed ops that reach its bound, not a history that ends 3 s after the heal.
+      const retryUntil = packages.length > 0 ? lastNemesisDoneMs + (spec.recoveryTimeoutS ?? DEFAULT_RECOVERY_TIMEOUT_S) * 1000 + 1000 : 0;
+      const pending = new Set(keys);
+      for (let attempt = 0; !aborted; attempt++) {
+        const reads = finalReads(spec.workload, pending, workload.final);
+        if (!reads) break;
+        if (attempt === 0) io.log(`final reads of ${spec.workload === 'set' ? 'the set' : `${keys.size} keys`}...`);
+        let anyOk = false;
+        const r2 = await interpret({ ...common, generator: clients(reads), clients: (thread: number) => db!.client(thread, { reads: 'primary' }),
+          onOp: (op: Op) => {
+            onOp(op);
+            if (op.process === 'nemesis' || op.type !== 'ok') return;
+            anyOk = true;
+            if (Array.isArray(op.value)) pending.delete(op.value[0] as number | string);
+          } });
         aborted = r2.aborted;
+        if (aborted || (spec.workload === 'set' ? anyOk : pending.size === 0) || Date.now() >= retryUntil) break;
+        if (attempt === 0) io.log(`final reads did not all succeed; retrying until ${spec.recoveryTimeoutS ?? DEFAULT_RECOVERY_TIMEOUT_S} s after the final heal (--recovery-timeout)...`);
+        await sleep(Math.min(1000, retryUntil - Date.now()), abort.signal);
+        if (abort.signal.aborted) aborted = true;
       }
     }
   } catch (e) {

@@ -4,13 +4,16 @@ import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouti
 import type { ServerBinaries } from './bin.js';
 import { MyClient, type Routing } from './client.js';
 import { FLAVOURS, progress, SEMI_SYNC_TIMEOUT_MS } from './flavour.js';
-import { follow, replicaStatus, appliedPosition } from './replication.js';
+import { appliedPosition, follow, replicaStatus, waitCaughtUp } from './replication.js';
 import type { MyServer } from './server.js';
 import { semiSyncRule, type Replication } from './settings.js';
-import { adminQuery, PORT } from './sql.js';
+import { adminQuery, PORT, USER } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
 
 type Held = 'primary' | 'standby' | 'fenced';
+
+/** How long one restart of a rebuilt node waits for it to apply the primary's history (it goes on replicating after). */
+const REBUILD_CATCH_UP_MS = 10_000;
 
 export interface MyDbInit {
   cluster: Cluster;
@@ -34,6 +37,8 @@ export class MyDb implements Db {
   private readonly held = new Map<string, Held>();
   /** Replicas that were down or paused at a failover: they follow the new primary when they are back. */
   private readonly repoint = new Set<string>();
+  /** Rebuilt nodes still applying the primary's history (fenced until admitted): node -> the primary it follows. */
+  private readonly catchingUp = new Map<string, string>();
   private current: string;
   private readonly clients = new Set<MyClient>();
   private tearing?: Promise<void>;
@@ -88,7 +93,12 @@ export class MyDb implements Db {
   /** Starts a killed node again; a fenced old primary comes back rebuilt as a replica of the current primary. */
   async restart(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
-    if (this.held.get(s.name) === 'fenced') { await this.rebuild(s); return; }
+    if (this.held.get(s.name) === 'fenced') {
+      // Rebuilt earlier and still replicating from this primary: only wait for it again.
+      if (this.catchingUp.get(s.name) === this.current && s.running() && !s.isPaused()) await this.admit(s);
+      else await this.rebuild(s);
+      return;
+    }
     if (s.running()) return;
     await s.start();
     await s.waitReady();
@@ -184,8 +194,16 @@ export class MyDb implements Db {
     return { ...rec, old, promoted: best.n };
   }
 
-  /** Wipes a fenced node and starts it empty as a replica of the current primary (which has the whole history in its binlog). */
+  /**
+   * Wipes a fenced node and starts it empty as a replica of the current primary, whose binlog holds the
+   * whole history, the users and grants of the bootstrap included. Clients and failovers see it only once
+   * it applied everything the primary had (admit): an empty node from the install template has no
+   * faultline user, so until then every client it served got 1130 (Host ... is not allowed to connect),
+   * and a failover could promote it empty. Under semi-sync it does not acknowledge commits until then
+   * either: a failover hears only from standbys, so a commit only a fenced node held would be lost.
+   */
   private async rebuild(s: MyServer): Promise<void> {
+    this.catchingUp.delete(s.name);
     if (s.running()) await s.kill();
     await s.makeDataDir();
     // A fresh server id: the primary's binlog holds the events this node wrote as the old primary, and a
@@ -195,8 +213,38 @@ export class MyDb implements Db {
     s.readOnly = true;
     await s.start();
     await s.waitReady();
+    const f = FLAVOURS[this.flavour];
+    if (this.init.mode === 'semi-sync') await adminQuery(s.socket, `SET GLOBAL ${f.semiSyncReplicaVar} = 0`, [], 10_000);
+    const primary = this.server(this.current);
+    await follow(s, primary, this.flavour, this.init.replicationAddress);
+    this.repoint.delete(s.name);
+    this.catchingUp.set(s.name, primary.name);
+    await this.admit(s);
+  }
+
+  /**
+   * A rebuilt node becomes a standby once it applied what the primary has (and holds the faultline user).
+   * Not within REBUILD_CATCH_UP_MS (the primary cut off, or a long history on a loaded machine): throws,
+   * and the node stays fenced but keeps replicating, so the next restart waits again from where it got.
+   */
+  private async admit(s: MyServer): Promise<void> {
+    const primary = this.server(this.current);
+    try {
+      await waitCaughtUp(primary, [s], this.flavour, REBUILD_CATCH_UP_MS);
+    } catch (e) {
+      throw new Error(`mysql: ${s.name} was rebuilt from ${primary.name} but has not caught up yet, so it stays fenced (the next restart waits again): ${(e as Error).message}`, { cause: e });
+    }
+    const users = await adminQuery<{ n: number }>(s.socket, 'SELECT COUNT(*) AS n FROM mysql.user WHERE User = ?', [USER], 5000);
+    if (Number(users[0]?.n) < 1) throw new Error(`mysql: ${s.name} was rebuilt from ${primary.name} but has no '${USER}' user, so it stays fenced`);
+    if (this.init.mode === 'semi-sync') {
+      const f = FLAVOURS[this.flavour];
+      // The IO thread reads the setting when it connects: reconnect it to start acknowledging.
+      await adminQuery(s.socket, `SET GLOBAL ${f.semiSyncReplicaVar} = 1`, [], 10_000);
+      await adminQuery(s.socket, f.stopIoThread, [], 10_000);
+      await adminQuery(s.socket, f.startIoThread, [], 10_000);
+    }
+    this.catchingUp.delete(s.name);
     this.held.set(s.name, 'standby');
-    await this.follow(s);
   }
 
   describe(): Record<string, unknown> {

@@ -41,6 +41,9 @@ export interface FlavourSql {
   /** Global variable turning semi-sync waiting on or off on a primary. */
   semiSyncPrimaryVar: string;
   semiSyncReplicaStatus: string;
+  /** Global variable turning a replica's semi-sync acknowledgements on or off (read when its IO thread connects). */
+  semiSyncReplicaVar: string;
+  startIoThread: string;
 }
 
 /** How far a GTID position (MariaDB 'd-s-n,...') or set (MySQL 'uuid:1-n,...') reaches: comparable within one cluster. */
@@ -88,6 +91,8 @@ export const FLAVOURS: Readonly<Record<Flavour, FlavourSql>> = {
     semiSyncClientsStatus: 'Rpl_semi_sync_master_clients',
     semiSyncPrimaryVar: 'rpl_semi_sync_master_enabled',
     semiSyncReplicaStatus: 'Rpl_semi_sync_slave_status',
+    semiSyncReplicaVar: 'rpl_semi_sync_slave_enabled',
+    startIoThread: 'START SLAVE IO_THREAD',
   },
   mysql: {
     gtidArgs: ['--gtid-mode=ON', '--enforce-gtid-consistency=ON'],
@@ -115,5 +120,7 @@ export const FLAVOURS: Readonly<Record<Flavour, FlavourSql>> = {
     semiSyncClientsStatus: 'Rpl_semi_sync_source_clients',
     semiSyncPrimaryVar: 'rpl_semi_sync_source_enabled',
     semiSyncReplicaStatus: 'Rpl_semi_sync_replica_status',
+    semiSyncReplicaVar: 'rpl_semi_sync_replica_enabled',
+    startIoThread: 'START REPLICA IO_THREAD',
   },
 };

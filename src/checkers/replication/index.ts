@@ -11,5 +11,6 @@ export { checkBank } from './bank.js';
 export { checkStaleness } from './staleness.js';
 export { checkAvailability } from './availability.js';
 export { checkStats } from './stats.js';
+export { checkRecovery, DEFAULT_RECOVERY_TIMEOUT_MS } from './recovery.js';
 export { faultTimeline, type FaultTimeline, type FaultWindow } from './windows.js';
 export type { LostWrite } from './fates.js';
