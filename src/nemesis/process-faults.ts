@@ -1,10 +1,53 @@
 import type { FailoverPolicy } from '../adapters/failover-choice.js';
-import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
+import { errorText, nodeByName, pick, type FaultPackage, type NemesisContext } from './types.js';
+
+/**
+ * The order a careful operator restarts killed nodes in: the current primary first (it comes back as
+ * the primary it was), then the others in the order they were killed (a standby follows, a fenced node
+ * is rebuilt from the now running primary). Restarting a fenced node first would rebuild it from a
+ * primary that is itself down. Pure.
+ */
+export function restartOrder(killed: readonly string[], primary: string | undefined): string[] {
+  return primary !== undefined && killed.includes(primary) ? [primary, ...killed.filter((n) => n !== primary)] : [...killed];
+}
+
+/** What stop-kill records: each node it tried, restarted or failed with the reason. */
+export interface RestartReport {
+  restarted: string[];
+  failed: { node: string; error: string }[];
+}
+
+/**
+ * Restarts every killed node in restartOrder, never stopping at the first error: each node is tried,
+ * and what happened to it is recorded. A node that failed stays killed, for the next stop-kill.
+ */
+export async function restartKilled(ctx: NemesisContext, killed: Set<string>): Promise<RestartReport> {
+  let primary: string | undefined;
+  try { primary = ctx.db.primary().name; } catch { primary = undefined; }
+  const out: RestartReport = { restarted: [], failed: [] };
+  for (const name of restartOrder([...killed], primary)) {
+    try {
+      await ctx.db.restart(nodeByName(ctx, name));
+      killed.delete(name);
+      out.restarted.push(name);
+    } catch (e) {
+      out.failed.push({ node: name, error: errorText(e) });
+    }
+  }
+  return out;
+}
+
+/** "n1: cannot rebuild ..." (first line only: adapter errors end with log tails). */
+function failedText(x: { node: string; error: string }): string {
+  const line = x.error.split('\n')[0]!;
+  return line.startsWith(`${x.node}:`) ? line : `${x.node}: ${line}`;
+}
 
 /**
  * kill -9 of a node's database process, then restart. Named start-kill / stop-kill rather than
  * Jepsen's :kill / :start: a bare `start` also means Jepsen's partitioner starting, so the final heal's
- * `start` with no node down would read as a fault window that never closed.
+ * `start` with no node down would read as a fault window that never closed. A stop-kill that could not
+ * restart every node carries an `error` (the fault is still in effect: src/checkers/replication/windows.ts).
  */
 export function killPackage(): FaultPackage {
   const killed = new Set<string>();
@@ -18,13 +61,9 @@ export function killPackage(): FaultPackage {
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-kill') {
-        const names = [...killed];
-        try {
-          for (const name of names) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }
-          return { type: 'info', value: { restarted: names } };
-        } catch (e) {
-          return { type: 'info', value: { restarted: names.filter((n) => !killed.has(n)) }, error: errorText(e) };
-        }
+        const r = await restartKilled(ctx, killed);
+        if (r.failed.length === 0) return { type: 'info', value: r };
+        return { type: 'info', value: r, error: `not restarted: ${r.failed.map(failedText).join('; ')}` };
       }
       const node = nodeByName(ctx, (action.value as { node: string }).node);
       try {
@@ -36,7 +75,8 @@ export function killPackage(): FaultPackage {
       }
     },
     async heal(ctx) {
-      for (const name of [...killed]) { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); }
+      const r = await restartKilled(ctx, killed);
+      if (r.failed.length > 0) throw new Error(`not restarted: ${r.failed.map(failedText).join('; ')}`);
     },
   };
 }

@@ -89,10 +89,9 @@ export class MyDb implements Db {
   async restart(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
     if (this.held.get(s.name) === 'fenced') { await this.rebuild(s); return; }
-    if (s.running()) return;
-    await s.start();
-    await s.waitReady();
-    if (this.repoint.has(s.name)) await this.follow(s);
+    // Running but not yet following (an earlier restart could not reach the primary): follow now.
+    if (!s.running()) { await s.start(); await s.waitReady(); }
+    if (this.repoint.has(s.name) && !s.isPaused()) await this.follow(s);
   }
 
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
@@ -100,10 +99,19 @@ export class MyDb implements Db {
   async resume(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
     s.resume();
-    if (this.repoint.has(s.name) && s.running()) await this.follow(s);
+    // Not following yet is a restart's concern (the next stop-kill retries); the resume itself is done.
+    if (this.repoint.has(s.name) && s.running()) await this.follow(s).catch(() => undefined);
+  }
+
+  /** Fails fast rather than wait out a timeout: the next stop-kill (after the restart or resume) tries again. */
+  private primaryServing(s: MyServer): void {
+    const p = this.server(this.current);
+    if (!p.running()) throw new Error(`${s.name}: cannot follow the primary ${p.name}: it is down`);
+    if (p.isPaused()) throw new Error(`${s.name}: cannot follow the primary ${p.name}: it is paused`);
   }
 
   private async follow(s: MyServer): Promise<void> {
+    this.primaryServing(s);
     await follow(s, this.server(this.current), this.flavour, this.init.replicationAddress);
     this.repoint.delete(s.name);
   }
@@ -186,6 +194,7 @@ export class MyDb implements Db {
 
   /** Wipes a fenced node and starts it empty as a replica of the current primary (which has the whole history in its binlog). */
   private async rebuild(s: MyServer): Promise<void> {
+    this.primaryServing(s);
     if (s.running()) await s.kill();
     await s.makeDataDir();
     // A fresh server id: the primary's binlog holds the events this node wrote as the old primary, and a
@@ -196,6 +205,7 @@ export class MyDb implements Db {
     await s.start();
     await s.waitReady();
     this.held.set(s.name, 'standby');
+    this.repoint.add(s.name);
     await this.follow(s);
   }
 

@@ -179,8 +179,11 @@ export class PgDb implements Db {
 
   /** Wipes a fenced node and clones it from the current primary as a standby. */
   private async rebuild(s: PgServer): Promise<void> {
-    if (s.running()) await s.kill();
     const p = this.server(this.current);
+    // Fail fast rather than wait out a timeout: the next stop-kill (after the restart or resume) tries again.
+    if (!p.running()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is down`);
+    if (p.isPaused()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is paused`);
+    if (s.running()) await s.kill();
     await adminQuery(p.node.ip, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [s.name]);
     await s.wipe();
     await cloneStandby(s, p, this.init.mode, this.init.replicationAddress);
