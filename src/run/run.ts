@@ -8,6 +8,7 @@ import { any, appendWorkload, clients, finalGen, nemesis as onNemesis, once, pha
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
 import { Nemesis, faultSchedule, finalHeal, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
+import { describeHealthWait, waitHealthy } from './healthy.js';
 import { localRuntime } from '../runtime/local/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
@@ -214,6 +215,10 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     aborted = r1.aborted;
     healed = !aborted;
     if (!aborted) {
+      // After the heal and the quiet period, wait (bounded) until the database says it is healthy.
+      const h = await waitHealthy(db);
+      runInfo.healthAfterHeal = h;
+      io.log(describeHealthWait(h));
       const reads = finalReads(spec.workload, keys, workload.final);
       if (reads) {
         io.log(`final reads of ${spec.workload === 'set' ? 'the set' : `${keys.size} keys`}...`);

@@ -94,6 +94,9 @@ export class MyDb implements Db {
     if (this.repoint.has(s.name) && !s.isPaused()) await this.follow(s);
   }
 
+  /** The primary answers (replicas catch up on their own; the final reads go to the primary). */
+  async waitHealthy(timeoutMs: number): Promise<void> { await this.server(this.current).waitReady(timeoutMs); }
+
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
 
   async resume(node: RuntimeNode): Promise<void> {

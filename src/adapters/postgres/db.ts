@@ -97,6 +97,28 @@ export class PgDb implements Db {
     await s.waitReady();
   }
 
+  /**
+   * The primary answers, and every running standby of it streams from it (pg_stat_replication, state
+   * streaming): what an operator's health check shows once a cluster has caught up after a fault.
+   */
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const p = this.server(this.current);
+      const want = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
+      try {
+        const r = await adminQuery<{ n: string }>(p.node.ip, "SELECT application_name AS n FROM pg_stat_replication WHERE state = 'streaming'", [], 2000);
+        const streaming = new Set(r.rows.map((x) => x.n));
+        const missing = want.filter((n) => !streaming.has(n));
+        if (missing.length === 0) return;
+        last = `${missing.join(', ')} not streaming from the primary ${p.name}`;
+      } catch (e) { last = `the primary ${p.name} does not answer: ${(e as Error).message}`; }
+      if (Date.now() > end) throw new Error(`postgres not healthy after ${timeoutMs} ms: ${last}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
   async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
 
