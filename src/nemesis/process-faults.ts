@@ -31,16 +31,16 @@ export async function restartKilled(ctx: NemesisContext, killed: Set<string>): P
       killed.delete(name);
       out.restarted.push(name);
     } catch (e) {
-      out.failed.push({ node: name, error: errorText(e) });
+      // The first line: adapter errors end with a log tail, which stays in the node's log.
+      out.failed.push({ node: name, error: errorText(e).split('\n')[0]! });
     }
   }
   return out;
 }
 
-/** "n1: cannot rebuild ..." (first line only: adapter errors end with log tails). */
+/** "n1: cannot rebuild ..." (the node named once). */
 function failedText(x: { node: string; error: string }): string {
-  const line = x.error.split('\n')[0]!;
-  return line.startsWith(`${x.node}:`) ? line : `${x.node}: ${line}`;
+  return x.error.startsWith(`${x.node}:`) ? x.error : `${x.node}: ${x.error}`;
 }
 
 /**
