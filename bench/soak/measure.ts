@@ -87,8 +87,8 @@ export async function measureRun(dir: string): Promise<RunFigures> {
     const nr = (rc.anomalies ?? []).filter((a) => a.kind === 'not-recovered');
     recovery = { source: 'checker', recovered: rc.valid === true ? true : rc.valid === false ? false : 'unknown',
       ...(nr[0] ? { why: nr[0].explanation } : rc.cause ? { why: rc.cause } : {}) };
-  } else if (tl.finalHeal === 'never') {
-    recovery = { source: 'history', recovered: false, why: 'a fault was never healed' };
+  } else if (tl.finalHeal === 'never' || tl.finalHeal === 'failed') {
+    recovery = { source: 'history', recovered: false, why: tl.finalHeal === 'failed' ? `the final heal failed: ${tl.healFailure!.f} ended with "${tl.healFailure!.error}"` : 'a fault was never healed' };
   } else if (!heal) {
     recovery = { source: 'history', recovered: 'unknown', why: 'no fault windows in the history' };
   } else if (afterHeal.ok === 0) {
@@ -105,7 +105,7 @@ export async function measureRun(dir: string): Promise<RunFigures> {
 
   return {
     history, ok, fail, info, longestGapMs: gap / 1e6, longestGapAtS: gapAt / 1e9,
-    windows: tl.windows.length, healed: tl.finalHeal !== 'never', ...(heal ? { finalHealAtS: heal.time / 1e9 } : {}),
+    windows: tl.windows.length, healed: tl.finalHeal !== 'never' && tl.finalHeal !== 'failed', ...(heal ? { finalHealAtS: heal.time / 1e9 } : {}),
     ...(heal && firstOk !== undefined ? { healToOkMs: (firstOk - heal.time) / 1e6 } : {}),
     afterHeal, finalReads, recovery, valid: results?.valid ?? 'missing', verdicts, ops, pairs,
   };

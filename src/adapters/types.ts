@@ -82,6 +82,12 @@ export interface Db {
    * Resolves with what it saw and decided; throws only when a step of the promotion itself failed.
    */
   failover(opts: FailoverOptions): Promise<FailoverOutcome>;
+  /**
+   * Resolves once the database says it is healthy (every node up and serving, as a careful operator's
+   * health check would), within timeoutMs; throws saying what is still unhealthy. Optional and cheap:
+   * the run waits for it after the final heal, before the final reads (src/run/healthy.ts).
+   */
+  waitHealthy?(timeoutMs: number): Promise<void>;
   /** Versions and layout for run.json. */
   describe(): Record<string, unknown>;
   teardown(): Promise<void>;

@@ -15,9 +15,55 @@ function refusedWhenDown(ctx: NemesisContext, node: string, what: string): Nemes
 }
 
 /**
+ * The order a careful operator restarts killed nodes in: the current primary first (it comes back as
+ * the primary it was), then the others in the order they were killed (a standby follows, a fenced node
+ * is rebuilt from the now running primary). Restarting a fenced node first would rebuild it from a
+ * primary that is itself down. Pure.
+ */
+export function restartOrder(killed: readonly string[], primary: string | undefined): string[] {
+  return primary !== undefined && killed.includes(primary) ? [primary, ...killed.filter((n) => n !== primary)] : [...killed];
+}
+
+/** What stop-kill records: each node it tried, restarted or failed with the reason. */
+export interface RestartReport {
+  restarted: string[];
+  failed: { node: string; error: string }[];
+}
+
+/**
+ * Restarts every killed node in restartOrder, never stopping at the first error: each node is tried,
+ * and what happened to it is recorded. A node that failed stays killed, for the next stop-kill.
+ */
+export async function restartKilled(ctx: NemesisContext, killed: Set<string>): Promise<RestartReport> {
+  let primary: string | undefined;
+  try { primary = ctx.db.primary().name; } catch { primary = undefined; }
+  const out: RestartReport = { restarted: [], failed: [] };
+  // Plain restarts before rebuilds: a fenced node is rebuilt from a primary that must be running (the sort
+  // is stable, so the primary stays first and the kill order holds within each group).
+  const fenced = (n: string) => (ctx.db.roles().get(n) === 'fenced' ? 1 : 0);
+  for (const name of restartOrder([...killed], primary).sort((a, b) => fenced(a) - fenced(b))) {
+    try {
+      await ctx.db.restart(nodeByName(ctx, name));
+      killed.delete(name);
+      out.restarted.push(name);
+    } catch (e) {
+      // The first line: adapter errors end with a log tail, which stays in the node's log.
+      out.failed.push({ node: name, error: errorText(e).split('\n')[0]! });
+    }
+  }
+  return out;
+}
+
+/** "n1: cannot rebuild ..." (the node named once). */
+function failedText(x: { node: string; error: string }): string {
+  return x.error.startsWith(`${x.node}:`) ? x.error : `${x.node}: ${x.error}`;
+}
+
+/**
  * kill -9 of a node's database process, then restart. Named start-kill / stop-kill rather than
  * Jepsen's :kill / :start: a bare `start` also means Jepsen's partitioner starting, so the final heal's
- * `start` with no node down would read as a fault window that never closed.
+ * `start` with no node down would read as a fault window that never closed. A stop-kill that could not
+ * restart every node carries an `error` (the fault is still in effect: src/checkers/replication/windows.ts).
  */
 export function killPackage(): FaultPackage {
   const killed = new Set<string>();
@@ -31,8 +77,9 @@ export function killPackage(): FaultPackage {
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-kill') {
-        const { restarted, errors } = await restartAll(ctx, killed);
-        return errors.length ? { type: 'info', value: { restarted }, error: errors.join('; ') } : { type: 'info', value: { restarted } };
+        const r = await restartKilled(ctx, killed);
+        if (r.failed.length === 0) return { type: 'info', value: r };
+        return { type: 'info', value: r, error: `not restarted: ${r.failed.map(failedText).join('; ')}` };
       }
       const node = nodeByName(ctx, (action.value as { node: string }).node);
       const refused = refusedWhenDown(ctx, node.name, 'kill');
@@ -46,26 +93,10 @@ export function killPackage(): FaultPackage {
       }
     },
     async heal(ctx) {
-      const { errors } = await restartAll(ctx, killed);
-      if (errors.length) throw new Error(errors.join('; '));
+      const r = await restartKilled(ctx, killed);
+      if (r.failed.length > 0) throw new Error(`not restarted: ${r.failed.map(failedText).join('; ')}`);
     },
   };
-}
-
-/**
- * Restarts every node in `killed` (removing those restarted), plain restarts before rebuilds: a fenced
- * node is rebuilt from the current primary, which may be among the killed. One that fails does not stop
- * the others (a soak once kept its killed primary down because the rebuild listed before it failed).
- */
-async function restartAll(ctx: NemesisContext, killed: Set<string>): Promise<{ restarted: string[]; errors: string[] }> {
-  const fenced = (n: string) => (ctx.db.roles().get(n) === 'fenced' ? 1 : 0);
-  const names = [...killed].sort((a, b) => fenced(a) - fenced(b));
-  const restarted: string[] = [];
-  const errors: string[] = [];
-  for (const name of names) {
-    try { await ctx.db.restart(nodeByName(ctx, name)); killed.delete(name); restarted.push(name); } catch (e) { errors.push(errorText(e)); }
-  }
-  return { restarted, errors };
 }
 
 /** SIGSTOP / SIGCONT of a node's database processes. */

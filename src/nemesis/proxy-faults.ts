@@ -27,7 +27,7 @@ function proxyPackage(name: string, draw: (rng: () => number) => ProxyFaults): F
     async invoke(ctx, action) {
       const links = ctx.proxies;
       if (action.f === `stop-${name}`) {
-        try { await links?.clear(layer); } catch (e) { return { type: 'info', value: 'healed', error: errorText(e) }; }
+        try { await links?.clear(layer); } catch (e) { return { type: 'info', value: 'may not be healed', error: errorText(e) }; }
         return { type: 'info', value: 'healed' };
       }
       const { node, link, ...faults } = action.value as { node: string; link?: LinkKind } & ProxyFaults;

@@ -8,6 +8,7 @@ import { any, appendWorkload, clients, finalGen, nemesis as onNemesis, once, pha
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
 import { Nemesis, faultSchedule, finalHeal, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
+import { describeHealthWait, waitHealthy } from './healthy.js';
 import { localRuntime } from '../runtime/local/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
@@ -231,6 +232,10 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     aborted = r1.aborted;
     healed = !aborted;
     if (!aborted) {
+      // After the heal and the quiet period, wait (bounded) until the database says it is healthy.
+      const h = await waitHealthy(db);
+      runInfo.healthAfterHeal = h;
+      io.log(describeHealthWait(h));
       // With faults, final reads that did not succeed are retried (each key until it reads ok) until the
       // recovery timeout after the final heal has passed: a cluster that never serves again then leaves
       // the recovery checker failed ops that reach its bound, not a history that ends 3 s after the heal.

@@ -77,6 +77,10 @@ describe('faultline run: postgres', () => {
     expect(nem).toContain('start-kill');
     expect(r.history.filter((o) => o.type === 'ok' && o.process !== 'nemesis').length).toBeGreaterThan(200);
     expect(verdict(r, 'linearizable').valid).toBe(true);
+    // After the final heal the run waited until the primary answered and every standby streamed again.
+    const h = readJson<{ healthAfterHeal: { supported: boolean; healthy: boolean; waitedMs: number } }>(join(r.dir, 'run.json')).healthAfterHeal;
+    expect(h).toMatchObject({ supported: true, healthy: true });
+    expect(h.waitedMs).toBeLessThan(30_000);
   }, 180_000);
 
   it('Ctrl-C with an active partition and a paused node heals and removes everything and keeps the history', async () => {

@@ -82,6 +82,20 @@ export class CassDb implements Db {
     await waitServing(s, this.init.servers, 90_000, false);
   }
 
+  /**
+   * Every node up and serving: through each node in turn, a CL=ALL write (waitServing's probe), which
+   * succeeds only when that coordinator sees every replica alive. A node down or paused fails at once.
+   */
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    const all = this.init.servers;
+    for (const s of all) {
+      if (!s.running()) throw new Error(`${s.name} is down`);
+      if (s.isPaused()) throw new Error(`${s.name} is paused`);
+    }
+    for (const s of all) await waitServing(s, all, Math.max(0, end - Date.now()), true);
+  }
+
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
   async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
 

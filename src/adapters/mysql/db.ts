@@ -99,21 +99,32 @@ export class MyDb implements Db {
       else await this.rebuild(s);
       return;
     }
-    if (s.running()) return;
-    await s.start();
-    await s.waitReady();
-    if (this.repoint.has(s.name)) await this.follow(s);
+    // Running but not yet following (an earlier restart could not reach the primary): follow now.
+    if (!s.running()) { await s.start(); await s.waitReady(); }
+    if (this.repoint.has(s.name) && !s.isPaused()) await this.follow(s);
   }
+
+  /** The primary answers (replicas catch up on their own; the final reads go to the primary). */
+  async waitHealthy(timeoutMs: number): Promise<void> { await this.server(this.current).waitReady(timeoutMs); }
 
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
 
   async resume(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
     s.resume();
-    if (this.repoint.has(s.name) && s.running()) await this.follow(s);
+    // Not following yet is a restart's concern (the next stop-kill retries); the resume itself is done.
+    if (this.repoint.has(s.name) && s.running()) await this.follow(s).catch(() => undefined);
+  }
+
+  /** Fails fast rather than wait out a timeout: the next stop-kill (after the restart or resume) tries again. */
+  private primaryServing(s: MyServer): void {
+    const p = this.server(this.current);
+    if (!p.running()) throw new Error(`${s.name}: cannot follow the primary ${p.name}: it is down`);
+    if (p.isPaused()) throw new Error(`${s.name}: cannot follow the primary ${p.name}: it is paused`);
   }
 
   private async follow(s: MyServer): Promise<void> {
+    this.primaryServing(s);
     await follow(s, this.server(this.current), this.flavour, this.init.replicationAddress);
     this.repoint.delete(s.name);
   }
@@ -203,6 +214,7 @@ export class MyDb implements Db {
    * either: a failover hears only from standbys, so a commit only a fenced node held would be lost.
    */
   private async rebuild(s: MyServer): Promise<void> {
+    this.primaryServing(s);
     this.catchingUp.delete(s.name);
     if (s.running()) await s.kill();
     await s.makeDataDir();

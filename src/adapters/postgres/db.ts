@@ -97,6 +97,28 @@ export class PgDb implements Db {
     await s.waitReady();
   }
 
+  /**
+   * The primary answers, and every running standby of it streams from it (pg_stat_replication, state
+   * streaming): what an operator's health check shows once a cluster has caught up after a fault.
+   */
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const p = this.server(this.current);
+      const want = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
+      try {
+        const r = await adminQuery<{ n: string }>(p.node.ip, "SELECT application_name AS n FROM pg_stat_replication WHERE state = 'streaming'", [], 2000);
+        const streaming = new Set(r.rows.map((x) => x.n));
+        const missing = want.filter((n) => !streaming.has(n));
+        if (missing.length === 0) return;
+        last = `${missing.join(', ')} not streaming from the primary ${p.name}`;
+      } catch (e) { last = `the primary ${p.name} does not answer: ${(e as Error).message}`; }
+      if (Date.now() > end) throw new Error(`postgres not healthy after ${timeoutMs} ms: ${last}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
   async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
 
@@ -179,8 +201,11 @@ export class PgDb implements Db {
 
   /** Wipes a fenced node and clones it from the current primary as a standby. */
   private async rebuild(s: PgServer): Promise<void> {
-    if (s.running()) await s.kill();
     const p = this.server(this.current);
+    // Fail fast rather than wait out a timeout: the next stop-kill (after the restart or resume) tries again.
+    if (!p.running()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is down`);
+    if (p.isPaused()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is paused`);
+    if (s.running()) await s.kill();
     await adminQuery(p.node.ip, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [s.name]);
     await s.wipe();
     await cloneStandby(s, p, this.init.mode, this.init.replicationAddress);

@@ -136,6 +136,9 @@ export class RedisDb implements Db {
     await s.waitReady();
   }
 
+  /** The primary answers PING (replicas catch up on their own; the final reads go to the primary). */
+  async waitHealthy(timeoutMs: number): Promise<void> { await this.server(this.current).waitReady(timeoutMs); }
+
   async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
   async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
 

@@ -34,7 +34,7 @@ import { coverers, holds, isKeyed, keyedHistory, type KeyData, type ReadRec, typ
 import { quantiles, Sample } from './quantiles.js';
 import { at, fmtKey, fromNode, who, witness } from './say.js';
 import { verdictOf } from './verdict.js';
-import { faultTimeline, type FaultTimeline } from './windows.js';
+import { faultTimeline, healProblemText, neverHealed, type FaultTimeline } from './windows.js';
 
 export interface LostWritesResult {
   verdict: Verdict;
@@ -78,12 +78,12 @@ export function lostWrites(history: readonly Op[], keyed: KeyedMode = 'auto'): L
 }
 
 export function healProblem(tl: FaultTimeline): string | undefined {
-  if (tl.finalHeal === 'never') return 'a fault window never closed (no heal in the history), so no final read after the heal could decide which writes were lost';
-  return undefined;
+  const why = healProblemText(tl);
+  return why ? `${why}, so no final read after the heal could decide which writes were lost` : undefined;
 }
 
 function vacuity(tl: FaultTimeline, t: FateTally): string {
-  if (tl.finalHeal === 'never') return healProblem(tl)!;
+  if (neverHealed(tl)) return healProblem(tl)!;
   if (t.acked + t.recovered === 0) return 'no append or write was acknowledged or seen, so nothing could be lost';
   if (tl.finalHeal !== 'none') return 'no read began after the final heal (and after the writes it would judge), so no write could be judged lost or kept';
   return 'no read began after any acknowledged write, so no write could be judged lost or kept';

@@ -28,7 +28,7 @@ import type { OpPair } from '../../history/pairs.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { pairsOf } from './pairs-cache.js';
 import { witness } from './say.js';
-import { faultTimeline } from './windows.js';
+import { faultTimeline, healProblemText } from './windows.js';
 
 export const DEFAULT_RECOVERY_TIMEOUT_MS = 30_000;
 /** Failed/info ops after the heal kept in the witness. */
@@ -51,6 +51,9 @@ export function checkRecovery(history: readonly Op[], opts: CheckOptions = {}): 
   const base = { boundMs, finalHeal: tl.finalHeal };
   if (tl.finalHeal === 'none') return { valid: 'unknown', anomalies: [], cause: 'the history has no fault windows, so there is no heal to recover from', stats: base };
   if (tl.finalHeal === 'never') return { valid: 'unknown', anomalies: [], cause: 'a fault window never closed (the cluster was never healed), so recovery after the heal cannot be judged', stats: base };
+  if (tl.finalHeal === 'failed') {
+    return { valid: 'unknown', anomalies: [], cause: `${healProblemText(tl)}; a cluster that stays unavailable then shows faultline's failed heal, not the database's recovery`, stats: base };
+  }
   const heal = endOfHeal(history, tl.finalHeal);
 
   const after = pairsOf(history).filter((p) => p.invoke.index > heal.index);

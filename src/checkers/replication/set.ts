@@ -17,7 +17,7 @@ import { AnomalyLog } from './anomaly-log.js';
 import { at, doneAt, fmtKey, fromNode, who, witness } from './say.js';
 import { NO_KEYED_SET, setOps, type SetOps } from './set-shape.js';
 import { verdictOf } from './verdict.js';
-import { afterFinalHeal, faultTimeline, type FaultTimeline } from './windows.js';
+import { afterFinalHeal, faultTimeline, healProblemText, type FaultTimeline } from './windows.js';
 
 export function checkSet(history: readonly Op[], opts: CheckOptions = {}): Verdict {
   const so = setOps(history, opts.keyed);
@@ -43,7 +43,7 @@ function checkOneSet(so: SetOps, tl: FaultTimeline): Verdict {
   const base = { shape: so.shape, reads: so.reads.length, adds: so.adds.length, ambiguousElements: so.ambiguous.size, ignored: so.ignored };
   if (!final) return { valid: 'unknown', anomalies: [], cause: 'the set was never read', stats: base };
   if (!afterFinalHeal(tl, final.pair.invoke.index)) {
-    const why = tl.finalHeal === 'never' ? 'a fault window never closed' : 'the last read began before the final heal';
+    const why = healProblemText(tl) ?? 'the last read began before the final heal';
     return { valid: 'unknown', anomalies: [], cause: `${why}, so no final read after the heal decides which adds were lost`, stats: base };
   }
   const present = new Map<unknown, number>();

@@ -17,7 +17,7 @@ import type { Op } from '../../history/op.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { pairsOf } from './pairs-cache.js';
 import { plural } from './say.js';
-import { afterFinalHeal, faultTimeline, inAnyWindow, windowJson, windowsAt } from './windows.js';
+import { afterFinalHeal, faultTimeline, healProblemText, inAnyWindow, neverHealed, windowJson, windowsAt } from './windows.js';
 
 type ByF = Record<string, { ok: number; fail: number; info: number }>;
 
@@ -64,7 +64,7 @@ export function checkStats(history: readonly Op[], _opts: CheckOptions = {}): Ve
   }
   if (pairs.length > 0 && okReads === 0 && !byF.read) why.push('no read completed, so nothing the database returned was checked');
   if (tl.windows.length > 0) {
-    if (tl.finalHeal === 'never') why.push('a fault window never closed, so no read shows the cluster after it healed');
+    if (neverHealed(tl)) why.push(`${healProblemText(tl)}, so no read shows the cluster after it healed`);
     else if (readsAfterHeal === 0) why.push('no read completed after the final heal');
     if (completedInside === 0) why.push('no client op completed inside any fault window');
   }

@@ -25,6 +25,14 @@ import type { Op } from '../../history/op.js';
  * completion of the stop that healed it (or the end of the history: never healed). Client ops
  * belong to a window when they were invoked inside it. The final heal is the completion of the
  * last stop; when some window never closed, the cluster never healed.
+ *
+ * Failed heals. A stop whose completion carries an `error` field (info or fail) did not certainly heal,
+ * and does not close its window: the fault may still be in effect (stop-kill that could not restart a
+ * node, a proxy layer that could not be cleared, a stop that threw or outlived its nemesis timeout).
+ * Every package completes a stop that did its job without an `error` (an info with a value only), so a
+ * benign info stays a heal. When a window is still open at the end and the last stop tried on it failed,
+ * finalHeal is 'failed' (rather than 'never') and healFailure names that op: checkers that judge "after
+ * the final heal" say unknown with that cause instead of judging reads of a cluster that never healed.
  */
 export interface FaultWindow {
   id: number;
@@ -37,15 +45,25 @@ export interface FaultWindow {
   healed: boolean;
   /** Indices of the nemesis ops that opened, extended and closed it. */
   ops: number[];
+  /** The last stop tried on it that ended with an error (see Failed heals), when it is still open. */
+  healFailure?: HealFailure;
 }
+
+/** A stop whose completion carried an error: the fault may still be in effect. */
+export interface HealFailure { f: string; index: number; time: number; error: string }
 
 export interface FaultTimeline {
   windows: FaultWindow[];
   /** Nemesis ops in the history; those that were part of no window. */
   nemesisOps: number;
   otherNemesisOps: number;
-  /** 'none' without windows, 'never' when a window never closed, else the last heal. */
-  finalHeal: 'none' | 'never' | { index: number; time: number };
+  /**
+   * 'none' without windows; 'failed' when a window never closed and the last stop tried on it ended
+   * with an error (healFailure says which); 'never' when a window never closed otherwise; else the last heal.
+   */
+  finalHeal: 'none' | 'never' | 'failed' | { index: number; time: number };
+  /** With finalHeal 'failed': the failed stop (of the window that failed last). */
+  healFailure?: HealFailure;
   /** Index and time of the last op of the history. */
   lastIndex: number;
   lastTime: number;
@@ -117,9 +135,12 @@ export function faultTimeline(history: readonly Op[]): FaultTimeline {
       const w = open.get(closes)!;
       w.ops.push(...ops);
       inWindows += ops.length;
+      const end = a.done ?? a.first;
       // Only a heal that certainly happened closes the window; one that may not have leaves it open.
-      if (a.happened === 'yes') {
-        const end = a.done ?? a.first;
+      if (end.error !== undefined && end.error !== null) {
+        w.healFailure = { f: a.f, index: end.index, time: end.time, error: typeof end.error === 'string' ? end.error : JSON.stringify(end.error) };
+      } else if (a.happened === 'yes') {
+        delete w.healFailure;
         w.endIndex = end.index;
         w.endTime = end.time;
         w.healed = true;
@@ -128,15 +149,19 @@ export function faultTimeline(history: readonly Op[]): FaultTimeline {
     }
   }
   let finalHeal: FaultTimeline['finalHeal'] = 'none';
+  let healFailure: HealFailure | undefined;
   if (windows.length > 0) {
-    if (windows.some((w) => !w.healed)) finalHeal = 'never';
+    const unhealed = windows.filter((w) => !w.healed);
+    for (const w of unhealed) if (w.healFailure && (!healFailure || w.healFailure.index > healFailure.index)) healFailure = w.healFailure;
+    if (healFailure) finalHeal = 'failed';
+    else if (unhealed.length > 0) finalHeal = 'never';
     else {
       const last = windows.reduce((a, b) => (b.endIndex > a.endIndex ? b : a));
       finalHeal = { index: last.endIndex, time: last.endTime };
     }
   }
   const lastOp = history[history.length - 1];
-  const tl: FaultTimeline = { windows, nemesisOps, otherNemesisOps: nemesisOps - inWindows, finalHeal,
+  const tl: FaultTimeline = { windows, nemesisOps, otherNemesisOps: nemesisOps - inWindows, finalHeal, ...(healFailure ? { healFailure } : {}),
     lastIndex: lastOp?.index ?? 0, lastTime: lastOp?.time ?? 0 };
   cache.set(history, tl);
   return tl;
@@ -160,12 +185,30 @@ export function inAnyWindow(tl: FaultTimeline, index: number): boolean {
   return false;
 }
 
-/** True when an op invoked at `index` began after the final heal (false when it never healed). */
+/** True when an op invoked at `index` began after the final heal (false when it never healed or the heal failed). */
 export function afterFinalHeal(tl: FaultTimeline, index: number): boolean {
   const h = tl.finalHeal;
   if (h === 'none') return true;
-  if (h === 'never') return false;
+  if (h === 'never' || h === 'failed') return false;
   return index > h.index;
+}
+
+/** True when the faults never certainly ended: a window never closed, or its last heal failed. */
+export function neverHealed(tl: FaultTimeline): boolean {
+  return tl.finalHeal === 'never' || tl.finalHeal === 'failed';
+}
+
+/**
+ * Why there is no "after the final heal", for a verdict's cause; undefined when there is one (or no fault):
+ * "the final heal failed: stop-kill (op 812 at 31.204 s) ended with the error \"...\", so the fault may still be in effect".
+ */
+export function healProblemText(tl: FaultTimeline): string | undefined {
+  if (tl.finalHeal === 'never') return 'a fault window never closed (no heal in the history)';
+  if (tl.finalHeal === 'failed') {
+    const h = tl.healFailure!;
+    return `the final heal failed: ${h.f} (op ${h.index} at ${(h.time / 1e9).toFixed(3)} s) ended with the error "${h.error}", so the fault may still be in effect`;
+  }
+  return undefined;
 }
 
 /** For stats: a window as plain JSON (Infinity is not JSON). */

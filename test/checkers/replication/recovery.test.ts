@@ -26,6 +26,18 @@ const write = (p: number, t0: number, t1: number, type: OpType, node?: string, e
 const NOT_PRIV = "ER_HOST_NOT_PRIVILEGED 1130: Host '10.77.3.1' is not allowed to connect to this MariaDB server";
 
 describe('recovery', () => {
+  it('unknown when the final heal failed (a stop with an error): the fault may still be in effect, so unavailability is not the database\'s', () => {
+    const rows: R[] = [...write(0, 1, 1.01, 'ok', 'n1'),
+      [2, 'nemesis', 'invoke', 'start-kill', { node: 'n1' }], [2.01, 'nemesis', 'info', 'start-kill', { node: 'n1' }],
+      [9.9, 'nemesis', 'invoke', 'stop-kill', null], [10, 'nemesis', 'info', 'stop-kill', { restarted: [], failed: [{ node: 'n1', error: 'boom' }] }, undefined, 'not restarted: n1: boom']];
+    let t = 11;
+    for (let i = 0; i < 5; i++, t += 10) rows.push(...read(10 + i, t, t + 0.01, 'fail', 'n1', 'ECONNREFUSED'));
+    const v = checkRecovery(hist(rows));
+    expect(v.valid).toBe('unknown');
+    expect(v.anomalies).toEqual([]);
+    expect(v.cause).toMatch(/^the final heal failed: stop-kill \(op 5 at 10\.000 s\) ended with the error "not restarted: n1: boom".*faultline's failed heal, not the database's recovery$/);
+  });
+
   it('valid when an op invoked after the final heal succeeds within the bound; the stats say how long it took', () => {
     const ops = hist([...write(0, 1, 1.01, 'ok', 'n1'), ...window(2, 10), ...read(1, 11, 11.1, 'fail', 'n2', NOT_PRIV), ...read(2, 13, 13.2, 'ok', 'n2')]);
     const v = checkRecovery(ops);

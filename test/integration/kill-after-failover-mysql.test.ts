@@ -1,0 +1,75 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MyClient } from '../../src/adapters/mysql/client.js';
+import { mysqlAdapter, type MyDb } from '../../src/adapters/mysql/index.js';
+import { WORKLOADS } from '../../src/adapters/mysql/workloads.js';
+import { failoverPackage, killPackage } from '../../src/nemesis/process-faults.js';
+import type { NemesisContext } from '../../src/nemesis/types.js';
+import { localRuntime } from '../../src/runtime/local/index.js';
+import type { Cluster } from '../../src/runtime/types.js';
+import { leftovers, requireRuntime } from './support.js';
+
+// Issue 11, the same sequence as kill-after-failover-postgres.test.ts on MariaDB (the kill package is shared):
+// every node killed across two failovers, then one stop-kill brings the whole cluster back.
+
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
+
+const T = 5000;
+interface Started { cluster: Cluster; db: MyDb; dir: string }
+let live: Started | undefined;
+
+afterEach(async () => {
+  if (!live) return;
+  const { cluster, db, dir } = live;
+  live = undefined;
+  try { await db.teardown(); } finally {
+    await cluster.down();
+    rmSync(dir, { recursive: true, force: true });
+    expect(leftovers(cluster.runId)).toEqual([]);
+  }
+});
+
+describe('kill after failover on a real MariaDB cluster', () => {
+  it('every node killed across two failovers: stop-kill restarts the current primary first, rebuilds the others, and every node serves the new writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-mykill-'));
+    chmodSync(dir, 0o755);
+    const cluster = await localRuntime.up({ runId: `mykill-${process.pid}`, dir, nodes: 3 });
+    let db: MyDb;
+    try {
+      db = await mysqlAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'set' }) as MyDb;
+    } catch (e) { await cluster.down(); rmSync(dir, { recursive: true, force: true }); throw e; }
+    live = { cluster, db, dir };
+    const ctx: NemesisContext = { cluster, db };
+    const kill = killPackage();
+    const failover = failoverPackage(true, 100);
+    const killed: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const name = db.primary().name;
+      expect(await kill.invoke(ctx, { f: 'start-kill', value: { node: 'primary' } })).toMatchObject({ type: 'info', value: { node: name } });
+      killed.push(name);
+      if (round < 2) {
+        const r = await failover.invoke(ctx, { f: 'start-failover', value: null });
+        expect(r.error).toBeUndefined();
+        expect((r.value as { promoted?: string }).promoted).toBeDefined();
+      }
+    }
+    const stop = await kill.invoke(ctx, { f: 'stop-kill', value: null });
+    console.log(`stop-kill after ${killed.join(', ')} killed: ${JSON.stringify(stop)}`);
+    expect(stop).toEqual({ type: 'info', value: { restarted: [killed[2], killed[0], killed[1]], failed: [] } });
+    expect(Object.fromEntries(db.roles())).toEqual({ [killed[0]!]: 'standby', [killed[1]!]: 'standby', [killed[2]!]: 'primary' });
+
+    const c = await db.client(0);
+    for (let i = 0; i < 5; i++) expect(await c.invoke('add', i, T)).toMatchObject({ type: 'ok', node: killed[2] });
+    await c.close();
+    const all = [0, 1, 2, 3, 4];
+    for (const n of ['n1', 'n2', 'n3']) {
+      const rc = new MyClient({ primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) }, WORKLOADS.set!, 'primary', 0, () => {});
+      let got: unknown;
+      for (let t = 0; t < 200; t++) { got = (await rc.invoke('read', null, T)).value; if (JSON.stringify(got) === JSON.stringify(all)) break; await new Promise((res) => setTimeout(res, 50)); }
+      await rc.close();
+      expect(got, `node ${n}`).toEqual(all);
+    }
+  }, 180_000);
+});
