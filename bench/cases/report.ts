@@ -13,7 +13,8 @@ function writeRun(dir: string): void {
   const run = join(dir, 'runs', 'bench', '20260101T000000Z');
   mkdirSync(run, { recursive: true });
   const fd = openSync(join(run, 'history.jsonl'), 'w');
-  let buf = '', index = 0, t = 0, proc = Array.from({ length: THREADS }, (_, i) => i);
+  const proc = Array.from({ length: THREADS }, (_, i) => i);
+  let buf = '', index = 0, t = 0;
   const line = (o: object) => { buf += JSON.stringify({ index: index++, ...o }) + '\n'; if (buf.length > 1 << 20) { writeSync(fd, buf); buf = ''; } };
   const perFault = Math.floor(OPERATIONS / 20);
   for (let i = 0; i < OPERATIONS; i++) {

@@ -78,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
  * and `faultline run` then hung after "stored in" (in CI, a hung job). Teardown still ends every client
  * it knows of; this is the backstop.
  */
-main(process.argv.slice(2)).then((code) => {
+void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 });
