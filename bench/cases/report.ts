@@ -64,7 +64,8 @@ export const cases: BenchCase[] = [{
         return performance.now() - a;
       });
       const mb = statSync(html).size / 1e6;
-      return { ops: OPERATIONS * 2, note: `build ${(buildMs / 1000).toFixed(1)} s; index.html ${mb.toFixed(0)} MB; timeline rendered ${(renderMs / 1000).toFixed(2)} s after navigation; full redraw ${redrawMs.toFixed(0)} ms` };
+      return { ops: OPERATIONS * 2, note: `build ${(buildMs / 1000).toFixed(1)} s; index.html ${mb.toFixed(0)} MB; timeline rendered ${(renderMs / 1000).toFixed(2)} s after ` +
+        `navigation; full redraw ${redrawMs.toFixed(0)} ms` };
     } finally {
       await browser.close();
     }

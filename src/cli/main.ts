@@ -18,7 +18,8 @@ const pkg = createRequire(import.meta.url)('../../../package.json') as { version
 
 function program(): Command {
   const p = new Command('faultline')
-    .description('Jepsen-style chaos and consistency checker: run workloads and faults against real clusters, check histories for linearizability and replication anomalies')
+    .description('Jepsen-style chaos and consistency checker: run workloads and faults against real clusters, ' +
+      'check histories for linearizability and replication anomalies')
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

@@ -63,7 +63,8 @@ describe('faultline run: mysql (MariaDB)', () => {
     expect(lw.valid).toBe(false);
     const lost = lw.anomalies.filter((a) => a.kind === 'lost');
     expect(lost.length).toBeGreaterThan(0);
-    console.log(`mysql async + failover: ${lost.length} lost-write anomalies; ${clientOps(r, 'ok').filter((o) => o.f === 'append').length} appends ok, ${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail`);
+    console.log(`mysql async + failover: ${lost.length} lost-write anomalies; ${clientOps(r, 'ok').filter((o) => o.f === 'append').length} appends ok, ` +
+      `${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail`);
   }, 180_000);
 
   it('semi-sync replication and a failover lose no acknowledged write', async () => {
@@ -73,7 +74,8 @@ describe('faultline run: mysql (MariaDB)', () => {
     const lw = verdict(r, 'lost-writes');
     expect(lw.anomalies.filter((a) => a.kind === 'lost')).toEqual([]);
     expect(lw.valid).toBe(true);
-    console.log(`mysql semi-sync + failover: 0 lost; ${clientOps(r, 'ok').filter((o) => o.f === 'append').length} appends ok, ${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail`);
+    console.log(`mysql semi-sync + failover: 0 lost; ${clientOps(r, 'ok').filter((o) => o.f === 'append').length} appends ok, ` +
+      `${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail`);
   }, 180_000);
 
   it('kill, pause, partition and clock faults start and heal cleanly', async () => {
@@ -84,7 +86,8 @@ describe('faultline run: mysql (MariaDB)', () => {
     // The schedule may pause a node it killed a moment ago: that pause is refused as fail, nothing else errs.
     const errs = nem.filter((o) => o.error && !(o.f === 'pause' && o.type === 'fail' && /not running/.test(o.error)));
     expect(errs, JSON.stringify(errs)).toEqual([]);
-    console.log(`mysql kill,pause,partition,clock: ${nem.length} fault ops (${[...fs].join(' ')}), ${clientOps(r, 'ok').length} ok, ${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail; linearizable ${verdict(r, 'linearizable').valid}`);
+    console.log(`mysql kill,pause,partition,clock: ${nem.length} fault ops (${[...fs].join(' ')}), ${clientOps(r, 'ok').length} ok, ` +
+      `${clientOps(r, 'info').length} info, ${clientOps(r, 'fail').length} fail; linearizable ${verdict(r, 'linearizable').valid}`);
     expect(clientOps(r, 'ok').length).toBeGreaterThan(200);
     expect(verdict(r, 'linearizable').valid).not.toBe(false);
   }, 240_000);

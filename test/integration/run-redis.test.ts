@@ -169,7 +169,8 @@ describe('redis with Sentinel: a partition isolates the primary with a minority'
   it('wait (WAIT every replica + min-replicas-to-write): the same failover loses no acknowledged write', async () => {
     const o = await isolatedPrimaryWithSentinel('wait');
     const types = (t: string) => o.history.filter((x) => x.f === 'append' && x.type === t).length;
-    console.log(`wait + Sentinel: promoted ${o.promoted} ${o.tookMs} ms after the cut; ${o.lostAcked} of ${o.acked} acknowledged appends lost; ${types('fail')} fail, ${types('info')} info`);
+    console.log(`wait + Sentinel: promoted ${o.promoted} ${o.tookMs} ms after the cut; ${o.lostAcked} of ${o.acked} acknowledged appends lost; ` +
+      `${types('fail')} fail, ${types('info')} info`);
     expect(o.promoted).not.toBe('n1');
     expect(o.acked).toBeGreaterThan(100);
     expect(o.lostAcked).toBe(0);

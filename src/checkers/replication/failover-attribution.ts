@@ -60,7 +60,9 @@ export function attributeFailovers(history: readonly Op[], anomalies: Anomaly[],
       if (before === 0) continue;
       const heardFrom = fo.unanswered.length ? `without hearing from ${fo.unanswered.join(', ')}` : 'without its quorum';
       const these = mine.length === 1 ? 'this write was' : before === mine.length ? `these ${before} writes were` : `${before} of these writes ${before === 1 ? 'was' : 'were'}`;
-      a.explanation += `. The failover at ${at(fo.invoke)} promoted ${fo.chosen} ${heardFrom} (${fo.policy === 'naive' ? 'naive-failover' : fo.policy} policy: ${fo.sync} needs ${fo.required} answers, it had ${fo.heard}); ${these} acknowledged before it and ${fo.chosen} did not hold ${before === 1 ? 'it' : 'them'}: a decision of faultline's, not a database fault`;
+      a.explanation += `. The failover at ${at(fo.invoke)} promoted ${fo.chosen} ${heardFrom} (${fo.policy === 'naive' ? 'naive-failover' : fo.policy} policy: ` +
+        `${fo.sync} needs ${fo.required} answers, it had ${fo.heard}); ${these} acknowledged before it and ${fo.chosen} did not hold ` +
+        `${before === 1 ? 'it' : 'them'}: a decision of faultline's, not a database fault`;
       a.ops = [...new Set([...a.ops, fo.invoke.index, fo.complete.index])].sort((x, y) => x - y);
       a.data = { ...a.data, failover: { at: fo.invoke.time, chosen: fo.chosen, unanswered: fo.unanswered, policy: fo.policy, writesBefore: before } };
       break;

@@ -138,7 +138,8 @@ export function decideFates<R extends FateRead>(s: FateSubject<R>, tl: FaultTime
       if (!seen) { tally.failedNeverSeen++; continue; }
       tally.failedVisible++;
       log.add({ kind: 'failed-write-visible', ops: witness(w.pair, seen.pair),
-        explanation: `${who(w.pair)} ${s.act(w.elem)} and got fail at ${doneAt(w.pair)} (the database said it did not happen), yet ${who(seen.pair)} read ${s.label}${fromNode(seen.pair)} at ${at(seen.pair.invoke)} and it was there`,
+        explanation: `${who(w.pair)} ${s.act(w.elem)} and got fail at ${doneAt(w.pair)} (the database said it did not happen), ` +
+          `yet ${who(seen.pair)} read ${s.label}${fromNode(seen.pair)} at ${at(seen.pair.invoke)} and it was there`,
         data: { label: s.label, element: w.elem, node: seen.pair.node } });
       continue;
     }
@@ -197,7 +198,8 @@ function reportLost<R extends FateRead>(s: FateSubject<R>, tl: FaultTimeline, de
   const lastTo = faults && heldAfterHeal ? 'the last read after the final heal to hold it' : 'the last read to hold it';
   if (seen && holder && seen !== holder.pair) story += `; ${who(seen)} saw it${fromNode(seen)} at ${at(seen.invoke)}`;
   if (holder) {
-    story += `; ${who(holder.pair)} ${seen === holder.pair ? 'saw' : 'read'} it${fromNode(holder.pair)} at ${at(holder.pair.invoke)}, ${heldAfterHeal ? lastTo : `${lastTo}${faults ? ' (before the final heal)' : ''}`}`;
+    story += `; ${who(holder.pair)} ${seen === holder.pair ? 'saw' : 'read'} it${fromNode(holder.pair)} at ${at(holder.pair.invoke)}, ` +
+      `${heldAfterHeal ? lastTo : `${lastTo}${faults ? ' (before the final heal)' : ''}`}`;
   } else if (seen) story += `; ${who(seen)} saw it${fromNode(seen)} at ${at(seen.invoke)}`;
   let scope: string;
   if (heldAfterHeal && done(holder!) === anchor) scope = `every read of ${s.label} begun after that read ended`;

@@ -12,7 +12,8 @@ describe('consistent-prefix', () => {
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'divergence', ops: [0, 1, 2, 3],
-      explanation: 'key x diverged: process 1 read it from n2 at 0.002 s (op #2) and got [1,3], process 0 read it from n1 at 0.000 s (op #0) and got [1,2]; they agree on the first 1 element, then one has 3 and the other 2, so no single order explains both',
+      explanation: 'key x diverged: process 1 read it from n2 at 0.002 s (op #2) and got [1,3], process 0 read it from n1 at 0.000 s (op #0) and got [1,2]; ' +
+        'they agree on the first 1 element, then one has 3 and the other 2, so no single order explains both',
       data: { key: 'x', position: 1, nodes: ['n2', 'n1'], reads: 1 },
     }]);
   });
@@ -64,14 +65,16 @@ describe('lost-writes', () => {
   it('an info append seen and then gone is lost', () => {
     const v = checkLostWrites(hist(ap(0, 'x', 1, 'info'), rd(1, 'x', [1]), rd(1, 'x', [])));
     expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [0, 1, 2, 3, 4, 5]]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 appended 1 to key x and it timed out (info); process 1 saw it at 0.002 s, the last read to hold it, but every read of key x begun after that read ended lacks it (at 0.004 s)');
+    expect(v.anomalies[0]!.explanation).toBe('process 0 appended 1 to key x and it timed out (info); process 1 saw it at 0.002 s, the last read to hold it, ' +
+      'but every read of key x begun after that read ended lacks it (at 0.004 s)');
   });
 
   it('a failed append that shows up is an anomaly of its own', () => {
     const v = checkLostWrites(hist(ap(0, 'x', 1, 'fail'), rd(1, 'x', [1], 'n2')));
     expect(v.anomalies).toEqual([{
       kind: 'failed-write-visible', ops: [0, 1, 2, 3],
-      explanation: 'process 0 appended 1 to key x and got fail at 0.001 s (the database said it did not happen), yet process 1 read key x from n2 at 0.002 s and it was there',
+      explanation: 'process 0 appended 1 to key x and got fail at 0.001 s (the database said it did not happen), ' +
+        'yet process 1 read key x from n2 at 0.002 s and it was there',
       data: { label: 'key x', element: 1, node: 'n2' },
     }]);
   });
@@ -95,7 +98,8 @@ describe('lost-writes', () => {
     const lost = hist(ap(0, 'x', 1), nem('start-partition'), rd(1, 'x', [1], 'n2'), nem('stop-partition'), rd(1, 'x', [], 'n1'));
     // The read during the partition held it: named as its last sighting, but it decides nothing.
     expect(checkLostWrites(lost).anomalies.map((a) => a.ops)).toEqual([[0, 1, 4, 5, 8, 9]]);
-    expect(checkLostWrites(lost).anomalies[0]!.explanation).toBe('process 0 appended 1 to key x and got ok at 0.001 s; process 1 read it from n2 at 0.004 s, the last read to hold it (before the final heal), but every read of key x after the final heal lacks it (n1 at 0.008 s)');
+    expect(checkLostWrites(lost).anomalies[0]!.explanation).toBe('process 0 appended 1 to key x and got ok at 0.001 s; process 1 read it from n2 at 0.004 s, the last read to hold it (before the final heal), ' +
+      'but every read of key x after the final heal lacks it (n1 at 0.008 s)');
   });
 
   it('a fault that never healed leaves the verdict unknown', () => {
@@ -116,7 +120,8 @@ describe('lost-writes', () => {
   it('register keys: a final value older than an acknowledged write loses it', () => {
     const v = checkLostWrites(hist(wr(0, 'r', 1), wr(0, 'r', 2), rd(1, 'r', 2, 'n1'), rd(1, 'r', 1, 'n1')));
     expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [2, 3, 4, 5, 6, 7]]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 wrote 2 to key r and got ok at 0.003 s; process 1 read it from n1 at 0.004 s, the last read to hold it, but every read of key r begun after that read ended lacks it (n1 at 0.006 s)');
+    expect(v.anomalies[0]!.explanation).toBe('process 0 wrote 2 to key r and got ok at 0.003 s; process 1 read it from n1 at 0.004 s, the last read to hold it, ' +
+      'but every read of key r begun after that read ended lacks it (n1 at 0.006 s)');
   });
 
   it('register keys: values nobody wrote are unexpected, a failed write\'s value is visible, and neither read decides a loss', () => {
@@ -135,6 +140,7 @@ describe('lost-writes', () => {
     const v = checkLostWrites(hist(ap(0, 'x', 1), ap(0, 'x', 2), ap(0, 'x', 3), rd(1, 'x', [1])));
     expect(v.anomalies).toHaveLength(1);
     expect(v.anomalies[0]!.ops).toEqual([2, 3, 4, 5, 6, 7]);
-    expect(v.anomalies[0]!.explanation).toBe('2 writes that were acknowledged or seen are lost from key x: 2, 3; the first: process 0 appended 2 to key x and got ok at 0.003 s, but every read of key x begun after the ok lacks it (at 0.006 s)');
+    expect(v.anomalies[0]!.explanation).toBe('2 writes that were acknowledged or seen are lost from key x: 2, 3; the first: process 0 appended 2 to key x and got ok at 0.003 s, ' +
+      'but every read of key x begun after the ok lacks it (at 0.006 s)');
   });
 });

@@ -83,7 +83,8 @@ describe('set-full', () => {
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'lost', ops: [0, 1, 2, 3, 4, 5],
-      explanation: 'process 0 added 1 and got ok at 0.001 s; process 1 read it from n1 at 0.002 s, the last read to hold it, but every read of the set begun after that read ended lacks it (n1 at 0.004 s)',
+      explanation: 'process 0 added 1 and got ok at 0.001 s; process 1 read it from n1 at 0.002 s, the last read to hold it, ' +
+        'but every read of the set begun after that read ended lacks it (n1 at 0.004 s)',
       data: { label: 'the set', lost: 1, elements: [1], lastHeld: 2, lackingNodes: ['n1'] },
     }]);
   });
@@ -102,7 +103,8 @@ describe('set-full', () => {
   it('an info add seen and then gone is lost, with the read that saw it in the witness', () => {
     const v = checkSetFull(hist(add(0, 1, 'info'), rs(1, [1]), rs(1, [])));
     expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [0, 1, 2, 3, 4, 5]]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 added 1 and it timed out (info); process 1 saw it at 0.002 s, the last read to hold it, but every read of the set begun after that read ended lacks it (at 0.004 s)');
+    expect(v.anomalies[0]!.explanation).toBe('process 0 added 1 and it timed out (info); process 1 saw it at 0.002 s, the last read to hold it, ' +
+      'but every read of the set begun after that read ended lacks it (at 0.004 s)');
   });
 
   it('a failed add that shows up is an anomaly of its own', () => {
@@ -145,7 +147,8 @@ describe('counter', () => {
     const v = checkCounter(hist(add(0, 1), add(0, 5, 'fail'), rs(1, 6)));
     expect(v.anomalies).toEqual([{
       kind: 'read-too-high', ops: [4, 5],
-      explanation: 'process 1 read the counter at 0.004 s (op #4) and got 6, but the adds that may have happened before that read ended (ok or info, not failed) sum to at most 1',
+      explanation: 'process 1 read the counter at 0.004 s (op #4) and got 6, but the adds that may have happened before that read ended (ok or info, ' +
+        'not failed) sum to at most 1',
       data: { value: 6, lower: 1, upper: 1 },
     }]);
   });

@@ -24,7 +24,8 @@ describe('set and set-full: the literal shape', () => {
     const v = checkSetFull(ops);
     expect(v).toMatchObject({ valid: false, stats: { shape: 'literal', acked: 2, lost: 2, stable: 0 } });
     expect(v.anomalies.map((a) => [a.kind, a.ops])).toEqual([['lost', [0, 1, 2, 3, 4, 5]], ['unexpected', [4, 5]]]);
-    expect(v.anomalies[0]!.explanation).toBe('2 writes that were acknowledged or seen are lost from the set: [0,1], [0,2]; the first: process 0 added [0,1] and got ok at 0.001 s, but every read of the set begun after the ok lacks it (n1 at 0.004 s)');
+    expect(v.anomalies[0]!.explanation).toBe('2 writes that were acknowledged or seen are lost from the set: [0,1], [0,2]; the first: process 0 added [0,1] and got ok at 0.001 s, ' +
+      'but every read of the set begun after the ok lacks it (n1 at 0.004 s)');
     expect(v.anomalies[0]!.data).toMatchObject({ elements: [[0, 1], [0, 2]] });
     expect(v.anomalies[1]!.explanation).toMatch(/^reads show 2 elements nobody added \(1, 2\)/);
     expect(checkSet(ops)).toMatchObject({ valid: false, stats: { shape: 'literal', lost: 2 } });
