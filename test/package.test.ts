@@ -57,7 +57,8 @@ describe("the package's library API", () => {
   });
 
   it('resolves the same way in plain Node (not only through vitest), from the built files', async () => {
-    const script = "const f = await import('faultline'); const r = await f.checkHistoryFile(process.argv[1], { model: 'cas-register' }); console.log(JSON.stringify([r.valid, r.ops]));";
+    const script = "const f = await import('faultline'); const r = await f.checkHistoryFile(process.argv[1], { model: 'cas-register' }); " +
+      "console.log(JSON.stringify([r.valid, r.ops]));";
     const out = await new Promise<string>((resolve, reject) => {
       execFile(process.execPath, ['--input-type=module', '-e', script, join(root, 'examples', 'cas-register-bad.edn')], { cwd: join(root, 'test') },
         (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)));

@@ -34,7 +34,8 @@ function appendCase(operations: number, label: string, streamed = false): BenchC
       // Tally the verdicts: the append checkers should say true, the set/counter/bank ones unknown (not their shape).
       const by = { true: [] as string[], false: [] as string[], unknown: [] as string[] };
       for (const [n, v] of Object.entries(r.verdicts)) by[String(v.valid) as 'true' | 'false' | 'unknown'].push(n);
-      return { ops: r.ops, note: `${operations.toLocaleString('en-US')} operations; true: ${by.true.length}, false: ${by.false.join(',') || 0}, unknown: ${by.unknown.join(',') || 0}; check ${r.elapsedMs} ms` };
+      return { ops: r.ops, note: `${operations.toLocaleString('en-US')} operations; true: ${by.true.length}, false: ${by.false.join(',') || 0}, unknown: ` +
+        `${by.unknown.join(',') || 0}; check ${r.elapsedMs} ms` };
     },
   };
 }

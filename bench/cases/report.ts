@@ -13,7 +13,8 @@ function writeRun(dir: string): void {
   const run = join(dir, 'runs', 'bench', '20260101T000000Z');
   mkdirSync(run, { recursive: true });
   const fd = openSync(join(run, 'history.jsonl'), 'w');
-  let buf = '', index = 0, t = 0, proc = Array.from({ length: THREADS }, (_, i) => i);
+  const proc = Array.from({ length: THREADS }, (_, i) => i);
+  let buf = '', index = 0, t = 0;
   const line = (o: object) => { buf += JSON.stringify({ index: index++, ...o }) + '\n'; if (buf.length > 1 << 20) { writeSync(fd, buf); buf = ''; } };
   const perFault = Math.floor(OPERATIONS / 20);
   for (let i = 0; i < OPERATIONS; i++) {
@@ -63,7 +64,8 @@ export const cases: BenchCase[] = [{
         return performance.now() - a;
       });
       const mb = statSync(html).size / 1e6;
-      return { ops: OPERATIONS * 2, note: `build ${(buildMs / 1000).toFixed(1)} s; index.html ${mb.toFixed(0)} MB; timeline rendered ${(renderMs / 1000).toFixed(2)} s after navigation; full redraw ${redrawMs.toFixed(0)} ms` };
+      return { ops: OPERATIONS * 2, note: `build ${(buildMs / 1000).toFixed(1)} s; index.html ${mb.toFixed(0)} MB; timeline rendered ${(renderMs / 1000).toFixed(2)} s after ` +
+        `navigation; full redraw ${redrawMs.toFixed(0)} ms` };
     } finally {
       await browser.close();
     }

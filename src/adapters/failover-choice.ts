@@ -77,10 +77,12 @@ export function decide(policy: FailoverPolicy, rule: SyncRule | undefined, stand
   }
   if (policy === 'naive') {
     return { ...base, chosen: best, decision: 'promoted',
-      reason: `naive-failover policy: promoted the most advanced of those that answered, without the ${required} answers ${rule!.text} needs; ${ofN}: it may lack acknowledged writes` };
+      reason: `naive-failover policy: promoted the most advanced of those that answered, without the ${required} answers ${rule!.text} needs; ${ofN}: ` +
+        `it may lack acknowledged writes` };
   }
   return { ...base, chosen: null, decision: 'refused',
-    reason: `${ofN}${waitedMs > 0 ? ` after waiting ${waitedMs} ms` : ''}; under ${rule!.text} only ${required} answers show which standby holds every acknowledged write, so no standby was promoted` };
+    reason: `${ofN}${waitedMs > 0 ? ` after waiting ${waitedMs} ms` : ''}; under ${rule!.text} only ${required} answers show which standby holds every ` +
+      `acknowledged write, so no standby was promoted` };
 }
 
 export interface Gather {

@@ -3,7 +3,8 @@ import { UsageError } from '../errors.js';
 
 export function cleanupCommand(): Command {
   return new Command('cleanup')
-    .description('remove what a run killed by kill -9 left behind: namespaces, veths, bridges, iptables rules, processes and the data folder in the temp dir, found by run id')
+    .description('remove what a run killed by kill -9 left behind: namespaces, veths, bridges, iptables rules, processes and the data folder in the temp dir, ' +
+      'found by run id')
     .option('--run <id>', "only this run's leftovers: the run id `faultline run` printed (also in run.json)")
     .action(async (flags: { run?: string }) => {
       if (process.getuid?.() !== 0) throw new UsageError('cleanup needs root (it removes network namespaces and iptables rules)');

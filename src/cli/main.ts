@@ -18,7 +18,8 @@ const pkg = createRequire(import.meta.url)('../../../package.json') as { version
 
 function program(): Command {
   const p = new Command('faultline')
-    .description('Jepsen-style chaos and consistency checker: run workloads and faults against real clusters, check histories for linearizability and replication anomalies')
+    .description('Jepsen-style chaos and consistency checker: run workloads and faults against real clusters, ' +
+      'check histories for linearizability and replication anomalies')
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -78,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
  * and `faultline run` then hung after "stored in" (in CI, a hung job). Teardown still ends every client
  * it knows of; this is the backstop.
  */
-main(process.argv.slice(2)).then((code) => {
+void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 });

@@ -38,7 +38,8 @@ export function runCommand(): Command {
     .option('--concurrency <n>', 'client workers (logical processes)', positiveInt('a worker count', 1000), 10)
     .option('--rate <ops/s>', 'target operations per second over all workers', positiveInt('a rate', 1_000_000), 200)
     .option('--nodes <n>', 'database nodes (1 primary + n-1 standbys)', positiveInt('a node count', 9), 3)
-    .option('--replication <mode>', 'replication mode; postgres: async (default), sync, remote-apply; mysql: async (default), semi-sync; redis: async (default), wait; cassandra: the read/write consistency, quorum (default), one, all, R/W pairs such as one/quorum, serial')
+    .option('--replication <mode>', 'replication mode; postgres: async (default), sync, remote-apply; mysql: async (default), semi-sync; redis: async (default), wait; cassandra: ' +
+      'the read/write consistency, quorum (default), one, all, R/W pairs such as one/quorum, serial')
     .option('--consistency <level>', 'cassandra: the same as --replication')
     .addOption(new Option('--reads <where>', 'where reads go').choices(['primary', 'replicas', 'any']).default('primary'))
     .option('--sentinel', 'redis: run 3 Sentinels that fail over automatically')

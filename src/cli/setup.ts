@@ -6,7 +6,8 @@ import { COMPONENTS, DATABASES, componentsFor, setup, type Component } from '../
 export function setupCommand(): Command {
   return new Command('setup')
     .description('install what faultline needs ahead of time (system packages need root); with no option, everything `npm test` needs')
-    .option('--db <names>', `only what \`run --db\` needs for these databases (comma-separated: ${DATABASES.join(', ')}): the local runtime's tools, each database, and the report's canvas headers when canvas is missing`)
+    .option('--db <names>', `only what \`run --db\` needs for these databases (comma-separated: ${DATABASES.join(', ')}): the local runtime's tools, each database, ` +
+      `and the report's canvas headers when canvas is missing`)
     .option('--report', "the cairo/pango headers the report's PNG charts need, and canvas rebuilt against them")
     .option('--dry-run', 'print the components and what would be installed, and change nothing')
     .addHelpText('after', [

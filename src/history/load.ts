@@ -1,5 +1,5 @@
 import { parseEdn } from './edn.js';
-import { HistoryError, type HistoryWarning } from './errors.js';
+import type { HistoryWarning } from './errors.js';
 import { parseJsonArray } from './json.js';
 import { scanJsonl } from './jsonl.js';
 import { readHistoryText } from './read-text.js';

@@ -16,7 +16,8 @@ export function formatOpLine(op: Op): string {
   const process = typeof op.process === 'number' && Number.isFinite(op.process) ? String(op.process)
     : typeof op.process === 'string' ? quoted(op.process) : JSON.stringify(op.process) ?? 'null';
   const f = typeof op.f === 'string' ? quoted(op.f) : JSON.stringify(op.f) ?? 'null';
-  let line = `{"index":${num(op.index)},"time":${num(op.time)},"type":${type},"process":${process},"f":${f},"value":${op.value === undefined ? 'null' : json(op.value)}`;
+  let line = `{"index":${num(op.index)},"time":${num(op.time)},"type":${type},"process":${process},` +
+    `"f":${f},"value":${op.value === undefined ? 'null' : json(op.value)}`;
   line = optional(line, 'error', op.error);
   line = optional(line, 'node', op.node);
   line = optional(line, 'session', op.session);

@@ -48,8 +48,7 @@ export function ring(nodes: readonly string[]): Grudge {
 
 /** Bridge: halves A and B, cut from each other, and one node that keeps its links to both. */
 export function bridge(nodes: readonly string[], shuffled: readonly string[]): Grudge {
-  const mid = Math.floor(shuffled.length / 2);
-  const b = shuffled[mid]!;
+  const mid = Math.floor(shuffled.length / 2); // shuffled[mid] is the bridge: none of its links is cut
   const a = shuffled.slice(0, mid);
   const c = shuffled.slice(mid + 1);
   const links: [string, string][] = [];

@@ -48,7 +48,8 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
   }
   const failovers = out.filter((p) => FAILOVER_PACKAGES.includes(p.name)).map((p) => `'${p.name}'`);
   if (failovers.length > 1) {
-    throw new UsageError(`choose one of nemesis 'failover' (fenced, safe choice), 'naive-failover' (fenced, naive choice) and 'split-brain' (unfenced); got ${failovers.join(' and ')}`);
+    throw new UsageError(`choose one of nemesis 'failover' (fenced, safe choice), 'naive-failover' (fenced, naive choice) and 'split-brain' (unfenced); ` +
+      `got ${failovers.join(' and ')}`);
   }
   return out;
 }

@@ -21,7 +21,8 @@ export function reportHtml(d: PageData, chartJs: string, pngs: Map<string, strin
 <title>faultline report</title>
 <style>${REPORT_CSS}</style>
 </head><body>
-<noscript><p>Scripting is off: the charts below are the PNG renderings; the header, anomalies and timeline need JavaScript (results.json has the same verdicts).</p></noscript>
+<noscript><p>Scripting is off: the charts below are the PNG renderings; the header, anomalies and timeline need JavaScript
+(results.json has the same verdicts).</p></noscript>
 <header id="header"></header>
 <section id="anomalies"></section>
 <section id="linearizability"></section>

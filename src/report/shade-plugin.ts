@@ -5,6 +5,7 @@
  */
 export const shadeWindowsPlugin = {
   id: 'faultWindows',
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- self-contained (inlined as source): no chart.js types
   beforeDatasetsDraw(chart: any): void {
     const opts = chart.options?.plugins?.faultWindows;
     const x = chart.scales?.x;

@@ -15,7 +15,8 @@ td { max-width: 420px; overflow-wrap: anywhere; font-family: ui-monospace, monos
 a.show { cursor: pointer; color: #0b57d0; }
 .timeline-wrap { position: relative; border: 1px solid #ddd; overflow: hidden; user-select: none; }
 #timeline-canvas { display: block; cursor: grab; }
-.tip { position: absolute; background: rgba(30,30,30,0.92); color: #fff; font-size: 12px; padding: 4px 6px; border-radius: 3px; pointer-events: none; max-width: 320px; }
+.tip { position: absolute; background: rgba(30,30,30,0.92); color: #fff; font-size: 12px; padding: 4px 6px; border-radius: 3px;
+  pointer-events: none; max-width: 320px; }
 .hint { color: #666; font-size: 12px; }
 figure.chart { margin: 12px 0; } figure.chart canvas, figure.chart img { max-width: 100%; border: 1px solid #eee; }
 `;

@@ -163,7 +163,8 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   const caveats = configurationCaveats(spec);
   if (caveats.length > 0) runInfo.caveats = caveats;
   writeJson(paths.runJson, runInfo);
-  io.log(`faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`);
+  io.log(`faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, ` +
+    `nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`);
   for (const c of caveats) io.log(`note: ${c}`);
 
   const abort = new AbortController();

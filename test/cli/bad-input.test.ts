@@ -107,6 +107,7 @@ describe('check: what a history says, said plainly', () => {
     const f = file(line({ index: 0, time: 0, type: 'ok', process: 0, f: 'r\u001b[31mead\r', value: null }));
     const r = await cli(['check', f, '--model', 'register']);
     expect(r.code).toBe(65);
+    // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
     expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
     expect(r.stderr).toContain('r\\x1b[31mead\\r');
   });

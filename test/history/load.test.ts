@@ -135,7 +135,8 @@ describe('loadHistory: JSONL', () => {
 
 describe('loadHistory: JSON array and EDN', () => {
   it('reads a JSON array of op objects with each op’s line', async () => {
-    const text = `[\n  ${L0},\n  ${L1},\n  {"type": "invoke",\n   "process": "nemesis", "f": "partition",\n   "value": ["n1", ["n2", "n3"]], "index": 2, "time": 300}\n]\n`;
+    const text = `[\n  ${L0},\n  ${L1},\n  {"type": "invoke",\n   "process": "nemesis", "f": "partition",\n   "value": ["n1", ["n2", "n3"]], ` +
+      `"index": 2, "time": 300}\n]\n`;
     const h = await loadHistory(file('array.json', text));
     expect(h.format).toBe('json');
     expect(h.ops).toEqual([OP0, OP1, OP2]);
@@ -151,7 +152,8 @@ describe('loadHistory: JSON array and EDN', () => {
   });
 
   it('reads EDN maps one per line, with comments and commas, giving all of them', async () => {
-    const text = '; a history\n{:type :invoke, :f :read, :process 0, :index 0}\n{:type :ok, :f :read, :value 5, :process 0, :index 1},\n\n{:type :info :f :start :process :nemesis :index 2}\n';
+    const text = '; a history\n{:type :invoke, :f :read, :process 0, :index 0}\n{:type :ok, :f :read, :value 5, :process 0, :index 1},\n\n' +
+      '{:type :info :f :start :process :nemesis :index 2}\n';
     const h = await loadHistory(file('perline.edn', text));
     expect(h.format).toBe('edn');
     expect(h.ops).toEqual([

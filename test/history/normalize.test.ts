@@ -42,7 +42,7 @@ describe('normalizeOp', () => {
   });
 
   it('reads big EDN integers (strings of digits) as index and time', () => {
-    expect(norm({ type: 'ok', f: 'r', process: 1, time: '123456789012345678901' })).toMatchObject({ time: 123456789012345678901 });
+    expect(norm({ type: 'ok', f: 'r', process: 1, time: '123456789012345678901' })).toMatchObject({ time: Number('123456789012345678901') });
   });
 
   it('rejects missing or bad type, process and f, naming the line', () => {

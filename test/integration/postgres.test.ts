@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Client, DbOptions } from '../../src/adapters/types.js';
+import type { DbOptions } from '../../src/adapters/types.js';
 import { postgresAdapter, type PgDb } from '../../src/adapters/postgres/index.js';
 import { PgClient } from '../../src/adapters/postgres/client.js';
 import { WORKLOADS } from '../../src/adapters/postgres/workloads.js';

@@ -6,7 +6,8 @@ import { localRuntime } from '../../src/runtime/local/index.js';
 import { latencyCheck } from './proxy-latency.js';
 import { replicationThroughProxies } from './proxy-replication.js';
 
-// Redis's clients go through faultline's client-path proxy (DbOptions.clientAddress), and its replicas stream through a proxy in their own namespace (DbOptions.replicationAddress).
+// Redis's clients go through faultline's client-path proxy (DbOptions.clientAddress), and its replicas stream through
+// a proxy in their own namespace (DbOptions.replicationAddress).
 const run = latencyCheck(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
 
 describe('proxy faults in the client path: redis', () => {

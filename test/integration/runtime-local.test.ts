@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 // Integration tests of the local runtime on real network namespaces (root only; skipped otherwise).
 // They talk only to loopback and to addresses inside namespaces they create.
 import { execFile, spawn } from 'node:child_process';

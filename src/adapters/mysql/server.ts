@@ -63,7 +63,8 @@ export class MyServer {
       const svc = this.service;
       if (!svc || !svc.running()) {
         const how = svc ? await svc.exited : undefined;
-        throw new Error(`${this.name}: mysqld exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(`${this.name}: mysqld exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
+          `last lines of ${this.logFile}:\n${this.logTail()}`);
       }
       try { await adminQuery(this.socket, 'SELECT 1', [], 1000); return; } catch (e) { last = (e as Error).message; }
       if (Date.now() > end) throw new Error(`${this.name}: mysqld not ready after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${this.logTail()}`);

@@ -78,11 +78,13 @@ export class PgServer {
       const svc = this.service;
       if (!svc || !svc.running()) {
         const how = svc ? await svc.exited : undefined;
-        throw new Error(`${this.name}: postgres exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(`${this.name}: postgres exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
+          `last lines of ${this.logFile}:\n${this.logTail()}`);
       }
       try { await adminQuery(this.node.ip, 'SELECT 1', [], 1000); return; } catch (e) { last = (e as Error).message; }
       if (Date.now() > end) {
-        throw new Error(`${this.name}: postgres not ready at ${this.node.ip}:${PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(`${this.name}: postgres not ready at ${this.node.ip}:${PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n` +
+          `${this.logTail()}`);
       }
       await new Promise((r) => setTimeout(r, 30));
     }

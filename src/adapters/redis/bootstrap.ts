@@ -93,7 +93,8 @@ async function waitSentinelsAgree(sentinels: RedisProcess[], replicas: number, t
     }));
     seen = answers.map((a) => ('error' in a ? `${a.sentinel}: ${a.error}` : `${a.sentinel}: ${a.slaves} replicas, ${a.sentinels} sentinels, ${a.flags}`)).join('; ');
     if (answers.every((a) => !('error' in a) && a.slaves >= replicas && a.sentinels >= sentinels.length && a.flags === 'master')) return;
-    if (Date.now() > end) throw new Error(`sentinels did not all see ${replicas} replicas and ${sentinels.length} sentinels after ${timeoutMs} ms (${seen}); log of ${sentinels[0]!.name}:\n${sentinels[0]!.logTail()}`);
+    if (Date.now() > end) throw new Error(`sentinels did not all see ${replicas} replicas and ${sentinels.length} sentinels after ${timeoutMs} ms (${seen}); ` +
+      `log of ${sentinels[0]!.name}:\n${sentinels[0]!.logTail()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -220,7 +220,8 @@ export class RedisDb implements Db {
     const end = Date.now() + 15_000;
     while (this.current === old) {
       if (Date.now() > end) {
-        throw new Error(`redis failover: the sentinels still name ${old} 15 s after SENTINEL FAILOVER${lastErr ? ` (${lastErr})` : ''}; log of the sentinel on ${asked[0]?.name}:\n${asked[0]?.logTail()}`);
+        throw new Error(`redis failover: the sentinels still name ${old} 15 s after SENTINEL FAILOVER${lastErr ? ` (${lastErr})` : ''}; ` +
+          `log of the sentinel on ${asked[0]?.name}:\n${asked[0]?.logTail()}`);
       }
       await new Promise((r) => setTimeout(r, 50));
       await this.view!.poll();

@@ -57,10 +57,12 @@ export class RedisProcess {
       const svc = this.service;
       if (!svc || !svc.running()) {
         const how = svc ? await svc.exited : undefined;
-        throw new Error(`${this.name}: ${this.kind} exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(`${this.name}: ${this.kind} exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
+          `last lines of ${this.logFile}:\n${this.logTail()}`);
       }
       try { if ((await adminCall(this.ip, this.port, ['PING'], 1000)) === 'PONG') return; } catch (e) { last = (e as Error).message; }
-      if (Date.now() > end) throw new Error(`${this.name}: ${this.kind} not ready at ${this.ip}:${this.port} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${this.logTail()}`);
+      if (Date.now() > end) throw new Error(`${this.name}: ${this.kind} not ready at ${this.ip}:${this.port} after ${timeoutMs} ms (last error: ${last}); ` +
+        `last lines of ${this.logFile}:\n${this.logTail()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -169,7 +169,8 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
     for (const part of open) stats.unresolved.push(part.key ?? '');
     const secs = ((opts.timeLimitMs ?? 0) / 1000).toFixed(0);
     const names = open.slice(0, 5).map(keyName).join(', ');
-    unknownCauses.unshift(`the time limit of ${secs} s ran out with ${open.length} of ${parts.length} ${parts.length === 1 ? 'history' : 'keys'} unresolved (${names}${open.length > 5 ? ', ...' : ''})`);
+    unknownCauses.unshift(`the time limit of ${secs} s ran out with ${open.length} of ${parts.length} ${parts.length === 1 ? 'history' : 'keys'} unresolved ` +
+      `(${names}${open.length > 5 ? ', ...' : ''})`);
   }
   if (unknownCauses.length > 0) {
     return finish({ valid: 'unknown', anomalies: [], cause: `Linearizability is unknown: ${unknownCauses.join('; ')}.` });

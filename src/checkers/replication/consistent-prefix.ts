@@ -82,11 +82,14 @@ export function checkConsistentPrefix(history: readonly Op[], opts: CheckOptions
       log.add({
         kind: 'divergence',
         ops: witness(c.pair, d.pair),
-        explanation: `key ${k} diverged: ${who(c.pair)} read it${fromNode(c.pair)} at ${when(c.pair.invoke)} and got ${fmtList(c.list!)}, ${who(d.pair)} read it${fromNode(d.pair)} at ${when(d.pair.invoke)} and got ${fmtList(d.list!)}; ${agree}, then one has ${fmtValue(kd.order[d.fork])} and the other ${fmtValue(d.list![d.fork])}, so no single order explains both${more}`,
+        explanation: `key ${k} diverged: ${who(c.pair)} read it${fromNode(c.pair)} at ${when(c.pair.invoke)} and got ${fmtList(c.list!)}, ` +
+          `${who(d.pair)} read it${fromNode(d.pair)} at ${when(d.pair.invoke)} and got ${fmtList(d.list!)}; ${agree}, ` +
+          `then one has ${fmtValue(kd.order[d.fork])} and the other ${fmtValue(d.list![d.fork])}, so no single order explains both${more}`,
         data: { key: kd.key, position: d.fork, nodes: [c.pair.node, ...b.nodes], reads: b.reads },
       });
     }
   }
-  return verdictOf(log, keysChecked + orderPairsChecked, 'no list key was read twice and no read showed an append that followed an acknowledged append of its session, so there was nothing whose order could disagree',
+  return verdictOf(log, keysChecked + orderPairsChecked, 'no list key was read twice and no read showed an append that followed an acknowledged append of its session, ' +
+    'so there was nothing whose order could disagree',
     { keysChecked, readsChecked, divergentReads, orderPairsChecked, notChecked: NOT_CHECKED, keys: kh.keys.length, ignored: kh.ignored, skippedKeys: kh.skipped.length }, budget);
 }

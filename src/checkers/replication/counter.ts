@@ -74,12 +74,14 @@ export function checkCounter(history: readonly Op[], _opts: CheckOptions = {}): 
     if (v < lower) {
       const why = negStarted === 0
         ? `the adds acknowledged before that read began already sum to ${o.posDone}`
-        : `it cannot be below ${lower}: the positive adds acknowledged before that read began sum to ${o.posDone}, and the negative adds that may have happened before it ended (ok or info) to ${negStarted}`;
+        : `it cannot be below ${lower}: the positive adds acknowledged before that read began sum to ${o.posDone}, ` +
+          `and the negative adds that may have happened before it ended (ok or info) to ${negStarted}`;
       log.add({ kind: 'read-too-low', ops: witness(p), explanation: `${read}, but ${why}`, data: { value: v, lower, upper } });
     } else if (v > upper) {
       const why = o.negDone === 0
         ? `the adds that may have happened before that read ended (ok or info, not failed) sum to at most ${posStarted}`
-        : `it cannot be above ${upper}: the positive adds that may have happened before that read ended (ok or info, not failed) sum to ${posStarted}, and the negative adds acknowledged before it began to ${o.negDone}`;
+        : `it cannot be above ${upper}: the positive adds that may have happened before that read ended (ok or info, not failed) sum to ${posStarted}, ` +
+          `and the negative adds acknowledged before it began to ${o.negDone}`;
       log.add({ kind: 'read-too-high', ops: witness(p), explanation: `${read}, but ${why}`, data: { value: v, lower, upper } });
     }
   }

@@ -66,8 +66,10 @@ export function checkReadYourWrites(history: readonly Op[], opts: CheckOptions =
 function anomaly(w: WriteRec, r: ReadRec) {
   const k = fmtKey(w.kd.key);
   const explanation = w.kd.kind === 'list'
-    ? `${who(w.pair)} appended ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} without it`
-    : `${who(w.pair)} wrote ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} and got the older ${fmtValue(r.value)}`;
+    ? `${who(w.pair)} appended ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, ` +
+      `then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} without it`
+    : `${who(w.pair)} wrote ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, ` +
+      `then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} and got the older ${fmtValue(r.value)}`;
   return { kind: 'read-your-writes', ops: witness(w.pair, r.pair), explanation,
     data: { key: w.kd.key, element: w.elem, node: r.pair.node, session: w.pair.session } };
 }

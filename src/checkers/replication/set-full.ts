@@ -125,7 +125,9 @@ function judge(so: SetOps, key: string | undefined, tl: FaultTimeline, log: Anom
     const es = [...unexpected.keys()];
     const first = [...unexpected.values()].sort((a, b) => a.pair.invoke.index - b.pair.invoke.index)[0]!;
     log.add({ kind: 'unexpected', ops: witness(...[...new Set(unexpected.values())].slice(0, 20).map((r) => r.pair)),
-      explanation: `${key === undefined ? 'reads' : `reads of key ${key}`} show ${es.length === 1 ? 'an element' : `${es.length} elements`} nobody added${key === undefined ? '' : ' to it'} (${es.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${es.length > 5 ? ', ...' : ''}), first ${who(first.pair)} reading it${fromNode(first.pair)} at ${at(first.pair.invoke)}`,
+      explanation: `${key === undefined ? 'reads' : `reads of key ${key}`} show ${es.length === 1 ? 'an element' : `${es.length} elements`} ` +
+        `nobody added${key === undefined ? '' : ' to it'} (${es.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${es.length > 5 ? ', ...' : ''}), ` +
+        `first ${who(first.pair)} reading it${fromNode(first.pair)} at ${at(first.pair.invoke)}`,
       data: { ...keyData, elements: es.slice(0, 50), count: es.length } });
   }
   if (dup) {

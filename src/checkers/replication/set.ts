@@ -59,7 +59,8 @@ function checkOneSet(so: SetOps, tl: FaultTimeline): Verdict {
       if (!has) { t.failedAbsent++; continue; }
       t.failedVisible++;
       log.add({ kind: 'failed-write-visible', ops: witness(a.pair, fin),
-        explanation: `${who(a.pair)} added ${fmtValue(a.elem)} and got fail at ${doneAt(a.pair)} (the database said it did not happen), yet the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has it`,
+        explanation: `${who(a.pair)} added ${fmtValue(a.elem)} and got fail at ${doneAt(a.pair)} (the database said it did not happen), ` +
+          `yet the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has it`,
         data: { element: a.elem } });
     } else if (a.pair.type === 'info') {
       if (has) t.recovered++; else t.infoAbsent++;
@@ -73,7 +74,8 @@ function checkOneSet(so: SetOps, tl: FaultTimeline): Verdict {
     const shown = lost.slice(0, 50);
     log.add({ kind: 'lost', ops: witness(...shown.map((l) => l.pair), fin),
       explanation: lost.length === 1
-        ? `${who(f.pair)} added ${fmtValue(f.elem)} and got ok at ${doneAt(f.pair)}, but the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} does not have it`
+        ? `${who(f.pair)} added ${fmtValue(f.elem)} and got ok at ${doneAt(f.pair)}, but the final read by ${who(fin)}${fromNode(fin)} at ` +
+          `${at(fin.invoke)} does not have it`
         : `${lost.length} acknowledged adds are missing from the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)}: ${lost.slice(0, 5).map((l) => fmtValue(l.elem)).join(', ')}${lost.length > 5 ? ` and ${lost.length - 5} more` : ''}; the first: ${who(f.pair)} added ${fmtValue(f.elem)} and got ok at ${doneAt(f.pair)}`,
       data: { lost: lost.length, elements: shown.map((l) => l.elem) } });
   }
@@ -81,7 +83,8 @@ function checkOneSet(so: SetOps, tl: FaultTimeline): Verdict {
   t.unexpected = unexpected.length;
   if (unexpected.length > 0) {
     log.add({ kind: 'unexpected', ops: witness(fin),
-      explanation: `the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has ${unexpected.length === 1 ? 'an element' : `${unexpected.length} elements`} nobody added: ${unexpected.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${unexpected.length > 5 ? ', ...' : ''}`,
+      explanation: `the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has ${unexpected.length === 1 ? 'an element' : `${unexpected.length} elements`} ` +
+        `nobody added: ${unexpected.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${unexpected.length > 5 ? ', ...' : ''}`,
       data: { elements: unexpected.slice(0, 50), count: unexpected.length } });
   }
   const dups = [...present].filter(([, c]) => c > 1).map(([e]) => e);

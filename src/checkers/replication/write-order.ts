@@ -118,5 +118,7 @@ export function describeOrderViolation({ a, b, x }: OrderViolation): string {
   const k = fmtKey(a.kd.key);
   const ai = x.div ? x.at!.get(a.elem) : a.pos >= 0 && a.pos < x.n ? a.pos : undefined;
   const how = ai === undefined ? `with ${fmtValue(b.elem)} but without ${fmtValue(a.elem)}` : `with ${fmtValue(b.elem)} before ${fmtValue(a.elem)}`;
-  return `${who(a.pair)} appended ${fmtValue(a.elem)} to key ${k} and got ok at ${doneWhen(a.pair)}, then ${thenWho(b.pair, a.pair)}appended ${fmtValue(b.elem)} at ${when(b.pair.invoke)}, but ${who(x.pair)} read key ${k}${fromNode(x.pair)} at ${when(x.pair.invoke)} and got ${fmtList(x.list!)}, ${how}`;
+  return `${who(a.pair)} appended ${fmtValue(a.elem)} to key ${k} and got ok at ${doneWhen(a.pair)}, ` +
+    `then ${thenWho(b.pair, a.pair)}appended ${fmtValue(b.elem)} at ${when(b.pair.invoke)}, ` +
+    `but ${who(x.pair)} read key ${k}${fromNode(x.pair)} at ${when(x.pair.invoke)} and got ${fmtList(x.list!)}, ${how}`;
 }

@@ -153,7 +153,9 @@ function anomaly(R: ReadRec, b: WriteRec, x: ReadRec, e: unknown) {
   const k = fmtKey(R.kd.key);
   const i = x.div ? x.at!.get(e) : holds(x, e) ? 0 : undefined;
   const how = i === undefined ? `with ${fmtValue(b.elem)} but without ${fmtValue(e)}` : `with ${fmtValue(b.elem)} before ${fmtValue(e)}`;
-  const explanation = `${who(R.pair)} read key ${k}${fromNode(R.pair)} and got ${fmtList(R.list!)} at ${doneWhen(R.pair)}, then ${thenWho(b.pair, R.pair)}appended ${fmtValue(b.elem)} to it at ${when(b.pair.invoke)}, but ${who(x.pair)} read key ${k}${fromNode(x.pair)} at ${when(x.pair.invoke)} and got ${fmtList(x.list!)}, ${how}`;
+  const explanation = `${who(R.pair)} read key ${k}${fromNode(R.pair)} and got ${fmtList(R.list!)} at ${doneWhen(R.pair)}, ` +
+    `then ${thenWho(b.pair, R.pair)}appended ${fmtValue(b.elem)} to it at ${when(b.pair.invoke)}, ` +
+    `but ${who(x.pair)} read key ${k}${fromNode(x.pair)} at ${when(x.pair.invoke)} and got ${fmtList(x.list!)}, ${how}`;
   return { kind: 'writes-follow-reads', ops: witness(R.pair, b.pair, x.pair), explanation,
     data: { key: R.kd.key, read: e, append: b.elem, node: x.pair.node, session: b.pair.session } };
 }

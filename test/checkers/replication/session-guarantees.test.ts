@@ -35,7 +35,8 @@ describe('read-your-writes', () => {
     const ops = withSession(withSession(hist(ap(0, 'x', 1), rd(1, 'x', [], 'n2')), 0, 'a'), 1, 'a');
     const v = checkReadYourWrites(ops);
     expect(v.anomalies.map((a) => a.ops)).toEqual([[0, 1, 2, 3]]);
-    expect(v.anomalies[0]!.explanation).toBe('session "a" (process 0) appended 1 to key x and got ok at 0.001 s (op #1), then process 1 of the same session read key x from n2 at 0.002 s (op #2) without it');
+    expect(v.anomalies[0]!.explanation).toBe('session "a" (process 0) appended 1 to key x and got ok at 0.001 s (op #1), ' +
+      'then process 1 of the same session read key x from n2 at 0.002 s (op #2) without it');
   });
 
   it('never requires info or failed appends (unknown: nothing was exercised)', () => {
@@ -111,7 +112,8 @@ describe('monotonic-writes', () => {
     const v = checkMonotonicWrites(hist(ap(0, 'x', 1), ap(0, 'x', 2), rd(1, 'x', [2], 'n2')));
     expect(v.anomalies).toEqual([{
       kind: 'monotonic-writes', ops: [0, 1, 2, 3, 4, 5],
-      explanation: 'process 0 appended 1 to key x and got ok at 0.001 s (op #1), then appended 2 at 0.002 s (op #2), but process 1 read key x from n2 at 0.004 s (op #4) and got [2], with 2 but without 1',
+      explanation: 'process 0 appended 1 to key x and got ok at 0.001 s (op #1), then appended 2 at 0.002 s (op #2), ' +
+        'but process 1 read key x from n2 at 0.004 s (op #4) and got [2], with 2 but without 1',
       data: { key: 'x', first: 1, second: 2, node: 'n2', session: 0 },
     }]);
   });
@@ -153,7 +155,8 @@ describe('writes-follow-reads', () => {
     const v = checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1], 'n1'), ap(0, 'x', 2), rd(2, 'x', [2], 'n2')));
     expect(v.anomalies).toEqual([{
       kind: 'writes-follow-reads', ops: [2, 3, 4, 5, 6, 7],
-      explanation: 'process 0 read key x from n1 and got [1] at 0.003 s (op #3), then appended 2 to it at 0.004 s (op #4), but process 2 read key x from n2 at 0.006 s (op #6) and got [2], with 2 but without 1',
+      explanation: 'process 0 read key x from n1 and got [1] at 0.003 s (op #3), then appended 2 to it at 0.004 s (op #4), ' +
+        'but process 2 read key x from n2 at 0.006 s (op #6) and got [2], with 2 but without 1',
       data: { key: 'x', read: 1, append: 2, node: 'n2', session: 0 },
     }]);
   });

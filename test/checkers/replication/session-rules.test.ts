@@ -30,7 +30,8 @@ describe('read-your-writes: every write the session acknowledged before the read
     const ops = session(hist(ap(0, 'x', 1), ap(0, 'x', 2), rd(1, 'x', [1], 'n3')), 's', 0, 1);
     const v = checkReadYourWrites(ops);
     expect(v.anomalies.map((a) => a.ops)).toEqual([[2, 3, 4, 5]]);
-    expect(v.anomalies[0]!.explanation).toBe('session "s" (process 0) appended 2 to key x and got ok at 0.003 s (op #3), then process 1 of the same session read key x from n3 at 0.004 s (op #4) without it');
+    expect(v.anomalies[0]!.explanation).toBe('session "s" (process 0) appended 2 to key x and got ok at 0.003 s (op #3), ' +
+      'then process 1 of the same session read key x from n3 at 0.004 s (op #4) without it');
   });
 
   it('a read of the session invoked before the write\'s ok overlaps it: no requirement', () => {
@@ -67,7 +68,8 @@ describe('monotonic-reads: everything every earlier read of the session held', (
     const v = checkMonotonicReads(ops);
     expect(v.anomalies).toEqual([{
       kind: 'monotonic-reads', ops: [1, 2, 4, 5],
-      explanation: 'session "s" (process 1) read key x from n1 and got [1,2] at 0.002 s (op #2), then process 0 of the same session read it from n2 at 0.004 s (op #4) and got [1], without 2',
+      explanation: 'session "s" (process 1) read key x from n1 and got [1,2] at 0.002 s (op #2), then process 0 of the same session read it from n2 at 0.004 s ' +
+        '(op #4) and got [1], without 2',
       data: { key: 'x', element: 2, nodes: ['n1', 'n2'], session: 's' },
     }]);
   });
@@ -87,7 +89,8 @@ describe('monotonic-writes: every append the session acknowledged before b', () 
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'monotonic-writes', ops: [0, 2, 4, 5, 6, 7],
-      explanation: 'session "s" (process 0) appended 1 to key x and got ok at 0.002 s (op #2), then appended 3 at 0.004 s (op #4), but process 2 read key x from n2 at 0.006 s (op #6) and got [2,3], with 3 but without 1',
+      explanation: 'session "s" (process 0) appended 1 to key x and got ok at 0.002 s (op #2), then appended 3 at 0.004 s (op #4), ' +
+        'but process 2 read key x from n2 at 0.006 s (op #6) and got [2,3], with 3 but without 1',
       data: { key: 'x', first: 1, second: 3, node: 'n2', session: 's' },
     }]);
   });
@@ -95,7 +98,8 @@ describe('monotonic-writes: every append the session acknowledged before b', () 
   it('names both processes of the session', () => {
     const ops = session(hist(ap(1, 'x', 1), ap(0, 'x', 2), rd(2, 'x', [2])), 's', 0, 1);
     expect(checkMonotonicWrites(ops).anomalies.map((a) => a.explanation)).toEqual([
-      'session "s" (process 1) appended 1 to key x and got ok at 0.001 s (op #1), then process 0 of the same session appended 2 at 0.002 s (op #2), but process 2 read key x at 0.004 s (op #4) and got [2], with 2 but without 1']);
+      'session "s" (process 1) appended 1 to key x and got ok at 0.001 s (op #1), then process 0 of the same session appended 2 at 0.002 s (op #2), ' +
+        'but process 2 read key x at 0.004 s (op #4) and got [2], with 2 but without 1']);
   });
 
   it('overlapping appends of a session may land in either order', () => {
@@ -118,7 +122,8 @@ describe('writes-follow-reads: everything every earlier read of the session held
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'writes-follow-reads', ops: [4, 5, 8, 9, 10, 11],
-      explanation: 'process 0 read key x from n1 and got [1,2] at 0.005 s (op #5), then appended 3 to it at 0.008 s (op #8), but process 2 read key x from n2 at 0.010 s (op #10) and got [1,3], with 3 but without 2',
+      explanation: 'process 0 read key x from n1 and got [1,2] at 0.005 s (op #5), then appended 3 to it at 0.008 s (op #8), ' +
+        'but process 2 read key x from n2 at 0.010 s (op #10) and got [1,3], with 3 but without 2',
       data: { key: 'x', read: 2, append: 3, node: 'n2', session: 0 },
     }]);
   });
@@ -126,7 +131,9 @@ describe('writes-follow-reads: everything every earlier read of the session held
   it('names the reader and the appender of the session', () => {
     const ops = session(hist(ap(1, 'x', 1), rd(3, 'x', [1], 'n1'), ap(0, 'x', 2), rd(2, 'x', [2], 'n2')), 's', 0, 3);
     expect(checkWritesFollowReads(ops).anomalies.map((a) => [a.ops, a.explanation])).toEqual([[[2, 3, 4, 5, 6, 7],
-      'session "s" (process 3) read key x from n1 and got [1] at 0.003 s (op #3), then process 0 of the same session appended 2 to it at 0.004 s (op #4), but process 2 read key x from n2 at 0.006 s (op #6) and got [2], with 2 but without 1']]);
+      'session "s" (process 3) read key x from n1 and got [1] at 0.003 s (op #3), ' +
+        'then process 0 of the same session appended 2 to it at 0.004 s (op #4), ' +
+        'but process 2 read key x from n2 at 0.006 s (op #6) and got [2], with 2 but without 1']]);
   });
 
   it('a read of the session that completed after the append was invoked overlaps it: no requirement', () => {
@@ -151,7 +158,8 @@ describe('consistent-prefix: reads keep the order a session\'s writes happened i
     expect(v.valid).toBe(false);
     expect(v.anomalies).toEqual([{
       kind: 'out-of-order', ops: [0, 1, 2, 3, 4, 5],
-      explanation: 'key x was read out of the order its writes happened in: process 0 appended 1 to key x and got ok at 0.001 s (op #1), then appended 2 at 0.002 s (op #2), but process 1 read key x from n2 at 0.004 s (op #4) and got [2], with 2 but without 1',
+      explanation: 'key x was read out of the order its writes happened in: process 0 appended 1 to key x and got ok at 0.001 s (op #1), ' +
+        'then appended 2 at 0.002 s (op #2), but process 1 read key x from n2 at 0.004 s (op #4) and got [2], with 2 but without 1',
       data: { key: 'x', first: 1, second: 2, node: 'n2', session: 0 },
     }]);
   });
@@ -173,7 +181,8 @@ describe('counter: each add by its outcome', () => {
     expect(checkCounter(pending(0))).toMatchObject({ valid: true, anomalies: [] });
     expect(checkCounter(pending(5)).anomalies).toEqual([{
       kind: 'read-too-high', ops: [1, 2],
-      explanation: 'process 1 read the counter at 0.001 s (op #1) and got 5, but the adds that may have happened before that read ended (ok or info, not failed) sum to at most 0',
+      explanation: 'process 1 read the counter at 0.001 s (op #1) and got 5, but the adds that may have happened before that read ended (ok or info, ' +
+        'not failed) sum to at most 0',
       data: { value: 5, lower: 0, upper: 0 },
     }]);
   });
@@ -195,7 +204,9 @@ describe('counter: each add by its outcome', () => {
     const v = checkCounter(hist(add(0, 5), add(0, -3), rs(1, 5)));
     expect(v.anomalies).toEqual([{
       kind: 'read-too-high', ops: [4, 5],
-      explanation: 'process 1 read the counter at 0.004 s (op #4) and got 5, but it cannot be above 2: the positive adds that may have happened before that read ended (ok or info, not failed) sum to 5, and the negative adds acknowledged before it began to -3',
+      explanation: 'process 1 read the counter at 0.004 s (op #4) and got 5, but it cannot be above 2: ' +
+        'the positive adds that may have happened before that read ended (ok or info, not failed) sum to 5, ' +
+        'and the negative adds acknowledged before it began to -3',
       data: { value: 5, lower: 2, upper: 2 },
     }]);
     // A failed negative add never lowers the counter.
