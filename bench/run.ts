@@ -17,11 +17,18 @@ for (const [i, c] of cases.entries()) {
   if (filter && !c.name.includes(filter)) continue;
   const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
   try {
-    const child = (mode: string) => execFileSync(process.execPath, ['--max-old-space-size=4096', caseJs, mode, String(i), dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const child = (mode: string) =>
+      execFileSync(process.execPath, ['--max-old-space-size=4096', caseJs, mode, String(i), dir], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 24,
+      });
     if (c.prepare) child('prepare');
     const r = JSON.parse(child('run').trim().split('\n').pop()!) as { ops: number; note?: string; wallMs: number; maxRssMB: number };
     const wall = r.wallMs < 1000 ? `${r.wallMs.toFixed(0)} ms` : `${(r.wallMs / 1000).toFixed(2)} s`;
-    console.log(`${pad(c.name, 62)} ${r.ops.toLocaleString('en-US').padStart(11)} ${wall.padStart(9)} ${`${r.maxRssMB.toFixed(0)} MB`.padStart(9)}  ${r.note ?? ''}`);
+    console.log(
+      `${pad(c.name, 62)} ${r.ops.toLocaleString('en-US').padStart(11)} ${wall.padStart(9)} ${`${r.maxRssMB.toFixed(0)} MB`.padStart(9)}  ${r.note ?? ''}`,
+    );
   } catch (e) {
     console.log(`${pad(c.name, 62)} FAILED: ${(e as Error).message.split('\n')[0]}`);
     process.exitCode = 1;

@@ -74,8 +74,15 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
     }
   }
   const names = (req.checkers ?? []).filter((n) => n !== 'linearizable');
-  Object.assign(verdicts, await runCheckers(names, history, { timeLimitMs: req.timeLimitMs, memoryLimitBytes: req.memoryLimitBytes, keyed: req.keyed ?? 'auto',
-    ...(req.recoveryTimeoutMs !== undefined ? { recoveryTimeoutMs: req.recoveryTimeoutMs } : {}) }));
+  Object.assign(
+    verdicts,
+    await runCheckers(names, history, {
+      timeLimitMs: req.timeLimitMs,
+      memoryLimitBytes: req.memoryLimitBytes,
+      keyed: req.keyed ?? 'auto',
+      ...(req.recoveryTimeoutMs !== undefined ? { recoveryTimeoutMs: req.recoveryTimeoutMs } : {}),
+    }),
+  );
   return {
     valid: combineValidity(Object.values(verdicts).map((v) => v.valid)),
     ops: history.length,
@@ -104,7 +111,10 @@ function emptyResult(req: CheckRequest): HistoryResult {
 
 /** A history that failed lint: every problem, each with file and line. */
 export class LintFailure extends HistoryError {
-  constructor(file: string, readonly problems: HistoryError[]) {
+  constructor(
+    file: string,
+    readonly problems: HistoryError[],
+  ) {
     super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the history`, file, problems[0]?.line, 'lint');
   }
 }

@@ -29,7 +29,10 @@ export class RunFailure extends Error {
  * store that does not exist): exit 65, a plain message naming the file, no stack trace.
  */
 export class InputError extends Error {
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
     super(message);
     this.name = 'InputError';
   }

@@ -3,34 +3,64 @@
 
 // Histories: the Op type, loading (JSONL, JSON, Jepsen EDN), converting, linting and writing.
 export {
-  type Op, type OpType,
-  HistoryError, type HistoryWarning,
-  loadHistory, parseHistory, detectFormat, readHistory, type LoadedHistory, type HistoryFormat, type HistoryStream,
-  lintHistory, assertLinted, type LintOptions,
+  type Op,
+  type OpType,
+  HistoryError,
+  type HistoryWarning,
+  loadHistory,
+  parseHistory,
+  detectFormat,
+  readHistory,
+  type LoadedHistory,
+  type HistoryFormat,
+  type HistoryStream,
+  lintHistory,
+  assertLinted,
+  type LintOptions,
   convertHistory,
-  HistoryWriter, formatOpLine, type HistoryWriterOptions,
-  parseEdn, parseEdnValue, type EdnValue, type EdnForm,
-  normalizeOp, type NormalizeNotes,
+  HistoryWriter,
+  formatOpLine,
+  type HistoryWriterOptions,
+  parseEdn,
+  parseEdnValue,
+  type EdnValue,
+  type EdnForm,
+  normalizeOp,
+  type NormalizeNotes,
 } from './history/index.js';
 
 // Checking: what `faultline check` does, on a history in memory or a file.
-export {
-  checkHistory, checkHistoryFile, validateRequest, LintFailure,
-  type CheckRequest, type HistoryResult, type FileResult,
-} from './check.js';
+export { checkHistory, checkHistoryFile, validateRequest, LintFailure, type CheckRequest, type HistoryResult, type FileResult } from './check.js';
 
 // Checkers: the verdict types, the registry of named checkers, and each checker as a function.
 export { combineValidity, type Validity, type Verdict, type Anomaly, type Checker, type CheckOptions } from './checkers/types.js';
 export { checkerRegistry, registerChecker, runCheckers, overallValidity, type CheckerEntry } from './checkers/registry.js';
 export {
-  checkReadYourWrites, checkMonotonicReads, checkMonotonicWrites, checkWritesFollowReads, checkConsistentPrefix,
-  checkLostWrites, checkSet, checkSetFull, checkCounter, checkBank, checkStaleness, checkAvailability, checkStats,
+  checkReadYourWrites,
+  checkMonotonicReads,
+  checkMonotonicWrites,
+  checkWritesFollowReads,
+  checkConsistentPrefix,
+  checkLostWrites,
+  checkSet,
+  checkSetFull,
+  checkCounter,
+  checkBank,
+  checkStaleness,
+  checkAvailability,
+  checkStats,
 } from './checkers/replication/index.js';
 
 // Linearizability: the checker and its models (register, cas-register, mutex, kv, set, queues).
 export {
-  checkLinearizability, ModelUsageError,
-  type LinearizabilityOptions, type LinearizabilityVerdict, type LinearizabilityStats, type LinWitness, type Model, type ModelOp,
+  checkLinearizability,
+  ModelUsageError,
+  type LinearizabilityOptions,
+  type LinearizabilityVerdict,
+  type LinearizabilityStats,
+  type LinWitness,
+  type Model,
+  type ModelOp,
 } from './checkers/linearizability/index.js';
 export { models, getModel, makeMultiRegister } from './checkers/linearizability/models/index.js';
 
@@ -56,7 +86,10 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
 }
 
 /** Re-checks a stored run's history with the current checkers and rewrites its results.json (`faultline analyze`). */
-export async function analyzeRun(dir: string, opts: { timeLimitMs?: number; onProgress?: (m: string) => void } = {}): ReturnType<typeof import('./run/checks.js').analyzeRun> {
+export async function analyzeRun(
+  dir: string,
+  opts: { timeLimitMs?: number; onProgress?: (m: string) => void } = {},
+): ReturnType<typeof import('./run/checks.js').analyzeRun> {
   const { analyzeRun: analyze } = await import('./run/checks.js');
   return analyze(dir, opts);
 }

@@ -9,7 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  name: string; main: string; types: string; bin: Record<string, string>; exports: Record<string, { types: string; default: string }>;
+  name: string;
+  main: string;
+  types: string;
+  bin: Record<string, string>;
+  exports: Record<string, { types: string; default: string }>;
 };
 
 beforeAll(() => {
@@ -57,11 +61,16 @@ describe("the package's library API", () => {
   });
 
   it('resolves the same way in plain Node (not only through vitest), from the built files', async () => {
-    const script = "const f = await import('faultline'); const r = await f.checkHistoryFile(process.argv[1], { model: 'cas-register' }); " +
-      "console.log(JSON.stringify([r.valid, r.ops]));";
+    const script =
+      "const f = await import('faultline'); const r = await f.checkHistoryFile(process.argv[1], { model: 'cas-register' }); " +
+      'console.log(JSON.stringify([r.valid, r.ops]));';
     const out = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--input-type=module', '-e', script, join(root, 'examples', 'cas-register-bad.edn')], { cwd: join(root, 'test') },
-        (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)));
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script, join(root, 'examples', 'cas-register-bad.edn')],
+        { cwd: join(root, 'test') },
+        (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
+      );
     });
     expect(JSON.parse(out)).toEqual([false, 14]);
   });

@@ -52,8 +52,12 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
           const writer = new HistoryWriter(join(dir, 'history.jsonl'));
           const r = await interpret({
             generator: clients(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator)),
-            clients: (t) => db.client(t), concurrency: o.concurrency, writer, opTimeoutMs: 5000,
-            startNs: process.hrtime.bigint(), seed: 1,
+            clients: (t) => db.client(t),
+            concurrency: o.concurrency,
+            writer,
+            opTimeoutMs: 5000,
+            startNs: process.hrtime.bigint(),
+            seed: 1,
           });
           writer.close();
           const engine = r.invoked / SECONDS;
@@ -73,19 +77,21 @@ async function rawRate(loop: RawLoop, concurrency: number): Promise<number> {
   let n = 0;
   const groupOps = new Array<number>(Math.ceil(concurrency / 10)).fill(0);
   const end = Date.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
-    const op = await loop.worker(i);
-    let x = i + 1;
-    const g = Math.floor(i / 10);
-    while (Date.now() < end) {
-      x = (x * 1103515245 + 12345) & 0x7fffffff;
-      const k = g * 1_000_000 + Math.floor(groupOps[g]!++ / 100);
-      const pick = (x >> 8) % 3;
-      if (pick === 0) await op('read', [k, null]);
-      else if (pick === 1) await op('write', [k, x % 5]);
-      else await op('cas', [k, [x % 5, (x >> 3) % 5]]);
-      n++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, i) => {
+      const op = await loop.worker(i);
+      let x = i + 1;
+      const g = Math.floor(i / 10);
+      while (Date.now() < end) {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        const k = g * 1_000_000 + Math.floor(groupOps[g]!++ / 100);
+        const pick = (x >> 8) % 3;
+        if (pick === 0) await op('read', [k, null]);
+        else if (pick === 1) await op('write', [k, x % 5]);
+        else await op('cas', [k, [x % 5, (x >> 3) % 5]]);
+        n++;
+      }
+    }),
+  );
   return n / SECONDS;
 }

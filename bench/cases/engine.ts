@@ -5,19 +5,23 @@ import type { BenchCase } from '../types.js';
 import { engineCase } from './engine-common.js';
 
 /** Postgres: the raw loop runs the adapter's register SQL on plain `pg` connections. */
-const pg = (concurrency: number): BenchCase => engineCase({
-  raw: 'raw pg loop', adapter: postgresAdapter, replication: 'async', concurrency,
-  async openRaw(cluster) {
-    const conns: PgConn[] = [];
-    return {
-      async worker() {
-        const c = await connect(cluster.nodes[0]!.ip, { timeoutMs: 5000 });
-        conns.push(c);
-        return (f, value) => PG_SQL.register!.run(c, f, value);
-      },
-      close: () => conns.forEach(destroy),
-    };
-  },
-});
+const pg = (concurrency: number): BenchCase =>
+  engineCase({
+    raw: 'raw pg loop',
+    adapter: postgresAdapter,
+    replication: 'async',
+    concurrency,
+    async openRaw(cluster) {
+      const conns: PgConn[] = [];
+      return {
+        async worker() {
+          const c = await connect(cluster.nodes[0]!.ip, { timeoutMs: 5000 });
+          conns.push(c);
+          return (f, value) => PG_SQL.register!.run(c, f, value);
+        },
+        close: () => conns.forEach(destroy),
+      };
+    },
+  });
 
 export const cases: BenchCase[] = [pg(10), pg(50)];

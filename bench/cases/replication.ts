@@ -8,12 +8,35 @@ import type { BenchCase } from '../types.js';
 
 // Every replication checker together on one generated append/register history with partition
 // windows (see bench/gen/append.ts): load, lint and check, as `faultline check --checker ...` does.
-const replicationCheckers = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads', 'consistent-prefix',
-  'lost-writes', 'set', 'set-full', 'counter', 'bank', 'staleness', 'availability', 'stats'];
+const replicationCheckers = [
+  'read-your-writes',
+  'monotonic-reads',
+  'monotonic-writes',
+  'writes-follow-reads',
+  'consistent-prefix',
+  'lost-writes',
+  'set',
+  'set-full',
+  'counter',
+  'bank',
+  'staleness',
+  'availability',
+  'stats',
+];
 
 function appendCase(operations: number, label: string, streamed = false): BenchCase {
-  const o: AppendGenOptions = { operations, keys: 1000, registerKeys: 100, workers: 50, nodes: 5, appendRate: 0.4,
-    writeRate: 0.3, infoRate: 0.01, faults: 10, seed: 20240 + operations };
+  const o: AppendGenOptions = {
+    operations,
+    keys: 1000,
+    registerKeys: 100,
+    workers: 50,
+    nodes: 5,
+    appendRate: 0.4,
+    writeRate: 0.3,
+    infoRate: 0.01,
+    faults: 10,
+    seed: 20240 + operations,
+  };
   return {
     name: `replication: all 13 checkers, ${label}, 1,000 keys`,
     async prepare(dir) {
@@ -34,8 +57,12 @@ function appendCase(operations: number, label: string, streamed = false): BenchC
       // Tally the verdicts: the append checkers should say true, the set/counter/bank ones unknown (not their shape).
       const by = { true: [] as string[], false: [] as string[], unknown: [] as string[] };
       for (const [n, v] of Object.entries(r.verdicts)) by[String(v.valid) as 'true' | 'false' | 'unknown'].push(n);
-      return { ops: r.ops, note: `${operations.toLocaleString('en-US')} operations; true: ${by.true.length}, false: ${by.false.join(',') || 0}, unknown: ` +
-        `${by.unknown.join(',') || 0}; check ${r.elapsedMs} ms` };
+      return {
+        ops: r.ops,
+        note:
+          `${operations.toLocaleString('en-US')} operations; true: ${by.true.length}, false: ${by.false.join(',') || 0}, unknown: ` +
+          `${by.unknown.join(',') || 0}; check ${r.elapsedMs} ms`,
+      };
     },
   };
 }

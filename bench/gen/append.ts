@@ -51,8 +51,20 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
   const lagNs = Array.from({ length: o.nodes }, (_, n) => 20_000 + n * 40_000); // 20..180 us, below any op's length
   const opMin = 400_000;
 
-  interface G { w: number; proc: number; key: number; kind: 0 | 1 | 2 /* read, append/write, */; inv: number; lin: number; ret: number;
-    outcome: 'ok' | 'fail' | 'info'; applies: boolean; elem: number; readN: number; readV: number | null }
+  interface G {
+    w: number;
+    proc: number;
+    key: number;
+    kind: 0 | 1 | 2 /* read, append/write, */;
+    inv: number;
+    lin: number;
+    ret: number;
+    outcome: 'ok' | 'fail' | 'info';
+    applies: boolean;
+    elem: number;
+    readN: number;
+    readV: number | null;
+  }
   const nOps = o.operations;
   const ops: G[] = new Array(nOps);
   const clock = new Float64Array(o.workers);
@@ -74,8 +86,13 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
     let kind: 0 | 1;
     if (r() < 0.1 && o.registerKeys > 0) {
       const mine = owned[w]!;
-      if (mine.length > 0 && r() < writeRate) { key = mine[Math.floor(r() * mine.length)]!; kind = 1; }
-      else { key = Math.floor(r() * o.registerKeys); kind = 0; }
+      if (mine.length > 0 && r() < writeRate) {
+        key = mine[Math.floor(r() * mine.length)]!;
+        kind = 1;
+      } else {
+        key = Math.floor(r() * o.registerKeys);
+        kind = 0;
+      }
     } else {
       key = o.registerKeys + Math.floor(r() * listKeys);
       kind = r() < o.appendRate ? 1 : 0;
@@ -86,7 +103,7 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
   // Fault windows: evenly spaced over the first 85% of the run, each 4% of it long, nodes in turn.
   const windows: { node: number; from: number; to: number }[] = [];
   for (let i = 0; i < o.faults; i++) {
-    const from = end * 0.85 * (i + 0.3) / o.faults;
+    const from = (end * 0.85 * (i + 0.3)) / o.faults;
     windows.push({ node: i % o.nodes, from, to: from + end * 0.04 });
   }
   const nodeOf = (w: number) => w % o.nodes;
@@ -104,16 +121,28 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
     const cut = cutAt(node, g.lin);
     if (g.kind === 1) {
       g.elem = g.key < o.registerKeys ? regNext[g.key]++ : nextElem[g.key]++;
-      if (cut) { g.outcome = r() < 0.5 ? 'fail' : 'info'; g.applies = g.outcome === 'info' && r() < 0.5; }
-      else if (r() < o.infoRate) { g.outcome = 'info'; g.applies = r() < 0.5; }
-      if (g.applies) { logT[g.key]!.push(g.lin); logE[g.key]!.push(g.elem); }
+      if (cut) {
+        g.outcome = r() < 0.5 ? 'fail' : 'info';
+        g.applies = g.outcome === 'info' && r() < 0.5;
+      } else if (r() < o.infoRate) {
+        g.outcome = 'info';
+        g.applies = r() < 0.5;
+      }
+      if (g.applies) {
+        logT[g.key]!.push(g.lin);
+        logE[g.key]!.push(g.elem);
+      }
     } else {
       // What this node has applied: up to lin - lag, or frozen at the cut.
       const horizon = cut ? cut.from - lagNs[node]! : g.lin - lagNs[node]!;
       const ts = logT[g.key]!;
       let lo = 0;
       let hi = ts.length;
-      while (lo < hi) { const m = (lo + hi) >> 1; if (ts[m]! <= horizon) lo = m + 1; else hi = m; }
+      while (lo < hi) {
+        const m = (lo + hi) >> 1;
+        if (ts[m]! <= horizon) lo = m + 1;
+        else hi = m;
+      }
       g.readN = lo;
       if (g.key < o.registerKeys) g.readV = lo === 0 ? null : logE[g.key]![lo - 1]!;
     }
@@ -129,7 +158,10 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
   // Events in time order: 2 per op, 4 per window (invoke + info of start and stop).
   type Ev = { t: number; i: number; done: boolean } | { t: number; nem: 'start-partition' | 'stop-partition'; node: number; done: boolean };
   const evs: Ev[] = [];
-  for (let i = 0; i < nOps; i++) { evs.push({ t: ops[i]!.inv, i, done: false }); evs.push({ t: ops[i]!.ret, i, done: true }); }
+  for (let i = 0; i < nOps; i++) {
+    evs.push({ t: ops[i]!.inv, i, done: false });
+    evs.push({ t: ops[i]!.ret, i, done: true });
+  }
   for (const x of windows) {
     // The nemesis acts at `from` (its invocation a little before) and heals at `to`.
     evs.push({ t: x.from - lagNs[x.node]! - 2000, nem: 'start-partition', node: x.node, done: false });
@@ -142,7 +174,10 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
   const fd = openSync(file, 'w');
   let buf = '';
   let readElements = 0;
-  const flush = () => { writeSync(fd, buf); buf = ''; };
+  const flush = () => {
+    writeSync(fd, buf);
+    buf = '';
+  };
   evs.forEach((e, index) => {
     let op: Op;
     const time = Math.round(e.t);
@@ -161,7 +196,10 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
       } else {
         let v: unknown;
         if (reg) v = g.readV;
-        else { v = logE[g.key]!.slice(0, g.readN); readElements += g.readN; }
+        else {
+          v = logE[g.key]!.slice(0, g.readN);
+          readElements += g.readN;
+        }
         op = { index, time, type: 'ok', process: g.proc, f: 'read', value: [g.key, v], node, session };
       }
     }

@@ -24,7 +24,17 @@ export function generateRegisterHistory(o: RegisterGenOptions): Op[] {
   const infoRate = o.infoRate ?? 0;
   const values = o.values ?? 5;
   const nOps = Math.floor(o.events / 2);
-  interface G { proc: number; key: number; f: 'read' | 'write'; v: number | null; inv: number; lin: number; ret: number; info: boolean; applies: boolean }
+  interface G {
+    proc: number;
+    key: number;
+    f: 'read' | 'write';
+    v: number | null;
+    inv: number;
+    lin: number;
+    ret: number;
+    info: boolean;
+    applies: boolean;
+  }
   const ops: G[] = [];
   const clock = new Float64Array(o.processes);
   const procId = Array.from({ length: o.processes }, (_, i) => i);
@@ -37,8 +47,17 @@ export function generateRegisterHistory(o: RegisterGenOptions): Op[] {
     clock[w] = ret;
     const info = r() < infoRate;
     const f = r() < 0.5 ? 'read' : 'write';
-    ops.push({ proc: procId[w], key: Math.floor(r() * o.keys), f, v: f === 'write' ? Math.floor(r() * values) : null,
-      inv, lin, ret, info, applies: !info || r() < 0.5 });
+    ops.push({
+      proc: procId[w],
+      key: Math.floor(r() * o.keys),
+      f,
+      v: f === 'write' ? Math.floor(r() * values) : null,
+      inv,
+      lin,
+      ret,
+      info,
+      applies: !info || r() < 0.5,
+    });
     if (info) procId[w] += o.processes;
   }
   const state = new Map<number, number | null>();

@@ -95,9 +95,15 @@ export function runChild(spec: ChildSpec): Promise<ChildOutcome> {
       log.end();
       const dir = out.dir ?? latestRun(spec.store, spec.name);
       resolve({
-        ...out, ...(dir ? { dir } : {}), code, signal, ended: killedByUs ? 'hung' : 'exited', wallMs,
+        ...out,
+        ...(dir ? { dir } : {}),
+        code,
+        signal,
+        ended: killedByUs ? 'hung' : 'exited',
+        wallMs,
         ...(out.workloadStartMs !== undefined ? { exitAfterWorkloadMs: wallMs - out.workloadStartMs - spec.timeLimitS * 1000 } : {}),
-        errors: out.errors, log: spec.log,
+        errors: out.errors,
+        log: spec.log,
       });
     });
   });
@@ -109,6 +115,8 @@ function latestRun(store: string, name: string): string | undefined {
   if (!existsSync(base)) return undefined;
   const latest = join(base, 'latest');
   if (existsSync(latest)) return realpathSync(latest);
-  const dirs = readdirSync(base).filter((d) => d !== 'latest').sort();
+  const dirs = readdirSync(base)
+    .filter((d) => d !== 'latest')
+    .sort();
   return dirs.length > 0 ? join(base, dirs[dirs.length - 1]!) : undefined;
 }

@@ -30,7 +30,7 @@ export const SAFE_CONFIGS: readonly SoakConfig[] = [
  */
 export const UNSAFE_BY_DESIGN: Readonly<Record<string, string>> = {
   'split-brain': 'leaves the old primary accepting writes (no fencing): divergence is the point',
-  'naive-failover': 'promotes without hearing from enough replicas: losses are faultline\'s by design',
+  'naive-failover': "promotes without hearing from enough replicas: losses are faultline's by design",
 };
 
 /**
@@ -42,7 +42,10 @@ export function supportedPackages(db: string): { supported: string[]; refused: R
   const supported: string[] = [];
   const refused: Record<string, string> = {};
   for (const name of Object.keys(faultPackages)) {
-    if (Object.hasOwn(UNSAFE_BY_DESIGN, name)) { refused[name] = `unsafe by design: ${UNSAFE_BY_DESIGN[name]}`; continue; }
+    if (Object.hasOwn(UNSAFE_BY_DESIGN, name)) {
+      refused[name] = `unsafe by design: ${UNSAFE_BY_DESIGN[name]}`;
+      continue;
+    }
     try {
       resolvePackages(name, localRuntime, db);
       supported.push(name);

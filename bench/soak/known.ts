@@ -23,11 +23,15 @@ export interface KnownAnomaly {
 export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
   {
     id: 'redis-wait-info-write-discarded',
-    db: 'redis', replication: 'wait', workload: 'append',
-    checkers: ['lost-writes', 'monotonic-reads'], kinds: ['lost', 'monotonic-reads'],
-    sentence: 'Redis WAIT is not a commit: the primary applies a write before WAIT counts replicas, so a read can see '
-      + 'a write whose WAIT came up short (recorded info) and that a failover or resync then discards. Only '
-      + 'writes never acknowledged (info) may vanish; a lost ok write is not this.',
+    db: 'redis',
+    replication: 'wait',
+    workload: 'append',
+    checkers: ['lost-writes', 'monotonic-reads'],
+    kinds: ['lost', 'monotonic-reads'],
+    sentence:
+      'Redis WAIT is not a commit: the primary applies a write before WAIT counts replicas, so a read can see ' +
+      'a write whose WAIT came up short (recorded info) and that a failover or resync then discards. Only ' +
+      'writes never acknowledged (info) may vanish; a lost ok write is not this.',
     matches: (a, pairs) => {
       const elems = anomalyWrites(a, pairs);
       return elems.length > 0 && elems.every((p) => p.type === 'info');
@@ -35,11 +39,15 @@ export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
   },
   {
     id: 'cassandra-list-order-by-coordinator-clock',
-    db: 'cassandra', replication: 'quorum', workload: 'append',
-    checkers: ['consistent-prefix'], kinds: ['out-of-order', 'divergence'],
-    sentence: 'A Cassandra list append\'s cell key is a time-based UUID from the coordinator\'s clock, so appends through '
-      + 'different coordinators (or a skewed one) land in either order and a later read shows an element before one '
-      + 'an earlier read already saw; documented under Apache Cassandra, Figures.',
+    db: 'cassandra',
+    replication: 'quorum',
+    workload: 'append',
+    checkers: ['consistent-prefix'],
+    kinds: ['out-of-order', 'divergence'],
+    sentence:
+      "A Cassandra list append's cell key is a time-based UUID from the coordinator's clock, so appends through " +
+      'different coordinators (or a skewed one) land in either order and a later read shows an element before one ' +
+      'an earlier read already saw; documented under Apache Cassandra, Figures.',
     matches: () => true,
   },
 ];
@@ -72,13 +80,20 @@ export interface Classified {
 }
 
 /** Splits every non-true verdict of a run into documented anomalies and the rest (findings). */
-export function classify(cfg: SoakConfig, verdicts: readonly { name: string; valid: Validity; anomalies: Anomaly[]; cause?: string }[], pairs: readonly OpPair[]): Classified {
+export function classify(
+  cfg: SoakConfig,
+  verdicts: readonly { name: string; valid: Validity; anomalies: Anomaly[]; cause?: string }[],
+  pairs: readonly OpPair[],
+): Classified {
   const entries = KNOWN_ANOMALIES.filter((k) => k.db === cfg.db && k.replication === cfg.replication && k.workload === cfg.workload);
   const counts = new Map<KnownAnomaly, number>();
   const unexplained: Classified['unexplained'] = [];
   for (const v of verdicts) {
     // An unknown verdict is not shown valid, whatever anomalies it also lists.
-    if (v.valid === 'unknown' || v.anomalies.length === 0) { unexplained.push({ checker: v.name, ...(v.cause ? { cause: v.cause } : {}) }); continue; }
+    if (v.valid === 'unknown' || v.anomalies.length === 0) {
+      unexplained.push({ checker: v.name, ...(v.cause ? { cause: v.cause } : {}) });
+      continue;
+    }
     for (const a of v.anomalies) {
       const k = entries.find((e) => e.checkers.includes(v.name) && e.kinds.includes(a.kind) && e.matches(a, pairs));
       if (k) counts.set(k, (counts.get(k) ?? 0) + 1);

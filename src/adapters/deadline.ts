@@ -24,11 +24,18 @@ export function withDeadline<T, R>(work: Promise<T>, timeoutMs: number, o: Outco
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      try { resolve(outcome()); } catch (e) { reject(e); }
+      try {
+        resolve(outcome());
+      } catch (e) {
+        reject(e);
+      }
     };
     const timer = setTimeout(() => decide(() => o.timedOut()), timeoutMs);
     timer.unref();
-    work.then((v) => decide(() => o.ok(v)), (e) => decide(() => o.failed(e)));
+    work.then(
+      (v) => decide(() => o.ok(v)),
+      (e) => decide(() => o.failed(e)),
+    );
   });
 }
 
@@ -36,7 +43,11 @@ export function withDeadline<T, R>(work: Promise<T>, timeoutMs: number, o: Outco
 export function deadlineOrThrow<T>(work: Promise<T>, timeoutMs: number, timeoutError: () => Error): Promise<T> {
   return withDeadline(work, timeoutMs, {
     ok: (v) => v,
-    failed: (e) => { throw e; },
-    timedOut: () => { throw timeoutError(); },
+    failed: (e) => {
+      throw e;
+    },
+    timedOut: () => {
+      throw timeoutError();
+    },
   });
 }

@@ -23,7 +23,10 @@ export interface SyncRule {
 }
 
 /** One standby's answer: its position (comparable), and as the database prints it. */
-export interface Answer { at: bigint; text: string | number }
+export interface Answer {
+  at: bigint;
+  text: string | number;
+}
 
 export interface FailoverRecord {
   policy: FailoverPolicy | 'sentinel';
@@ -52,8 +55,13 @@ export function requiredAnswers(rule: SyncRule | undefined): number | null {
 }
 
 /** Decides from the answers gathered (undefined: did not answer). Pure. */
-export function decide(policy: FailoverPolicy, rule: SyncRule | undefined, standbys: readonly string[],
-  answers: ReadonlyMap<string, Answer>, waitedMs = 0): FailoverRecord {
+export function decide(
+  policy: FailoverPolicy,
+  rule: SyncRule | undefined,
+  standbys: readonly string[],
+  answers: ReadonlyMap<string, Answer>,
+  waitedMs = 0,
+): FailoverRecord {
   const positions: Record<string, string | number | null> = {};
   for (const n of standbys) positions[n] = answers.get(n)?.text ?? null;
   const unanswered = standbys.filter((n) => !answers.has(n));
@@ -68,21 +76,39 @@ export function decide(policy: FailoverPolicy, rule: SyncRule | undefined, stand
   if (best === undefined) return { ...base, chosen: null, decision: 'refused', reason: `no standby to promote: none answered with its position${missing}` };
   const ofN = `heard from ${heardOf.length} of ${rule?.standbys.length ?? standbys.length} standbys${missing}`;
   if (quorum === null) {
-    return { ...base, chosen: best, decision: 'promoted',
-      reason: `async replication: no standby is sure to hold every acknowledged write; promoted the most advanced of those that answered (${ofN})` };
+    return {
+      ...base,
+      chosen: best,
+      decision: 'promoted',
+      reason: `async replication: no standby is sure to hold every acknowledged write; promoted the most advanced of those that answered (${ofN})`,
+    };
   }
   if (quorum) {
-    return { ...base, chosen: best, decision: 'promoted',
-      reason: `${ofN}, the ${required} that ${rule!.text} needs: ${best}, the most advanced, holds every acknowledged write` };
+    return {
+      ...base,
+      chosen: best,
+      decision: 'promoted',
+      reason: `${ofN}, the ${required} that ${rule!.text} needs: ${best}, the most advanced, holds every acknowledged write`,
+    };
   }
   if (policy === 'naive') {
-    return { ...base, chosen: best, decision: 'promoted',
-      reason: `naive-failover policy: promoted the most advanced of those that answered, without the ${required} answers ${rule!.text} needs; ${ofN}: ` +
-        `it may lack acknowledged writes` };
+    return {
+      ...base,
+      chosen: best,
+      decision: 'promoted',
+      reason:
+        `naive-failover policy: promoted the most advanced of those that answered, without the ${required} answers ${rule!.text} needs; ${ofN}: ` +
+        `it may lack acknowledged writes`,
+    };
   }
-  return { ...base, chosen: null, decision: 'refused',
-    reason: `${ofN}${waitedMs > 0 ? ` after waiting ${waitedMs} ms` : ''}; under ${rule!.text} only ${required} answers show which standby holds every ` +
-      `acknowledged write, so no standby was promoted` };
+  return {
+    ...base,
+    chosen: null,
+    decision: 'refused',
+    reason:
+      `${ofN}${waitedMs > 0 ? ` after waiting ${waitedMs} ms` : ''}; under ${rule!.text} only ${required} answers show which standby holds every ` +
+      `acknowledged write, so no standby was promoted`,
+  };
 }
 
 export interface Gather {
@@ -108,11 +134,13 @@ export async function gatherAndDecide(g: Gather): Promise<FailoverRecord> {
   const required = requiredAnswers(g.rule);
   const among = g.rule ? g.rule.standbys : g.standbys;
   for (;;) {
-    await Promise.all(g.standbys.map(async (n) => {
-      if (!g.askable(n)) return;
-      const a = await g.ask(n).catch(() => undefined);
-      if (a) answers.set(n, a);
-    }));
+    await Promise.all(
+      g.standbys.map(async (n) => {
+        if (!g.askable(n)) return;
+        const a = await g.ask(n).catch(() => undefined);
+        if (a) answers.set(n, a);
+      }),
+    );
     const heard = among.filter((n) => answers.has(n)).length;
     const enough = required === null ? answers.size > 0 : heard >= required;
     if (enough || g.policy === 'naive' || g.standbys.length === 0 || Date.now() - t0 >= g.waitMs) break;

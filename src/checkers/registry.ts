@@ -1,7 +1,19 @@
 import type { Op } from '../history/op.js';
 import {
-  checkAvailability, checkBank, checkConsistentPrefix, checkCounter, checkLostWrites, checkMonotonicReads,
-  checkMonotonicWrites, checkReadYourWrites, checkRecovery, checkSet, checkSetFull, checkStaleness, checkStats, checkWritesFollowReads,
+  checkAvailability,
+  checkBank,
+  checkConsistentPrefix,
+  checkCounter,
+  checkLostWrites,
+  checkMonotonicReads,
+  checkMonotonicWrites,
+  checkReadYourWrites,
+  checkRecovery,
+  checkSet,
+  checkSetFull,
+  checkStaleness,
+  checkStats,
+  checkWritesFollowReads,
 } from './replication/index.js';
 import { combineValidity, type Checker, type CheckOptions, type Validity, type Verdict } from './types.js';
 
@@ -22,34 +34,56 @@ export function registerChecker(entry: CheckerEntry): void {
 }
 
 const replication: CheckerEntry[] = [
-  { name: 'read-your-writes', check: checkReadYourWrites,
-    doc: "a session's read of a key shows every append/write it had acknowledged to that key" },
-  { name: 'monotonic-reads', check: checkMonotonicReads,
-    doc: "a session's read of a key holds everything its earlier reads of that key held (never an older value)" },
-  { name: 'monotonic-writes', check: checkMonotonicWrites,
-    doc: "a read holding a session's append to a key holds every append the session acknowledged before it, earlier in the list" },
-  { name: 'writes-follow-reads', check: checkWritesFollowReads,
-    doc: "a session's append to a key is ordered after everything its earlier reads of that key showed" },
-  { name: 'consistent-prefix', check: checkConsistentPrefix,
-    doc: "all reads of a list key are prefixes of one order that keeps the order each session's writes happened in" },
-  { name: 'lost-writes', check: checkLostWrites,
-    doc: 'per appended element: stable, stale, lost, never-read, recovered; unexpected, duplicated, failed-but-visible' },
-  { name: 'set', check: checkSet,
-    doc: "Jepsen's set: adds, then the final read (after the final heal) holds every acknowledged add" },
-  { name: 'set-full', check: checkSetFull,
-    doc: "Jepsen's set-full: adds and reads over time; per element stable, stale, lost, never-read" },
-  { name: 'counter', check: checkCounter,
-    doc: "Jepsen's counter: every read lies between the acknowledged sum and the sum of adds that may have happened (not failed ones)" },
-  { name: 'bank', check: checkBank,
-    doc: "Jepsen's bank: every read's balances add up to the same total, none negative" },
-  { name: 'staleness', check: checkStaleness,
-    doc: 'acknowledged versions each read missed and visibility lag: p50/p95/p99/max overall, per node, per fault window' },
-  { name: 'availability', check: checkAvailability,
-    doc: 'success ratio inside vs outside fault windows, RTO (longest gap without success) and RPO (lost writes) per fault' },
-  { name: 'recovery', check: checkRecovery,
-    doc: 'after the final heal an op succeeds within the recovery timeout (default 30 s); else not-recovered names the errors and nodes' },
-  { name: 'stats', check: checkStats,
-    doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims' },
+  { name: 'read-your-writes', check: checkReadYourWrites, doc: "a session's read of a key shows every append/write it had acknowledged to that key" },
+  {
+    name: 'monotonic-reads',
+    check: checkMonotonicReads,
+    doc: "a session's read of a key holds everything its earlier reads of that key held (never an older value)",
+  },
+  {
+    name: 'monotonic-writes',
+    check: checkMonotonicWrites,
+    doc: "a read holding a session's append to a key holds every append the session acknowledged before it, earlier in the list",
+  },
+  {
+    name: 'writes-follow-reads',
+    check: checkWritesFollowReads,
+    doc: "a session's append to a key is ordered after everything its earlier reads of that key showed",
+  },
+  {
+    name: 'consistent-prefix',
+    check: checkConsistentPrefix,
+    doc: "all reads of a list key are prefixes of one order that keeps the order each session's writes happened in",
+  },
+  {
+    name: 'lost-writes',
+    check: checkLostWrites,
+    doc: 'per appended element: stable, stale, lost, never-read, recovered; unexpected, duplicated, failed-but-visible',
+  },
+  { name: 'set', check: checkSet, doc: "Jepsen's set: adds, then the final read (after the final heal) holds every acknowledged add" },
+  { name: 'set-full', check: checkSetFull, doc: "Jepsen's set-full: adds and reads over time; per element stable, stale, lost, never-read" },
+  {
+    name: 'counter',
+    check: checkCounter,
+    doc: "Jepsen's counter: every read lies between the acknowledged sum and the sum of adds that may have happened (not failed ones)",
+  },
+  { name: 'bank', check: checkBank, doc: "Jepsen's bank: every read's balances add up to the same total, none negative" },
+  {
+    name: 'staleness',
+    check: checkStaleness,
+    doc: 'acknowledged versions each read missed and visibility lag: p50/p95/p99/max overall, per node, per fault window',
+  },
+  {
+    name: 'availability',
+    check: checkAvailability,
+    doc: 'success ratio inside vs outside fault windows, RTO (longest gap without success) and RPO (lost writes) per fault',
+  },
+  {
+    name: 'recovery',
+    check: checkRecovery,
+    doc: 'after the final heal an op succeeds within the recovery timeout (default 30 s); else not-recovered names the errors and nodes',
+  },
+  { name: 'stats', check: checkStats, doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims' },
 ];
 for (const e of replication) registerChecker(e);
 // `linearizable` is not in this registry: it needs a model, so src/check.ts (checkHistory) runs it

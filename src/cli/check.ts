@@ -19,7 +19,9 @@ interface CheckFlags {
 }
 
 export function checkCommand(): Command {
-  const modelList = Object.values(models).map((m) => `  ${m.name.padEnd(16)} ${m.doc}`).join('\n');
+  const modelList = Object.values(models)
+    .map((m) => `  ${m.name.padEnd(16)} ${m.doc}`)
+    .join('\n');
   const checkerList = [...checkerRegistry.values()].map((c) => `  ${c.name.padEnd(20)} ${c.doc}`).join('\n');
   return new Command('check')
     .description('check recorded histories (JSONL, Jepsen EDN or JSON) for linearizability and replication anomalies')
@@ -30,16 +32,24 @@ export function checkCommand(): Command {
     .option('--memory-limit <MB>', 'ceiling on the search memo per file; verdict unknown when reached', parseMegabytes, 1024)
     .addOption(new Option('--keyed <mode>', "Jepsen's independent-key convention value=[key, v]").choices(['auto', 'yes', 'no']).default('auto'))
     .option('--json', 'print the verdicts as JSON')
-    .addHelpText('after', `\nModels:\n${modelList}\n\nCheckers:\n  ${'linearizable'.padEnd(20)} linearizability under --model\n${checkerList}\n\nExit codes: 0 all valid, ` +
-      `1 some invalid, 2 some unknown (none invalid), 64 usage error (or a history that does not fit --model), 65 unreadable or malformed input; ` +
-      `with several files the worst decides.`)
+    .addHelpText(
+      'after',
+      `\nModels:\n${modelList}\n\nCheckers:\n  ${'linearizable'.padEnd(20)} linearizability under --model\n${checkerList}\n\nExit codes: 0 all valid, ` +
+        `1 some invalid, 2 some unknown (none invalid), 64 usage error (or a history that does not fit --model), 65 unreadable or malformed input; ` +
+        `with several files the worst decides.`,
+    )
     .action(async (files: string[], flags: CheckFlags) => {
       process.exitCode = await runCheck(files, flags);
     });
 }
 
 async function runCheck(files: string[], flags: CheckFlags): Promise<number> {
-  const checkers = flags.checker ? flags.checker.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const checkers = flags.checker
+    ? flags.checker
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   const req: CheckRequest = {
     model: flags.model,
     checkers,

@@ -18,14 +18,17 @@ const pkg = createRequire(import.meta.url)('../../../package.json') as { version
 
 function program(): Command {
   const p = new Command('faultline')
-    .description('Jepsen-style chaos and consistency checker: run workloads and faults against real clusters, ' +
-      'check histories for linearizability and replication anomalies')
+    .description(
+      'Jepsen-style chaos and consistency checker: run workloads and faults against real clusters, ' +
+        'check histories for linearizability and replication anomalies',
+    )
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
   for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand(), reportCommand(), serveCommand(), setupCommand()]) {
-    c.exitOverride().showHelpAfterError('(run with --help for usage)')
+    c.exitOverride()
+      .showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });
     p.addCommand(c);
   }

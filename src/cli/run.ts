@@ -23,9 +23,25 @@ function seed(v: string): number {
 }
 
 interface RunFlags {
-  db: string; workload: string; nemesis: string; timeLimit: number; concurrency: number; rate: number; nodes: number;
-  replication?: string; consistency?: string; reads: RunSpec['reads']; seed?: number; runtime: 'local'; opTimeout: number;
-  nemesisInterval: number; recoveryTimeout: number; store: string; name?: string; keys: number; sentinel?: boolean;
+  db: string;
+  workload: string;
+  nemesis: string;
+  timeLimit: number;
+  concurrency: number;
+  rate: number;
+  nodes: number;
+  replication?: string;
+  consistency?: string;
+  reads: RunSpec['reads'];
+  seed?: number;
+  runtime: 'local';
+  opTimeout: number;
+  nemesisInterval: number;
+  recoveryTimeout: number;
+  store: string;
+  name?: string;
+  keys: number;
+  sentinel?: boolean;
 }
 
 export function runCommand(): Command {
@@ -38,8 +54,11 @@ export function runCommand(): Command {
     .option('--concurrency <n>', 'client workers (logical processes)', positiveInt('a worker count', 1000), 10)
     .option('--rate <ops/s>', 'target operations per second over all workers', positiveInt('a rate', 1_000_000), 200)
     .option('--nodes <n>', 'database nodes (1 primary + n-1 standbys)', positiveInt('a node count', 9), 3)
-    .option('--replication <mode>', 'replication mode; postgres: async (default), sync, remote-apply; mysql: async (default), semi-sync; redis: async (default), wait; cassandra: ' +
-      'the read/write consistency, quorum (default), one, all, R/W pairs such as one/quorum, serial')
+    .option(
+      '--replication <mode>',
+      'replication mode; postgres: async (default), sync, remote-apply; mysql: async (default), semi-sync; redis: async (default), wait; cassandra: ' +
+        'the read/write consistency, quorum (default), one, all, R/W pairs such as one/quorum, serial',
+    )
     .option('--consistency <level>', 'cassandra: the same as --replication')
     .addOption(new Option('--reads <where>', 'where reads go').choices(['primary', 'replicas', 'any']).default('primary'))
     .option('--sentinel', 'redis: run 3 Sentinels that fail over automatically')
@@ -48,7 +67,12 @@ export function runCommand(): Command {
     .addOption(new Option('--runtime <kind>', 'where nodes run').choices(['local']).default('local'))
     .option('--op-timeout <seconds>', 'per-operation timeout; a timed-out op is recorded as info', parseSeconds, 5)
     .option('--nemesis-interval <seconds>', 'mean time a fault stays on and between faults', parseSeconds, 5)
-    .option('--recovery-timeout <seconds>', 'after the final heal the cluster must serve again within this (checker recovery); final reads are retried until then', parseSeconds, 30)
+    .option(
+      '--recovery-timeout <seconds>',
+      'after the final heal the cluster must serve again within this (checker recovery); final reads are retried until then',
+      parseSeconds,
+      30,
+    )
     .option('--store <dir>', 'where runs are stored', 'reports')
     .option('--name <name>', 'run name (default <db>-<workload>)')
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unknown, 64 usage error or a machine that cannot run it, 70 internal error.')
@@ -56,12 +80,25 @@ export function runCommand(): Command {
       if (flags.consistency !== undefined && flags.db !== 'cassandra') throw new UsageError('--consistency is for --db cassandra; use --replication');
       if (flags.consistency !== undefined && flags.replication !== undefined) throw new UsageError('give --replication or --consistency, not both');
       const spec: RunSpec = {
-        db: flags.db, workload: flags.workload, nemesis: flags.nemesis, timeLimitS: flags.timeLimit,
-        concurrency: flags.concurrency, rate: flags.rate, nodes: flags.nodes, replication: flags.replication ?? flags.consistency ?? DEFAULT_REPLICATION[flags.db] ?? 'async',
-        reads: flags.reads, sentinel: flags.sentinel, keys: flags.keys, seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
-        runtime: flags.runtime, opTimeoutMs: flags.opTimeout * 1000, nemesisIntervalS: flags.nemesisInterval,
+        db: flags.db,
+        workload: flags.workload,
+        nemesis: flags.nemesis,
+        timeLimitS: flags.timeLimit,
+        concurrency: flags.concurrency,
+        rate: flags.rate,
+        nodes: flags.nodes,
+        replication: flags.replication ?? flags.consistency ?? DEFAULT_REPLICATION[flags.db] ?? 'async',
+        reads: flags.reads,
+        sentinel: flags.sentinel,
+        keys: flags.keys,
+        seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
+        runtime: flags.runtime,
+        opTimeoutMs: flags.opTimeout * 1000,
+        nemesisIntervalS: flags.nemesisInterval,
         recoveryTimeoutS: flags.recoveryTimeout,
-        store: flags.store, name: flags.name, argv: ['faultline', ...process.argv.slice(2)],
+        store: flags.store,
+        name: flags.name,
+        argv: ['faultline', ...process.argv.slice(2)],
       };
       void cmd;
       const r = await runTest(spec, { log: (m) => console.error(m) });

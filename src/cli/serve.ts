@@ -17,7 +17,10 @@ export function serveCommand(): Command {
       const { server, url } = await serveReports(flags.store, flags.port);
       console.log(termSafe(`serving ${flags.store} at ${url} (Ctrl-C stops)`));
       await new Promise<void>((done) => {
-        const stop = () => { server.close(() => done()); server.closeAllConnections(); };
+        const stop = () => {
+          server.close(() => done());
+          server.closeAllConnections();
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

@@ -31,7 +31,10 @@ function anyOf(gens: readonly Generator[]): Generator {
         } else {
           const at = opTime(ctx, s.op);
           if (best === undefined || at < bestAt) {
-            best = s.op; bestAt = at; bestI = i; bestGen = s.gen;
+            best = s.op;
+            bestAt = at;
+            bestI = i;
+            bestGen = s.gen;
           }
         }
       }

@@ -34,7 +34,10 @@ export class ThreadFilter {
   private kept: readonly Thread[] = [];
   constructor(readonly keep: (t: Thread) => boolean) {}
   of(base: readonly Thread[]): readonly Thread[] {
-    if (base !== this.base) { this.kept = base.filter(this.keep); this.base = base; }
+    if (base !== this.base) {
+      this.kept = base.filter(this.keep);
+      this.base = base;
+    }
     return this.kept;
   }
 }
@@ -51,15 +54,29 @@ export function restrictByThread(ctx: GenContext, filter: ThreadFilter): GenCont
 class RestrictedContext implements GenContext {
   private all: readonly Thread[] | undefined;
   private free: Thread[] | undefined;
-  constructor(private readonly base: GenContext, private readonly keep: (t: Thread) => boolean, private readonly filter?: ThreadFilter) {}
-  get time(): number { return this.base.time; }
-  get rng(): Rng { return this.base.rng; }
-  get processOf(): (t: Thread) => Process { return this.base.processOf; }
-  get threadOf(): (p: Process) => Thread { return this.base.threadOf; }
+  constructor(
+    private readonly base: GenContext,
+    private readonly keep: (t: Thread) => boolean,
+    private readonly filter?: ThreadFilter,
+  ) {}
+  get time(): number {
+    return this.base.time;
+  }
+  get rng(): Rng {
+    return this.base.rng;
+  }
+  get processOf(): (t: Thread) => Process {
+    return this.base.processOf;
+  }
+  get threadOf(): (p: Process) => Thread {
+    return this.base.threadOf;
+  }
   get threads(): readonly Thread[] {
     return (this.all ??= this.filter ? this.filter.of(this.base.threads) : this.base.threads.filter(this.keep));
   }
-  get freeThreads(): readonly Thread[] { return (this.free ??= this.base.freeThreads.filter(this.keep)); }
+  get freeThreads(): readonly Thread[] {
+    return (this.free ??= this.base.freeThreads.filter(this.keep));
+  }
 }
 
 /** When an op would run: its own time, or now. */

@@ -32,7 +32,12 @@ function each(gen: Generator, copies: Copies): Generator {
           if (s.gen !== g) (changed ??= new Map(copies)).set(t, s.gen);
         } else {
           const at = opTime(ctx, s.op);
-          if (best === undefined || at < bestAt) { best = s.op; bestAt = at; bestT = t; bestGen = s.gen; }
+          if (best === undefined || at < bestAt) {
+            best = s.op;
+            bestAt = at;
+            bestT = t;
+            bestGen = s.gen;
+          }
         }
       }
       const now = changed ?? copies;
@@ -48,7 +53,10 @@ function each(gen: Generator, copies: Copies): Generator {
       const t = ctx.threadOf(e.process);
       const g = copyOf(t);
       if (g === null || !ctx.threads.includes(t)) return this;
-      const u = g.update(restrictContext(ctx, (x) => x === t), e);
+      const u = g.update(
+        restrictContext(ctx, (x) => x === t),
+        e,
+      );
       if (u === g) return this;
       const m = new Map(copies);
       m.set(t, u);

@@ -3,7 +3,13 @@ import type { Op } from '../history/op.js';
 
 /** At most n ops of gen. */
 export function limit(n: number, gen: Generator): Generator {
-  if (n <= 0) return { op: () => null, update() { return this; } };
+  if (n <= 0)
+    return {
+      op: () => null,
+      update() {
+        return this;
+      },
+    };
   return {
     op(ctx: GenContext): GenStep {
       const s = gen.op(ctx);

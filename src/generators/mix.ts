@@ -6,7 +6,13 @@ import { pending, type Generator, type GenContext, type GenStep } from './types.
  * dropped and another picked; when the picked one is pending, the mix is pending.
  */
 export function mix(gens: readonly Generator[]): Generator {
-  if (gens.length === 0) return { op: () => null, update() { return this; } };
+  if (gens.length === 0)
+    return {
+      op: () => null,
+      update() {
+        return this;
+      },
+    };
   return {
     op(ctx: GenContext): GenStep {
       let live = gens;

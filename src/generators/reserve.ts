@@ -12,10 +12,16 @@ export function reserve(n: number, gen: Generator, rest: Generator): Generator {
   let bound = 0;
   const first = (t: Thread, ctx: GenContext): boolean => {
     if (typeof t !== 'number') return false;
-    if (ctx !== seen) { seen = ctx; bound = nthThread(ctx, n); }
+    if (ctx !== seen) {
+      seen = ctx;
+      bound = nthThread(ctx, n);
+    }
     return t < bound;
   };
-  return any(onThreads(first, gen), onThreads((t, ctx) => !first(t, ctx), rest));
+  return any(
+    onThreads(first, gen),
+    onThreads((t, ctx) => !first(t, ctx), rest),
+  );
 }
 
 /** The smallest thread number above the n lowest client threads (Infinity when there are <= n). */

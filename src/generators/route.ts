@@ -14,7 +14,11 @@ export function onThreads(keep: Keep, gen: Generator): Generator {
 // `byThread`: keep looks at the thread only (clients, nemesis), so the narrowed threads are filtered
 // once per run instead of per call.
 class OnThreads implements Generator {
-  constructor(private readonly keep: Keep, private readonly gen: Generator, private readonly byThread?: ThreadFilter) {}
+  constructor(
+    private readonly keep: Keep,
+    private readonly gen: Generator,
+    private readonly byThread?: ThreadFilter,
+  ) {}
 
   private narrow(ctx: GenContext): GenContext {
     if (this.byThread) return restrictByThread(ctx, this.byThread);

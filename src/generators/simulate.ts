@@ -37,9 +37,19 @@ export function simulate(gen: Generator, opts: SimulateOptions): Op[] {
     let done = false;
     while (state.emitted < maxOps) {
       const step: GenStep = gen.op(ctxAt(time, 0));
-      if (step === null) { done = true; break; }
-      if ('pending' in step) { gen = step.gen; wake = step.wakeAt; break; }
-      if (step.op.time !== undefined && step.op.time > time) { wake = step.op.time; break; }
+      if (step === null) {
+        done = true;
+        break;
+      }
+      if ('pending' in step) {
+        gen = step.gen;
+        wake = step.wakeAt;
+        break;
+      }
+      if (step.op.time !== undefined && step.op.time > time) {
+        wake = step.op.time;
+        break;
+      }
       gen = step.gen;
       const op = step.op;
       const thread = threadOf(op.process);

@@ -8,6 +8,8 @@ export function sleep(dt: number, until?: number): Generator {
       if (ctx.time >= u) return null;
       return pending(until === undefined ? sleep(dt, u) : this, u);
     },
-    update() { return this; },
+    update() {
+      return this;
+    },
   };
 }

@@ -10,7 +10,11 @@ export function timeLimit(dt: number, gen: Generator): Generator {
 }
 
 class TimeLimit implements Generator {
-  constructor(private readonly dt: number, private readonly gen: Generator, private readonly cutoff: number | undefined) {}
+  constructor(
+    private readonly dt: number,
+    private readonly gen: Generator,
+    private readonly cutoff: number | undefined,
+  ) {}
 
   op(ctx: GenContext): GenStep {
     const cut = this.cutoff ?? ctx.time + this.dt;

@@ -49,10 +49,7 @@ export interface Template {
  * The interpreter keeps `gen` of a pending step, and of an op step only when it invokes the op (an
  * op whose time is in the future is not invoked yet, so its step is dropped and asked again later).
  */
-export type GenStep =
-  | { op: PendingOp; gen: Generator }
-  | { pending: true; gen: Generator; wakeAt?: number }
-  | null;
+export type GenStep = { op: PendingOp; gen: Generator } | { pending: true; gen: Generator; wakeAt?: number } | null;
 
 /** An immutable schedule of operations, Jepsen's model. */
 export interface Generator {

@@ -56,8 +56,21 @@ async function refuseSpecialOutput(output: string): Promise<void> {
     throw new HistoryError(`cannot write converted history: ${fsReason(e)}`, output, undefined, 'unreadable');
   }
   if (st.isFile()) return;
-  const what = st.isSymbolicLink() ? 'a symlink' : st.isDirectory() ? 'a directory' : st.isCharacterDevice() ? 'a character device'
-    : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'not a regular file';
-  throw new UsageError(`${output} is ${what}; convert writes a new regular file and renames it over OUTPUT, `
-    + 'which would replace it: give a regular file or a new path (to only lint a history, use faultline check)');
+  const what = st.isSymbolicLink()
+    ? 'a symlink'
+    : st.isDirectory()
+      ? 'a directory'
+      : st.isCharacterDevice()
+        ? 'a character device'
+        : st.isBlockDevice()
+          ? 'a block device'
+          : st.isFIFO()
+            ? 'a FIFO (named pipe)'
+            : st.isSocket()
+              ? 'a socket'
+              : 'not a regular file';
+  throw new UsageError(
+    `${output} is ${what}; convert writes a new regular file and renames it over OUTPUT, ` +
+      'which would replace it: give a regular file or a new path (to only lint a history, use faultline check)',
+  );
 }

@@ -37,14 +37,37 @@ const CLASS = new Uint8Array(128);
 for (const c of [' ', '\t', '\n', '\r', '\f', '\v', ',']) CLASS[c.charCodeAt(0)] = 1;
 for (const c of ['(', ')', '[', ']', '{', '}', '"', ';']) CLASS[c.charCodeAt(0)] = 2;
 
-const NL = 10, QUOTE = 34, HASH = 35, LPAREN = 40, RPAREN = 41, COLON = 58, SEMI = 59;
-const LBRACKET = 91, BACKSLASH = 92, RBRACKET = 93, LBRACE = 123, RBRACE = 125, UNDERSCORE = 95;
+const NL = 10,
+  QUOTE = 34,
+  HASH = 35,
+  LPAREN = 40,
+  RPAREN = 41,
+  COLON = 58,
+  SEMI = 59;
+const LBRACKET = 91,
+  BACKSLASH = 92,
+  RBRACKET = 93,
+  LBRACE = 123,
+  RBRACE = 125,
+  UNDERSCORE = 95;
 
 const CHAR_NAMES: Record<string, string> = {
-  newline: '\n', space: ' ', tab: '\t', return: '\r', backspace: '\b', formfeed: '\f',
+  newline: '\n',
+  space: ' ',
+  tab: '\t',
+  return: '\r',
+  backspace: '\b',
+  formfeed: '\f',
 };
 const STRING_ESCAPES: Record<string, string> = {
-  '"': '"', '\\': '\\', '/': '/', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f',
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
 };
 const CLOSER_NAME: Record<number, string> = { [RPAREN]: ')', [RBRACKET]: ']', [RBRACE]: '}' };
 
@@ -62,8 +85,11 @@ class EdnReader {
   private line = 1;
   private readonly n: number;
 
-  constructor(private readonly s: string, private readonly file: string,
-    private readonly onUnknownTag?: (tag: string, line: number) => void) {
+  constructor(
+    private readonly s: string,
+    private readonly file: string,
+    private readonly onUnknownTag?: (tag: string, line: number) => void,
+  ) {
     this.n = s.length;
     if (s.charCodeAt(0) === 0xfeff) this.i = 1; // byte order mark
   }
@@ -97,14 +123,18 @@ class EdnReader {
 
   /** Skips whitespace, commas, comments and `#_` discarded forms. */
   private skip(): void {
-    const s = this.s, n = this.n;
+    const s = this.s,
+      n = this.n;
     let i = this.i;
     while (i < n) {
       const c = s.charCodeAt(i);
-      if (c === NL) { this.line++; i++; }
-      else if (c < 128 && CLASS[c] === 1) i++;
-      else if (c === SEMI) { while (i < n && s.charCodeAt(i) !== NL) i++; }
-      else if (c === HASH && s.charCodeAt(i + 1) === UNDERSCORE) {
+      if (c === NL) {
+        this.line++;
+        i++;
+      } else if (c < 128 && CLASS[c] === 1) i++;
+      else if (c === SEMI) {
+        while (i < n && s.charCodeAt(i) !== NL) i++;
+      } else if (c === HASH && s.charCodeAt(i + 1) === UNDERSCORE) {
         const line = this.line;
         this.i = i + 2;
         this.skip();
@@ -114,8 +144,7 @@ class EdnReader {
         }
         this.read();
         i = this.i;
-      }
-      else if (c === 0xa0 || c === 0xfeff) i++;
+      } else if (c === 0xa0 || c === 0xfeff) i++;
       else break;
     }
     this.i = i;
@@ -127,18 +156,31 @@ class EdnReader {
     const c = s.charCodeAt(this.i);
     const line = this.line;
     switch (c) {
-      case QUOTE: return this.readString();
-      case COLON: return this.readKeyword();
-      case LBRACE: this.i++; return this.readMap(line);
-      case LBRACKET: this.i++; return this.readSeq(RBRACKET, line, 'vector');
-      case LPAREN: this.i++; return this.readSeq(RPAREN, line, 'list');
-      case HASH: return this.readDispatch();
-      case BACKSLASH: return this.readChar();
-      case RPAREN: case RBRACKET: case RBRACE:
+      case QUOTE:
+        return this.readString();
+      case COLON:
+        return this.readKeyword();
+      case LBRACE:
+        this.i++;
+        return this.readMap(line);
+      case LBRACKET:
+        this.i++;
+        return this.readSeq(RBRACKET, line, 'vector');
+      case LPAREN:
+        this.i++;
+        return this.readSeq(RPAREN, line, 'list');
+      case HASH:
+        return this.readDispatch();
+      case BACKSLASH:
+        return this.readChar();
+      case RPAREN:
+      case RBRACKET:
+      case RBRACE:
         throw this.fail(`unexpected '${CLOSER_NAME[c]}' at line ${line}`);
     }
     if (c >= 48 && c <= 57) return this.readNumber();
-    if (c === 43 || c === 45) { // + or -: a number when a digit follows
+    if (c === 43 || c === 45) {
+      // + or -: a number when a digit follows
       const d = s.charCodeAt(this.i + 1);
       if (d >= 48 && d <= 57) return this.readNumber();
     }
@@ -152,7 +194,9 @@ class EdnReader {
 
   /** Reads up to the next delimiter. */
   private token(): string {
-    const s = this.s, n = this.n, start = this.i;
+    const s = this.s,
+      n = this.n,
+      start = this.i;
     let i = start;
     while (i < n) {
       const c = s.charCodeAt(i);
@@ -191,9 +235,14 @@ class EdnReader {
     // Fast path: a plain integer that fits in a double exactly.
     const len = tok.length;
     if (len <= 15) {
-      let k = 0, neg = false, v = 0;
+      let k = 0,
+        neg = false,
+        v = 0;
       const c0 = tok.charCodeAt(0);
-      if (c0 === 45) { neg = true; k = 1; } else if (c0 === 43) k = 1;
+      if (c0 === 45) {
+        neg = true;
+        k = 1;
+      } else if (c0 === 43) k = 1;
       if (k < len) {
         for (; k < len; k++) {
           const d = tok.charCodeAt(k) - 48;
@@ -225,7 +274,10 @@ class EdnReader {
         let ok = true;
         for (const ch of digits) {
           const d = parseInt(ch, 36);
-          if (d >= radix) { ok = false; break; }
+          if (d >= radix) {
+            ok = false;
+            break;
+          }
           v = v * BigInt(radix) + BigInt(d);
         }
         if (ok) return bigIntToValue(m[1]!, v);
@@ -235,14 +287,19 @@ class EdnReader {
   }
 
   private readString(): string {
-    const s = this.s, n = this.n, startLine = this.line;
+    const s = this.s,
+      n = this.n,
+      startLine = this.line;
     const start = this.i + 1;
     let i = start;
     // Fast path: no escapes.
     for (;;) {
       if (i >= n) throw this.fail(`unterminated string starting at line ${startLine}`, startLine);
       const c = s.charCodeAt(i);
-      if (c === QUOTE) { this.i = i + 1; return s.slice(start, i); }
+      if (c === QUOTE) {
+        this.i = i + 1;
+        return s.slice(start, i);
+      }
       if (c === BACKSLASH) break;
       if (c === NL) this.line++;
       i++;
@@ -251,12 +308,19 @@ class EdnReader {
     for (;;) {
       if (i >= n) throw this.fail(`unterminated string starting at line ${startLine}`, startLine);
       const c = s.charCodeAt(i);
-      if (c === QUOTE) { this.i = i + 1; return out; }
+      if (c === QUOTE) {
+        this.i = i + 1;
+        return out;
+      }
       if (c === BACKSLASH) {
         const e = s[i + 1];
         if (e === undefined) throw this.fail(`unterminated string starting at line ${startLine}`, startLine);
         const simple = STRING_ESCAPES[e];
-        if (simple !== undefined) { out += simple; i += 2; continue; }
+        if (simple !== undefined) {
+          out += simple;
+          i += 2;
+          continue;
+        }
         if (e === 'u') {
           const hex = s.slice(i + 2, i + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw this.fail(`invalid escape '\\u${hex}' in string at line ${this.line}`);
@@ -265,7 +329,11 @@ class EdnReader {
           continue;
         }
         const oct = /^[0-7]{1,3}/.exec(s.slice(i + 1, i + 4));
-        if (oct) { out += String.fromCharCode(parseInt(oct[0], 8)); i += 1 + oct[0].length; continue; }
+        if (oct) {
+          out += String.fromCharCode(parseInt(oct[0], 8));
+          i += 1 + oct[0].length;
+          continue;
+        }
         throw this.fail(`invalid escape '\\${e}' in string at line ${this.line}`);
       }
       if (c === NL) this.line++;
@@ -303,7 +371,10 @@ class EdnReader {
       this.skip();
       if (this.i >= this.n) throw this.fail(`unterminated ${kind} starting at line ${startLine}`, startLine);
       const c = s.charCodeAt(this.i);
-      if (c === close) { this.i++; return out; }
+      if (c === close) {
+        this.i++;
+        return out;
+      }
       if (c === RPAREN || c === RBRACKET || c === RBRACE) {
         throw this.fail(`unexpected '${CLOSER_NAME[c]}' at line ${this.line}: the ${kind} starting at line ${startLine} needs '${CLOSER_NAME[close]}'`);
       }
@@ -319,7 +390,10 @@ class EdnReader {
       this.skip();
       if (this.i >= this.n) throw this.fail(`unterminated map starting at line ${startLine}`, startLine);
       let c = s.charCodeAt(this.i);
-      if (c === RBRACE) { this.i++; return out; }
+      if (c === RBRACE) {
+        this.i++;
+        return out;
+      }
       if (c === RPAREN || c === RBRACKET) {
         throw this.fail(`unexpected '${CLOSER_NAME[c]}' at line ${this.line}: the map starting at line ${startLine} needs '}'`);
       }
@@ -342,9 +416,18 @@ class EdnReader {
     const s = this.s;
     const line = this.line;
     const c = s.charCodeAt(this.i + 1);
-    if (c === LBRACE) { this.i += 2; return this.readSeq(RBRACE, line, 'set'); }
-    if (c === UNDERSCORE) { this.skip(); return this.read(); }
-    if (c === QUOTE) { this.i++; return this.readRegex(line); }
+    if (c === LBRACE) {
+      this.i += 2;
+      return this.readSeq(RBRACE, line, 'set');
+    }
+    if (c === UNDERSCORE) {
+      this.skip();
+      return this.read();
+    }
+    if (c === QUOTE) {
+      this.i++;
+      return this.readRegex(line);
+    }
     if (c === HASH) {
       this.i += 2;
       const sym = this.token();
@@ -366,7 +449,8 @@ class EdnReader {
 
   /** Clojure's #"regex": kept as its source text (backslashes are not escapes there). */
   private readRegex(startLine: number): string {
-    const s = this.s, n = this.n;
+    const s = this.s,
+      n = this.n;
     let i = this.i + 1;
     const start = i;
     for (;;) {

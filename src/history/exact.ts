@@ -95,12 +95,18 @@ function write(v: unknown, key: string, gap: string, stack: Set<object>, indent:
     v = (v as { toJSON(k: string): unknown }).toJSON(key);
   }
   switch (typeof v) {
-    case 'bigint': return v.toString();
-    case 'string': return JSON.stringify(v);
-    case 'number': return Number.isFinite(v) ? String(v) : 'null';
-    case 'boolean': return v ? 'true' : 'false';
-    case 'object': break;
-    default: return undefined; // undefined, functions, symbols: dropped (null inside arrays)
+    case 'bigint':
+      return v.toString();
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return undefined; // undefined, functions, symbols: dropped (null inside arrays)
   }
   if (v === null) return 'null';
   if (v instanceof Number || v instanceof String || v instanceof Boolean) return JSON.stringify(v);
@@ -182,7 +188,10 @@ class ExactJson {
       this.i++;
       const o: Record<string, unknown> = {};
       this.ws();
-      if (s.charCodeAt(this.i) === 125) { this.i++; return o; }
+      if (s.charCodeAt(this.i) === 125) {
+        this.i++;
+        return o;
+      }
       for (;;) {
         this.ws();
         if (s.charCodeAt(this.i) !== 34) throw new SyntaxError('key');
@@ -204,7 +213,10 @@ class ExactJson {
       this.i++;
       const a: unknown[] = [];
       this.ws();
-      if (s.charCodeAt(this.i) === 93) { this.i++; return a; }
+      if (s.charCodeAt(this.i) === 93) {
+        this.i++;
+        return a;
+      }
       for (;;) {
         this.ws();
         a.push(this.value(depth + 1));
@@ -214,13 +226,22 @@ class ExactJson {
         if (d !== 44) throw new SyntaxError('array');
       }
     }
-    if (s.startsWith('true', this.i)) { this.i += 4; return true; }
-    if (s.startsWith('false', this.i)) { this.i += 5; return false; }
-    if (s.startsWith('null', this.i)) { this.i += 4; return null; }
+    if (s.startsWith('true', this.i)) {
+      this.i += 4;
+      return true;
+    }
+    if (s.startsWith('false', this.i)) {
+      this.i += 5;
+      return false;
+    }
+    if (s.startsWith('null', this.i)) {
+      this.i += 4;
+      return null;
+    }
     const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
     m.lastIndex = this.i;
     const r = m.exec(s);
-    if (!r || r[0] === '' ) throw new SyntaxError('value');
+    if (!r || r[0] === '') throw new SyntaxError('value');
     this.i += r[0].length;
     return numberFromText(r[0]);
   }
@@ -231,14 +252,20 @@ class ExactJson {
     let i = start;
     for (; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c === 34) { this.i = i + 1; return s.slice(start, i); }
+      if (c === 34) {
+        this.i = i + 1;
+        return s.slice(start, i);
+      }
       if (c === 92) break;
       if (c < 32) throw new SyntaxError('control character');
     }
     // Escapes: find the closing quote, let JSON.parse decode the string.
     for (; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c === 92) { i++; continue; }
+      if (c === 92) {
+        i++;
+        continue;
+      }
       if (c === 34) break;
     }
     if (i >= s.length) throw new SyntaxError('unterminated string');

@@ -11,7 +11,9 @@ import type { Op, OpType, Process } from './op.js';
  */
 export function parseOpLineFast(s: string, start: number, end: number): Op | undefined {
   const r = READER;
-  r.s = s; r.p = start; r.e = end;
+  r.s = s;
+  r.p = start;
+  r.e = end;
   if (!r.lit('{"index":')) return undefined;
   const index = r.int();
   if (index === undefined || !r.lit(',"time":')) return undefined;
@@ -78,7 +80,10 @@ class Reader {
   int(): number | undefined {
     let i = this.p;
     let neg = false;
-    if (this.s.charCodeAt(i) === 45) { neg = true; i++; }
+    if (this.s.charCodeAt(i) === 45) {
+      neg = true;
+      i++;
+    }
     const first = i;
     let v = 0;
     for (; i < this.e; i++) {
@@ -116,7 +121,10 @@ class Reader {
     const i0 = this.p;
     for (let i = this.p; i < this.e; i++) {
       const c = this.s.charCodeAt(i);
-      if (c === 34) { this.p = i + 1; return this.s.slice(i0, i); }
+      if (c === 34) {
+        this.p = i + 1;
+        return this.s.slice(i0, i);
+      }
       if (c === 92 || c < 32) return undefined;
     }
     return undefined;
@@ -125,15 +133,25 @@ class Reader {
   val(depth: number): unknown {
     if (depth > 64) return FAIL;
     const c = this.s.charCodeAt(this.p);
-    if (c === 34) { this.p++; const s = this.str(); return s === undefined ? FAIL : s; }
-    if (c === 45 || (c >= 48 && c <= 57)) { const n = this.int(); return n === undefined ? this.bigInt() : n; }
+    if (c === 34) {
+      this.p++;
+      const s = this.str();
+      return s === undefined ? FAIL : s;
+    }
+    if (c === 45 || (c >= 48 && c <= 57)) {
+      const n = this.int();
+      return n === undefined ? this.bigInt() : n;
+    }
     if (c === 110) return this.lit('null') ? null : FAIL;
     if (c === 116) return this.lit('true') ? true : FAIL;
     if (c === 102) return this.lit('false') ? false : FAIL;
     if (c === 91) {
       this.p++;
       const a: unknown[] = [];
-      if (this.s.charCodeAt(this.p) === 93) { this.p++; return a; }
+      if (this.s.charCodeAt(this.p) === 93) {
+        this.p++;
+        return a;
+      }
       for (;;) {
         const v = this.val(depth + 1);
         if (v === FAIL) return FAIL;
@@ -146,7 +164,10 @@ class Reader {
     if (c === 123) {
       this.p++;
       const o: Record<string, unknown> = {};
-      if (this.s.charCodeAt(this.p) === 125) { this.p++; return o; }
+      if (this.s.charCodeAt(this.p) === 125) {
+        this.p++;
+        return o;
+      }
       for (;;) {
         if (this.s.charCodeAt(this.p) !== 34) return FAIL;
         this.p++;

@@ -11,11 +11,16 @@
  */
 export function identity(v: unknown): string {
   switch (typeof v) {
-    case 'string': return JSON.stringify(v);
-    case 'number': return numberText(v);
-    case 'boolean': return v ? 'true' : 'false';
-    case 'bigint': return v >= -9007199254740991n && v <= 9007199254740991n ? String(Number(v)) : v.toString();
-    case 'undefined': return 'null';
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return numberText(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v >= -9007199254740991n && v <= 9007199254740991n ? String(Number(v)) : v.toString();
+    case 'undefined':
+      return 'null';
     case 'object': {
       if (v === null) return 'null';
       if (Array.isArray(v)) {
@@ -29,7 +34,8 @@ export function identity(v: unknown): string {
       for (let i = 0; i < keys.length; i++) s += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + identity(o[keys[i]!]);
       return s + '}';
     }
-    default: return JSON.stringify(String(v));
+    default:
+      return JSON.stringify(String(v));
   }
 }
 

@@ -55,8 +55,10 @@ export function parseJsonArray(text: string, file: string): { values: unknown[];
         else if (d === 10) line++;
       } else if (d === 34) inString = true;
       else if (d === 123 || d === 91) depth++;
-      else if (d === 125 || d === 93) { if (depth === 0) break; depth--; }
-      else if (d === 44 && depth === 0) break;
+      else if (d === 125 || d === 93) {
+        if (depth === 0) break;
+        depth--;
+      } else if (d === 44 && depth === 0) break;
       else if (d === 10) line++;
     }
     if (i >= n) throw fail(`unterminated JSON array starting at line ${openLine}`, openLine);

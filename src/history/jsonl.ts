@@ -16,10 +16,7 @@ export interface JsonlCursor {
  * parse it is a line torn by a writer that crashed mid-write, skipped with a warning. A bad line
  * that ends in a newline is a parse error, wherever it is.
  */
-export function scanJsonl(
-  text: string, file: string, cur: JsonlCursor,
-  ops: Op[], lines: number[], warnings: HistoryWarning[], notes?: NormalizeNotes,
-): void {
+export function scanJsonl(text: string, file: string, cur: JsonlCursor, ops: Op[], lines: number[], warnings: HistoryWarning[], notes?: NormalizeNotes): void {
   const n = text.length;
   let pos = 0;
   let line = cur.line;
@@ -44,7 +41,10 @@ export function scanJsonl(
       try {
         raw = parseJsonExact(s);
       } catch (e) {
-        if (s.trim() === '') { pos = end + 1; continue; }
+        if (s.trim() === '') {
+          pos = end + 1;
+          continue;
+        }
         if (torn) {
           warnings.push({ file, line, message: `skipped an incomplete last line (${s.length} characters, no newline): the writer probably stopped mid-write` });
           break;

@@ -55,7 +55,14 @@ export function lintHistory(h: LoadedHistory, opts: LintOptions = {}): HistoryEr
     }
   }
   if (more > 0) {
-    out.push(new HistoryError(`... and ${more} more problem${more === 1 ? '' : 's'}: the first ${out.length} of ${out.length + more} are shown`, file, undefined, 'lint'));
+    out.push(
+      new HistoryError(
+        `... and ${more} more problem${more === 1 ? '' : 's'}: the first ${out.length} of ${out.length + more} are shown`,
+        file,
+        undefined,
+        'lint',
+      ),
+    );
   }
   return out;
 }

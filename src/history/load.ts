@@ -54,7 +54,11 @@ export function parseHistory(text: string, file: string): LoadedHistory {
       else tags.set(tag, { line, count: 1 });
     });
     for (const [tag, t] of tags) {
-      warnings.push({ file, line: t.line, message: `unknown EDN tag #${tag}${t.count > 1 ? ` (${t.count} times, first here)` : ''}: read as its plain value, the tag dropped` });
+      warnings.push({
+        file,
+        line: t.line,
+        message: `unknown EDN tag #${tag}${t.count > 1 ? ` (${t.count} times, first here)` : ''}: read as its plain value, the tag dropped`,
+      });
     }
     const only = forms.length === 1 ? forms[0]! : undefined;
     if (only?.itemLines && Array.isArray(only.value)) {
@@ -110,5 +114,5 @@ function jsonKeyFollows(text: string, i: number): boolean {
   const j = skipWs(text, i);
   if (j >= text.length) return true; // a lone torn '{': JSONL's torn last line
   const c = text.charCodeAt(j);
-  return c === 34 /* " */ || c === 125 /* } */;
+  return c === 34 /* " */ || c === 125; /* } */
 }

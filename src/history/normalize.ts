@@ -14,18 +14,28 @@ export function notesWarning(notes: NormalizeNotes, file: string): HistoryWarnin
   if (notes.inferredTxn === 0) return undefined;
   const line = notes.firstInferredLine ?? 1;
   return {
-    file, line,
+    file,
+    line,
     message: `${notes.inferredTxn} op(s) have no :f; their values are transactions, so they were read as :txn`,
   };
 }
 
 function toType(t: unknown): OpType | undefined {
   switch (t) {
-    case 'invoke': case ':invoke': return 'invoke';
-    case 'ok': case ':ok': return 'ok';
-    case 'fail': case ':fail': return 'fail';
-    case 'info': case ':info': return 'info';
-    default: return undefined;
+    case 'invoke':
+    case ':invoke':
+      return 'invoke';
+    case 'ok':
+    case ':ok':
+      return 'ok';
+    case 'fail':
+    case ':fail':
+      return 'fail';
+    case 'info':
+    case ':info':
+      return 'info';
+    default:
+      return undefined;
   }
 }
 
@@ -54,8 +64,10 @@ export function normalizeOp(raw: unknown, file: string, line: number, position: 
   if (typeof rf === 'string') f = rf.charCodeAt(0) === 58 ? rf.slice(1) : rf;
   else if (typeof rf === 'number') f = String(rf);
   else if (rf === undefined || rf === null) {
-    if (notes && isTransaction(m.value)) { f = 'txn'; if (notes.inferredTxn++ === 0) notes.firstInferredLine = line; }
-    else throw bad(`op has no :f`, file, line);
+    if (notes && isTransaction(m.value)) {
+      f = 'txn';
+      if (notes.inferredTxn++ === 0) notes.firstInferredLine = line;
+    } else throw bad(`op has no :f`, file, line);
   } else throw bad(`:f must be a keyword, string or number, not ${describe(rf)}`, file, line);
 
   const op: Op = {

@@ -27,8 +27,13 @@ export function pairOps(ops: readonly Op[]): OpPair[] {
     if (op.process === 'nemesis') continue;
     if (op.type === 'invoke') {
       const p: OpPair = {
-        type: 'info', process: op.process, f: op.f, value: op.value, invoke: op,
-        session: op.session ?? op.process, node: op.node,
+        type: 'info',
+        process: op.process,
+        f: op.f,
+        value: op.value,
+        invoke: op,
+        session: op.session ?? op.process,
+        node: op.node,
       };
       open.set(op.process, p);
       out.push(p);

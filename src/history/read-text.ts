@@ -41,8 +41,12 @@ export class TextGuard {
   take(chunk: Uint8Array): void {
     const nul = chunk.indexOf(0);
     if (nul !== -1) {
-      throw new HistoryError(`not a text file (a NUL byte at byte ${this.offset + nul}): give a history in JSONL, JSON or EDN`,
-        this.file, this.line + countNewlines(chunk, nul), 'parse');
+      throw new HistoryError(
+        `not a text file (a NUL byte at byte ${this.offset + nul}): give a history in JSONL, JSON or EDN`,
+        this.file,
+        this.line + countNewlines(chunk, nul),
+        'parse',
+      );
     }
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) {
       this.line++;
@@ -50,8 +54,13 @@ export class TextGuard {
     }
     this.offset += chunk.length;
     if (this.offset - this.lineStart > MAX_LINE_BYTES) {
-      throw new HistoryError(`line ${this.line} is longer than ${MAX_LINE_BYTES / MB} MB: faultline reads histories with one operation per line `
-        + `(JSONL, or JSON/EDN with one op per line); reformat it, e.g. jq -c '.[]' FILE > FILE.jsonl`, this.file, this.line, 'parse');
+      throw new HistoryError(
+        `line ${this.line} is longer than ${MAX_LINE_BYTES / MB} MB: faultline reads histories with one operation per line ` +
+          `(JSONL, or JSON/EDN with one op per line); reformat it, e.g. jq -c '.[]' FILE > FILE.jsonl`,
+        this.file,
+        this.line,
+        'parse',
+      );
     }
   }
 }
@@ -66,8 +75,14 @@ function countNewlines(chunk: Uint8Array, upTo: number): number {
 export async function readHistoryText(file: string): Promise<string> {
   const fh = await openHistory(file);
   try {
-    const tooLarge = () => new HistoryError(`larger than ${Math.floor(MAX_LOAD_BYTES / MB)} MB, more than faultline can check in memory: `
-      + 'split it into smaller histories (e.g. by time or by key)', file, undefined, 'unreadable');
+    const tooLarge = () =>
+      new HistoryError(
+        `larger than ${Math.floor(MAX_LOAD_BYTES / MB)} MB, more than faultline can check in memory: ` +
+          'split it into smaller histories (e.g. by time or by key)',
+        file,
+        undefined,
+        'unreadable',
+      );
     let expected = 0;
     try {
       const st = await fh.stat();

@@ -75,11 +75,19 @@ function checkJsonl(data: Buffer, file: string): void {
   let line = 1;
   for (let i = 0; i < data.length; i++) {
     const c = data[i]!;
-    if (c === 10) { line++; continue; }
+    if (c === 10) {
+      line++;
+      continue;
+    }
     if (c === 32 || c === 9 || c === 13) continue;
     let j = i + 1;
     while (j < data.length && (data[j] === 32 || data[j] === 9)) j++;
     if (c === 123 && (j >= data.length || data[j] === 34 || data[j] === 125)) return;
-    throw new HistoryError(`not faultline JSONL (it looks like EDN or a JSON array): convert it first with faultline convert FILE OUT.jsonl`, file, line, 'parse');
+    throw new HistoryError(
+      `not faultline JSONL (it looks like EDN or a JSON array): convert it first with faultline convert FILE OUT.jsonl`,
+      file,
+      line,
+      'parse',
+    );
   }
 }

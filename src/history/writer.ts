@@ -13,10 +13,15 @@ export function formatOpLine(op: Op): string {
   // (the interpreter formats two lines per op).
   // type, process and f come from a handful of strings (and numbers): their JSON is remembered.
   const type = typeof op.type === 'string' ? quoted(op.type) : `${JSON.stringify(op.type)}`;
-  const process = typeof op.process === 'number' && Number.isFinite(op.process) ? String(op.process)
-    : typeof op.process === 'string' ? quoted(op.process) : JSON.stringify(op.process) ?? 'null';
-  const f = typeof op.f === 'string' ? quoted(op.f) : JSON.stringify(op.f) ?? 'null';
-  let line = `{"index":${num(op.index)},"time":${num(op.time)},"type":${type},"process":${process},` +
+  const process =
+    typeof op.process === 'number' && Number.isFinite(op.process)
+      ? String(op.process)
+      : typeof op.process === 'string'
+        ? quoted(op.process)
+        : (JSON.stringify(op.process) ?? 'null');
+  const f = typeof op.f === 'string' ? quoted(op.f) : (JSON.stringify(op.f) ?? 'null');
+  let line =
+    `{"index":${num(op.index)},"time":${num(op.time)},"type":${type},"process":${process},` +
     `"f":${f},"value":${op.value === undefined ? 'null' : json(op.value)}`;
   line = optional(line, 'error', op.error);
   line = optional(line, 'node', op.node);
@@ -42,7 +47,7 @@ function quoted(s: string): string {
 }
 
 function num(n: number): string {
-  return typeof n === 'number' && Number.isFinite(n) ? String(n) : JSON.stringify(n) ?? 'null';
+  return typeof n === 'number' && Number.isFinite(n) ? String(n) : (JSON.stringify(n) ?? 'null');
 }
 
 /** JSON of a value (a function, which it drops, as null); a bigint as its exact digits; a cycle throws. */
@@ -59,7 +64,10 @@ export class HistoryWriter {
   private fd: number | undefined;
   private count = 0;
 
-  constructor(readonly file: string, private readonly opts: HistoryWriterOptions = {}) {
+  constructor(
+    readonly file: string,
+    private readonly opts: HistoryWriterOptions = {},
+  ) {
     this.fd = openSync(file, 'a');
     // Appending after a torn line (an earlier writer crashed mid-line) would glue our first op to
     // it and lose both; start on a fresh line instead, so the damage stays one bad line.
@@ -67,7 +75,11 @@ export class HistoryWriter {
     if (size > 0) {
       const last = Buffer.alloc(1);
       const rfd = openSync(file, 'r');
-      try { readSync(rfd, last, 0, 1, size - 1); } finally { closeSync(rfd); }
+      try {
+        readSync(rfd, last, 0, 1, size - 1);
+      } finally {
+        closeSync(rfd);
+      }
       if (last[0] !== 10) writeAll(this.fd, Buffer.from('\n'));
     }
   }

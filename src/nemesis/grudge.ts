@@ -18,16 +18,20 @@ export function isolate(nodes: readonly string[], loner: string): Grudge {
 /** Every node in one group is cut off from every node in the other groups. */
 export function fromGroups(nodes: readonly string[], groups: string[][]): Grudge {
   const g: Grudge = new Map(nodes.map((n) => [n, new Set<string>()]));
-  for (const a of groups) for (const b of groups) {
-    if (a === b) continue;
-    for (const x of a) for (const y of b) g.get(x)!.add(y);
-  }
+  for (const a of groups)
+    for (const b of groups) {
+      if (a === b) continue;
+      for (const x of a) for (const y of b) g.get(x)!.add(y);
+    }
   return g;
 }
 
 export function cutLinks(nodes: readonly string[], links: [string, string][]): Grudge {
   const g: Grudge = new Map(nodes.map((n) => [n, new Set<string>()]));
-  for (const [a, b] of links) { g.get(a)!.add(b); g.get(b)!.add(a); }
+  for (const [a, b] of links) {
+    g.get(a)!.add(b);
+    g.get(b)!.add(a);
+  }
   return g;
 }
 
@@ -38,9 +42,10 @@ export function ring(nodes: readonly string[]): Grudge {
   // Seeing r neighbours on each side gives 2r+1 nodes: the smallest r that makes a majority.
   const r = Math.ceil((majority - 1) / 2);
   const links: [string, string][] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
-    if (Math.min(j - i, n - (j - i)) > r) links.push([nodes[i]!, nodes[j]!]);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      if (Math.min(j - i, n - (j - i)) > r) links.push([nodes[i]!, nodes[j]!]);
+    }
   // With three nodes every pair are neighbours: cut one link, so the two ends see different majorities.
   if (links.length === 0 && n >= 3) links.push([nodes[0]!, nodes[n - 1]!]);
   return cutLinks(nodes, links);

@@ -33,7 +33,10 @@ export const faultPackages: Record<string, () => FaultPackage> = {
  * database does not support, with a sentence saying why.
  */
 export function resolvePackages(spec: string, runtime: { kind: string; capabilities: ReadonlySet<Capability> }, db: string): FaultPackage[] {
-  const names = spec.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== 'none');
   const out: FaultPackage[] = [];
   for (const name of names) {
     const make = Object.hasOwn(faultPackages, name) ? faultPackages[name] : undefined;
@@ -48,8 +51,10 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
   }
   const failovers = out.filter((p) => FAILOVER_PACKAGES.includes(p.name)).map((p) => `'${p.name}'`);
   if (failovers.length > 1) {
-    throw new UsageError(`choose one of nemesis 'failover' (fenced, safe choice), 'naive-failover' (fenced, naive choice) and 'split-brain' (unfenced); ` +
-      `got ${failovers.join(' and ')}`);
+    throw new UsageError(
+      `choose one of nemesis 'failover' (fenced, safe choice), 'naive-failover' (fenced, naive choice) and 'split-brain' (unfenced); ` +
+        `got ${failovers.join(' and ')}`,
+    );
   }
   return out;
 }
@@ -60,7 +65,10 @@ export const FAILOVER_PACKAGES: readonly string[] = ['failover', 'naive-failover
 /** The composed nemesis: routes each action to its package; heal() heals every package, each its own layer. */
 export class Nemesis {
   private readonly byF = new Map<string, FaultPackage>();
-  constructor(readonly packages: readonly FaultPackage[], private readonly ctx: NemesisContext) {
+  constructor(
+    readonly packages: readonly FaultPackage[],
+    private readonly ctx: NemesisContext,
+  ) {
     for (const p of packages) for (const f of p.fs) this.byF.set(f, p);
   }
 
@@ -78,7 +86,11 @@ export class Nemesis {
   async heal(): Promise<string[]> {
     const errors: string[] = [];
     for (const p of healOrder(this.packages)) {
-      try { await p.heal(this.ctx); } catch (e) { errors.push(`${p.name}: ${(e as Error).message}`); }
+      try {
+        await p.heal(this.ctx);
+      } catch (e) {
+        errors.push(`${p.name}: ${(e as Error).message}`);
+      }
     }
     return errors;
   }

@@ -8,7 +8,10 @@ export function lossPackage(probability = 0.3): FaultPackage {
     fs: ['start-loss', 'stop-loss'],
     final: { f: 'stop-loss', value: null },
     cycle(rng, nodes) {
-      return [{ f: 'start-loss', value: { node: pick(rng, nodes), probability } }, { f: 'stop-loss', value: null }];
+      return [
+        { f: 'start-loss', value: { node: pick(rng, nodes), probability } },
+        { f: 'stop-loss', value: null },
+      ];
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-loss') {
@@ -23,7 +26,9 @@ export function lossPackage(probability = 0.3): FaultPackage {
         return { type: 'fail', value: v, error: errorText(e) };
       }
     },
-    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.healLoss())); },
+    async heal(ctx) {
+      await Promise.all(ctx.cluster.nodes.map((n) => n.healLoss()));
+    },
   };
 }
 
@@ -35,7 +40,10 @@ export function bandwidthPackage(kbit = 256): FaultPackage {
     fs: ['start-bandwidth', 'stop-bandwidth'],
     final: { f: 'stop-bandwidth', value: null },
     cycle(rng, nodes) {
-      return [{ f: 'start-bandwidth', value: { node: pick(rng, nodes), kbit } }, { f: 'stop-bandwidth', value: null }];
+      return [
+        { f: 'start-bandwidth', value: { node: pick(rng, nodes), kbit } },
+        { f: 'stop-bandwidth', value: null },
+      ];
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-bandwidth') {
@@ -50,7 +58,9 @@ export function bandwidthPackage(kbit = 256): FaultPackage {
         return { type: 'fail', value: v, error: errorText(e) };
       }
     },
-    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.healBandwidth())); },
+    async heal(ctx) {
+      await Promise.all(ctx.cluster.nodes.map((n) => n.healBandwidth()));
+    },
   };
 }
 
@@ -68,7 +78,10 @@ export function clockPackage(): FaultPackage {
     cycle(rng, nodes) {
       const seconds = pick(rng, [-60, -5, 5, 60, 300]);
       const mode = rng() < 0.7 ? 'bump' : 'strobe';
-      return [{ f: 'start-clock', value: { node: pick(rng, nodes), mode, seconds } }, { f: 'stop-clock', value: null }];
+      return [
+        { f: 'start-clock', value: { node: pick(rng, nodes), mode, seconds } },
+        { f: 'stop-clock', value: null },
+      ];
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-clock') {
@@ -83,7 +96,7 @@ export function clockPackage(): FaultPackage {
           // Strobe for 5 s, flipping each second: libfaketime re-reads its offset file once per
           // wall-clock second (FAKETIME_CACHE_DURATION=0), so faster flips would not be seen.
           for (let t = 0; t < 5000; t += 1000) {
-            await node.setClockOffset(((t / 1000) % 2 === 0) ? v.seconds : 0);
+            await node.setClockOffset((t / 1000) % 2 === 0 ? v.seconds : 0);
             await new Promise((r) => setTimeout(r, 1000));
           }
           await node.setClockOffset(v.seconds);
@@ -93,6 +106,8 @@ export function clockPackage(): FaultPackage {
         return { type: 'fail', value: v, error: errorText(e) };
       }
     },
-    async heal(ctx) { await Promise.all(ctx.cluster.nodes.map((n) => n.setClockOffset(0))); },
+    async heal(ctx) {
+      await Promise.all(ctx.cluster.nodes.map((n) => n.setClockOffset(0)));
+    },
   };
 }

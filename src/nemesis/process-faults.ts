@@ -9,8 +9,18 @@ import { errorText, nodeByName, pick, type FaultPackage, type NemesisContext, ty
  */
 function refusedWhenDown(ctx: NemesisContext, node: string, what: string): NemesisResult | undefined {
   const role = ctx.db.roles().get(node);
-  if (role === 'down') return { type: 'fail', value: { node, refused: 'down' }, error: `not done: ${node} is down (killed and not restarted yet); a careful schedule does not ${what} a process that is not running` };
-  if (role === 'fenced') return { type: 'fail', value: { node, refused: 'fenced' }, error: `not done: ${node} is fenced (a failover's old primary, out of the cluster until it is rebuilt); a careful schedule does not ${what} it` };
+  if (role === 'down')
+    return {
+      type: 'fail',
+      value: { node, refused: 'down' },
+      error: `not done: ${node} is down (killed and not restarted yet); a careful schedule does not ${what} a process that is not running`,
+    };
+  if (role === 'fenced')
+    return {
+      type: 'fail',
+      value: { node, refused: 'fenced' },
+      error: `not done: ${node} is fenced (a failover's old primary, out of the cluster until it is rebuilt); a careful schedule does not ${what} it`,
+    };
   return undefined;
 }
 
@@ -36,7 +46,11 @@ export interface RestartReport {
  */
 export async function restartKilled(ctx: NemesisContext, killed: Set<string>): Promise<RestartReport> {
   let primary: string | undefined;
-  try { primary = ctx.db.primary().name; } catch { primary = undefined; }
+  try {
+    primary = ctx.db.primary().name;
+  } catch {
+    primary = undefined;
+  }
   const out: RestartReport = { restarted: [], failed: [] };
   // Plain restarts before rebuilds: a fenced node is rebuilt from a primary that must be running (the sort
   // is stable, so the primary stays first and the kill order holds within each group).
@@ -73,7 +87,10 @@ export function killPackage(): FaultPackage {
     fs: ['start-kill', 'stop-kill'],
     final: { f: 'stop-kill', value: null },
     cycle(rng, nodes) {
-      return [{ f: 'start-kill', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'stop-kill', value: null }];
+      return [
+        { f: 'start-kill', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } },
+        { f: 'stop-kill', value: null },
+      ];
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-kill') {
@@ -108,12 +125,18 @@ export function pausePackage(): FaultPackage {
     fs: ['pause', 'resume'],
     final: { f: 'resume', value: null },
     cycle(rng, nodes) {
-      return [{ f: 'pause', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } }, { f: 'resume', value: null }];
+      return [
+        { f: 'pause', value: { node: rng() < 0.5 ? 'primary' : pick(rng, nodes) } },
+        { f: 'resume', value: null },
+      ];
     },
     async invoke(ctx, action) {
       if (action.f === 'resume') {
         const names = [...paused];
-        for (const name of names) { await ctx.db.resume(nodeByName(ctx, name)); paused.delete(name); }
+        for (const name of names) {
+          await ctx.db.resume(nodeByName(ctx, name));
+          paused.delete(name);
+        }
         return { type: 'info', value: { resumed: names } };
       }
       const node = nodeByName(ctx, (action.value as { node: string }).node);
@@ -128,7 +151,10 @@ export function pausePackage(): FaultPackage {
       }
     },
     async heal(ctx) {
-      for (const name of [...paused]) { await ctx.db.resume(nodeByName(ctx, name)); paused.delete(name); }
+      for (const name of [...paused]) {
+        await ctx.db.resume(nodeByName(ctx, name));
+        paused.delete(name);
+      }
     },
   };
 }
@@ -155,21 +181,32 @@ export function failoverPackage(fence = true, isolateMs = 1000, policy: Failover
     const errors: string[] = [];
     for (const name of [...fenced]) {
       // Rebuilt already (the kill package's stop-kill restarts a fenced node it had killed).
-      if (ctx.db.roles().get(name) !== 'fenced') { fenced.delete(name); continue; }
-      try { await ctx.db.restart(nodeByName(ctx, name)); fenced.delete(name); rebuilt.push(name); } catch (e) { errors.push(errorText(e)); }
+      if (ctx.db.roles().get(name) !== 'fenced') {
+        fenced.delete(name);
+        continue;
+      }
+      try {
+        await ctx.db.restart(nodeByName(ctx, name));
+        fenced.delete(name);
+        rebuilt.push(name);
+      } catch (e) {
+        errors.push(errorText(e));
+      }
     }
     return { rebuilt, errors };
   };
   return {
     name: !fence ? 'split-brain' : policy === 'naive' ? 'naive-failover' : 'failover',
     needs: ['kill', 'partition'],
-    refuses: (db) => (db === 'cassandra'
-      ? 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition'
-      : undefined),
+    refuses: (db) =>
+      db === 'cassandra' ? 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition' : undefined,
     fs: ['start-failover', 'stop-failover'],
     final: { f: 'stop-failover', value: null },
     cycle() {
-      return [{ f: 'start-failover', value: { fence, isolateMs, policy } }, { f: 'stop-failover', value: null }];
+      return [
+        { f: 'start-failover', value: { fence, isolateMs, policy } },
+        { f: 'stop-failover', value: null },
+      ];
     },
     async invoke(ctx, action) {
       if (action.f === 'stop-failover') {
@@ -192,7 +229,9 @@ export function failoverPackage(fence = true, isolateMs = 1000, policy: Failover
         if (fence && ctx.db.roles().get(old.name) === 'fenced') fenced.add(old.name);
         return { type: 'info', value: { fence, isolateMs, policy }, error: `failover may be partly done: ${errorText(e)}` };
       } finally {
-        await old.healIsolation().catch(() => { /* a fenced node may be gone; down() removes its namespace */ });
+        await old.healIsolation().catch(() => {
+          /* a fenced node may be gone; down() removes its namespace */
+        });
       }
     },
     // A failover is not undone (the database keeps its new primary): an isolation still on is ended, and

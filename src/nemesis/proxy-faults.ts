@@ -15,19 +15,25 @@ function proxyPackage(name: string, draw: (rng: () => number) => ProxyFaults): F
     name,
     needs: [],
     proxy: true,
-    refuses: (db) => (PROXIED_DBS.has(db) ? undefined
-      : `the ${db} adapter does not route its clients through faultline's proxy yet (DbOptions.clientAddress)`),
+    refuses: (db) => (PROXIED_DBS.has(db) ? undefined : `the ${db} adapter does not route its clients through faultline's proxy yet (DbOptions.clientAddress)`),
     fs: [`start-${name}`, `stop-${name}`],
     final: { f: `stop-${name}`, value: null },
     cycle(rng, nodes) {
       const node = rng() < 0.5 ? 'primary' : pick(rng, nodes);
       const link = pick<LinkKind>(rng, ['client', 'replication', 'both']);
-      return [{ f: `start-${name}`, value: { node, link, ...draw(rng) } }, { f: `stop-${name}`, value: null }];
+      return [
+        { f: `start-${name}`, value: { node, link, ...draw(rng) } },
+        { f: `stop-${name}`, value: null },
+      ];
     },
     async invoke(ctx, action) {
       const links = ctx.proxies;
       if (action.f === `stop-${name}`) {
-        try { await links?.clear(layer); } catch (e) { return { type: 'info', value: 'may not be healed', error: errorText(e) }; }
+        try {
+          await links?.clear(layer);
+        } catch (e) {
+          return { type: 'info', value: 'may not be healed', error: errorText(e) };
+        }
         return { type: 'info', value: 'healed' };
       }
       const { node, link, ...faults } = action.value as { node: string; link?: LinkKind } & ProxyFaults;
@@ -42,7 +48,9 @@ function proxyPackage(name: string, draw: (rng: () => number) => ProxyFaults): F
         return { type: 'fail', value: action.value, error: errorText(e) };
       }
     },
-    async heal(ctx) { await ctx.proxies?.clear(layer); },
+    async heal(ctx) {
+      await ctx.proxies?.clear(layer);
+    },
   };
 }
 

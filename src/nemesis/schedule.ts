@@ -17,12 +17,17 @@ export interface ScheduleOptions {
 }
 
 /** A package's final heal: its stop action, tagged with the package, in heal order. */
-export interface FinalHeal extends FaultAction { package: string }
+export interface FinalHeal extends FaultAction {
+  package: string;
+}
 
 /** Resume before restart before network: a paused node cannot be restarted, a killed one cannot heal its network. */
 export function healOrder(packages: readonly FaultPackage[]): FaultPackage[] {
   const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'latency', 'half-open', 'reset', 'failover', 'naive-failover', 'split-brain'];
-  const rank = (p: FaultPackage) => { const i = order.indexOf(p.name); return i < 0 ? order.length : i; };
+  const rank = (p: FaultPackage) => {
+    const i = order.indexOf(p.name);
+    return i < 0 ? order.length : i;
+  };
   return [...packages].sort((a, b) => rank(a) - rank(b));
 }
 

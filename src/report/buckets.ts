@@ -1,7 +1,11 @@
 /** Time buckets for charts: a big history is summarised per bucket, never plotted op by op. */
 export class Buckets {
   readonly width: number;
-  constructor(readonly from: number, readonly to: number, readonly count: number) {
+  constructor(
+    readonly from: number,
+    readonly to: number,
+    readonly count: number,
+  ) {
     this.width = Math.max((to - from) / count, 1e-9);
   }
   of(t: number): number {

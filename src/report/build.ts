@@ -42,7 +42,9 @@ export async function buildReport(runDir: string, opts: { index?: boolean } = {}
   const windows = windowSpans(digest);
   const charts = [...historyCharts(digest, windows), ...statsCharts(results)];
   let note: string | undefined;
-  const pngs = await renderPngs(dir, charts, (n) => { note = n; });
+  const pngs = await renderPngs(dir, charts, (n) => {
+    note = n;
+  });
   const html = reportHtml(pageData(run, results, digest, charts, windows), chartJsBundle(), pngs);
   const file = join(dir, 'index.html');
   const tmp = `${file}.tmp-${process.pid}`;

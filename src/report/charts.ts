@@ -8,7 +8,11 @@ export interface ChartSpec {
   title: string;
   config: Record<string, unknown>;
 }
-export interface WindowSpan { kind: string; from: number; to: number | null }
+export interface WindowSpan {
+  kind: string;
+  from: number;
+  to: number | null;
+}
 
 const BUCKETS = 200;
 const TYPE_COLOURS = ['#2ca02c', '#d62728', '#ff7f0e'];
@@ -17,12 +21,16 @@ const QUANTILE_COLOURS = ['#1f77b4', '#9467bd', '#e377c2', '#7f7f7f'];
 
 function timeChart(id: string, title: string, datasets: unknown[], windows: WindowSpan[], yTitle: string, logY: boolean): ChartSpec {
   return {
-    id, title,
+    id,
+    title,
     config: {
       type: 'scatter',
       data: { datasets },
       options: {
-        animation: false, responsive: false, parsing: false, normalized: true,
+        animation: false,
+        responsive: false,
+        parsing: false,
+        normalized: true,
         plugins: { title: { display: true, text: title }, legend: { position: 'bottom' }, faultWindows: { windows } },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'time since start (s)' } },
@@ -71,13 +79,20 @@ export function historyCharts(d: Digest, windows: WindowSpan[]): ChartSpec[] {
   const qs = [0.5, 0.95, 0.99, 1];
   const quant = qs.map((q, qi) => {
     const pts: { x: number; y: number }[] = [];
-    okAll.forEach((v, bk) => { if (v.length) pts.push({ x: b.midS(bk), y: Math.max(quantileSorted(v, q), 1e-3) }); });
+    okAll.forEach((v, bk) => {
+      if (v.length) pts.push({ x: b.midS(bk), y: Math.max(quantileSorted(v, q), 1e-3) });
+    });
     return line(q === 1 ? 'max' : `p${q * 100}`, QUANTILE_COLOURS[qi]!, pts);
   });
   const perSecond = 1000 / b.width;
   const rate = keys.map((k) => {
     const c = done.get(k)!;
-    return line(name(k), TYPE_COLOURS[k % 3]!, Array.from(c, (n, bk) => ({ x: b.midS(bk), y: n * perSecond })), { ...style(k), pointRadius: 0 });
+    return line(
+      name(k),
+      TYPE_COLOURS[k % 3]!,
+      Array.from(c, (n, bk) => ({ x: b.midS(bk), y: n * perSecond })),
+      { ...style(k), pointRadius: 0 },
+    );
   });
   return [
     timeChart('latency', 'Latency over time, per f and outcome (median per bucket)', latency, windows, 'latency (ms, log)', true),
@@ -86,12 +101,19 @@ export function historyCharts(d: Digest, windows: WindowSpan[]): ChartSpec[] {
   ];
 }
 
-interface Quantiles { count?: number; p50?: number; p95?: number; p99?: number; max?: number }
+interface Quantiles {
+  count?: number;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+}
 
 function quantileBars(id: string, title: string, yTitle: string, groups: [string, Quantiles | undefined][]): ChartSpec {
   const qs = ['p50', 'p95', 'p99', 'max'] as const;
   return {
-    id, title,
+    id,
+    title,
     config: {
       type: 'bar',
       data: {
@@ -99,7 +121,8 @@ function quantileBars(id: string, title: string, yTitle: string, groups: [string
         datasets: qs.map((q, i) => ({ label: q, data: groups.map(([, g]) => g?.[q] ?? 0), backgroundColor: QUANTILE_COLOURS[i] })),
       },
       options: {
-        animation: false, responsive: false,
+        animation: false,
+        responsive: false,
         plugins: { title: { display: true, text: title }, legend: { position: 'bottom' } },
         scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } } },
       },
@@ -113,15 +136,30 @@ export function statsCharts(results: StoredResultsFile | undefined): ChartSpec[]
   const st = results?.verdicts?.staleness?.stats as { perNode?: Record<string, { missedVersions?: Quantiles; lagMs?: Quantiles }> } | undefined;
   if (st?.perNode && Object.keys(st.perNode).length > 0) {
     const nodes = Object.entries(st.perNode);
-    out.push(quantileBars('staleness', 'Staleness per node: acknowledged versions a read missed', 'versions missed', nodes.map(([n, g]) => [n, g.missedVersions])));
-    out.push(quantileBars('visibility-lag', 'Visibility lag per node: age of the newest version a read missed', 'lag (ms)', nodes.map(([n, g]) => [n, g.lagMs])));
+    out.push(
+      quantileBars(
+        'staleness',
+        'Staleness per node: acknowledged versions a read missed',
+        'versions missed',
+        nodes.map(([n, g]) => [n, g.missedVersions]),
+      ),
+    );
+    out.push(
+      quantileBars(
+        'visibility-lag',
+        'Visibility lag per node: age of the newest version a read missed',
+        'lag (ms)',
+        nodes.map(([n, g]) => [n, g.lagMs]),
+      ),
+    );
   }
   const av = results?.verdicts?.availability?.stats as { windows?: AvailabilityWindow[] } | undefined;
   if (av?.windows && av.windows.length > 0) {
     const labels = av.windows.map(windowLabel);
     const pct = (r: number | null | undefined) => (typeof r === 'number' ? Math.round(r * 1000) / 10 : 0);
     out.push({
-      id: 'availability', title: 'Availability around each fault: success ratio and RTO',
+      id: 'availability',
+      title: 'Availability around each fault: success ratio and RTO',
       config: {
         type: 'bar',
         data: {
@@ -134,8 +172,12 @@ export function statsCharts(results: StoredResultsFile | undefined): ChartSpec[]
           ],
         },
         options: {
-          animation: false, responsive: false,
-          plugins: { title: { display: true, text: 'Availability around each fault: success ratio (left) and RTO, the longest gap without a success (right)' }, legend: { position: 'bottom' } },
+          animation: false,
+          responsive: false,
+          plugins: {
+            title: { display: true, text: 'Availability around each fault: success ratio (left) and RTO, the longest gap without a success (right)' },
+            legend: { position: 'bottom' },
+          },
           scales: {
             y: { beginAtZero: true, max: 100, position: 'left', title: { display: true, text: 'ops ok (%)' } },
             y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'RTO (ms)' } },

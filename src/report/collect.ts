@@ -3,7 +3,9 @@ import { readHistory } from '../history/stream.js';
 import { Column, Dictionary } from './columns.js';
 
 /** Bar outcome codes, in the page and the charts: ok, fail, info (indeterminate, or never completed). */
-export const OK = 0, FAIL = 1, INFO = 2;
+export const OK = 0,
+  FAIL = 1,
+  INFO = 2;
 export const TYPE_NAMES = ['ok', 'fail', 'info'] as const;
 
 /**
@@ -36,8 +38,13 @@ export interface Digest {
 }
 
 export async function digestHistory(file: string, wanted: Set<number>, concurrency?: number): Promise<Digest> {
-  const start = new Column(Float64Array), dur = new Column(Float32Array), lane = new Column(Uint16Array);
-  const type = new Column(Uint8Array), f = new Column(Uint8Array), node = new Column(Uint8Array), idx = new Column(Uint32Array);
+  const start = new Column(Float64Array),
+    dur = new Column(Float32Array),
+    lane = new Column(Uint16Array);
+  const type = new Column(Uint8Array),
+    f = new Column(Uint8Array),
+    node = new Column(Uint8Array),
+    idx = new Column(Uint32Array);
   const client = new Column(Uint8Array);
   const fs = new Dictionary(256);
   const nodes = new Dictionary(256, '(other)', '');
@@ -59,7 +66,9 @@ export async function digestHistory(file: string, wanted: Set<number>, concurren
   const nemesisOps: Op[] = [];
   const kept = new Map<number, Op>();
   const barOf = new Map<number, number>();
-  let firstTime = Infinity, lastTime = 0, ops = 0;
+  let firstTime = Infinity,
+    lastTime = 0,
+    ops = 0;
   for await (const { op } of readHistory(file)) {
     ops++;
     const t = op.time / 1e6;
@@ -77,7 +86,10 @@ export async function digestHistory(file: string, wanted: Set<number>, concurren
       idx.push(op.index);
       client.push(op.process === 'nemesis' ? 0 : 1);
       const keep = wanted.has(op.index);
-      if (keep) { kept.set(op.index, op); barOf.set(op.index, b); }
+      if (keep) {
+        kept.set(op.index, op);
+        barOf.set(op.index, b);
+      }
       if (op.type === 'invoke') pending.set(op.process, { bar: b, keep, op });
       else dur.set(b, 0);
       continue;
@@ -103,9 +115,24 @@ export async function digestHistory(file: string, wanted: Set<number>, concurren
   for (const { bar } of pending.values()) dur.set(bar, Math.max(0, lastTime - start.get(bar)));
   sortLanes(laneNames, lane.view());
   const d: Digest = {
-    bars: start.length, start: start.view(), dur: dur.view(), lane: lane.view(), type: type.view(), f: f.view(), node: node.view(),
-    idx: idx.view(), client: client.view(), fs: fs.names, nodes: nodes.names, laneNames, nemesisOps, kept, barOf,
-    firstTime: Number.isFinite(firstTime) ? firstTime : 0, lastTime, ops,
+    bars: start.length,
+    start: start.view(),
+    dur: dur.view(),
+    lane: lane.view(),
+    type: type.view(),
+    f: f.view(),
+    node: node.view(),
+    idx: idx.view(),
+    client: client.view(),
+    fs: fs.names,
+    nodes: nodes.names,
+    laneNames,
+    nemesisOps,
+    kept,
+    barOf,
+    firstTime: Number.isFinite(firstTime) ? firstTime : 0,
+    lastTime,
+    ops,
   };
   sortByStart(d);
   return d;
@@ -118,7 +145,9 @@ function sortByStart(d: Digest): void {
   if (sorted) return;
   const perm = new Uint32Array(d.bars).map((_, i) => i).sort((a, b) => d.start[a]! - d.start[b]! || a - b);
   const inverse = new Uint32Array(d.bars);
-  perm.forEach((p, i) => { inverse[p] = i; });
+  perm.forEach((p, i) => {
+    inverse[p] = i;
+  });
   for (const k of ['start', 'dur', 'lane', 'type', 'f', 'node', 'idx', 'client'] as const) {
     const src = d[k];
     const out = new (src.constructor as { new (n: number): typeof src })(d.bars);
@@ -133,7 +162,9 @@ function sortLanes(names: string[], lane: Uint16Array): void {
   const num = (s: string) => (s === 'nemesis' ? -1 : Number(s.replace(/^\D+/, '')));
   const order = names.map((n, i) => i).sort((a, b) => num(names[a]!) - num(names[b]!));
   const to = new Uint16Array(names.length);
-  order.forEach((old, i) => { to[old] = i; });
+  order.forEach((old, i) => {
+    to[old] = i;
+  });
   const sorted = order.map((i) => names[i]!);
   names.splice(0, names.length, ...sorted);
   for (let i = 0; i < lane.length; i++) lane[i] = to[lane[i]!]!;

@@ -3,7 +3,10 @@ type TypedCtor<T> = { new (n: number): T };
 export class Column<T extends Float64Array | Float32Array | Uint32Array | Uint16Array | Uint8Array> {
   private buf: T;
   length = 0;
-  constructor(private readonly ctor: TypedCtor<T>, initial = 1024) {
+  constructor(
+    private readonly ctor: TypedCtor<T>,
+    initial = 1024,
+  ) {
     this.buf = new ctor(initial);
   }
   push(v: number): number {
@@ -36,7 +39,11 @@ export function toBase64(a: Float64Array | Float32Array | Uint32Array | Uint16Ar
 export class Dictionary {
   readonly names: string[] = [];
   private readonly codes = new Map<string, number>();
-  constructor(private readonly max: number, private readonly overflow = '(other)', first?: string) {
+  constructor(
+    private readonly max: number,
+    private readonly overflow = '(other)',
+    first?: string,
+  ) {
     if (first !== undefined) this.code(first);
   }
   code(s: string): number {

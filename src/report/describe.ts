@@ -26,18 +26,25 @@ export function verdictWords(v: StoredVerdict): string {
 }
 
 export function durationWords(run: RunInfo, lastTimeMs: number): string {
-  const a = run.startedAt ? Date.parse(run.startedAt) : NaN, b = run.endedAt ? Date.parse(run.endedAt) : NaN;
+  const a = run.startedAt ? Date.parse(run.startedAt) : NaN,
+    b = run.endedAt ? Date.parse(run.endedAt) : NaN;
   const hist = `${(lastTimeMs / 1000).toFixed(1)} s of history`;
   return Number.isFinite(a) && Number.isFinite(b) ? `${((b - a) / 1000).toFixed(1)} s wall clock (${hist})` : hist;
 }
 
 export function topologyWords(run: RunInfo): string {
   const nodes = run.cluster?.nodes;
-  if (nodes && nodes.length > 0) return `${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${nodes.map((n) => (n.role ? `${n.name} (${n.role})` : n.name)).join(', ')}`;
+  if (nodes && nodes.length > 0)
+    return `${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${nodes.map((n) => (n.role ? `${n.name} (${n.role})` : n.name)).join(', ')}`;
   return run.spec?.nodes !== undefined ? `${run.spec.nodes} nodes` : 'unknown';
 }
 
 export function faultWords(run: RunInfo): string {
   const n = run.spec?.nemesis;
-  return !n || n === 'none' ? 'none' : n.split(',').map((s) => s.trim()).join(', ');
+  return !n || n === 'none'
+    ? 'none'
+    : n
+        .split(',')
+        .map((s) => s.trim())
+        .join(', ');
 }

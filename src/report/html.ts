@@ -11,8 +11,11 @@ import { REPORT_CSS } from './style.js';
 export function reportHtml(d: PageData, chartJs: string, pngs: Map<string, string>): string {
   const figure = (c: ChartSpec) => {
     const png = pngs.get(c.id);
-    return `<figure class="chart" id="chart-${escapeHtml(c.id)}"><canvas width="800" height="400" aria-label="${escapeHtml(c.title)}"></canvas>` +
-      (png ? `<noscript><img src="${escapeHtml(png)}" width="800" height="400" alt="${escapeHtml(c.title)}"></noscript>` : '') + '</figure>';
+    return (
+      `<figure class="chart" id="chart-${escapeHtml(c.id)}"><canvas width="800" height="400" aria-label="${escapeHtml(c.title)}"></canvas>` +
+      (png ? `<noscript><img src="${escapeHtml(png)}" width="800" height="400" alt="${escapeHtml(c.title)}"></noscript>` : '') +
+      '</figure>'
+    );
   };
   // The bundle is trusted code, but a literal "</script" inside it would still end the element.
   const safeJs = (js: string) => js.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');

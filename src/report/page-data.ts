@@ -49,17 +49,25 @@ function rows(d: Digest, indices: number[]): OpRow[] {
       seen.add(bar);
     }
     const op = d.kept.get(i);
-    if (!op) { out.push({ index: i, process: '', node: '', f: '', type: '', value: '(not in the history)', invokeS: null, completeS: null, bar: null }); continue; }
+    if (!op) {
+      out.push({ index: i, process: '', node: '', f: '', type: '', value: '(not in the history)', invokeS: null, completeS: null, bar: null });
+      continue;
+    }
     const inv = bar !== undefined ? d.kept.get(d.idx[bar]!) : undefined;
     const comp = bar !== undefined ? [...d.kept.values()].find((o) => o !== inv && o.process === inv?.process && d.barOf.get(o.index) === bar) : undefined;
     const first = inv ?? op;
     const done = comp ?? (op.type !== 'invoke' ? op : undefined);
     const shown = done && done.type === 'ok' ? done.value : first.value;
     out.push({
-      index: first.index, process: processName(first), node: String(done?.node ?? first.node ?? ''), f: first.f,
+      index: first.index,
+      process: processName(first),
+      node: String(done?.node ?? first.node ?? ''),
+      f: first.f,
       type: done ? done.type : bar !== undefined ? TYPE_NAMES[d.type[bar]!]! : first.type,
       value: fmtValue(shown) + (done?.error !== undefined ? ` (error: ${fmtValue(done.error)})` : ''),
-      invokeS: first.type === 'invoke' ? first.time / 1e9 : null, completeS: done ? done.time / 1e9 : null, bar: bar ?? null,
+      invokeS: first.type === 'invoke' ? first.time / 1e9 : null,
+      completeS: done ? done.time / 1e9 : null,
+      bar: bar ?? null,
     });
   }
   return out;
@@ -85,17 +93,28 @@ export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d
     // The checker stores the key as it shows it in its sentence (x, 1, "1"): shown the same here.
     const r = rows(d, [...prefix, w.op]);
     lin.push({
-      checker, key: w.key === undefined ? '' : typeof w.key === 'string' ? w.key : fmtValue(w.key), states: w.states, prefixLength: w.prefix.length, rows: r,
-      prefixBars: w.prefix.flatMap((i) => { const b = d.barOf.get(i); return b === undefined ? [] : [b]; }),
+      checker,
+      key: w.key === undefined ? '' : typeof w.key === 'string' ? w.key : fmtValue(w.key),
+      states: w.states,
+      prefixLength: w.prefix.length,
+      rows: r,
+      prefixBars: w.prefix.flatMap((i) => {
+        const b = d.barOf.get(i);
+        return b === undefined ? [] : [b];
+      }),
       opBar: d.barOf.get(w.op) ?? null,
     });
   }
   const spec = run.spec ?? {};
   const overall = validWord(results?.valid);
-  const summary = results === undefined ? 'not checked yet (no results.json): run `faultline analyze` on this run'
-    : overall === 'valid' ? 'Valid: every checker passed.'
-    : overall === 'invalid' ? `Invalid: ${total} anomal${total === 1 ? 'y' : 'ies'} found (cards below).`
-    : 'Unknown: some checker could not decide (see below); none found an anomaly.';
+  const summary =
+    results === undefined
+      ? 'not checked yet (no results.json): run `faultline analyze` on this run'
+      : overall === 'valid'
+        ? 'Valid: every checker passed.'
+        : overall === 'invalid'
+          ? `Invalid: ${total} anomal${total === 1 ? 'y' : 'ies'} found (cards below).`
+          : 'Unknown: some checker could not decide (see below); none found an anomaly.';
   const facts: [string, string][] = [
     ['database', [run.cluster?.database ?? spec.db ?? 'unknown', run.cluster?.version].filter(Boolean).join(' · ')],
     ['topology', topologyWords(run)],
@@ -110,17 +129,40 @@ export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d
   if (run.aborted) facts.push(['aborted', 'yes: the run was stopped before its time limit']);
   if (run.error) facts.push(['error', run.error]);
   for (const c of Array.isArray(run.caveats) ? run.caveats : []) if (typeof c === 'string') facts.push(['note', c]);
-  if (run.versions) facts.push(['versions', Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(', ')]);
+  if (run.versions)
+    facts.push([
+      'versions',
+      Object.entries(run.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ]);
   return {
     title: `faultline: ${spec.db ?? 'run'} ${spec.workload ?? ''} ${run.runId ?? ''}`.replace(/\s+/g, ' ').trim(),
     summary: { valid: results === undefined ? 'unknown' : overall, words: summary },
-    facts, command: reproduceCommand(run), verdicts, anomalies, moreAnomalies: total - anomalies.length, windows,
+    facts,
+    command: reproduceCommand(run),
+    verdicts,
+    anomalies,
+    moreAnomalies: total - anomalies.length,
+    windows,
     timeline: {
-      bars: d.bars, lanes: d.laneNames, fs: d.fs, nodes: d.nodes,
-      start: toBase64(d.start), dur: toBase64(d.dur), lane: toBase64(d.lane), type: toBase64(d.type), f: toBase64(d.f),
-      node: toBase64(d.node), idx: toBase64(d.idx), from: d.firstTime, to: d.lastTime,
+      bars: d.bars,
+      lanes: d.laneNames,
+      fs: d.fs,
+      nodes: d.nodes,
+      start: toBase64(d.start),
+      dur: toBase64(d.dur),
+      lane: toBase64(d.lane),
+      type: toBase64(d.type),
+      f: toBase64(d.f),
+      node: toBase64(d.node),
+      idx: toBase64(d.idx),
+      from: d.firstTime,
+      to: d.lastTime,
     },
-    lin, charts, availability: availabilityTable(results),
+    lin,
+    charts,
+    availability: availabilityTable(results),
   };
 }
 
@@ -131,7 +173,13 @@ function availabilityTable(results: StoredResultsFile | undefined): string[][] {
   const ms = (g: { ms: number } | null | undefined) => (g ? `${g.ms.toFixed(0)} ms` : 'none');
   return [
     ['fault window', 'reads ok', 'writes ok', 'RTO (writes)', 'RTO (reads)', 'RPO: acknowledged writes lost'],
-    ...ws.map((w) => [windowLabel(w), pct(w.reads?.successRatio), pct(w.writes?.successRatio), ms(w.rtoMs?.write), ms(w.rtoMs?.read),
-      w.rpo ? `${w.rpo.lostWrites}${w.rpo.spanMs ? ` (acknowledged over ${w.rpo.spanMs.toFixed(0)} ms)` : ''}` : 'n/a']),
+    ...ws.map((w) => [
+      windowLabel(w),
+      pct(w.reads?.successRatio),
+      pct(w.writes?.successRatio),
+      ms(w.rtoMs?.write),
+      ms(w.rtoMs?.read),
+      w.rpo ? `${w.rpo.lostWrites}${w.rpo.spanMs ? ` (acknowledged over ${w.rpo.spanMs.toFixed(0)} ms)` : ''}` : 'n/a',
+    ]),
   ];
 }

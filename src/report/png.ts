@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import type { ChartSpec } from './charts.js';
 import { shadeWindowsPlugin } from './shade-plugin.js';
 
-export const PNG_WIDTH = 800, PNG_HEIGHT = 400;
+export const PNG_WIDTH = 800,
+  PNG_HEIGHT = 400;
 
-interface ChartRenderer { renderToBuffer(config: unknown, mime: 'image/png'): Promise<Buffer> }
+interface ChartRenderer {
+  renderToBuffer(config: unknown, mime: 'image/png'): Promise<Buffer>;
+}
 type RendererClass = new (opts: { width: number; height: number; backgroundColour: string }) => ChartRenderer;
 
 // chartjs-node-canvas is an optional dependency: canvas compiles against cairo/pango headers, and a
@@ -19,8 +22,10 @@ export async function pngRenderer(): Promise<RendererClass | string> {
     const mod = (await import(RENDERER_MODULE)) as { ChartJSNodeCanvas: RendererClass };
     return mod.ChartJSNodeCanvas;
   } catch (e) {
-    return `PNG charts skipped: ${RENDERER_MODULE} (canvas) is not installed or did not build (${(e as Error).message.split('\n')[0]}); ` +
-      '`faultline setup --report` as root installs the headers it needs and rebuilds it';
+    return (
+      `PNG charts skipped: ${RENDERER_MODULE} (canvas) is not installed or did not build (${(e as Error).message.split('\n')[0]}); ` +
+      '`faultline setup --report` as root installs the headers it needs and rebuilds it'
+    );
   }
 }
 
@@ -32,7 +37,10 @@ export async function renderPngs(dir: string, charts: ChartSpec[], onNote?: (not
   const out = new Map<string, string>();
   if (charts.length === 0) return out;
   const Renderer = await pngRenderer();
-  if (typeof Renderer === 'string') { onNote?.(Renderer); return out; }
+  if (typeof Renderer === 'string') {
+    onNote?.(Renderer);
+    return out;
+  }
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const canvas = new Renderer({ width: PNG_WIDTH, height: PNG_HEIGHT, backgroundColour: 'white' });
   for (const c of charts) {

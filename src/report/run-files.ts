@@ -10,8 +10,18 @@ export interface RunInfo {
   runId?: string;
   command?: string[];
   seed?: number;
-  spec?: Record<string, unknown> & { db?: string; workload?: string; nemesis?: string; replication?: string; reads?: string;
-    nodes?: number; concurrency?: number; rate?: number; timeLimitS?: number; recoveryTimeoutS?: number };
+  spec?: Record<string, unknown> & {
+    db?: string;
+    workload?: string;
+    nemesis?: string;
+    replication?: string;
+    reads?: string;
+    nodes?: number;
+    concurrency?: number;
+    rate?: number;
+    timeLimitS?: number;
+    recoveryTimeoutS?: number;
+  };
   versions?: Record<string, string>;
   cluster?: { database?: string; version?: string; nodes?: { name: string; ip?: string; role?: string }[] } & Record<string, unknown>;
   startedAt?: string;
@@ -22,7 +32,12 @@ export interface RunInfo {
   caveats?: string[];
 }
 
-export interface StoredAnomaly { kind: string; ops: number[]; explanation: string; data?: unknown }
+export interface StoredAnomaly {
+  kind: string;
+  ops: number[];
+  explanation: string;
+  data?: unknown;
+}
 export interface StoredVerdict {
   valid: boolean | 'unknown';
   anomalies: StoredAnomaly[];

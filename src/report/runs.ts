@@ -25,15 +25,28 @@ export interface RunEntry {
 /** The runs under a store (<store>/<name>/<timestamp>/run.json), newest first; `latest` links skipped. */
 export function listRuns(store: string): RunEntry[] {
   const out: RunEntry[] = [];
-  const dirs = (p: string) => readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const dirs = (p: string) =>
+    readdirSync(p, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   // One bad run (or one folder that cannot be read) is listed as unreadable with its cause; it never
   // takes the index of every other run down with it.
   const unreadable = (path: string, name: string, dir: string, problem: string): RunEntry => ({
-    path, name, verdict: 'unreadable', db: '', workload: '', faults: '', date: mtime(dir), hasReport: false, problem,
+    path,
+    name,
+    verdict: 'unreadable',
+    db: '',
+    workload: '',
+    faults: '',
+    date: mtime(dir),
+    hasReport: false,
+    problem,
   });
   for (const name of dirs(store)) {
     let stamps: string[];
-    try { stamps = dirs(join(store, name)); } catch (e) {
+    try {
+      stamps = dirs(join(store, name));
+    } catch (e) {
       out.push(unreadable(name, name, join(store, name), `cannot list: ${fsReason(e)}`));
       continue;
     }
@@ -51,9 +64,14 @@ export function listRuns(store: string): RunEntry[] {
         continue;
       }
       out.push({
-        path, name, verdict: results ? validWord(results.valid) : 'not checked',
-        db: run.spec?.db ?? run.cluster?.database ?? '', workload: run.spec?.workload ?? '', faults: faultWords(run),
-        date: run.startedAt ?? mtime(dir), hasReport: existsSync(join(dir, 'index.html')),
+        path,
+        name,
+        verdict: results ? validWord(results.valid) : 'not checked',
+        db: run.spec?.db ?? run.cluster?.database ?? '',
+        workload: run.spec?.workload ?? '',
+        faults: faultWords(run),
+        date: run.startedAt ?? mtime(dir),
+        hasReport: existsSync(join(dir, 'index.html')),
       });
     }
   }
@@ -61,5 +79,9 @@ export function listRuns(store: string): RunEntry[] {
 }
 
 function mtime(dir: string): string {
-  try { return statSync(dir).mtime.toISOString(); } catch { return ''; }
+  try {
+    return statSync(dir).mtime.toISOString();
+  } catch {
+    return '';
+  }
 }

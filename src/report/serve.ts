@@ -8,8 +8,14 @@ import { fsReason } from '../fs-words.js';
 import { runsIndexHtml } from './index-page.js';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.json': 'application/json', '.jsonl': 'application/x-ndjson',
-  '.log': 'text/plain; charset=utf-8', '.txt': 'text/plain; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.html': 'text/html; charset=utf-8',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.jsonl': 'application/x-ndjson',
+  '.log': 'text/plain; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
 };
 
 export interface ServeOptions {
@@ -53,19 +59,39 @@ export async function serveReports(store: string, port: number, opts: ServeOptio
       res.writeHead(421, { 'content-type': TYPES['.txt']! }).end('this server answers only to 127.0.0.1, localhost or [::1] with its port\n');
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return; }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
     let path: string;
-    try { path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname); } catch { res.writeHead(400).end(); return; }
-    if (path.includes('\0')) { res.writeHead(400).end(); return; }
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (path.includes('\0')) {
+      res.writeHead(400).end();
+      return;
+    }
     if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' }).end(runsIndexHtml(root));
       return;
     }
     const file = await realFileUnder(root, resolve(join(root, path)));
-    if (file === 'outside') { res.writeHead(403, { 'content-type': TYPES['.txt']! }).end('outside the reports folder\n'); return; }
-    if (file === undefined) { res.writeHead(404, { 'content-type': TYPES['.txt']! }).end('not found\n'); return; }
+    if (file === 'outside') {
+      res.writeHead(403, { 'content-type': TYPES['.txt']! }).end('outside the reports folder\n');
+      return;
+    }
+    if (file === undefined) {
+      res.writeHead(404, { 'content-type': TYPES['.txt']! }).end('not found\n');
+      return;
+    }
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
-    if (req.method === 'HEAD') { res.end(); return; }
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     const stream = readFile(file);
     stream.on('error', (e: Error) => {
       // Headers are out: the client sees a cut-off response; the server goes on.
@@ -95,7 +121,11 @@ async function realFileUnder(root: string, wanted: string): Promise<string | 'ou
   const within = (p: string) => p === root || p.startsWith(root + sep);
   if (!within(wanted)) return 'outside';
   let real: string;
-  try { real = await realpath(wanted); } catch { return undefined; }
+  try {
+    real = await realpath(wanted);
+  } catch {
+    return undefined;
+  }
   if (!within(real)) return 'outside';
   const st = await stat(real).catch(() => undefined); // stat, not open: opening a FIFO would block
   if (!st) return undefined;

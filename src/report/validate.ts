@@ -15,7 +15,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const str: Check = (v, at) => (typeof v === 'string' ? undefined : `${at} should be a string, not ${kind(v)}`);
 const num: Check = (v, at) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `${at} should be a number, not ${kind(v)}`);
 const bool: Check = (v, at) => (typeof v === 'boolean' ? undefined : `${at} should be true or false, not ${kind(v)}`);
-const validity: Check = (v, at) => (v === true || v === false || v === 'unknown' ? undefined : `${at} should be true, false or "unknown", not ${stringifyExact(v) ?? kind(v)}`);
+const validity: Check = (v, at) =>
+  v === true || v === false || v === 'unknown' ? undefined : `${at} should be true, false or "unknown", not ${stringifyExact(v) ?? kind(v)}`;
 const anyObject: Check = (v, at) => (isObject(v) ? undefined : `${at} should be an object, not ${kind(v)}`);
 
 function arrayOf(item: Check): Check {
@@ -55,17 +56,28 @@ function fields(shape: Record<string, Check>, required: string[] = []): Check {
 }
 
 const runShape = fields({
-  runId: str, command: arrayOf(str), seed: num, startedAt: str, endedAt: str, aborted: bool, error: str,
+  runId: str,
+  command: arrayOf(str),
+  seed: num,
+  startedAt: str,
+  endedAt: str,
+  aborted: bool,
+  error: str,
   spec: fields({ db: str, workload: str, nemesis: str, replication: str, reads: str, nodes: num, concurrency: num, rate: num, timeLimitS: num }),
   versions: recordOf(str),
   cluster: fields({ database: str, version: str, nodes: arrayOf(fields({ name: str, ip: str, role: str }, ['name'])) }),
 });
 
-const verdictShape = fields({
-  valid: validity, cause: str, stats: anyObject,
-  anomalies: arrayOf(fields({ kind: str, ops: arrayOf(num), explanation: str }, ['kind', 'ops', 'explanation'])),
-  witness: fields({ op: num, prefix: arrayOf(num), states: arrayOf(str) }, ['op', 'prefix', 'states']),
-}, ['valid', 'anomalies']);
+const verdictShape = fields(
+  {
+    valid: validity,
+    cause: str,
+    stats: anyObject,
+    anomalies: arrayOf(fields({ kind: str, ops: arrayOf(num), explanation: str }, ['kind', 'ops', 'explanation'])),
+    witness: fields({ op: num, prefix: arrayOf(num), states: arrayOf(str) }, ['op', 'prefix', 'states']),
+  },
+  ['valid', 'anomalies'],
+);
 
 const resultsShape = fields({ valid: validity, ops: num, elapsedMs: num, checkedAt: str, verdicts: recordOf(verdictShape) }, ['valid', 'verdicts']);
 

@@ -8,10 +8,12 @@ import type { RunSpec } from './run.js';
 export function configurationCaveats(spec: Pick<RunSpec, 'db' | 'workload' | 'replication'>): string[] {
   const out: string[] = [];
   if (spec.db === 'cassandra' && spec.workload === 'register' && spec.replication !== 'serial') {
-    out.push(`the register workload mixes lightweight transactions (cas) with plain reads and writes at ${spec.replication}; `
-      + 'Cassandra documents that mix as unsafe, so the register is expected to be non-linearizable even without faults. '
-      + 'Use --replication serial (every op a lightweight transaction) to test linearizability, or --workload rw-register '
-      + '(plain reads and writes only) to test the plain path.');
+    out.push(
+      `the register workload mixes lightweight transactions (cas) with plain reads and writes at ${spec.replication}; ` +
+        'Cassandra documents that mix as unsafe, so the register is expected to be non-linearizable even without faults. ' +
+        'Use --replication serial (every op a lightweight transaction) to test linearizability, or --workload rw-register ' +
+        '(plain reads and writes only) to test the plain path.',
+    );
   }
   return out;
 }

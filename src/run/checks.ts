@@ -10,8 +10,17 @@ export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
   register: { model: 'cas-register', checkers: ['linearizable', 'stats'] },
   'rw-register': { model: 'register', checkers: ['linearizable', 'stats'] },
   append: {
-    checkers: ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads', 'consistent-prefix',
-      'lost-writes', 'staleness', 'availability', 'stats'],
+    checkers: [
+      'read-your-writes',
+      'monotonic-reads',
+      'monotonic-writes',
+      'writes-follow-reads',
+      'consistent-prefix',
+      'lost-writes',
+      'staleness',
+      'availability',
+      'stats',
+    ],
   },
   set: { checkers: ['set', 'stats'] },
 };
@@ -24,7 +33,10 @@ export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
 export function checksFor(workload: string, nemesis = 'none'): CheckRequest {
   const req = WORKLOAD_CHECKS[workload];
   if (!req) throw new UsageError(`unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`);
-  const faults = nemesis.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+  const faults = nemesis
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== 'none');
   if (faults.length > 0) {
     const names = req.checkers ?? [];
     const at = names.includes('stats') ? names.indexOf('stats') : names.length;
@@ -49,10 +61,15 @@ export async function analyzeRun(dir: string, opts: { timeLimitMs?: number; onPr
   const run = readStoredJson<RunInfo>(p.runJson, runProblem);
   const workload = run.spec?.workload;
   if (!workload) throw new InputError('names no workload (spec.workload): cannot tell which checkers judge it', p.runJson);
-  if (!WORKLOAD_CHECKS[workload]) throw new InputError(`names an unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`, p.runJson);
+  if (!WORKLOAD_CHECKS[workload])
+    throw new InputError(`names an unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`, p.runJson);
   const recoveryS = run.spec?.recoveryTimeoutS;
-  const r = await checkHistoryFile(p.history, { ...checksFor(workload, run.spec?.nemesis),
-    ...(typeof recoveryS === 'number' && Number.isFinite(recoveryS) ? { recoveryTimeoutMs: recoveryS * 1000 } : {}), timeLimitMs: opts.timeLimitMs ?? 300_000, onProgress: opts.onProgress });
+  const r = await checkHistoryFile(p.history, {
+    ...checksFor(workload, run.spec?.nemesis),
+    ...(typeof recoveryS === 'number' && Number.isFinite(recoveryS) ? { recoveryTimeoutMs: recoveryS * 1000 } : {}),
+    timeLimitMs: opts.timeLimitMs ?? 300_000,
+    onProgress: opts.onProgress,
+  });
   const { file: _file, ...rest } = r;
   const out: StoredResults = { ...rest, history: 'history.jsonl', checkedAt: new Date().toISOString() };
   writeJson(p.results, out);

@@ -31,5 +31,7 @@ export async function waitHealthy(db: Db, timeoutMs = HEALTHY_TIMEOUT_MS): Promi
 export function describeHealthWait(h: HealthWait): string {
   if (!h.supported) return 'the database has no health check; the final reads start after the quiet period';
   const s = (h.waitedMs / 1000).toFixed(3);
-  return h.healthy ? `the database was healthy after ${s} s` : `the database was not healthy after ${s} s${h.timedOut ? ' (timed out)' : ''}: ${h.error}; reading anyway`;
+  return h.healthy
+    ? `the database was healthy after ${s} s`
+    : `the database was not healthy after ${s} s${h.timedOut ? ' (timed out)' : ''}: ${h.error}; reading anyway`;
 }

@@ -131,15 +131,25 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
   const schedulePump = (): void => {
     if (pumpQueued) return;
     pumpQueued = true;
-    setImmediate(() => { pumpQueued = false; pump(); });
+    setImmediate(() => {
+      pumpQueued = false;
+      pump();
+    });
   };
 
   // --- clients: opened eagerly, reopened lazily after a retirement ---
   const open = (t: number): Promise<Client> => {
     const p = o.clients(t);
     opening[t] = p;
-    p.then((cl) => { if (opening[t] === p) clientOf[t] = cl; else closing.push(cl.close().catch(() => {})); },
-      () => { if (opening[t] === p) opening[t] = undefined; });
+    p.then(
+      (cl) => {
+        if (opening[t] === p) clientOf[t] = cl;
+        else closing.push(cl.close().catch(() => {}));
+      },
+      () => {
+        if (opening[t] === p) opening[t] = undefined;
+      },
+    );
     return p;
   };
   const retireClient = (t: number): void => {
@@ -156,7 +166,11 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
     const op = fl.op;
     try {
       const done: Op = {
-        index: index++, time: now(), type: r.type, process: op.process, f: op.f,
+        index: index++,
+        time: now(),
+        type: r.type,
+        process: op.process,
+        f: op.f,
         value: r.value === undefined ? op.value : r.value,
       };
       if (r.error !== undefined) done.error = r.error;
@@ -189,8 +203,14 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
     const op = fl.op;
     const cl = clientOf[slot];
     const call = (client: Client): Promise<void> =>
-      client.invoke(op.f, op.value, o.opTimeoutMs, true).then((r) => complete(slot, fl, r), (e) => complete(slot, fl, failed(e)));
-    if (cl) { void call(cl); return; }
+      client.invoke(op.f, op.value, o.opTimeoutMs, true).then(
+        (r) => complete(slot, fl, r),
+        (e) => complete(slot, fl, failed(e)),
+      );
+    if (cl) {
+      void call(cl);
+      return;
+    }
     (opening[slot] ?? open(slot)).then(call, (e) => {
       // Never sent: the op certainly had no effect.
       complete(slot, fl, { type: 'fail', value: undefined, error: `no client: ${e instanceof Error ? e.message : String(e)}` });
@@ -203,8 +223,15 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
       return;
     }
     let p: Promise<Completion>;
-    try { p = o.nemesis.invoke(fl.op.f, fl.op.value); } catch (e) { p = Promise.reject(e); }
-    p.then((r) => complete(c, fl, r), (e) => complete(c, fl, failed(e)));
+    try {
+      p = o.nemesis.invoke(fl.op.f, fl.op.value);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.then(
+      (r) => complete(c, fl, r),
+      (e) => complete(c, fl, failed(e)),
+    );
   };
 
   const dispatch = (op: PendingOp, time: number): void => {
@@ -277,14 +304,20 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
       while (free > 0) {
         const t = now();
         const step = gen.op(ctxAt(t, 0));
-        if (step === null) { exhausted = true; break; }
+        if (step === null) {
+          exhausted = true;
+          break;
+        }
         if ('pending' in step) {
           gen = step.gen;
           if (step.wakeAt !== undefined) arm(step.wakeAt, t);
           else if (inflight === 0) arm(t + IDLE_RECHECK_MS * 1e6, t);
           break;
         }
-        if (step.op.time !== undefined && step.op.time > t) { arm(step.op.time, t); break; }
+        if (step.op.time !== undefined && step.op.time > t) {
+          arm(step.op.time, t);
+          break;
+        }
         gen = step.gen;
         dispatch(step.op, t);
       }
@@ -294,7 +327,12 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
       pumping = false;
       // Ops already invoked still run; if their invocations could not be written they never
       // start, and their timeouts complete them.
-      try { flush(); startAll(); } catch { toStart.length = 0; }
+      try {
+        flush();
+        startAll();
+      } catch {
+        toStart.length = 0;
+      }
       stop(e);
       return;
     }
@@ -309,7 +347,10 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
 
   try {
     // A client that takes longer than an op timeout to open is waited for by its thread's first op.
-    await settledWithin(Array.from({ length: c }, (_, t) => open(t)), o.opTimeoutMs);
+    await settledWithin(
+      Array.from({ length: c }, (_, t) => open(t)),
+      o.opTimeoutMs,
+    );
     if (o.signal?.aborted) onAbort();
     else {
       o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -317,7 +358,11 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
     }
     await finished;
   } finally {
-    try { flush(); } catch (e) { if (failure === undefined) failure = e; }
+    try {
+      flush();
+    } catch (e) {
+      if (failure === undefined) failure = e;
+    }
     o.signal?.removeEventListener('abort', onAbort);
     if (wakeTimer) clearTimeout(wakeTimer);
     if (timeoutTimer) clearTimeout(timeoutTimer);
@@ -331,6 +376,11 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
 /** Waits for the promises to settle, but not longer than ms (a hung open or close must not hang the run). */
 async function settledWithin(ps: Promise<unknown>[], ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.allSettled(ps), new Promise<void>((r) => { timer = setTimeout(r, ms); })]);
+  await Promise.race([
+    Promise.allSettled(ps),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, ms);
+    }),
+  ]);
   clearTimeout(timer);
 }

@@ -14,14 +14,19 @@ export class Progress {
   private t0 = 0;
   private readonly tty = process.stderr.isTTY === true;
 
-  constructor(private readonly totalS: number, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly totalS: number,
+    private readonly log: (line: string) => void,
+  ) {}
 
   op(op: Op): void {
     if (op.process === 'nemesis') {
       if (op.type === 'invoke') return;
       const m = /^(start|stop)-(.+)$/.exec(op.f);
-      if (m) { if (m[1] === 'start') this.faults.add(m[2]!); else this.faults.delete(m[2]!); }
-      else if (op.f === 'pause') this.faults.add(op.f);
+      if (m) {
+        if (m[1] === 'start') this.faults.add(m[2]!);
+        else this.faults.delete(m[2]!);
+      } else if (op.f === 'pause') this.faults.add(op.f);
       else if (op.f === 'resume') this.faults.delete('pause');
       return;
     }
@@ -39,10 +44,13 @@ export class Progress {
 
   start(): void {
     this.t0 = performance.now();
-    this.timer = setInterval(() => {
-      if (this.tty) process.stderr.write(`\r\x1b[K${this.line()}`);
-      else this.log(this.line());
-    }, this.tty ? 1000 : 10_000);
+    this.timer = setInterval(
+      () => {
+        if (this.tty) process.stderr.write(`\r\x1b[K${this.line()}`);
+        else this.log(this.line());
+      },
+      this.tty ? 1000 : 10_000,
+    );
     this.timer.unref();
   }
 

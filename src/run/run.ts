@@ -4,10 +4,32 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
 import { RunFailure, UsageError } from '../errors.js';
-import { any, appendWorkload, clients, finalGen, nemesis as onNemesis, once, phases, stagger, timeLimit, WORKLOADS, type Generator } from '../generators/index.js';
+import {
+  any,
+  appendWorkload,
+  clients,
+  finalGen,
+  nemesis as onNemesis,
+  once,
+  phases,
+  stagger,
+  timeLimit,
+  WORKLOADS,
+  type Generator,
+} from '../generators/index.js';
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
-import { Nemesis, faultSchedule, finalHeal, healOrder, resolvePackages, startProxies, type FaultPackage, type ScheduledFault, type StartedProxies } from '../nemesis/index.js';
+import {
+  Nemesis,
+  faultSchedule,
+  finalHeal,
+  healOrder,
+  resolvePackages,
+  startProxies,
+  type FaultPackage,
+  type ScheduledFault,
+  type StartedProxies,
+} from '../nemesis/index.js';
 import { describeHealthWait, waitHealthy } from './healthy.js';
 import { localRuntime } from '../runtime/local/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
@@ -83,9 +105,16 @@ const DEFAULT_RECOVERY_TIMEOUT_S = DEFAULT_RECOVERY_TIMEOUT_MS / 1000;
 /** Resolves after ms, or at once when the signal fires. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((res) => {
-    if (signal.aborted || ms <= 0) { res(); return; }
+    if (signal.aborted || ms <= 0) {
+      res();
+      return;
+    }
     const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); signal.removeEventListener('abort', done); res(); }
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      res();
+    }
     signal.addEventListener('abort', done, { once: true });
   });
 }
@@ -97,7 +126,9 @@ function version(): string {
     try {
       const pkg = req(up) as { name?: string; version: string };
       if (pkg.name === 'faultline') return pkg.version;
-    } catch { /* try the next level */ }
+    } catch {
+      /* try the next level */
+    }
   }
   return 'unknown';
 }
@@ -157,14 +188,21 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
   const nodeNames = Array.from({ length: spec.nodes }, (_, i) => `n${i + 1}`);
   const schedule = faultSchedule({ packages, nodes: nodeNames, seed: spec.seed, intervalNs: spec.nemesisIntervalS * 1e9, durationNs });
   const runInfo: Record<string, unknown> = {
-    runId, command: spec.argv, seed: spec.seed, spec, startedAt: new Date().toISOString(),
-    versions: { faultline: version(), node: process.version }, schedule,
+    runId,
+    command: spec.argv,
+    seed: spec.seed,
+    spec,
+    startedAt: new Date().toISOString(),
+    versions: { faultline: version(), node: process.version },
+    schedule,
   };
   const caveats = configurationCaveats(spec);
   if (caveats.length > 0) runInfo.caveats = caveats;
   writeJson(paths.runJson, runInfo);
-  io.log(`faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, ` +
-    `nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`);
+  io.log(
+    `faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, ` +
+      `nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`,
+  );
   for (const c of caveats) io.log(`note: ${c}`);
 
   const abort = new AbortController();
@@ -175,7 +213,9 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
       io.log(`${sig}: stopping the workload, then healing every fault and tearing the cluster down (the history is kept)...`);
       abort.abort();
     } else if (signals === 2) {
-      io.log(`${sig} again: still healing and tearing down; this finishes by itself. A third signal quits at once and leaves the rest to \`faultline cleanup\`.`);
+      io.log(
+        `${sig} again: still healing and tearing down; this finishes by itself. A third signal quits at once and leaves the rest to \`faultline cleanup\`.`,
+      );
     } else {
       io.log(`${sig} a third time: quitting now; run \`faultline cleanup --run ${runId}\` to remove what is left.`);
       process.exit(130);
@@ -210,7 +250,14 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
     if (abort.signal.aborted) throw new Aborted();
     proxies = await startProxies(cluster, spec.db, packages);
-    db = await adapter.setup(cluster, { replication: spec.replication, reads: spec.reads, workload: spec.workload, ...(spec.sentinel ? { sentinel: true } : {}), clientAddress: proxies.clientAddress, replicationAddress: proxies.replicationAddress });
+    db = await adapter.setup(cluster, {
+      replication: spec.replication,
+      reads: spec.reads,
+      workload: spec.workload,
+      ...(spec.sentinel ? { sentinel: true } : {}),
+      clientAddress: proxies.clientAddress,
+      replicationAddress: proxies.replicationAddress,
+    });
     runInfo.cluster = db.describe();
     writeJson(paths.runJson, runInfo);
     if (abort.signal.aborted) throw new Aborted();
@@ -224,8 +271,13 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     const common = {
       clients: (thread: number) => db!.client(thread),
       nemesis: { invoke: (f: string, value: unknown) => n.invoke({ f, value }) },
-      concurrency: spec.concurrency, writer, opTimeoutMs: spec.opTimeoutMs, startNs, seed: spec.seed,
-      signal: abort.signal, onOp,
+      concurrency: spec.concurrency,
+      writer,
+      opTimeoutMs: spec.opTimeoutMs,
+      startNs,
+      seed: spec.seed,
+      signal: abort.signal,
+      onOp,
     };
     io.log(`running the workload for ${spec.timeLimitS} s...`);
     progress.start();
@@ -247,16 +299,23 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
         if (!reads) break;
         if (attempt === 0) io.log(`final reads of ${spec.workload === 'set' ? 'the set' : `${keys.size} keys`}...`);
         let anyOk = false;
-        const r2 = await interpret({ ...common, generator: clients(reads), clients: (thread: number) => db!.client(thread, { reads: 'primary' }),
+        const r2 = await interpret({
+          ...common,
+          generator: clients(reads),
+          clients: (thread: number) => db!.client(thread, { reads: 'primary' }),
           onOp: (op: Op) => {
             onOp(op);
             if (op.process === 'nemesis' || op.type !== 'ok') return;
             anyOk = true;
             if (Array.isArray(op.value)) pending.delete(op.value[0] as number | string);
-          } });
+          },
+        });
         aborted = r2.aborted;
         if (aborted || (spec.workload === 'set' ? anyOk : pending.size === 0) || Date.now() >= retryUntil) break;
-        if (attempt === 0) io.log(`final reads did not all succeed; retrying until ${spec.recoveryTimeoutS ?? DEFAULT_RECOVERY_TIMEOUT_S} s after the final heal (--recovery-timeout)...`);
+        if (attempt === 0)
+          io.log(
+            `final reads did not all succeed; retrying until ${spec.recoveryTimeoutS ?? DEFAULT_RECOVERY_TIMEOUT_S} s after the final heal (--recovery-timeout)...`,
+          );
         await sleep(Math.min(1000, retryUntil - Date.now()), abort.signal);
         if (abort.signal.aborted) aborted = true;
       }
@@ -270,7 +329,11 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     // Heal first (recorded in the history, so checkers see the windows close), then tear down.
     // On the normal path the generator already healed; after an abort or an error, heal here.
     if (nem && (aborted || abort.signal.aborted || !healed)) await recordHeal(nem, writer, startNs, io.log);
-    try { writer.close(); } catch (e) { io.log(`closing the history: ${(e as Error).message}`); }
+    try {
+      writer.close();
+    } catch (e) {
+      io.log(`closing the history: ${(e as Error).message}`);
+    }
     if (db) await db.teardown().catch((e: Error) => io.log(`database teardown: ${e.message}`));
     if (proxies) await proxies.close().catch((e: Error) => io.log(`closing the proxies: ${e.message}`));
     if (cluster) await cluster.down().catch((e: Error) => io.log(`cluster teardown: ${e.message}`));
@@ -284,7 +347,9 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     writeJson(paths.runJson, runInfo);
   }
   if (failure) {
-    throw new RunFailure(`the run failed: ${failure.message}\neverything it started was torn down; run.json, the history so far and node logs are in ${paths.dir}`);
+    throw new RunFailure(
+      `the run failed: ${failure.message}\neverything it started was torn down; run.json, the history so far and node logs are in ${paths.dir}`,
+    );
   }
   io.log('checking the history...');
   const results = await analyzeRun(paths.dir);
@@ -312,7 +377,12 @@ async function recordHeal(nem: Nemesis, writer: HistoryWriter, startNs: bigint, 
     const { f, value } = p.final;
     writer.append({ index: writer.written, time: now(), type: 'invoke', process: 'nemesis', f, value });
     let error: string | undefined;
-    try { await nem.healPackage(p); } catch (e) { error = (e as Error).message; log(`healing ${p.name}: ${error}`); }
+    try {
+      await nem.healPackage(p);
+    } catch (e) {
+      error = (e as Error).message;
+      log(`healing ${p.name}: ${error}`);
+    }
     writer.append({ index: writer.written, time: now(), type: 'info', process: 'nemesis', f, value: 'healed', ...(error ? { error } : {}) });
   }
 }
@@ -331,7 +401,11 @@ function keepLogs(work: string, dest: string): void {
       }
     }
   };
-  try { walk(work, ''); } catch { /* logs are a convenience; never fail a run over them */ }
+  try {
+    walk(work, '');
+  } catch {
+    /* logs are a convenience; never fail a run over them */
+  }
 }
 
 export { readJson };

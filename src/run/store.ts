@@ -16,7 +16,10 @@ export interface RunDir {
 }
 
 export function stamp(d = new Date()): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function runPaths(dir: string): RunDir {

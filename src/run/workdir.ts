@@ -12,7 +12,11 @@ import { alive } from '../runtime/local/state.js';
 export const WORKDIR_MARK = '.faultline-run.json';
 const NAME_RE = /^faultline-([0-9a-f]{6})-[A-Za-z0-9]{6}$/;
 
-export interface WorkDirMark { runId: string; pid: number; created: string }
+export interface WorkDirMark {
+  runId: string;
+  pid: number;
+  created: string;
+}
 
 /** Creates the work folder of run `runId` (6 hex digits) under `base`, marked with this process's pid. */
 export function createWorkDir(runId: string, base = tmpdir()): string {
@@ -49,7 +53,11 @@ export interface LeftoverOptions {
 export function leftoverWorkDirs(opts: LeftoverOptions = {}): string[] {
   const base = opts.base ?? tmpdir();
   let names: string[] = [];
-  try { names = readdirSync(base).filter((n) => NAME_RE.test(n)); } catch { /* no temp dir: nothing to find */ }
+  try {
+    names = readdirSync(base).filter((n) => NAME_RE.test(n));
+  } catch {
+    /* no temp dir: nothing to find */
+  }
   const candidates = new Set([...names.map((n) => join(base, n)), ...(opts.also ?? [])]);
   return [...candidates].filter((dir) => {
     const mark = readWorkDirMark(dir);

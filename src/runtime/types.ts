@@ -5,7 +5,11 @@
  */
 export type Capability = 'partition' | 'kill' | 'pause' | 'clock' | 'loss' | 'bandwidth';
 
-export interface ExecResult { code: number; stdout: string; stderr: string }
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export interface ExecOptions {
   /** Run as this system user (e.g. 'postgres'); default root. */
@@ -28,7 +32,10 @@ export interface ServiceSpec {
   clock?: boolean;
 }
 
-export interface ServiceExit { code: number | null; signal: NodeJS.Signals | null }
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 /** A process running in the foreground as our child (so kill -9 is seen at once and restart is fast). */
 export interface Service {

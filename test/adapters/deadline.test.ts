@@ -8,9 +8,18 @@ function outcomes(): Outcomes<number, string> & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
-    ok: (v) => { calls.push('ok'); return `ok ${v}`; },
-    failed: (e) => { calls.push('failed'); return `fail ${(e as Error).message}`; },
-    timedOut: () => { calls.push('timedOut'); return 'info timed out'; },
+    ok: (v) => {
+      calls.push('ok');
+      return `ok ${v}`;
+    },
+    failed: (e) => {
+      calls.push('failed');
+      return `fail ${(e as Error).message}`;
+    },
+    timedOut: () => {
+      calls.push('timedOut');
+      return 'info timed out';
+    },
   };
 }
 
@@ -18,9 +27,16 @@ const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Ti
 
 describe('withDeadline', () => {
   const unhandled: unknown[] = [];
-  const onUnhandled = (e: unknown) => { unhandled.push(e); };
-  beforeEach(() => { unhandled.length = 0; process.on('unhandledRejection', onUnhandled); });
-  afterEach(() => { process.off('unhandledRejection', onUnhandled); });
+  const onUnhandled = (e: unknown) => {
+    unhandled.push(e);
+  };
+  beforeEach(() => {
+    unhandled.length = 0;
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+  });
 
   it('an op that resolves before the deadline is ok, and the deadline never fires afterwards', async () => {
     const o = outcomes();
@@ -47,7 +63,15 @@ describe('withDeadline', () => {
   it('a late resolve after the deadline is ignored', async () => {
     const o = outcomes();
     let resolveLate!: (v: number) => void;
-    expect(await withDeadline(new Promise<number>((r) => { resolveLate = r; }), 20, o)).toBe('info timed out');
+    expect(
+      await withDeadline(
+        new Promise<number>((r) => {
+          resolveLate = r;
+        }),
+        20,
+        o,
+      ),
+    ).toBe('info timed out');
     resolveLate(1);
     await sleep(20);
     expect(o.calls).toEqual(['timedOut']);
@@ -56,7 +80,15 @@ describe('withDeadline', () => {
   it('a late rejection after the deadline is swallowed, not an unhandled rejection', async () => {
     const o = outcomes();
     let rejectLate!: (e: Error) => void;
-    expect(await withDeadline(new Promise<number>((_, r) => { rejectLate = r; }), 20, o)).toBe('info timed out');
+    expect(
+      await withDeadline(
+        new Promise<number>((_, r) => {
+          rejectLate = r;
+        }),
+        20,
+        o,
+      ),
+    ).toBe('info timed out');
     rejectLate(new Error('socket closed after the deadline'));
     await sleep(50);
     expect(unhandled).toEqual([]);
@@ -71,8 +103,14 @@ describe('withDeadline', () => {
   });
 
   it('an outcome that throws rejects the result', async () => {
-    await expect(withDeadline(Promise.resolve(1), 30, { ...outcomes(), ok: () => { throw new Error('mapping broke'); } }))
-      .rejects.toThrow('mapping broke');
+    await expect(
+      withDeadline(Promise.resolve(1), 30, {
+        ...outcomes(),
+        ok: () => {
+          throw new Error('mapping broke');
+        },
+      }),
+    ).rejects.toThrow('mapping broke');
   });
 });
 

@@ -19,18 +19,55 @@ describe('failover choice: the n-k+1 rule', () => {
 
   it('safe, sync ANY 1 of 2, only the lagging standby answered: refused, with what it saw', () => {
     const r = decide('safe', any(1, ['n2', 'n3']), ['n2', 'n3'], at([['n2', 100]]), 5000);
-    expect(r).toMatchObject({ policy: 'safe', chosen: null, decision: 'refused', required: 2, heard: 1, quorum: false,
-      unanswered: ['n3'], positions: { n2: '0/64', n3: null }, waitedMs: 5000 });
+    expect(r).toMatchObject({
+      policy: 'safe',
+      chosen: null,
+      decision: 'refused',
+      required: 2,
+      heard: 1,
+      quorum: false,
+      unanswered: ['n3'],
+      positions: { n2: '0/64', n3: null },
+      waitedMs: 5000,
+    });
     expect(r.reason).toMatch(/heard from 1 of 2 standbys \(n3 did not answer\) after waiting 5000 ms; under ANY 1 \(n2, n3\) only 2 answers/);
   });
 
   it('safe, every standby answered: promotes the most advanced (ties by name)', () => {
-    expect(decide('safe', any(1, ['n2', 'n3']), ['n2', 'n3'], at([['n2', 100], ['n3', 200]]))).toMatchObject({ chosen: 'n3', decision: 'promoted', quorum: true });
-    expect(decide('safe', any(1, ['n2', 'n3']), ['n2', 'n3'], at([['n3', 100], ['n2', 100]]))).toMatchObject({ chosen: 'n2' });
+    expect(
+      decide(
+        'safe',
+        any(1, ['n2', 'n3']),
+        ['n2', 'n3'],
+        at([
+          ['n2', 100],
+          ['n3', 200],
+        ]),
+      ),
+    ).toMatchObject({ chosen: 'n3', decision: 'promoted', quorum: true });
+    expect(
+      decide(
+        'safe',
+        any(1, ['n2', 'n3']),
+        ['n2', 'n3'],
+        at([
+          ['n3', 100],
+          ['n2', 100],
+        ]),
+      ),
+    ).toMatchObject({ chosen: 'n2' });
   });
 
   it('safe, ANY 2 of 3: two answers are enough, and the most advanced of them is chosen', () => {
-    const r = decide('safe', any(2, ['a', 'b', 'c']), ['a', 'b', 'c'], at([['a', 5], ['c', 9]]));
+    const r = decide(
+      'safe',
+      any(2, ['a', 'b', 'c']),
+      ['a', 'b', 'c'],
+      at([
+        ['a', 5],
+        ['c', 9],
+      ]),
+    );
     expect(r).toMatchObject({ chosen: 'c', decision: 'promoted', required: 2, heard: 2, quorum: true, unanswered: ['b'] });
   });
 
@@ -50,7 +87,11 @@ describe('failover choice: the n-k+1 rule', () => {
     expect(decide('naive', undefined, [], new Map())).toMatchObject({ decision: 'refused', reason: 'no standby to promote' });
     expect(decide('naive', any(1, ['n2']), ['n2'], new Map())).toMatchObject({ decision: 'refused', chosen: null, unanswered: ['n2'] });
     // Every other node fenced under sync: the record still says the rule, not 'async'.
-    expect(decide('safe', syncRule('sync', []), [], new Map())).toMatchObject({ decision: 'refused', sync: 'sync (no standby)', reason: 'no standby to promote' });
+    expect(decide('safe', syncRule('sync', []), [], new Map())).toMatchObject({
+      decision: 'refused',
+      sync: 'sync (no standby)',
+      reason: 'no standby to promote',
+    });
   });
 });
 
@@ -58,7 +99,11 @@ describe('failover choice: gathering answers', () => {
   it('safe waits (bounded) for a standby that starts answering, then promotes it', async () => {
     let calls = 0;
     const r = await gatherAndDecide({
-      policy: 'safe', rule: any(1, ['n2', 'n3']), standbys: ['n2', 'n3'], waitMs: 2000, pollMs: 10,
+      policy: 'safe',
+      rule: any(1, ['n2', 'n3']),
+      standbys: ['n2', 'n3'],
+      waitMs: 2000,
+      pollMs: 10,
       askable: () => true,
       ask: async (n) => (n === 'n2' ? { at: 1n, text: 1 } : ++calls >= 3 ? { at: 2n, text: 2 } : undefined),
     });
@@ -68,8 +113,17 @@ describe('failover choice: gathering answers', () => {
 
   it('safe refuses once waitMs passed; naive does not wait; unaskable standbys are never asked', async () => {
     const asked: string[] = [];
-    const g = { rule: any(1, ['n2', 'n3']), standbys: ['n2', 'n3'], waitMs: 60, pollMs: 10,
-      askable: (n: string) => n !== 'n3', ask: async (n: string) => { asked.push(n); return { at: 1n, text: 1 }; } };
+    const g = {
+      rule: any(1, ['n2', 'n3']),
+      standbys: ['n2', 'n3'],
+      waitMs: 60,
+      pollMs: 10,
+      askable: (n: string) => n !== 'n3',
+      ask: async (n: string) => {
+        asked.push(n);
+        return { at: 1n, text: 1 };
+      },
+    };
     const t0 = Date.now();
     const safe = await gatherAndDecide({ ...g, policy: 'safe' });
     expect(safe).toMatchObject({ decision: 'refused', unanswered: ['n3'] });
@@ -82,19 +136,33 @@ describe('failover choice: gathering answers', () => {
   });
 
   it('a standby that throws counts as not answering', async () => {
-    const r = await gatherAndDecide({ policy: 'safe', rule: undefined, standbys: ['a', 'b'], waitMs: 0,
-      askable: () => true, ask: async (n) => { if (n === 'a') throw new Error('timeout'); return { at: 3n, text: 3 }; } });
+    const r = await gatherAndDecide({
+      policy: 'safe',
+      rule: undefined,
+      standbys: ['a', 'b'],
+      waitMs: 0,
+      askable: () => true,
+      ask: async (n) => {
+        if (n === 'a') throw new Error('timeout');
+        return { at: 3n, text: 3 };
+      },
+    });
     expect(r).toMatchObject({ chosen: 'b', unanswered: ['a'] });
   });
 });
 
-describe('failover choice: each database\'s rule', () => {
+describe("failover choice: each database's rule", () => {
   const lagging = at([['n2', 100]]); // n3, the only one holding the newest acknowledged writes, is silent
 
   it('postgres: sync (ANY 1) needs every standby, remote-apply (ANY n) any one, async none', () => {
     expect(syncRule('sync', ['n2', 'n3'])).toEqual({ k: 1, standbys: ['n2', 'n3'], text: 'ANY 1 ("n2", "n3")' });
     expect(decide('safe', syncRule('sync', ['n2', 'n3']), ['n2', 'n3'], lagging)).toMatchObject({ decision: 'refused', required: 2 });
-    expect(decide('safe', syncRule('remote-apply', ['n2', 'n3']), ['n2', 'n3'], lagging)).toMatchObject({ decision: 'promoted', chosen: 'n2', required: 1, quorum: true });
+    expect(decide('safe', syncRule('remote-apply', ['n2', 'n3']), ['n2', 'n3'], lagging)).toMatchObject({
+      decision: 'promoted',
+      chosen: 'n2',
+      required: 1,
+      quorum: true,
+    });
     expect(syncRule('async', ['n2', 'n3'])).toBeUndefined();
     expect(decide('safe', syncRule('async', ['n2', 'n3']), ['n2', 'n3'], lagging)).toMatchObject({ decision: 'promoted', chosen: 'n2', required: null });
   });

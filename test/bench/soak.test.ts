@@ -9,7 +9,9 @@ import { pairOps } from '../../src/history/index.js';
 import { h } from '../support/history.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function storedRun(ops: ReturnType<typeof h>, verdicts: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'soak-test-'));
@@ -20,7 +22,7 @@ function storedRun(ops: ReturnType<typeof h>, verdicts: Record<string, unknown> 
 }
 
 describe('soak: which faults each safe configuration gets', () => {
-  it('asks the run\'s own refusals: no clock on Redis, no failover or proxy faults on Cassandra, never the unsafe failovers', () => {
+  it("asks the run's own refusals: no clock on Redis, no failover or proxy faults on Cassandra, never the unsafe failovers", () => {
     const redis = supportedPackages('redis');
     expect(redis.supported).not.toContain('clock');
     expect(redis.refused.clock).toMatch(/not supported for redis/);
@@ -41,31 +43,45 @@ describe('soak: which faults each safe configuration gets', () => {
 describe('soak: figures from a stored run', () => {
   // time = index ms. A partition from 2 to 9; ok at 1, a gap while it is on, then a final read after the heal.
   const ops = h([
-    [0, 'invoke', 'append', [1, 1]], [0, 'ok', 'append', [1, 1]],
-    ['nemesis', 'invoke', 'start-partition', 'one'], ['nemesis', 'info', 'start-partition', 'one'],
-    [0, 'invoke', 'append', [1, 2]], [0, 'info', 'append', [1, 2]],
-    [1, 'invoke', 'append', [1, 3]], [1, 'fail', 'append', [1, 3]],
-    [2, 'invoke', 'append', [1, 4]], ['nemesis', 'invoke', 'stop-partition', null], ['nemesis', 'info', 'stop-partition', 'healed'],
+    [0, 'invoke', 'append', [1, 1]],
+    [0, 'ok', 'append', [1, 1]],
+    ['nemesis', 'invoke', 'start-partition', 'one'],
+    ['nemesis', 'info', 'start-partition', 'one'],
+    [0, 'invoke', 'append', [1, 2]],
+    [0, 'info', 'append', [1, 2]],
+    [1, 'invoke', 'append', [1, 3]],
+    [1, 'fail', 'append', [1, 3]],
+    [2, 'invoke', 'append', [1, 4]],
+    ['nemesis', 'invoke', 'stop-partition', null],
+    ['nemesis', 'info', 'stop-partition', 'healed'],
     [2, 'ok', 'append', [1, 4]],
-    [3, 'invoke', 'read', [1, null]], [3, 'ok', 'read', [1, [1, 4]]],
+    [3, 'invoke', 'read', [1, null]],
+    [3, 'ok', 'read', [1, [1, 4]]],
   ]);
 
   it('counts ops, the longest gap without an ok, and the time from the final heal to the first ok after it', async () => {
     const g = await measureRun(storedRun(ops));
     expect([g.ok, g.fail, g.info]).toEqual([3, 1, 1]);
-    expect(g.longestGapMs).toBe(10);   // ok at 1 ms, then none until the end of the workload at 11 ms
-    expect(g.finalHealAtS).toBeCloseTo(0.010);
-    expect(g.healToOkMs).toBe(3);      // the read invoked at 12 completes at 13
+    expect(g.longestGapMs).toBe(10); // ok at 1 ms, then none until the end of the workload at 11 ms
+    expect(g.finalHealAtS).toBeCloseTo(0.01);
+    expect(g.healToOkMs).toBe(3); // the read invoked at 12 completes at 13
     expect(g.recovery).toEqual({ source: 'history', recovered: true });
   });
 
-  it('is not recovered when a final read fails, and takes the recovery checker\'s word when results.json has one', async () => {
-    const failing = h([...ops.slice(0, 12).map((o) => [o.process, o.type, o.f, o.value] as [typeof o.process, typeof o.type, string, unknown]),
-      [3, 'invoke', 'read', [1, null]], [3, 'ok', 'read', [1, [1, 4]]], [4, 'invoke', 'read', [2, null]], [4, 'fail', 'read', [2, null]]]);
+  it("is not recovered when a final read fails, and takes the recovery checker's word when results.json has one", async () => {
+    const failing = h([
+      ...ops.slice(0, 12).map((o) => [o.process, o.type, o.f, o.value] as [typeof o.process, typeof o.type, string, unknown]),
+      [3, 'invoke', 'read', [1, null]],
+      [3, 'ok', 'read', [1, [1, 4]]],
+      [4, 'invoke', 'read', [2, null]],
+      [4, 'fail', 'read', [2, null]],
+    ]);
     const g = await measureRun(storedRun(failing));
     expect(g.recovery.recovered).toBe(false);
     expect(g.recovery.why).toMatch(/1 of 2 final reads were not ok/);
-    const c = await measureRun(storedRun(ops, { recovery: { valid: false, anomalies: [{ kind: 'not-recovered', ops: [10], explanation: 'no ok for 30 s' }] } }));
+    const c = await measureRun(
+      storedRun(ops, { recovery: { valid: false, anomalies: [{ kind: 'not-recovered', ops: [10], explanation: 'no ok for 30 s' }] } }),
+    );
     expect(c.recovery).toEqual({ source: 'checker', recovered: false, why: 'no ok for 30 s' });
   });
 });
@@ -73,8 +89,10 @@ describe('soak: figures from a stored run', () => {
 describe('soak: documented anomalies', () => {
   const redis = SAFE_CONFIGS.find((c) => c.db === 'redis')!;
   const ops = h([
-    [0, 'invoke', 'append', [1, 1]], [0, 'info', 'append', [1, 1]],
-    [1, 'invoke', 'append', [1, 2]], [1, 'ok', 'append', [1, 2]],
+    [0, 'invoke', 'append', [1, 1]],
+    [0, 'info', 'append', [1, 1]],
+    [1, 'invoke', 'append', [1, 2]],
+    [1, 'ok', 'append', [1, 2]],
   ]);
   const pairs = pairOps(ops);
 
@@ -84,14 +102,24 @@ describe('soak: documented anomalies', () => {
     const r = classify(redis, [{ name: 'lost-writes', valid: false, anomalies: [lostInfo, lostOk] }], pairs);
     expect(r.known.map((k) => [k.entry.id, k.count])).toEqual([['redis-wait-info-write-discarded', 1]]);
     expect(r.unexplained.map((u) => u.anomaly?.explanation)).toEqual(['lost 2']);
-    const mono = classify(redis, [{ name: 'monotonic-reads', valid: false, anomalies: [{ kind: 'monotonic-reads', ops: [], explanation: 'x', data: { key: 1, element: 1 } }] }], pairs);
+    const mono = classify(
+      redis,
+      [{ name: 'monotonic-reads', valid: false, anomalies: [{ kind: 'monotonic-reads', ops: [], explanation: 'x', data: { key: 1, element: 1 } }] }],
+      pairs,
+    );
     expect(mono.unexplained).toEqual([]);
   });
 
   it('the same anomaly under another configuration, and any unknown verdict, are findings', () => {
     const pg = SAFE_CONFIGS.find((c) => c.db === 'postgres')!;
-    const r = classify(pg, [{ name: 'lost-writes', valid: false, anomalies: [{ kind: 'lost', ops: [0, 1], explanation: 'lost 1' }] },
-      { name: 'stats', valid: 'unknown', anomalies: [], cause: 'no read after the final heal' }], pairs);
+    const r = classify(
+      pg,
+      [
+        { name: 'lost-writes', valid: false, anomalies: [{ kind: 'lost', ops: [0, 1], explanation: 'lost 1' }] },
+        { name: 'stats', valid: 'unknown', anomalies: [], cause: 'no read after the final heal' },
+      ],
+      pairs,
+    );
     expect(r.known).toEqual([]);
     expect(r.unexplained.map((u) => u.checker)).toEqual(['lost-writes', 'stats']);
   });

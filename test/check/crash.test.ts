@@ -22,7 +22,13 @@ afterEach(() => {
 
 describe('a checker that throws', () => {
   it('is unknown with its cause; the other checkers are still reported', async () => {
-    registerChecker({ name: 'test-boom', doc: 'throws', check: () => { throw new Error('kaboom at op 3'); } });
+    registerChecker({
+      name: 'test-boom',
+      doc: 'throws',
+      check: () => {
+        throw new Error('kaboom at op 3');
+      },
+    });
     const r = await checkHistory(history, { checkers: ['test-boom', 'stats'] });
     expect(r.verdicts['test-boom']!.valid).toBe('unknown');
     expect(r.verdicts['test-boom']!.cause).toMatch(/test-boom checker failed.*kaboom at op 3/);
@@ -32,14 +38,22 @@ describe('a checker that throws', () => {
   });
 
   it('an async checker that rejects is unknown too', async () => {
-    registerChecker({ name: 'test-boom', doc: 'rejects', check: async () => { throw new TypeError('no such field'); } });
+    registerChecker({
+      name: 'test-boom',
+      doc: 'rejects',
+      check: async () => {
+        throw new TypeError('no such field');
+      },
+    });
     const r = await checkHistory(history, { checkers: ['test-boom'] });
     expect(r.verdicts['test-boom']).toMatchObject({ valid: 'unknown', anomalies: [] });
     expect(r.verdicts['test-boom']!.cause).toMatch(/no such field/);
   });
 
   it('a linearizability crash is unknown; a replication checker beside it is still reported', async () => {
-    vi.spyOn(lin, 'checkLinearizability').mockImplementation(() => { throw new RangeError('search blew up'); });
+    vi.spyOn(lin, 'checkLinearizability').mockImplementation(() => {
+      throw new RangeError('search blew up');
+    });
     const r = await checkHistory(history, { model: 'register', checkers: ['stats'] });
     expect(r.verdicts.linearizable!.valid).toBe('unknown');
     expect(r.verdicts.linearizable!.cause).toMatch(/linearizable checker failed.*search blew up/);
@@ -47,7 +61,13 @@ describe('a checker that throws', () => {
   });
 
   it('an invalid verdict from another checker still makes the whole result invalid', async () => {
-    registerChecker({ name: 'test-boom', doc: 'throws', check: () => { throw new Error('x'); } });
+    registerChecker({
+      name: 'test-boom',
+      doc: 'throws',
+      check: () => {
+        throw new Error('x');
+      },
+    });
     const bad = h([
       [0, 'invoke', 'write', 1],
       [0, 'ok', 'write', 1],

@@ -13,11 +13,13 @@ beforeAll(async () => {
   await buildCli();
   dir = mkdtempSync(join(tmpdir(), 'faultline-bad-input-'));
 }, 180_000);
-afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const line = (o: Record<string, unknown>) => JSON.stringify(o) + '\n';
-const readOk = line({ index: 0, time: 0, type: 'invoke', process: 0, f: 'read', value: null })
-  + line({ index: 1, time: 1, type: 'ok', process: 0, f: 'read', value: null });
+const readOk =
+  line({ index: 0, time: 0, type: 'invoke', process: 0, f: 'read', value: null }) + line({ index: 1, time: 1, type: 'ok', process: 0, f: 'read', value: null });
 let n = 0;
 function file(text: string | Buffer, name = `h${n++}.jsonl`): string {
   const f = join(dir, name);
@@ -53,17 +55,25 @@ describe('check: large and special inputs', () => {
 });
 
 describe('check: several files, one bad', () => {
-  const casOk = () => file(line({ index: 0, time: 0, type: 'invoke', process: 0, f: 'write', value: 1 })
-    + line({ index: 1, time: 1, type: 'ok', process: 0, f: 'write', value: 1 }));
-  const casBad = () => file(line({ index: 0, time: 0, type: 'invoke', process: 0, f: 'cas', value: 'zz' })
-    + line({ index: 1, time: 1, type: 'ok', process: 0, f: 'cas', value: 'zz' }));
+  const casOk = () =>
+    file(
+      line({ index: 0, time: 0, type: 'invoke', process: 0, f: 'write', value: 1 }) + line({ index: 1, time: 1, type: 'ok', process: 0, f: 'write', value: 1 }),
+    );
+  const casBad = () =>
+    file(
+      line({ index: 0, time: 0, type: 'invoke', process: 0, f: 'cas', value: 'zz' }) +
+        line({ index: 1, time: 1, type: 'ok', process: 0, f: 'cas', value: 'zz' }),
+    );
 
   it('--json prints an entry per file, in order, with the error for the bad one; the worst file decides the exit code', async () => {
     const a = casOk();
     const b = casBad();
     const c = join(dir, 'missing.jsonl');
     const r = await cli(['check', a, b, c, '--model', 'cas-register', '--json']);
-    const out = JSON.parse(r.stdout) as { summary: Record<string, number>; results: { file: string; valid?: unknown; error?: { kind: string; messages: string[] } }[] };
+    const out = JSON.parse(r.stdout) as {
+      summary: Record<string, number>;
+      results: { file: string; valid?: unknown; error?: { kind: string; messages: string[] } }[];
+    };
     expect(out.results.map((e) => e.file)).toEqual([a, b, c]);
     expect(out.results[0]!.valid).toBe(true);
     expect(out.results[1]!.error!.kind).toBe('model');
@@ -94,9 +104,10 @@ describe('check: what a history says, said plainly', () => {
   });
 
   it('warns about an unknown EDN tag, with its line; record literals and #inst stay silent', async () => {
-    const edn = '{:type :invoke, :f :read, :process 0, :value nil, :at #inst "2020-01-01"}\n'
-      + '#foo/bar {:type :ok, :f :read, :process 0, :value nil}\n'
-      + '#jepsen.history.Op{:type :invoke, :f :read, :process 1, :value nil}\n';
+    const edn =
+      '{:type :invoke, :f :read, :process 0, :value nil, :at #inst "2020-01-01"}\n' +
+      '#foo/bar {:type :ok, :f :read, :process 0, :value nil}\n' +
+      '#jepsen.history.Op{:type :invoke, :f :read, :process 1, :value nil}\n';
     const r = await cli(['check', file(edn, 'tags.edn'), '--model', 'register']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/warning: line 2: unknown EDN tag #foo\/bar/);
@@ -171,7 +182,11 @@ describe('report and analyze: malformed or missing run files', () => {
       ['run.json', '{"spec": {"db": "postgres", "work', /run\.json: not valid JSON/],
       ['run.json', '{"spec": {"nodes": "three"}}', /run\.json\.spec\.nodes should be a number, not a string/],
       ['results.json', '{"valid": "maybe", "verdicts": {}}', /results\.json\.valid should be true, false or "unknown"/],
-      ['results.json', '{"valid": true, "verdicts": {"x": {"valid": true, "anomalies": [{"kind": 1}]}}}', /results\.json\.verdicts\.x\.anomalies\[0\]\.ops is missing/],
+      [
+        'results.json',
+        '{"valid": true, "verdicts": {"x": {"valid": true, "anomalies": [{"kind": 1}]}}}',
+        /results\.json\.verdicts\.x\.anomalies\[0\]\.ops is missing/,
+      ],
     ];
     for (const [name, text, message] of cases) {
       const d = run(`bad-${n++}`);

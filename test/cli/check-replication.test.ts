@@ -26,7 +26,9 @@ beforeAll(() => {
   if (statSync(main).mtimeMs < t0 - 2000) throw new Error(`tsc did not emit ${main}`);
   dir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
 });
-afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 let n = 0;
 function file(ops: Op[]): string {
@@ -44,7 +46,17 @@ function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-const keyedCheckers = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads', 'consistent-prefix', 'lost-writes', 'staleness', 'availability', 'stats'];
+const keyedCheckers = [
+  'read-your-writes',
+  'monotonic-reads',
+  'monotonic-writes',
+  'writes-follow-reads',
+  'consistent-prefix',
+  'lost-writes',
+  'staleness',
+  'availability',
+  'stats',
+];
 const all = [...keyedCheckers, 'set', 'set-full', 'counter', 'bank'];
 
 // One append history every keyed checker accepts: p0 appends 1, reads [1] during a partition,
@@ -128,11 +140,18 @@ describe('faultline check --keyed', () => {
   // Jepsen's set-full with adds [0 v] and reads of one flat set: read literally, every add is lost.
   const literal = () => hist(add(0, [0, 1]), add(0, [0, 2]), rs(1, [1, 2], 'n1'));
   // Plain adds, and a read invoked with a key: auto takes it for another workload's keyed read.
-  const keyedRead = () => hist(add(0, 1), add(0, 2), [[1, 'invoke', 'read', ['s', null]], [1, 'ok', 'read', [1]]]);
+  const keyedRead = () =>
+    hist(add(0, 1), add(0, 2), [
+      [1, 'invoke', 'read', ['s', null]],
+      [1, 'ok', 'read', [1]],
+    ]);
 
   it('auto reads the literal set-full shape as Jepsen does (exit 1); --keyed yes finds no keyed set in it (exit 2)', async () => {
     const f = file(literal());
-    const [auto, yes] = await Promise.all([cli('check', f, '--checker', 'set-full', '--json'), cli('check', f, '--checker', 'set-full', '--keyed', 'yes', '--json')]);
+    const [auto, yes] = await Promise.all([
+      cli('check', f, '--checker', 'set-full', '--json'),
+      cli('check', f, '--checker', 'set-full', '--keyed', 'yes', '--json'),
+    ]);
     expect(auto.code).toBe(1);
     const v = JSON.parse(auto.stdout).results[0].verdicts['set-full'];
     expect(v.stats).toMatchObject({ shape: 'literal', lost: 2 });
@@ -153,7 +172,10 @@ describe('faultline check --keyed', () => {
     expect(no.stdout).toMatch(/process 0 added 2 and got ok at 0\.003 s \(op #3\), but every read of the set begun after the ok lacks it/);
     // A keyed append history: valid keyed; literally the read's collection ["x", [1]] lacks ["x", 1].
     const g = file(hist(ap(0, 'x', 1), rd(1, 'x', [1])));
-    const [lwAuto, lwNo] = await Promise.all([cli('check', g, '--checker', 'lost-writes'), cli('check', g, '--checker', 'lost-writes', '--keyed', 'no', '--json')]);
+    const [lwAuto, lwNo] = await Promise.all([
+      cli('check', g, '--checker', 'lost-writes'),
+      cli('check', g, '--checker', 'lost-writes', '--keyed', 'no', '--json'),
+    ]);
     expect(lwAuto.code).toBe(0);
     expect(lwNo.code).toBe(1);
     expect(JSON.parse(lwNo.stdout).results[0].verdicts['lost-writes'].stats).toMatchObject({ keys: 1, lost: 1 });
@@ -163,14 +185,17 @@ describe('faultline check --keyed', () => {
 describe('faultline check and convert keep integers beyond 2^53 exact', () => {
   it('an EDN history: --json holds the bare digits, convert writes them back', async () => {
     const edn = join(dir, 'big.edn');
-    writeFileSync(edn, [
-      '{:index 0 :type :invoke :process 0 :f :append :value [:x 9007199254740992]}',
-      '{:index 1 :type :ok :process 0 :f :append :value [:x 9007199254740992]}',
-      '{:index 2 :type :invoke :process 0 :f :append :value [:x 9007199254740993]}',
-      '{:index 3 :type :ok :process 0 :f :append :value [:x 9007199254740993]}',
-      '{:index 4 :type :invoke :process 1 :f :read :value [:x nil]}',
-      '{:index 5 :type :ok :process 1 :f :read :value [:x [9007199254740992]] :node "n1"}',
-    ].join('\n') + '\n');
+    writeFileSync(
+      edn,
+      [
+        '{:index 0 :type :invoke :process 0 :f :append :value [:x 9007199254740992]}',
+        '{:index 1 :type :ok :process 0 :f :append :value [:x 9007199254740992]}',
+        '{:index 2 :type :invoke :process 0 :f :append :value [:x 9007199254740993]}',
+        '{:index 3 :type :ok :process 0 :f :append :value [:x 9007199254740993]}',
+        '{:index 4 :type :invoke :process 1 :f :read :value [:x nil]}',
+        '{:index 5 :type :ok :process 1 :f :read :value [:x [9007199254740992]] :node "n1"}',
+      ].join('\n') + '\n',
+    );
     const r = await cli('check', edn, '--checker', 'lost-writes', '--json');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/"elements": \[\s*9007199254740993\s*\]/);

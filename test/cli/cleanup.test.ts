@@ -27,7 +27,9 @@ beforeAll(() => {
   if (statSync(main).mtimeMs < t0 - 2000) throw new Error(`tsc did not emit ${main}`);
   t = mkdtempSync(join(tmpdir(), 'faultline-cleanup-cli-'));
 });
-afterAll(() => { if (t) rmSync(t, { recursive: true, force: true }); });
+afterAll(() => {
+  if (t) rmSync(t, { recursive: true, force: true });
+});
 
 const deadPid = (): number => spawnSync('true').pid!;
 
@@ -45,19 +47,28 @@ describe('faultline cleanup after a kill -9 (root)', () => {
   beforeAll(() => requireRuntime(async () => (process.getuid?.() === 0 ? undefined : 'not root')));
 
   it("removes the dead run's data folder named by its record, and nothing else", async () => {
-    const state = join(t, 'state'), tmp = join(t, 'tmp'), elsewhere = join(t, 'elsewhere');
+    const state = join(t, 'state'),
+      tmp = join(t, 'tmp'),
+      elsewhere = join(t, 'elsewhere');
     for (const d of [state, tmp, elsewhere]) mkdirSync(d);
     const runId = 'c0ffee';
     const id = shortId(runId);
     const dir = deadRunDir(elsewhere, runId); // outside the temp dir: only the record leads to it
-    writeFileSync(join(state, `${id}.json`), JSON.stringify({ runId, id, pid: deadPid(), subnet: '10.250.0', nodes: ['n1'], dir, created: new Date().toISOString() }) + '\n');
+    writeFileSync(
+      join(state, `${id}.json`),
+      JSON.stringify({ runId, id, pid: deadPid(), subnet: '10.250.0', nodes: ['n1'], dir, created: new Date().toISOString() }) + '\n',
+    );
     const otherDead = deadRunDir(tmp, 'bada55');
     const unrelated = join(elsewhere, 'keep-me');
     mkdirSync(unrelated);
 
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [main, 'cleanup', '--run', runId], { env: { ...process.env, FAULTLINE_STATE_DIR: state, TMPDIR: tmp } },
-        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
+      execFile(
+        process.execPath,
+        [main, 'cleanup', '--run', runId],
+        { env: { ...process.env, FAULTLINE_STATE_DIR: state, TMPDIR: tmp } },
+        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      );
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

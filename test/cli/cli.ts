@@ -13,30 +13,48 @@ export async function buildCli(): Promise<void> {
   mkdirSync(join(root, 'dist'), { recursive: true });
   const t0 = Date.now();
   for (;;) {
-    try { mkdirSync(lock); break; } catch {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
       // Another file is building: wait for it, then trust its build.
       await new Promise((r) => setTimeout(r, 200));
       if (Date.now() - t0 > 120_000) throw new Error(`${lock} held for 2 minutes`);
-      try { statSync(lock); } catch { if (statSync(main).mtimeMs >= t0 - 60_000) return; }
+      try {
+        statSync(lock);
+      } catch {
+        if (statSync(main).mtimeMs >= t0 - 60_000) return;
+      }
     }
   }
   try {
     try {
       execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'pipe' });
-    } catch { /* type errors still emit; a stale CLI is caught below */ }
+    } catch {
+      /* type errors still emit; a stale CLI is caught below */
+    }
     if (statSync(main).mtimeMs < t0 - 2000) throw new Error(`tsc did not emit ${main}`);
   } finally {
     rmdirSync(lock);
   }
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function cli(argv: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...argv], { cwd: opts.cwd ?? root, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [main, ...argv],
+      { cwd: opts.cwd ?? root, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

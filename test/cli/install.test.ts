@@ -23,7 +23,11 @@ beforeAll(() => {
   if (statSync(main).mtimeMs < t0 - 2000) throw new Error(`tsc did not emit ${main}`);
 });
 
-interface Out { code: number; stdout: string; stderr: string }
+interface Out {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 function exec(file: string, argv: string[], env: Record<string, string> = {}): Promise<Out> {
   return new Promise((resolve) => {
     execFile(file, argv, { cwd: root, env: { ...process.env, ...env } }, (err, stdout, stderr) => {

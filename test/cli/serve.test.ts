@@ -17,7 +17,9 @@ beforeAll(async () => {
   await buildCli();
   dir = mkdtempSync(join(tmpdir(), 'faultline-serve-'));
 }, 180_000);
-afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function get(url: string, host?: string): Promise<{ status: number; body: string }> {
   return new Promise((ok, fail) => {
@@ -25,7 +27,9 @@ function get(url: string, host?: string): Promise<{ status: number; body: string
     const req = request({ host: u.hostname, port: u.port, path: u.pathname, headers: host === undefined ? {} : { host } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
+      res.on('data', (c) => {
+        body += c;
+      });
       res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
       res.on('error', fail);
     });
@@ -45,7 +49,9 @@ function serve(store: string): Promise<{ child: ChildProcess; url: string }> {
       const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
       if (m) ok({ child, url: m[1]! });
     });
-    child.stderr!.on('data', (c) => { err += c; });
+    child.stderr!.on('data', (c) => {
+      err += c;
+    });
     child.on('exit', (code) => fail(new Error(`serve exited ${code}: ${err}`)));
   });
 }
@@ -106,7 +112,12 @@ describe('faultline serve', () => {
     const store = join(dir, 'eio');
     writeSyntheticRun(store, 'good');
     const lines: string[] = [];
-    const failing = () => new Readable({ read() { this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })); } });
+    const failing = () =>
+      new Readable({
+        read() {
+          this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+        },
+      });
     const { server, url } = await serveReports(store, 0, { readFile: failing, log: (l) => lines.push(l) });
     try {
       await get(`${url}good/20260101T000000Z/run.json`).catch(() => undefined); // cut off: fine

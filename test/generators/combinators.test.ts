@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../src/history/op.js';
 import {
-  any, clients, cycle, eachThread, finalGen, fromFn, limit, mix, nemesis, nemesisCycle, once, phases, repeat, reserve,
-  simulate, sleep, stagger, timeLimit,
+  any,
+  clients,
+  cycle,
+  eachThread,
+  finalGen,
+  fromFn,
+  limit,
+  mix,
+  nemesis,
+  nemesisCycle,
+  once,
+  phases,
+  repeat,
+  reserve,
+  simulate,
+  sleep,
+  stagger,
+  timeLimit,
 } from '../../src/generators/index.js';
 
 const invokes = (h: Op[]): Op[] => h.filter((o) => o.type === 'invoke');
@@ -24,10 +40,13 @@ describe('leaves', () => {
   });
 
   it('an op goes only to a free process: no process invokes twice without completing', () => {
-    const h = simulate(clients(limit(200, always('x'))), { concurrency: 4, seed: 3, latencyNs: (o) => (o.process as number % 3 + 1) * ms });
+    const h = simulate(clients(limit(200, always('x'))), { concurrency: 4, seed: 3, latencyNs: (o) => (((o.process as number) % 3) + 1) * ms });
     const open = new Set<unknown>();
     for (const o of h) {
-      if (o.type === 'invoke') { expect(open.has(o.process)).toBe(false); open.add(o.process); } else open.delete(o.process);
+      if (o.type === 'invoke') {
+        expect(open.has(o.process)).toBe(false);
+        open.add(o.process);
+      } else open.delete(o.process);
     }
     expect(invokes(h)).toHaveLength(200);
   });
@@ -73,7 +92,9 @@ describe('combinators', () => {
 
   it('phases waits until every op of a phase has completed before the next begins', () => {
     const h = simulate(phases(clients(limit(6, always('a'))), clients(limit(3, always('b')))), {
-      concurrency: 3, seed: 5, latencyNs: (o) => (o.f === 'a' ? 7 * ms : ms),
+      concurrency: 3,
+      seed: 5,
+      latencyNs: (o) => (o.f === 'a' ? 7 * ms : ms),
     });
     const lastA = Math.max(...h.filter((o) => o.f === 'a' && o.type !== 'invoke').map((o) => o.time));
     const firstB = Math.min(...h.filter((o) => o.f === 'b').map((o) => o.time));
@@ -83,12 +104,20 @@ describe('combinators', () => {
 
   it('eachThread gives every thread its own copy', () => {
     const h = simulate(clients(eachThread(once({ f: 'hello' }))), { concurrency: 4, seed: 1 });
-    expect(invokes(h).map((o) => o.process).sort()).toEqual([0, 1, 2, 3]);
+    expect(
+      invokes(h)
+        .map((o) => o.process)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
   });
 
   it('eachThread copies survive process renumbering after info', () => {
     const h = simulate(clients(eachThread(limit(2, always('x')))), { concurrency: 2, seed: 1, complete: () => ({ type: 'info' }) });
-    expect(invokes(h).map((o) => o.process).sort()).toEqual([0, 1, 2, 3]);
+    expect(
+      invokes(h)
+        .map((o) => o.process)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
   });
 
   it('reserve gives the first n threads to one generator and the rest to another', () => {
@@ -109,8 +138,10 @@ describe('combinators', () => {
   });
 
   it('nemesisCycle alternates its steps on the nemesis, an interval after each completes', () => {
-    const g = any(nemesis(timeLimit(35e9, nemesisCycle([{ f: 'start-partition' }, { f: 'stop-partition' }], 10e9))),
-      clients(timeLimit(35e9, stagger(10, always('r')))));
+    const g = any(
+      nemesis(timeLimit(35e9, nemesisCycle([{ f: 'start-partition' }, { f: 'stop-partition' }], 10e9))),
+      clients(timeLimit(35e9, stagger(10, always('r')))),
+    );
     const h = simulate(g, { concurrency: 2, seed: 9, latencyNs: 100 * ms });
     const nem = invokes(h).filter((o) => o.process === 'nemesis');
     expect(nem.map((o) => o.f)).toEqual(['start-partition', 'stop-partition', 'start-partition']);

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  any, appendWorkload, clients, limit, mix, nemesis, nemesisCycle, registerWorkload, reserve, setWorkload, simulate, stagger,
-  timeLimit, type Generator,
+  any,
+  appendWorkload,
+  clients,
+  limit,
+  mix,
+  nemesis,
+  nemesisCycle,
+  registerWorkload,
+  reserve,
+  setWorkload,
+  simulate,
+  stagger,
+  timeLimit,
+  type Generator,
 } from '../../src/generators/index.js';
 
 function schedule(seed: number): Generator {

@@ -33,7 +33,10 @@ describe('append workload', () => {
     const last = new Map<unknown, number>();
     for (const o of h) {
       const [k, e] = o.value as [number, number | null];
-      if (o.f === 'read') { expect(e).toBeNull(); continue; }
+      if (o.f === 'read') {
+        expect(e).toBeNull();
+        continue;
+      }
       expect(o.f).toBe('append');
       expect(e!).toBeGreaterThan(last.get(k) ?? 0);
       expect(e!).toBeLessThanOrEqual(10);

@@ -7,9 +7,7 @@ import { lintHistory } from '../../src/history/lint.js';
 
 // Real Jepsen histories, copied into test/fixtures/conformance (read-only).
 const ROOT = conformanceDir();
-const files = (readdirSync(ROOT, { recursive: true }) as string[])
-  .filter((f) => f.endsWith('.edn'))
-  .sort();
+const files = (readdirSync(ROOT, { recursive: true }) as string[]).filter((f) => f.endsWith('.edn')).sort();
 
 /** Cross-check: op-level `:type :invoke|ok|fail|info` occurrences (bank.edn nests other :type keys in exceptions). */
 function countTypes(text: string): number {
@@ -40,7 +38,11 @@ describe('conformance histories', () => {
     expect(bank.lines[0]).toBe(1);
     expect(bank.lines[679]).toBe(680);
     expect(bank.ops[1]).toEqual({
-      index: 1, time: 11245205834, type: 'ok', process: 0, f: 'read',
+      index: 1,
+      time: 11245205834,
+      type: 'ok',
+      process: 0,
+      f: 'read',
       value: { '0': 100, '1': 0, '2': 0, '3': 0, '4': 0, '5': 0, '6': 0, '7': 0, '8': 0, '9': 0 },
     });
     expect(bank.ops[678]).toMatchObject({ process: 'nemesis', f: 'pause', value: { '84.23.53.151': '' } });
@@ -77,7 +79,17 @@ describe('conformance histories', () => {
     const h = await loadHistory(join(ROOT, 'elle/list-append-gh-30.edn'));
     expect(h.ops.length).toBe(10);
     expect(h.ops.every((o) => o.f === 'txn')).toBe(true);
-    expect(h.ops[0]).toEqual({ index: 1, time: 0, type: 'invoke', process: 2, f: 'txn', value: [['append', 4, 2], ['append', 5, 5]] });
+    expect(h.ops[0]).toEqual({
+      index: 1,
+      time: 0,
+      type: 'invoke',
+      process: 2,
+      f: 'txn',
+      value: [
+        ['append', 4, 2],
+        ['append', 5, 5],
+      ],
+    });
     expect(h.warnings).toHaveLength(1);
     expect(h.warnings[0]!.message).toBe('10 op(s) have no :f; their values are transactions, so they were read as :txn');
   });

@@ -7,8 +7,12 @@ import * as history from '../../src/history/index.js';
 import { convertHistory, HistoryError, loadHistory } from '../../src/history/index.js';
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'faultline-convert-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'faultline-convert-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const CONFORMANCE = conformanceDir();
 
@@ -78,9 +82,25 @@ describe('convertHistory', () => {
 describe('src/history/index.ts', () => {
   it('exports the public API', () => {
     for (const name of [
-      'parseEdn', 'parseEdnValue', 'normalizeOp', 'loadHistory', 'parseHistory', 'detectFormat', 'readHistory',
-      'lintHistory', 'assertLinted', 'HistoryWriter', 'formatOpLine', 'convertHistory',
-      'HistoryError', 'pairOps', 'endTime', 'isClientOp', 'fmtTime', 'fmtValue', 'OP_TYPES',
+      'parseEdn',
+      'parseEdnValue',
+      'normalizeOp',
+      'loadHistory',
+      'parseHistory',
+      'detectFormat',
+      'readHistory',
+      'lintHistory',
+      'assertLinted',
+      'HistoryWriter',
+      'formatOpLine',
+      'convertHistory',
+      'HistoryError',
+      'pairOps',
+      'endTime',
+      'isClientOp',
+      'fmtTime',
+      'fmtValue',
+      'OP_TYPES',
     ]) {
       expect(history, name).toHaveProperty(name);
     }

@@ -143,18 +143,30 @@ describe('EDN top-level forms and lines', () => {
   });
 
   it('reads a realistic Jepsen op map', () => {
-    const text =
-      '{:type :fail, :f :release, :process 3, :time 32094782390, ' +
-      ':error [:not-found "etcdserver: requested lease not found"], :index 1120}';
+    const text = '{:type :fail, :f :release, :process 3, :time 32094782390, ' + ':error [:not-found "etcdserver: requested lease not found"], :index 1120}';
     expect(v(text)).toEqual({
-      type: 'fail', f: 'release', process: 3, time: 32094782390,
-      error: ['not-found', 'etcdserver: requested lease not found'], index: 1120,
+      type: 'fail',
+      f: 'release',
+      process: 3,
+      time: 32094782390,
+      error: ['not-found', 'etcdserver: requested lease not found'],
+      index: 1120,
     });
     expect(v('{:process :nemesis, :type :info, :f :start, :value "Cut off [:n3 #[:n4]]"}')).toEqual({
-      process: 'nemesis', type: 'info', f: 'start', value: 'Cut off [:n3 #[:n4]]',
+      process: 'nemesis',
+      type: 'info',
+      f: 'start',
+      value: 'Cut off [:n3 #[:n4]]',
     });
     expect(v('{:type :ok, :f :txn, :value [[:append 4 2] [:r 3 [1 2]] [:r 5 nil]], :process 0}')).toEqual({
-      type: 'ok', f: 'txn', value: [['append', 4, 2], ['r', 3, [1, 2]], ['r', 5, null]], process: 0,
+      type: 'ok',
+      f: 'txn',
+      value: [
+        ['append', 4, 2],
+        ['r', 3, [1, 2]],
+        ['r', 5, null],
+      ],
+      process: 0,
     });
   });
 

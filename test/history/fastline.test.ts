@@ -13,9 +13,32 @@ const general = (line: string): Op => normalizeOp(parseJsonExact(line), 'x', 1, 
 // the general path (exact JSON.parse + normalizeOp) would; when in doubt it declines.
 describe('the JSONL fast path agrees with JSON.parse + normalizeOp', () => {
   const values: unknown[] = [
-    null, true, false, 0, -1, 42, 123456789012345, '', 'abc', ':kw', [], {}, [1, [2, [3]]],
-    { a: 1, b: [null, 'x'] }, { '2': 'b', '1': 'a' }, [[':append', 4, 2], ['r', 3, [1, 2]]], ['n1', ['n2', 'n3']],
-    1234567890123456, 9007199254740991, -9007199254740991, 9007199254740992n, 9007199254740993n, -9007199254740993n,
+    null,
+    true,
+    false,
+    0,
+    -1,
+    42,
+    123456789012345,
+    '',
+    'abc',
+    ':kw',
+    [],
+    {},
+    [1, [2, [3]]],
+    { a: 1, b: [null, 'x'] },
+    { '2': 'b', '1': 'a' },
+    [
+      [':append', 4, 2],
+      ['r', 3, [1, 2]],
+    ],
+    ['n1', ['n2', 'n3']],
+    1234567890123456,
+    9007199254740991,
+    -9007199254740991,
+    9007199254740992n,
+    9007199254740993n,
+    -9007199254740993n,
     [1, 123456789012345678901234567890n, { a: -18446744073709551615n }],
   ];
   for (const value of values) {
@@ -34,8 +57,15 @@ describe('the JSONL fast path agrees with JSON.parse + normalizeOp', () => {
   it('reads the optional error, node and session keys as normalizeOp does', () => {
     const base = '{"index":0,"time":1,"type":"fail","process":3,"f":"r","value":null';
     const tails = [
-      ',"error":["timeout","no quorum"]}', ',"error":null}', ',"node":"n2"}', ',"node":2}', ',"node":null}',
-      ',"session":"s1"}', ',"session":4}', ',"session":[1]}', ',"error":"e","node":"n1","session":7}',
+      ',"error":["timeout","no quorum"]}',
+      ',"error":null}',
+      ',"node":"n2"}',
+      ',"node":2}',
+      ',"node":null}',
+      ',"session":"s1"}',
+      ',"session":4}',
+      ',"session":[1]}',
+      ',"error":"e","node":"n1","session":7}',
     ];
     for (const tail of tails) {
       const line = base + tail;

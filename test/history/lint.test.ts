@@ -10,27 +10,27 @@ const lines = (errs: HistoryError[]): (number | undefined)[] => errs.map((e) => 
 
 describe('lintHistory', () => {
   it('passes a valid history: pairs, a crashed (info) op, concurrent processes, loose nemesis ops', () => {
-    const errs = lint(edn(
-      '{:type :invoke, :f :write, :value 1, :process 0}',
-      '{:type :invoke, :f :read, :process 1}',
-      '{:type :info, :f :start, :process :nemesis}',
-      '{:type :ok, :f :write, :value 1, :process 0}',
-      '{:type :info, :f :start, :process :nemesis, :value "cut off n1"}',
-      '{:type :info, :f :read, :process 1}',
-      '{:type :invoke, :f :cas, :value [1 2], :process 0}',
-      '{:type :fail, :f :cas, :value [1 2], :process 0}',
-      '{:type :invoke, :f :read, :process 2}',
-    ));
+    const errs = lint(
+      edn(
+        '{:type :invoke, :f :write, :value 1, :process 0}',
+        '{:type :invoke, :f :read, :process 1}',
+        '{:type :info, :f :start, :process :nemesis}',
+        '{:type :ok, :f :write, :value 1, :process 0}',
+        '{:type :info, :f :start, :process :nemesis, :value "cut off n1"}',
+        '{:type :info, :f :read, :process 1}',
+        '{:type :invoke, :f :cas, :value [1 2], :process 0}',
+        '{:type :fail, :f :cas, :value [1 2], :process 0}',
+        '{:type :invoke, :f :read, :process 2}',
+      ),
+    );
     expect(errs).toEqual([]);
     expect(() => assertLinted(parseHistory(edn('{:type :invoke, :f :read, :process 0}'), 'h.edn'))).not.toThrow();
   });
 
   it('reports a completion without an invocation', () => {
-    const errs = lint(edn(
-      '{:type :invoke, :f :read, :process 1}',
-      '{:type :ok, :f :read, :process 1, :value 5}',
-      '{:type :ok, :f :write, :value 3, :process 3}',
-    ));
+    const errs = lint(
+      edn('{:type :invoke, :f :read, :process 1}', '{:type :ok, :f :read, :process 1, :value 5}', '{:type :ok, :f :write, :value 3, :process 3}'),
+    );
     expect(errs).toHaveLength(1);
     const e = errs[0]!;
     expect(e).toBeInstanceOf(HistoryError);
@@ -41,45 +41,45 @@ describe('lintHistory', () => {
   });
 
   it('reports a second invocation before the completion', () => {
-    const errs = lint(edn(
-      '{:type :invoke, :f :write, :value 1, :process 2}',
-      '{:type :invoke, :f :read, :process 0}',
-      '{:type :invoke, :f :read, :process 2}',
-    ));
+    const errs = lint(
+      edn('{:type :invoke, :f :write, :value 1, :process 2}', '{:type :invoke, :f :read, :process 0}', '{:type :invoke, :f :read, :process 2}'),
+    );
     expect(lines(errs)).toEqual([4]);
     expect(errs[0]!.message).toBe('process 2 invoked :read while its :write from line 2 was still open');
   });
 
   it('reports a completion whose f differs from its invocation', () => {
-    const errs = lint(edn(
-      '{:type :invoke, :f :write, :value 1, :process 2}',
-      '{:type :invoke, :f :read, :process 0}',
-      '{:type :fail, :f :cas, :process 2}',
-    ));
+    const errs = lint(edn('{:type :invoke, :f :write, :value 1, :process 2}', '{:type :invoke, :f :read, :process 0}', '{:type :fail, :f :cas, :process 2}'));
     expect(lines(errs)).toEqual([4]);
     expect(errs[0]!.message).toBe('process 2 completed :cas (fail) but its invocation at line 2 was :write');
   });
 
   it('reports indices that do not strictly increase, for nemesis ops too', () => {
-    const errs = lint(edn(
-      '{:index 0, :type :invoke, :f :read, :process 0}',
-      '{:index 5, :type :info, :f :start, :process :nemesis}',
-      '{:index 5, :type :ok, :f :read, :process 0}',
-      '{:index 4, :type :info, :f :stop, :process :nemesis}',
-      '{:index 9, :type :info, :f :stop, :process :nemesis}',
-    ));
+    const errs = lint(
+      edn(
+        '{:index 0, :type :invoke, :f :read, :process 0}',
+        '{:index 5, :type :info, :f :start, :process :nemesis}',
+        '{:index 5, :type :ok, :f :read, :process 0}',
+        '{:index 4, :type :info, :f :stop, :process :nemesis}',
+        '{:index 9, :type :info, :f :stop, :process :nemesis}',
+      ),
+    );
     expect(lines(errs)).toEqual([4, 5]);
     expect(errs[0]!.message).toBe('index 5 is not greater than the previous index 5 (line 3)');
     expect(errs[1]!.message).toBe('index 4 is not greater than the previous index 5 (line 4)');
   });
 
   it('gives nemesis ops only the index rule', () => {
-    expect(lint(edn(
-      '{:type :info, :f :start, :process :nemesis}',
-      '{:type :info, :f :start, :process :nemesis}',
-      '{:type :invoke, :f :kill, :process :nemesis}',
-      '{:type :invoke, :f :heal, :process :nemesis}',
-    ))).toEqual([]);
+    expect(
+      lint(
+        edn(
+          '{:type :info, :f :start, :process :nemesis}',
+          '{:type :info, :f :start, :process :nemesis}',
+          '{:type :invoke, :f :kill, :process :nemesis}',
+          '{:type :invoke, :f :heal, :process :nemesis}',
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('uses source lines of multi-line and vector histories', () => {
@@ -95,8 +95,16 @@ describe('lintHistory', () => {
     expect(errs[20]!.line).toBeUndefined();
     expect(errs[20]!.code).toBe('lint');
     expect(errs[20]!.message).toBe('... and 10 more problems: the first 20 of 30 are shown');
-    expect(lint(edn(...ops), 3).map((e) => e.message).at(-1)).toBe('... and 27 more problems: the first 3 of 30 are shown');
-    expect(lint(edn(...ops.slice(0, 2)), 1).map((e) => e.message).at(-1)).toBe('... and 1 more problem: the first 1 of 2 are shown');
+    expect(
+      lint(edn(...ops), 3)
+        .map((e) => e.message)
+        .at(-1),
+    ).toBe('... and 27 more problems: the first 3 of 30 are shown');
+    expect(
+      lint(edn(...ops.slice(0, 2)), 1)
+        .map((e) => e.message)
+        .at(-1),
+    ).toBe('... and 1 more problem: the first 1 of 2 are shown');
   });
 
   it('assertLinted throws the first error', () => {

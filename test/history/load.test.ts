@@ -8,8 +8,12 @@ import type { Op } from '../../src/history/op.js';
 import { formatOpLine } from '../../src/history/writer.js';
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'faultline-load-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'faultline-load-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function file(name: string, text: string): string {
   const p = join(dir, name);
@@ -31,7 +35,10 @@ async function streamAll(path: string): Promise<{ ops: Op[]; lines: number[]; wa
   const s = readHistory(path);
   const ops: Op[] = [];
   const lines: number[] = [];
-  for await (const { op, line } of s) { ops.push(op); lines.push(line); }
+  for await (const { op, line } of s) {
+    ops.push(op);
+    lines.push(line);
+  }
   return { ops, lines, warnings: s.warnings };
 }
 
@@ -135,7 +142,8 @@ describe('loadHistory: JSONL', () => {
 
 describe('loadHistory: JSON array and EDN', () => {
   it('reads a JSON array of op objects with each op’s line', async () => {
-    const text = `[\n  ${L0},\n  ${L1},\n  {"type": "invoke",\n   "process": "nemesis", "f": "partition",\n   "value": ["n1", ["n2", "n3"]], ` +
+    const text =
+      `[\n  ${L0},\n  ${L1},\n  {"type": "invoke",\n   "process": "nemesis", "f": "partition",\n   "value": ["n1", ["n2", "n3"]], ` +
       `"index": 2, "time": 300}\n]\n`;
     const h = await loadHistory(file('array.json', text));
     expect(h.format).toBe('json');
@@ -152,7 +160,8 @@ describe('loadHistory: JSON array and EDN', () => {
   });
 
   it('reads EDN maps one per line, with comments and commas, giving all of them', async () => {
-    const text = '; a history\n{:type :invoke, :f :read, :process 0, :index 0}\n{:type :ok, :f :read, :value 5, :process 0, :index 1},\n\n' +
+    const text =
+      '; a history\n{:type :invoke, :f :read, :process 0, :index 0}\n{:type :ok, :f :read, :value 5, :process 0, :index 1},\n\n' +
       '{:type :info :f :start :process :nemesis :index 2}\n';
     const h = await loadHistory(file('perline.edn', text));
     expect(h.format).toBe('edn');
@@ -199,7 +208,9 @@ describe('loadHistory at size', () => {
   it('loads 200,000 JSONL lines, every op', async () => {
     const parts: string[] = [];
     for (let i = 0; i < 200_000; i++) {
-      parts.push(formatOpLine({ index: i, time: 1e10 + i * 1000, type: i % 2 ? 'ok' : 'invoke', process: (i >> 1) % 10, f: 'cas', value: [i % 5, (i + 1) % 5] }));
+      parts.push(
+        formatOpLine({ index: i, time: 1e10 + i * 1000, type: i % 2 ? 'ok' : 'invoke', process: (i >> 1) % 10, f: 'cas', value: [i % 5, (i + 1) % 5] }),
+      );
     }
     const path = file('speed.jsonl', parts.join(''));
     const h = await loadHistory(path);

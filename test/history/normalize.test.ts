@@ -16,10 +16,15 @@ function err(raw: unknown): HistoryError {
 
 describe('normalizeOp', () => {
   it('keeps the op fields, defaults value, index and time, drops unknown keys', () => {
-    expect(norm({ type: 'invoke', f: 'add', value: 1, 'op-index': 1, process: 0, time: 10474104701, index: 0 }))
-      .toEqual({ index: 0, time: 10474104701, type: 'invoke', process: 0, f: 'add', value: 1 });
-    expect(norm({ type: 'invoke', f: 'read', process: 0 }, 12))
-      .toEqual({ index: 12, time: 0, type: 'invoke', process: 0, f: 'read', value: null });
+    expect(norm({ type: 'invoke', f: 'add', value: 1, 'op-index': 1, process: 0, time: 10474104701, index: 0 })).toEqual({
+      index: 0,
+      time: 10474104701,
+      type: 'invoke',
+      process: 0,
+      f: 'add',
+      value: 1,
+    });
+    expect(norm({ type: 'invoke', f: 'read', process: 0 }, 12)).toEqual({ index: 12, time: 0, type: 'invoke', process: 0, f: 'read', value: null });
   });
 
   it('accepts types as keywords or strings, with a leading colon stripped', () => {
@@ -65,7 +70,20 @@ describe('normalizeOp', () => {
 
   it('reads an op without :f as :txn only when asked to note it and its value is a transaction', () => {
     const notes: NormalizeNotes = { inferredTxn: 0 };
-    const op = normalizeOp({ type: 'invoke', process: 2, value: [['append', 4, 2], ['r', 5, null]] }, 'e.edn', 3, 0, notes);
+    const op = normalizeOp(
+      {
+        type: 'invoke',
+        process: 2,
+        value: [
+          ['append', 4, 2],
+          ['r', 5, null],
+        ],
+      },
+      'e.edn',
+      3,
+      0,
+      notes,
+    );
     expect(op.f).toBe('txn');
     expect(notes).toEqual({ inferredTxn: 1, firstInferredLine: 3 });
     expect(() => normalizeOp({ type: 'invoke', process: 2, value: 5 }, 'e.edn', 4, 1, notes)).toThrow(/op has no :f/);

@@ -7,8 +7,12 @@ import type { Op } from '../../src/history/op.js';
 import { formatOpLine, HistoryWriter } from '../../src/history/writer.js';
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'faultline-writer-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'faultline-writer-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const OPS: Op[] = [
   { index: 0, time: 1000, type: 'invoke', process: 0, f: 'write', value: 3 },
@@ -24,7 +28,10 @@ async function stream(path: string): Promise<{ ops: Op[]; lines: number[]; warni
   const s = readHistory(path);
   const ops: Op[] = [];
   const lines: number[] = [];
-  for await (const x of s) { ops.push(x.op); lines.push(x.line); }
+  for await (const x of s) {
+    ops.push(x.op);
+    lines.push(x.line);
+  }
   return { ops, lines, warnings: s.warnings };
 }
 
@@ -41,7 +48,14 @@ describe('formatOpLine', () => {
 describe('formatOpLine law', () => {
   it('writes what JSON.stringify writes for the same ordered object', () => {
     const reference = (op: Op): string => {
-      const o: Record<string, unknown> = { index: op.index, time: op.time, type: op.type, process: op.process, f: op.f, value: op.value === undefined ? null : op.value };
+      const o: Record<string, unknown> = {
+        index: op.index,
+        time: op.time,
+        type: op.type,
+        process: op.process,
+        f: op.f,
+        value: op.value === undefined ? null : op.value,
+      };
       if (op.error !== undefined) o.error = op.error;
       if (op.node !== undefined) o.node = op.node;
       if (op.session !== undefined) o.session = op.session;

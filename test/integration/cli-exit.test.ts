@@ -19,9 +19,17 @@ beforeAll(async () => {
   await requireRuntime(() => localRuntime.unavailable());
   store = mkdtempSync(join(tmpdir(), 'faultline-cli-exit-'));
 });
-afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+afterAll(() => {
+  if (store) rmSync(store, { recursive: true, force: true });
+});
 
-interface Ended { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
+interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 function runCli(argv: string[], boundMs: number): Promise<Ended> {
   return new Promise((resolve) => {
@@ -29,11 +37,18 @@ function runCli(argv: string[], boundMs: number): Promise<Ended> {
     const child = spawn(process.execPath, [main, ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     // Past the bound the command is hung: kill it (our own child, by its handle) and fail below.
     const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
-    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 }); });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
+    });
   });
 }
 
@@ -50,8 +65,30 @@ const cases: Array<{ db: string; workload: string; replication: string; boundS: 
 describe('faultline run with kill faults, as a child process', () => {
   for (const c of cases) {
     it(`${c.db}: exits by itself with a verdict, the run stored, nothing left`, async () => {
-      const r = await runCli(['run', '--db', c.db, '--workload', c.workload, '--replication', c.replication, '--nemesis', 'kill',
-        '--nemesis-interval', '2', '--time-limit', String(TIME_LIMIT_S), '--seed', '11', '--store', store, '--name', `exit-${c.db}`], c.boundS * 1000);
+      const r = await runCli(
+        [
+          'run',
+          '--db',
+          c.db,
+          '--workload',
+          c.workload,
+          '--replication',
+          c.replication,
+          '--nemesis',
+          'kill',
+          '--nemesis-interval',
+          '2',
+          '--time-limit',
+          String(TIME_LIMIT_S),
+          '--seed',
+          '11',
+          '--store',
+          store,
+          '--name',
+          `exit-${c.db}`,
+        ],
+        c.boundS * 1000,
+      );
       const runId = /faultline run ([0-9a-f]+):/.exec(r.stderr)?.[1];
       expect(runId, r.stderr.slice(-2000)).toBeDefined();
       expect(r.signal, `hung: killed after ${c.boundS} s; last output:\n${r.stderr.slice(-2000)}`).toBeNull();

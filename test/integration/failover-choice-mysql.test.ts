@@ -17,7 +17,11 @@ import { requireRuntime, tearDown } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
 
-interface Started { cluster: Cluster; db: MyDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: MyDb;
+  dir: string;
+}
 let live: Started | undefined;
 let seq = 0;
 
@@ -33,7 +37,7 @@ async function start(): Promise<Started> {
   chmodSync(dir, 0o755);
   const cluster = await localRuntime.up({ runId: `myfo-${process.pid}-${seq++}`, dir, nodes: 3 });
   try {
-    const db = await mysqlAdapter.setup(cluster, { replication: 'semi-sync', reads: 'primary', workload: 'append' }) as MyDb;
+    const db = (await mysqlAdapter.setup(cluster, { replication: 'semi-sync', reads: 'primary', workload: 'append' })) as MyDb;
     live = { cluster, db, dir };
     return live;
   } catch (e) {
@@ -70,6 +74,8 @@ describe('failover choice on a real semi-sync MariaDB cluster (one ack of n2, n3
     expect(final).toMatchObject({ node: 'n2', value: [1, [1, 2, 3, 4, 5]] });
     const lost = checkLostWrites(ops).anomalies.filter((a) => a.kind === 'lost');
     expect(lost).toHaveLength(1);
-    expect(lost[0]!.explanation).toMatch(/The failover at [\d.]+ s \(op #\d+\) promoted n2 without hearing from n3 \(naive-failover policy: semi-sync \(1 ack of n2, n3\) needs 2 answers, it had 1\); these 5 writes were acknowledged before it and n2 did not hold them: a decision of faultline's, not a database fault$/);
+    expect(lost[0]!.explanation).toMatch(
+      /The failover at [\d.]+ s \(op #\d+\) promoted n2 without hearing from n3 \(naive-failover policy: semi-sync \(1 ack of n2, n3\) needs 2 answers, it had 1\); these 5 writes were acknowledged before it and n2 did not hold them: a decision of faultline's, not a database fault$/,
+    );
   }, 180_000);
 });

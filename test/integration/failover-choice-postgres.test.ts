@@ -17,7 +17,11 @@ import { requireRuntime, tearDown } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
 
-interface Started { cluster: Cluster; db: PgDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: PgDb;
+  dir: string;
+}
 let live: Started | undefined;
 let seq = 0;
 
@@ -33,7 +37,7 @@ async function start(): Promise<Started> {
   chmodSync(dir, 0o755);
   const cluster = await localRuntime.up({ runId: `pgfo-${process.pid}-${seq++}`, dir, nodes: 3 });
   try {
-    const db = await postgresAdapter.setup(cluster, { replication: 'sync', reads: 'primary', workload: 'append' }) as PgDb;
+    const db = (await postgresAdapter.setup(cluster, { replication: 'sync', reads: 'primary', workload: 'append' })) as PgDb;
     live = { cluster, db, dir };
     return live;
   } catch (e) {
@@ -48,8 +52,18 @@ describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () 
     const { db, cluster } = await start();
     const { ops, fo, final, positions } = await onlyLaggingStandbyAnswers(db, cluster, 'safe', (n) => walPosition(db.server(n)));
     expect(fo.type).toBe('info');
-    expect(fo.value).toMatchObject({ policy: 'safe', decision: 'refused', chosen: null, required: 2, heard: 1, quorum: false,
-      unanswered: ['n3'], positions: { n2: positions.n2, n3: null }, old: 'n1', sync: 'ANY 1 ("n2", "n3")' });
+    expect(fo.value).toMatchObject({
+      policy: 'safe',
+      decision: 'refused',
+      chosen: null,
+      required: 2,
+      heard: 1,
+      quorum: false,
+      unanswered: ['n3'],
+      positions: { n2: positions.n2, n3: null },
+      old: 'n1',
+      sync: 'ANY 1 ("n2", "n3")',
+    });
     expect((fo.value as { waitedMs: number }).waitedMs).toBeGreaterThanOrEqual(3000);
     expect(db.primary().name).toBe('n1');
     expect(final).toMatchObject({ node: 'n1', value: [1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] });
@@ -75,8 +89,17 @@ describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () 
   it('naive-failover: promotes the lagging standby that answered, loses the writes only n3 held, and lost-writes says the failover chose it', async () => {
     const { db, cluster } = await start();
     const { ops, fo, final, positions } = await onlyLaggingStandbyAnswers(db, cluster, 'naive', (n) => walPosition(db.server(n)));
-    expect(fo.value).toMatchObject({ policy: 'naive', decision: 'promoted', chosen: 'n2', promoted: 'n2', required: 2, heard: 1, quorum: false,
-      unanswered: ['n3'], positions: { n2: positions.n2, n3: null } });
+    expect(fo.value).toMatchObject({
+      policy: 'naive',
+      decision: 'promoted',
+      chosen: 'n2',
+      promoted: 'n2',
+      required: 2,
+      heard: 1,
+      quorum: false,
+      unanswered: ['n3'],
+      positions: { n2: positions.n2, n3: null },
+    });
     expect(final).toMatchObject({ node: 'n2', value: [1, [1, 2, 3, 4, 5]] });
     const v = checkLostWrites(ops);
     expect(v.valid).toBe(false);
@@ -84,6 +107,8 @@ describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () 
     expect(lost).toHaveLength(1);
     expect(lost[0]!.data).toMatchObject({ elements: [6, 7, 8, 9, 10] });
     expect(lost[0]!.explanation).toMatch(/5 writes that were acknowledged or seen are lost from key/);
-    expect(lost[0]!.explanation).toMatch(/The failover at [\d.]+ s \(op #\d+\) promoted n2 without hearing from n3 \(naive-failover policy: ANY 1 \("n2", "n3"\) needs 2 answers, it had 1\); these 5 writes were acknowledged before it and n2 did not hold them: a decision of faultline's, not a database fault$/);
+    expect(lost[0]!.explanation).toMatch(
+      /The failover at [\d.]+ s \(op #\d+\) promoted n2 without hearing from n3 \(naive-failover policy: ANY 1 \("n2", "n3"\) needs 2 answers, it had 1\); these 5 writes were acknowledged before it and n2 did not hold them: a decision of faultline's, not a database fault$/,
+    );
   }, 120_000);
 });

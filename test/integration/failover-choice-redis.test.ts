@@ -15,7 +15,11 @@ import { requireRuntime, tearDown } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
 
-interface Started { cluster: Cluster; db: RedisDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: RedisDb;
+  dir: string;
+}
 let live: Started | undefined;
 
 afterEach(async () => {
@@ -31,7 +35,7 @@ describe('failover choice on a real Redis cluster in wait mode (WAIT 2 of n2, n3
     chmodSync(dir, 0o755);
     const cluster = await localRuntime.up({ runId: `rdfo-${process.pid}`, dir, nodes: 3 });
     live = { cluster, dir, db: undefined as unknown as RedisDb };
-    const db = await redisAdapter.setup(cluster, { replication: 'wait', reads: 'primary', workload: 'append' }) as RedisDb;
+    const db = (await redisAdapter.setup(cluster, { replication: 'wait', reads: 'primary', workload: 'append' })) as RedisDb;
     live.db = db;
     const n3 = cluster.nodes[2]!;
     const rec = new Recorder();
@@ -39,8 +43,19 @@ describe('failover choice on a real Redis cluster in wait mode (WAIT 2 of n2, n3
     for (let e = 1; e <= 10; e++) expect((await rec.client(c, 0, 'append', [1, e])).type).toBe('ok');
     await rec.nemesis('pause', { node: 'n3' }, () => db.pause(n3));
     const pkg = failoverPackage(true, 200, 'safe', 3000);
-    const fo = await rec.nemesis('start-failover', { fence: true, isolateMs: 200, policy: 'safe' }, () => pkg.invoke({ cluster, db }, { f: 'start-failover', value: null }));
-    expect(fo.value).toMatchObject({ policy: 'safe', sync: 'WAIT 2 (of n2, n3)', decision: 'promoted', chosen: 'n2', required: 1, heard: 1, quorum: true, unanswered: ['n3'] });
+    const fo = await rec.nemesis('start-failover', { fence: true, isolateMs: 200, policy: 'safe' }, () =>
+      pkg.invoke({ cluster, db }, { f: 'start-failover', value: null }),
+    );
+    expect(fo.value).toMatchObject({
+      policy: 'safe',
+      sync: 'WAIT 2 (of n2, n3)',
+      decision: 'promoted',
+      chosen: 'n2',
+      required: 1,
+      heard: 1,
+      quorum: true,
+      unanswered: ['n3'],
+    });
     expect((fo.value as { waitedMs: number }).waitedMs).toBeLessThan(2000);
     await rec.nemesis('resume', null, () => db.resume(n3));
     await rec.nemesis('stop-failover', null, () => pkg.invoke({ cluster, db }, { f: 'stop-failover', value: null }));

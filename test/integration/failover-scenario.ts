@@ -27,7 +27,11 @@ export class Recorder {
   async nemesis(f: string, value: unknown, act: () => Promise<NemesisResult | void>): Promise<NemesisResult> {
     this.push('nemesis', 'invoke', f, value);
     let r: NemesisResult;
-    try { r = (await act()) ?? { type: 'info', value }; } catch (e) { r = { type: 'info', value, error: (e as Error).message }; }
+    try {
+      r = (await act()) ?? { type: 'info', value };
+    } catch (e) {
+      r = { type: 'info', value, error: (e as Error).message };
+    }
     this.push('nemesis', r.type, f, r.value, { error: r.error });
     return r;
   }
@@ -48,21 +52,34 @@ export class Recorder {
  * With resumeAfterMs, a timer resumes n3 that long into the failover (the pause ends while the failover
  * waits); the recorded `resume` op, after the failover (the nemesis is one worker), then closes the window.
  */
-export async function onlyLaggingStandbyAnswers(db: Db, cluster: Cluster, policy: FailoverPolicy, position: (node: string) => Promise<Answer | undefined>,
-  resumeAfterMs?: number) {
+export async function onlyLaggingStandbyAnswers(
+  db: Db,
+  cluster: Cluster,
+  policy: FailoverPolicy,
+  position: (node: string) => Promise<Answer | undefined>,
+  resumeAfterMs?: number,
+) {
   const [n1, n2, n3] = cluster.nodes as [Cluster['nodes'][0], Cluster['nodes'][0], Cluster['nodes'][0]];
   const rec = new Recorder();
   const c = await db.client(0);
   for (let e = 1; e <= 5; e++) expect((await rec.client(c, 0, 'append', [1, e])).type).toBe('ok');
   await rec.nemesis('start-partition', { n2: ['n1'] }, () => n2.partition([n1.ip]));
   for (let e = 6; e <= 10; e++) expect((await rec.client(c, 0, 'append', [1, e])).type).toBe('ok');
-  const p2 = await position('n2'), p3 = await position('n3');
+  const p2 = await position('n2'),
+    p3 = await position('n3');
   expect(p2!.at).toBeLessThan(p3!.at); // only n3 acknowledged 6..10
   await rec.nemesis('pause', { node: 'n3' }, () => db.pause(n3));
   const pkg = failoverPackage(true, 200, policy, 3000);
   const t0 = Date.now();
-  const timer = resumeAfterMs === undefined ? undefined : setTimeout(() => { void db.resume(n3); }, resumeAfterMs);
-  const fo = await rec.nemesis('start-failover', { fence: true, isolateMs: 200, policy }, () => pkg.invoke({ cluster, db }, { f: 'start-failover', value: null }));
+  const timer =
+    resumeAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          void db.resume(n3);
+        }, resumeAfterMs);
+  const fo = await rec.nemesis('start-failover', { fence: true, isolateMs: 200, policy }, () =>
+    pkg.invoke({ cluster, db }, { f: 'start-failover', value: null }),
+  );
   const tookMs = Date.now() - t0;
   clearTimeout(timer);
   await rec.nemesis('resume', null, () => db.resume(n3));
@@ -84,7 +101,10 @@ export async function onlyLaggingStandbyAnswers(db: Db, cluster: Cluster, policy
 export async function writableAgain(db: Db, value: [number, number]): Promise<Completion | undefined> {
   const c = await db.client(1);
   let w: Completion | undefined;
-  for (let i = 0; i < 100 && w?.type !== 'ok'; i++) { w = await c.invoke('append', value, 3000); if (w.type !== 'ok') await new Promise((r) => setTimeout(r, 100)); }
+  for (let i = 0; i < 100 && w?.type !== 'ok'; i++) {
+    w = await c.invoke('append', value, 3000);
+    if (w.type !== 'ok') await new Promise((r) => setTimeout(r, 100));
+  }
   await c.close();
   return w;
 }

@@ -48,8 +48,13 @@ function download(ip: string): Promise<number> {
     const t0 = performance.now();
     const s = createConnection(7001, ip);
     let n = 0;
-    s.setTimeout(10_000, () => { s.destroy(); rej(new Error(`download from ${ip} timed out after ${n} bytes`)); });
-    s.on('data', (b) => { n += b.length; });
+    s.setTimeout(10_000, () => {
+      s.destroy();
+      rej(new Error(`download from ${ip} timed out after ${n} bytes`));
+    });
+    s.on('data', (b) => {
+      n += b.length;
+    });
     s.on('end', () => (n === 48 * 1024 ? res(performance.now() - t0) : rej(new Error(`got ${n} bytes`))));
     s.on('error', rej);
   });
@@ -57,14 +62,19 @@ function download(ip: string): Promise<number> {
 
 async function chain(n: RuntimeNode, name: string): Promise<string[]> {
   const r = await n.exec(['iptables', '-w', '-S', name]);
-  return r.code === 0 ? r.stdout.trim().split('\n').filter((l) => l.startsWith('-A')) : [];
+  return r.code === 0
+    ? r.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('-A'))
+    : [];
 }
 
 async function tbf(n: RuntimeNode): Promise<boolean> {
   return (await n.exec(['tc', 'qdisc', 'show'])).stdout.includes('qdisc tbf');
 }
 
-describe('fault layers (real namespaces): one fault\'s stop never ends another', () => {
+describe("fault layers (real namespaces): one fault's stop never ends another", () => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-layers-'));
   let cluster: Cluster;
   let nem: Nemesis;
@@ -123,7 +133,10 @@ describe('fault layers (real namespaces): one fault\'s stop never ends another',
     expect(await chain(n1, 'FAULTLINE-PART')).toEqual([]);
     expect(await chain(n3, 'FAULTLINE-LOSS')).toEqual([expect.stringMatching(/statistic --mode random --probability 0\.5\d* -j DROP/)]);
     const still = await echoes(n2, n3.ip); // ...and the loss still drops
-    for (const e of [lossy, still]) { expect(e).toBeGreaterThan(10); expect(e).toBeLessThan(110); }
+    for (const e of [lossy, still]) {
+      expect(e).toBeGreaterThan(10);
+      expect(e).toBeLessThan(110);
+    }
     await act('stop-loss');
     expect(await echoes(n2, n3.ip)).toBeGreaterThanOrEqual(195);
   });
@@ -165,7 +178,7 @@ describe('fault layers (real namespaces): one fault\'s stop never ends another',
     expect(await reach(n1, n3.ip)).toBe('ok');
   });
 
-  it("the final heal heals each package with its own stop, and then no fault is left on any node", async () => {
+  it('the final heal heals each package with its own stop, and then no fault is left on any node', async () => {
     await act('start-partition', { shape: 'ring' });
     await act('start-loss', { node: 'n2', probability: 0.3 });
     await act('start-bandwidth', { node: 'n3', kbit: 512 });
@@ -190,12 +203,15 @@ describe('fault layers (real namespaces): one fault\'s stop never ends another',
       const id = shortId(other);
       // As after a crash: cleanup by run id, with the cluster's faults still on.
       const removed = await cleanup({ runId: other });
-      expect(removed).toEqual(expect.arrayContaining([
-        `2 rule(s) in chain FAULTLINE-PART in fl-${id}-n1`,
-        `1 rule(s) in chain FAULTLINE-LOSS in fl-${id}-n2`,
-        `tbf qdisc on fle${id}n2 in fl-${id}-n2`,
-        `netns fl-${id}-n1`, `netns fl-${id}-n2`,
-      ]));
+      expect(removed).toEqual(
+        expect.arrayContaining([
+          `2 rule(s) in chain FAULTLINE-PART in fl-${id}-n1`,
+          `1 rule(s) in chain FAULTLINE-LOSS in fl-${id}-n2`,
+          `tbf qdisc on fle${id}n2 in fl-${id}-n2`,
+          `netns fl-${id}-n1`,
+          `netns fl-${id}-n2`,
+        ]),
+      );
       expect(leftovers(other)).toEqual([]);
     } finally {
       await c.down().catch(() => undefined);
@@ -204,5 +220,9 @@ describe('fault layers (real namespaces): one fault\'s stop never ends another',
 });
 
 function readSafe(f: string): string {
-  try { return readFileSync(f, 'utf8'); } catch { return ''; }
+  try {
+    return readFileSync(f, 'utf8');
+  } catch {
+    return '';
+  }
 }

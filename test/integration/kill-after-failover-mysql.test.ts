@@ -17,14 +17,20 @@ import { leftovers, requireRuntime } from './support.js';
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
 
 const T = 5000;
-interface Started { cluster: Cluster; db: MyDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: MyDb;
+  dir: string;
+}
 let live: Started | undefined;
 
 afterEach(async () => {
   if (!live) return;
   const { cluster, db, dir } = live;
   live = undefined;
-  try { await db.teardown(); } finally {
+  try {
+    await db.teardown();
+  } finally {
     await cluster.down();
     rmSync(dir, { recursive: true, force: true });
     expect(leftovers(cluster.runId)).toEqual([]);
@@ -38,8 +44,12 @@ describe('kill after failover on a real MariaDB cluster', () => {
     const cluster = await localRuntime.up({ runId: `mykill-${process.pid}`, dir, nodes: 3 });
     let db: MyDb;
     try {
-      db = await mysqlAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'set' }) as MyDb;
-    } catch (e) { await cluster.down(); rmSync(dir, { recursive: true, force: true }); throw e; }
+      db = (await mysqlAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'set' })) as MyDb;
+    } catch (e) {
+      await cluster.down();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     live = { cluster, db, dir };
     const ctx: NemesisContext = { cluster, db };
     const kill = killPackage();
@@ -65,9 +75,19 @@ describe('kill after failover on a real MariaDB cluster', () => {
     await c.close();
     const all = [0, 1, 2, 3, 4];
     for (const n of ['n1', 'n2', 'n3']) {
-      const rc = new MyClient({ primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) }, WORKLOADS.set!, 'primary', 0, () => {});
+      const rc = new MyClient(
+        { primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) },
+        WORKLOADS.set!,
+        'primary',
+        0,
+        () => {},
+      );
       let got: unknown;
-      for (let t = 0; t < 200; t++) { got = (await rc.invoke('read', null, T)).value; if (JSON.stringify(got) === JSON.stringify(all)) break; await new Promise((res) => setTimeout(res, 50)); }
+      for (let t = 0; t < 200; t++) {
+        got = (await rc.invoke('read', null, T)).value;
+        if (JSON.stringify(got) === JSON.stringify(all)) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
       await rc.close();
       expect(got, `node ${n}`).toEqual(all);
     }

@@ -16,7 +16,11 @@ import { leftovers, requireRuntime } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
 
-interface Started { cluster: Cluster; db: PgDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: PgDb;
+  dir: string;
+}
 let live: Started | undefined;
 let seq = 0;
 
@@ -24,7 +28,9 @@ afterEach(async () => {
   if (!live) return;
   const { cluster, db, dir } = live;
   live = undefined;
-  try { await db.teardown(); } finally {
+  try {
+    await db.teardown();
+  } finally {
     await cluster.down();
     rmSync(dir, { recursive: true, force: true });
     expect(leftovers(cluster.runId)).toEqual([]);
@@ -36,7 +42,7 @@ async function start(): Promise<Started> {
   chmodSync(dir, 0o755);
   const cluster = await localRuntime.up({ runId: `pgkill-${process.pid}-${seq++}`, dir, nodes: 3 });
   try {
-    const db = await postgresAdapter.setup(cluster, { replication: 'async', reads: 'any', workload: 'append' }) as PgDb;
+    const db = (await postgresAdapter.setup(cluster, { replication: 'async', reads: 'any', workload: 'append' })) as PgDb;
     live = { cluster, db, dir };
     return live;
   } catch (e) {
@@ -84,13 +90,17 @@ describe('kill after failover on a real Postgres cluster', () => {
     try {
       expect(await c.invoke('append', [1, 1], 5000)).toMatchObject({ type: 'ok', node: third });
       expect(await c.invoke('read', [1, null], 5000)).toMatchObject({ type: 'ok', value: [1, [1]], node: third });
-    } finally { await c.close(); }
+    } finally {
+      await c.close();
+    }
     // The rebuilt standbys stream from the new primary.
     for (const n of [first, second!]) {
       const end = Date.now() + 15_000;
       let seen: unknown;
       for (;;) {
-        const r = await adminQuery<{ s: string }>(db.server(n).node.ip, 'SELECT status AS s FROM pg_stat_wal_receiver', [], 2000).catch((e: Error) => ({ rows: [{ s: e.message }] }));
+        const r = await adminQuery<{ s: string }>(db.server(n).node.ip, 'SELECT status AS s FROM pg_stat_wal_receiver', [], 2000).catch((e: Error) => ({
+          rows: [{ s: e.message }],
+        }));
         seen = r.rows[0]?.s;
         if (seen === 'streaming' || Date.now() > end) break;
         await new Promise((res) => setTimeout(res, 100));

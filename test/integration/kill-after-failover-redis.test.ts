@@ -18,14 +18,20 @@ import { leftovers, requireRuntime } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
 
-interface Started { cluster: Cluster; db: RedisDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: RedisDb;
+  dir: string;
+}
 let live: Started | undefined;
 
 afterEach(async () => {
   if (!live) return;
   const { cluster, db, dir } = live;
   live = undefined;
-  try { await db.teardown(); } finally {
+  try {
+    await db.teardown();
+  } finally {
     await cluster.down();
     rmSync(dir, { recursive: true, force: true });
     expect(leftovers(cluster.runId)).toEqual([]);
@@ -39,8 +45,12 @@ describe('kill after failover on a real Redis cluster', () => {
     const cluster = await localRuntime.up({ runId: `rdkill-${process.pid}`, dir, nodes: 3 });
     let db: RedisDb;
     try {
-      db = await redisAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'append' }) as RedisDb;
-    } catch (e) { await cluster.down(); rmSync(dir, { recursive: true, force: true }); throw e; }
+      db = (await redisAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'append' })) as RedisDb;
+    } catch (e) {
+      await cluster.down();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     live = { cluster, db, dir };
     const ctx: NemesisContext = { cluster, db };
     const kill = killPackage();
@@ -74,7 +84,12 @@ describe('kill after failover on a real Redis cluster', () => {
         if ((seen.get('master_host') === primaryIp && seen.get('master_link_status') === 'up') || Date.now() > end) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect({ node: n, role: seen.get('role'), master_host: seen.get('master_host'), link: seen.get('master_link_status') }).toEqual({ node: n, role: 'slave', master_host: primaryIp, link: 'up' });
+      expect({ node: n, role: seen.get('role'), master_host: seen.get('master_host'), link: seen.get('master_link_status') }).toEqual({
+        node: n,
+        role: 'slave',
+        master_host: primaryIp,
+        link: 'up',
+      });
     }
   }, 120_000);
 });

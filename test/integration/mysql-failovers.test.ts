@@ -18,7 +18,11 @@ import { leftovers, requireRuntime } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
 
-interface Started { cluster: Cluster; db: MyDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: MyDb;
+  dir: string;
+}
 let live: Started | undefined;
 let seq = 0;
 
@@ -26,7 +30,9 @@ afterEach(async () => {
   if (!live) return;
   const { cluster, db, dir } = live;
   live = undefined;
-  try { await db.teardown(); } finally {
+  try {
+    await db.teardown();
+  } finally {
     await cluster.down();
     rmSync(dir, { recursive: true, force: true });
     expect(leftovers(cluster.runId)).toEqual([]);
@@ -38,7 +44,7 @@ async function start(): Promise<Started> {
   chmodSync(dir, 0o755);
   const cluster = await localRuntime.up({ runId: `myfo3-${process.pid}-${seq++}`, dir, nodes: 3 });
   try {
-    const db = await mysqlAdapter.setup(cluster, { replication: 'semi-sync', reads: 'any', workload: 'append' }) as MyDb;
+    const db = (await mysqlAdapter.setup(cluster, { replication: 'semi-sync', reads: 'any', workload: 'append' })) as MyDb;
     live = { cluster, db, dir };
     return live;
   } catch (e) {
@@ -92,7 +98,10 @@ describe('three fenced failovers in a row on a semi-sync MariaDB cluster', () =>
     for (let s = 0; s < 3; s++) {
       const rc = await db.client(s, { reads: 'any' });
       const got = await until(rc, 'read', [1, null]);
-      expect(got.errors.filter((e) => /1130|not allowed to connect/.test(e)), `session ${s}`).toEqual([]);
+      expect(
+        got.errors.filter((e) => /1130|not allowed to connect/.test(e)),
+        `session ${s}`,
+      ).toEqual([]);
       expect(got.last, `session ${s}`).toMatchObject({ type: 'ok' });
       await rc.close();
     }
@@ -108,7 +117,10 @@ describe('three fenced failovers in a row on a semi-sync MariaDB cluster', () =>
     const n1 = cluster.nodes[0]!;
     const c = await db.client(0, { reads: 'primary' });
     const written: number[] = [];
-    for (let e = 1; e <= 3; e++) { expect((await until(c, 'append', [1, e])).last).toMatchObject({ type: 'ok' }); written.push(e); }
+    for (let e = 1; e <= 3; e++) {
+      expect((await until(c, 'append', [1, e])).last).toMatchObject({ type: 'ok' });
+      written.push(e);
+    }
     expect(await db.failover({ fence: true, waitMs: 10_000 })).toMatchObject({ old: 'n1', decision: 'promoted' });
     const second = await db.failover({ fence: true, waitMs: 10_000 });
     expect(second).toMatchObject({ decision: 'promoted' });
@@ -151,8 +163,13 @@ describe('three fenced failovers in a row on a semi-sync MariaDB cluster', () =>
       expect(db.roles().get(old)).toBe('fenced');
       const paused = await pausePackage().invoke(ctx, { f: 'pause', value: { node: old } });
       expect(paused).toMatchObject({ type: 'fail', value: { node: old, refused: 'fenced' } });
-      expect(paused.error).toMatch(new RegExp(`^not done: ${old} is fenced \\(a failover's old primary, out of the cluster until it is rebuilt\\); a careful schedule does not pause it$`));
-      expect(await killPackage().invoke(ctx, { f: 'start-kill', value: { node: old } })).toMatchObject({ type: 'fail', value: { node: old, refused: 'fenced' } });
+      expect(paused.error).toMatch(
+        new RegExp(`^not done: ${old} is fenced \\(a failover's old primary, out of the cluster until it is rebuilt\\); a careful schedule does not pause it$`),
+      );
+      expect(await killPackage().invoke(ctx, { f: 'start-kill', value: { node: old } })).toMatchObject({
+        type: 'fail',
+        value: { node: old, refused: 'fenced' },
+      });
       const stopped = await fo.invoke(ctx, { f: 'stop-failover', value: null });
       expect(stopped).toMatchObject({ type: 'info', value: { primary: db.primary().name, rebuilt: [old] } });
       expect(stopped.error).toBeUndefined();

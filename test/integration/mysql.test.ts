@@ -15,7 +15,11 @@ import { leftovers, requireRuntime, tearDown } from './support.js';
 // CI runs these as root with MariaDB installed by the setup script: a machine that cannot is a failure, never a skip.
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
 
-interface Started { cluster: Cluster; db: MyDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: MyDb;
+  dir: string;
+}
 let live: Started | undefined;
 let seq = 0;
 
@@ -24,7 +28,7 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
   chmodSync(dir, 0o755); // the mysql user must reach its node directories
   const cluster = await localRuntime.up({ runId: `mytest-${process.pid}-${seq++}`, dir, nodes });
   live = { cluster, dir, db: undefined as unknown as MyDb };
-  const db = await mysqlAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register', ...opts }) as MyDb;
+  const db = (await mysqlAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register', ...opts })) as MyDb;
   live.db = db;
   return live;
 }
@@ -42,7 +46,11 @@ const T = 2000;
 describe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
   it('sets up, does register write/read/cas, and tears down leaving no process or namespace', async () => {
     const { db, cluster } = await start();
-    expect([...db.roles()]).toEqual([['n1', 'primary'], ['n2', 'standby'], ['n3', 'standby']]);
+    expect([...db.roles()]).toEqual([
+      ['n1', 'primary'],
+      ['n2', 'standby'],
+      ['n3', 'standby'],
+    ]);
     const c = await db.client(0);
     expect(await c.invoke('write', [1, 3], T)).toMatchObject({ type: 'ok', value: [1, 3], node: 'n1' });
     expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'ok', value: [1, 3], node: 'n1' });
@@ -63,8 +71,13 @@ describe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
   it('a write sent to a read-only replica is fail (1290, certainly not applied); a read there is ok', async () => {
     const { db } = await start();
     // A client whose "primary" is a replica: the routing a session has in split brain or mid-failover.
-    const onReplica = new MyClient({ primary: () => 'n2', readable: () => ['n2'], address: (n) => ({ host: db.server(n).node.ip, port: 3306 }) },
-      WORKLOADS.register!, 'primary', 0, () => {});
+    const onReplica = new MyClient(
+      { primary: () => 'n2', readable: () => ['n2'], address: (n) => ({ host: db.server(n).node.ip, port: 3306 }) },
+      WORKLOADS.register!,
+      'primary',
+      0,
+      () => {},
+    );
     const w = await onReplica.invoke('write', [5, 1], T);
     expect(w).toMatchObject({ type: 'fail', node: 'n2' });
     expect(w.error).toMatch(/1290/);
@@ -88,7 +101,10 @@ describe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
     const r = await c.invoke('read', [1, null], T);
     expect(r.type).toBe('ok');
     // The paused append was info: it may or may not have landed; the refused one did not.
-    expect([[1, [1, 4]], [1, [1, 2, 4]]]).toContainEqual(r.value);
+    expect([
+      [1, [1, 4]],
+      [1, [1, 2, 4]],
+    ]).toContainEqual(r.value);
   }, 120_000);
 
   /** Write [k, i] on the primary, then at once read k from the session's replica; counts reads that miss it. */
@@ -126,26 +142,45 @@ describe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
     expect(db.roles().get('n1')).toBe('standby');
     const all = Array.from({ length: 40 }, (_, i) => i);
     for (const n of ['n1', 'n2', 'n3']) {
-      const rc = new MyClient({ primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) }, WORKLOADS.set!, 'primary', 0, () => {});
+      const rc = new MyClient(
+        { primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) },
+        WORKLOADS.set!,
+        'primary',
+        0,
+        () => {},
+      );
       let got: unknown;
-      for (let t = 0; t < 100; t++) { got = (await rc.invoke('read', null, T)).value; if (JSON.stringify(got) === JSON.stringify(all)) break; await new Promise((res) => setTimeout(res, 50)); }
+      for (let t = 0; t < 100; t++) {
+        got = (await rc.invoke('read', null, T)).value;
+        if (JSON.stringify(got) === JSON.stringify(all)) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
       expect(got, `node ${n}`).toEqual(all);
       await rc.close();
     }
   }, 120_000);
   it('failover without fence is split brain: both the old and the new primary accept writes, and they diverge', async () => {
     const { db } = await start({ replication: 'async', workload: 'set' });
-    const on = (n: string) => new MyClient({ primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) }, WORKLOADS.set!, 'primary', 0, () => {});
+    const on = (n: string) =>
+      new MyClient(
+        { primary: () => n, readable: () => [n], address: (x) => ({ host: db.server(x).node.ip, port: 3306 }) },
+        WORKLOADS.set!,
+        'primary',
+        0,
+        () => {},
+      );
     const c = await db.client(0);
     expect(await c.invoke('add', 1, T)).toMatchObject({ type: 'ok', node: 'n1' });
     const r = await db.failover({ fence: false });
     expect(db.roles().get('n1')).toBe('primary');
     expect(db.roles().get(r.promoted)).toBe('primary');
-    const oldP = on('n1'), newP = on(r.promoted);
+    const oldP = on('n1'),
+      newP = on(r.promoted);
     expect(await oldP.invoke('add', 2, T)).toMatchObject({ type: 'ok', node: 'n1' });
     expect(await newP.invoke('add', 3, T)).toMatchObject({ type: 'ok', node: r.promoted });
     expect((await oldP.invoke('read', null, T)).value).toEqual([1, 2]);
     expect((await newP.invoke('read', null, T)).value).toEqual([1, 3]);
-    await oldP.close(); await newP.close();
+    await oldP.close();
+    await newP.close();
   }, 120_000);
 });

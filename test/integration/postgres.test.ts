@@ -16,7 +16,11 @@ import { requireRuntime, tearDown } from './support.js';
 // CI runs these as root with Postgres installed by the setup script: a machine that cannot is a failure, never a skip.
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
 
-interface Started { cluster: Cluster; db: PgDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: PgDb;
+  dir: string;
+}
 let live: Started | undefined;
 let seq = 0;
 
@@ -25,7 +29,7 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
   chmodSync(dir, 0o755); // the postgres user must reach its node directories
   const cluster = await localRuntime.up({ runId: `pgtest-${process.pid}-${seq++}`, dir, nodes });
   live = { cluster, dir, db: undefined as unknown as PgDb };
-  const db = await postgresAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register', ...opts }) as PgDb;
+  const db = (await postgresAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register', ...opts })) as PgDb;
   live.db = db;
   return live;
 }
@@ -42,7 +46,11 @@ const T = 2000;
 describe('postgres adapter on the local runtime (3 nodes)', () => {
   it('sets up, does register write/read/cas, and tears down leaving no process or namespace', async () => {
     const { db, cluster } = await start();
-    expect([...db.roles()]).toEqual([['n1', 'primary'], ['n2', 'standby'], ['n3', 'standby']]);
+    expect([...db.roles()]).toEqual([
+      ['n1', 'primary'],
+      ['n2', 'standby'],
+      ['n3', 'standby'],
+    ]);
     const c = await db.client(0);
     expect(await c.invoke('write', [1, 3], T)).toMatchObject({ type: 'ok', value: [1, 3], node: 'n1' });
     expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'ok', value: [1, 3], node: 'n1' });
@@ -132,7 +140,10 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     const c = await db.client(0); // session 0 reads from n2
     expect((await c.invoke('write', [1, 1], T)).type).toBe('ok');
     const before = db.server('n2').pids();
-    const shmid = readFileSync(join(db.server('n2').data, 'postmaster.pid'), 'utf8').split('\n')[6]!.trim().split(/\s+/)[1]!;
+    const shmid = readFileSync(join(db.server('n2').data, 'postmaster.pid'), 'utf8')
+      .split('\n')[6]!
+      .trim()
+      .split(/\s+/)[1]!;
     expect(shmExists(shmid)).toBe(true);
     await db.kill(n2);
     expect(before.filter(alive)).toEqual([]);
@@ -143,7 +154,7 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     await db.restart(n2);
     expect(db.roles().get('n2')).toBe('standby');
     let seen: unknown;
-    for (let i = 0; i < 100 && (seen = (await c.invoke('read', [1, null], T)).value, JSON.stringify(seen) !== '[1,2]'); i++) await sleep(50);
+    for (let i = 0; i < 100 && ((seen = (await c.invoke('read', [1, null], T)).value), JSON.stringify(seen) !== '[1,2]'); i++) await sleep(50);
     expect(seen).toEqual([1, 2]);
   });
 
@@ -237,12 +248,17 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     const after = await db.client(1);
     expect(await before.invoke('add', 2, T)).toMatchObject({ type: 'ok', node: 'n1' }); // sticks to the old primary
     expect(await after.invoke('add', 3, T)).toMatchObject({ type: 'ok', node: promoted });
-    expect([...db.roles()].filter(([, r]) => r === 'primary').map(([n]) => n).sort()).toEqual(['n1', promoted].sort());
+    expect(
+      [...db.roles()]
+        .filter(([, r]) => r === 'primary')
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['n1', promoted].sort());
     expect((await adminQuery(db.server('n1').node.ip, 'SELECT array_agg(e ORDER BY e) AS a FROM elements')).rows[0].a).toEqual([1, 2]);
     expect(await after.invoke('read', null, T)).toMatchObject({ type: 'ok' });
   });
 
-  it('clock skew: a node\'s now() moves with setClockOffset, without a restart', async () => {
+  it("clock skew: a node's now() moves with setClockOffset, without a restart", async () => {
     const { db } = await start();
     const n2 = db.server('n2').node;
     const skew = async () => {
@@ -276,15 +292,23 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
 
 /** `ipcs -m -i` exits 0 even for a missing id, so look the id up in the listing. */
 function shmExists(id: string): boolean {
-  return execFileSync('ipcs', ['-m'], { encoding: 'utf8' }).split('\n').some((l) => l.trim().split(/\s+/)[1] === id);
+  return execFileSync('ipcs', ['-m'], { encoding: 'utf8' })
+    .split('\n')
+    .some((l) => l.trim().split(/\s+/)[1] === id);
 }
 
-function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    try { if (await check()) return; } catch { /* not yet */ }
+    try {
+      if (await check()) return;
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(50);
   }

@@ -20,21 +20,55 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
     await requireRuntime(unavailable);
     store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
     // The replication proxies run as a compiled program inside the replicas' namespaces: build just it.
-    execFileSync('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-      '--target', 'es2022', '--skipLibCheck', 'src/nemesis/proxy/main.ts'], { stdio: 'ignore' });
+    execFileSync(
+      'npx',
+      [
+        'tsc',
+        '--outDir',
+        'dist',
+        '--rootDir',
+        '.',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--skipLibCheck',
+        'src/nemesis/proxy/main.ts',
+      ],
+      { stdio: 'ignore' },
+    );
   }, 120_000);
-  afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (store) rmSync(store, { recursive: true, force: true });
+  });
 
   return async (over: Partial<RunSpec> & Pick<RunSpec, 'db'>) => {
     const spec: RunSpec = {
-      workload: 'append', nemesis: 'latency', timeLimitS: 10, concurrency: 6, rate: 150, nodes: 3,
-      replication: 'async', reads: 'any', keys: 20, seed: 12, runtime: 'local', opTimeoutMs: 3000,
-      nemesisIntervalS: 2, store, argv: ['faultline', 'run', '(test)'], ...over,
+      workload: 'append',
+      nemesis: 'latency',
+      timeLimitS: 10,
+      concurrency: 6,
+      rate: 150,
+      nodes: 3,
+      replication: 'async',
+      reads: 'any',
+      keys: 20,
+      seed: 12,
+      runtime: 'local',
+      opTimeoutMs: 3000,
+      nemesisIntervalS: 2,
+      store,
+      argv: ['faultline', 'run', '(test)'],
+      ...over,
     };
     const r = await runChecked(spec);
     // Each replica streamed through a proxy in its own namespace (its log is kept with the run's logs).
     const logs = join(r.dir, 'logs');
-    const proxyLogs = readdirSync(logs, { recursive: true }).map(String).filter((f) => f.endsWith('proxy.log'));
+    const proxyLogs = readdirSync(logs, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('proxy.log'));
     expect(proxyLogs.length).toBe(spec.nodes - 1);
     for (const f of proxyLogs) expect(readFileSync(join(logs, f), 'utf8')).toMatch(/proxy 127\.0\.0\.1:15432 -> /);
     const ws = windows(r.history, 'latency').filter((w) => (w.value.applied as string[]).includes('client'));
@@ -70,7 +104,10 @@ export function windows(ops: readonly Op[], name: string) {
   for (const o of ops) {
     if (o.process !== 'nemesis') continue;
     if (o.f === `start-${name}` && o.type === 'info' && !o.error) open = { from: o.time, value: o.value as Record<string, unknown> };
-    if (o.f === `stop-${name}` && o.type === 'invoke' && open) { out.push({ ...open, to: o.time }); open = undefined; }
+    if (o.f === `stop-${name}` && o.type === 'invoke' && open) {
+      out.push({ ...open, to: o.time });
+      open = undefined;
+    }
   }
   return out;
 }

@@ -25,7 +25,10 @@ describe('proxy faults in the client path: mysql', () => {
       // proxies, until a rebuild took a fresh server id: see MyDb.rebuild).
       restart: true,
       async write(db, node, v) {
-        if (!made.has(node)) { await adminQuery(sock(db, node), `CREATE TABLE ${DATABASE}.proxytest_${node} (k INT PRIMARY KEY, v INT)`); made.add(node); }
+        if (!made.has(node)) {
+          await adminQuery(sock(db, node), `CREATE TABLE ${DATABASE}.proxytest_${node} (k INT PRIMARY KEY, v INT)`);
+          made.add(node);
+        }
         await adminQuery(sock(db, node), `REPLACE INTO ${DATABASE}.proxytest_${node} VALUES (1, ?)`, [v]);
         writer = node;
       },

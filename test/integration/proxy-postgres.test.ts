@@ -17,15 +17,48 @@ beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
   store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
   // The replication proxies run as a compiled program inside the standbys' namespaces: build just it.
-  execFileSync('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--target', 'es2022', '--skipLibCheck', 'src/nemesis/proxy/main.ts'], { stdio: 'ignore' });
+  execFileSync(
+    'npx',
+    [
+      'tsc',
+      '--outDir',
+      'dist',
+      '--rootDir',
+      '.',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      'src/nemesis/proxy/main.ts',
+    ],
+    { stdio: 'ignore' },
+  );
 }, 120_000);
-afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+afterAll(() => {
+  if (store) rmSync(store, { recursive: true, force: true });
+});
 
 const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'postgres', workload: 'append', nemesis: 'latency', timeLimitS: 10, concurrency: 6, rate: 150, nodes: 3,
-  replication: 'async', reads: 'any', keys: 20, seed: 7, runtime: 'local', opTimeoutMs: 3000,
-  nemesisIntervalS: 2, store, argv: ['faultline', 'run', '(test)'], ...over,
+  db: 'postgres',
+  workload: 'append',
+  nemesis: 'latency',
+  timeLimitS: 10,
+  concurrency: 6,
+  rate: 150,
+  nodes: 3,
+  replication: 'async',
+  reads: 'any',
+  keys: 20,
+  seed: 7,
+  runtime: 'local',
+  opTimeoutMs: 3000,
+  nemesisIntervalS: 2,
+  store,
+  argv: ['faultline', 'run', '(test)'],
+  ...over,
 });
 
 const run = (over: Partial<RunSpec>) => runChecked(base(over));
@@ -76,7 +109,9 @@ describe('proxy faults in the client path: postgres', () => {
     const r = await run({ nemesis: 'half-open', replication: 'remote-apply', reads: 'primary', seed: 9, timeLimitS: 12, opTimeoutMs: 1500 });
     // Each standby's proxy ran (its log is kept with the run's logs).
     const logs = join(r.dir, 'logs');
-    const proxyLogs = readdirSync(logs, { recursive: true }).map(String).filter((f) => f.endsWith('proxy.log'));
+    const proxyLogs = readdirSync(logs, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('proxy.log'));
     expect(proxyLogs.length).toBe(2);
     for (const f of proxyLogs) expect(readFileSync(join(logs, f), 'utf8')).toMatch(/proxy 127\.0\.0\.1:15432 -> /);
     const ws = windows(r.history, 'half-open').filter((w) => (w.value.applied as string[]).includes('replication'));

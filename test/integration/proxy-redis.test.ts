@@ -20,7 +20,9 @@ describe('proxy faults in the client path: redis', () => {
     await replicationThroughProxies('redis', redisAdapter, {
       restart: true,
       holdMs: 6500, // past repl-timeout (5 s): the replica drops the link and resyncs through the healed proxy
-      async write(db, node, v) { await adminCall(ip(db, node), PORT, ['SET', 'proxytest', v], 2000); },
+      async write(db, node, v) {
+        await adminCall(ip(db, node), PORT, ['SET', 'proxytest', v], 2000);
+      },
       async read(db, node) {
         const got = await adminCall(ip(db, node), PORT, ['GET', 'proxytest'], 2000);
         return got === null ? undefined : Number(got);

@@ -16,14 +16,18 @@ let seq = 0;
  * it through, before and after the failover (the replica's proxy was retargeted at the new primary) and
  * on the rebuilt old primary after its restart.
  */
-export async function replicationThroughProxies(name: string, adapter: Adapter, io: {
-  write(db: Db, node: string, v: number): Promise<void>;
-  read(db: Db, node: string): Promise<number | undefined>;
-  /** How long the link stays half-open (the fault drops bytes: Redis only recovers by timing the link out and resyncing). */
-  holdMs: number;
-  /** Whether to restart (rebuild) the fenced old primary and check its link too. */
-  restart: boolean;
-}): Promise<void> {
+export async function replicationThroughProxies(
+  name: string,
+  adapter: Adapter,
+  io: {
+    write(db: Db, node: string, v: number): Promise<void>;
+    read(db: Db, node: string): Promise<number | undefined>;
+    /** How long the link stays half-open (the fault drops bytes: Redis only recovers by timing the link out and resyncing). */
+    holdMs: number;
+    /** Whether to restart (rebuild) the fenced old primary and check its link too. */
+    restart: boolean;
+  },
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fl-proxy-repl-'));
   chmodSync(dir, 0o755); // the database user must reach its node directories
   const runId = `proxyrepl-${process.pid}-${seq++}`;
@@ -31,14 +35,23 @@ export async function replicationThroughProxies(name: string, adapter: Adapter, 
   const proxies = await startProxies(cluster, name, [halfOpenPackage()]);
   let db: Db | undefined;
   try {
-    db = await adapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register', clientAddress: proxies.clientAddress, replicationAddress: proxies.replicationAddress });
+    db = await adapter.setup(cluster, {
+      replication: 'async',
+      reads: 'primary',
+      workload: 'register',
+      clientAddress: proxies.clientAddress,
+      replicationAddress: proxies.replicationAddress,
+    });
     const links = proxies.nemesisContextExtra.proxies!;
     const d = db;
     const until = async (node: string, v: number, ms = 10_000) => {
       const end = Date.now() + ms;
       for (;;) {
         let why = '';
-        const got = await io.read(d, node).catch((e: Error) => { why = ` (${e.message})`; return undefined; });
+        const got = await io.read(d, node).catch((e: Error) => {
+          why = ` (${e.message})`;
+          return undefined;
+        });
         if (got === v) return;
         if (Date.now() > end) throw new Error(`${node} has ${got}${why}, not ${v}, after ${ms} ms`);
         await new Promise((r) => setTimeout(r, 50));
@@ -73,7 +86,9 @@ export async function replicationThroughProxies(name: string, adapter: Adapter, 
     await until('n1', v, 30_000);
     await stalls(promoted, 'n1', other, ++v);
   } finally {
-    try { if (db) await db.teardown(); } finally {
+    try {
+      if (db) await db.teardown();
+    } finally {
       await proxies.close();
       await cluster.down();
       rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,11 @@ beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
 });
 
-interface Started { cluster: Cluster; db: RedisDb; dir: string }
+interface Started {
+  cluster: Cluster;
+  db: RedisDb;
+  dir: string;
+}
 const live: Started[] = [];
 let seq = 0;
 
@@ -27,7 +31,7 @@ async function start(opts: Partial<DbOptions> = {}, nodes = 3): Promise<Started>
   const cluster = await localRuntime.up({ runId: `redistest-${process.pid}-${seq++}`, dir, nodes });
   const started: Started = { cluster, dir, db: undefined as unknown as RedisDb };
   live.push(started);
-  started.db = await redisAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register', ...opts }) as RedisDb;
+  started.db = (await redisAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'register', ...opts })) as RedisDb;
   return started;
 }
 
@@ -41,7 +45,11 @@ const info = async (ip: string) => parseInfo(String(await adminCall(ip, PORT, ['
 const until = async (what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
   const end = Date.now() + timeoutMs;
   // A condition that throws (a connection Sentinel's CLIENT KILL just reset) is not met yet.
-  while (!(await Promise.resolve().then(cond).catch(() => false))) {
+  while (
+    !(await Promise.resolve()
+      .then(cond)
+      .catch(() => false))
+  ) {
     if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -50,7 +58,11 @@ const until = async (what: string, cond: () => boolean | Promise<boolean>, timeo
 describe('redis adapter on the local runtime (3 nodes)', () => {
   it('sets up, does register write/read/cas, and tears down leaving no process', async () => {
     const { db } = await start();
-    expect([...db.roles()]).toEqual([['n1', 'primary'], ['n2', 'standby'], ['n3', 'standby']]);
+    expect([...db.roles()]).toEqual([
+      ['n1', 'primary'],
+      ['n2', 'standby'],
+      ['n3', 'standby'],
+    ]);
     const c = await db.client(0);
     expect(await c.invoke('write', [1, 3], T)).toMatchObject({ type: 'ok', value: [1, 3], node: 'n1' });
     expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'ok', value: [1, 3], node: 'n1' });
@@ -103,7 +115,12 @@ describe('redis adapter on the local runtime (3 nodes)', () => {
 
   it('a write sent to a replica fails with READONLY (certainly not applied)', async () => {
     const { db } = await start();
-    const routing = { primary: () => 'n2', readable: () => ['n2'], address: (n: string) => ({ host: db.server(n).ip, port: 6379 }), waitReplicas: () => undefined };
+    const routing = {
+      primary: () => 'n2',
+      readable: () => ['n2'],
+      address: (n: string) => ({ host: db.server(n).ip, port: 6379 }),
+      waitReplicas: () => undefined,
+    };
     const c = new RedisClient(routing, WORKLOADS.register!, 'primary', 0, () => {});
     const r = await c.invoke('write', [1, 1], T);
     expect(r).toMatchObject({ type: 'fail', node: 'n2' });
@@ -142,7 +159,10 @@ describe('redis adapter on the local runtime (3 nodes)', () => {
     await until('n1 has its 50 elements', async () => (await c.invoke('read', [1, null], T)).type === 'ok');
     expect(((await c.invoke('read', [1, null], T)).value as [number, number[]])[1]).toHaveLength(50);
     const r = await db.client(2, { reads: 'replicas' });
-    await until('n2 resynced', async () => { const x = await r.invoke('read', [1, null], T); return x.type === 'ok' && (x.value as [number, number[]])[1].length === 50; });
+    await until('n2 resynced', async () => {
+      const x = await r.invoke('read', [1, null], T);
+      return x.type === 'ok' && (x.value as [number, number[]])[1].length === 50;
+    });
   });
 
   it('wait mode: a write is ok only once every replica has it; with a replica down it is refused or info, never ok', async () => {
@@ -176,7 +196,11 @@ describe('redis adapter on the local runtime (3 nodes)', () => {
     expect(((await c.invoke('read', [1, null], T)).value as [number, number[]])[1].slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await db.restart(db.server('n1').node);
     expect(db.roles().get('n1')).toBe('standby');
-    await until('n1 follows the new primary', async () => (await info(db.server('n1').ip)).get('master_host') === db.primary().ip && (await info(db.server('n1').ip)).get('master_link_status') === 'up');
+    await until(
+      'n1 follows the new primary',
+      async () =>
+        (await info(db.server('n1').ip)).get('master_host') === db.primary().ip && (await info(db.server('n1').ip)).get('master_link_status') === 'up',
+    );
   });
 
   it('failover without fencing: split brain, both primaries accept writes', async () => {
@@ -193,7 +217,7 @@ describe('redis adapter on the local runtime (3 nodes)', () => {
     const { db, cluster } = await start();
     const c = await db.client(0);
     const r = await db.client(0, { reads: 'replicas' });
-    const [n1, n2, n3] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [n1, n2, n3] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     await n1.partition([n2.ip, n3.ip]);
     expect(await c.invoke('write', [1, 5], T)).toMatchObject({ type: 'ok' }); // clients still reach it
     await new Promise((res) => setTimeout(res, 300));

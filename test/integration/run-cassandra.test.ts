@@ -16,12 +16,28 @@ beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await cassandraAdapter.unavailable()));
   store = mkdtempSync(join(tmpdir(), 'fl-run-cassandra-'));
 });
-afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+afterAll(() => {
+  if (store) rmSync(store, { recursive: true, force: true });
+});
 
 const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'cassandra', workload: 'append', nemesis: 'none', timeLimitS: 10, concurrency: 9, rate: 150, nodes: 3,
-  replication: 'quorum', reads: 'replicas', keys: 20, seed: 7, runtime: 'local', opTimeoutMs: 3000,
-  nemesisIntervalS: 3, store, argv: ['faultline', 'run', '(test)'], ...over,
+  db: 'cassandra',
+  workload: 'append',
+  nemesis: 'none',
+  timeLimitS: 10,
+  concurrency: 9,
+  rate: 150,
+  nodes: 3,
+  replication: 'quorum',
+  reads: 'replicas',
+  keys: 20,
+  seed: 7,
+  runtime: 'local',
+  opTimeoutMs: 3000,
+  nemesisIntervalS: 3,
+  store,
+  argv: ['faultline', 'run', '(test)'],
+  ...over,
 });
 
 const run = (over: Partial<RunSpec>) => runChecked(base(over));
@@ -39,7 +55,10 @@ function lostToSkewed(history: Op[], via: string): string[] {
   const done: Done[] = [];
   for (const o of history) {
     if (o.process === 'nemesis') continue;
-    if (o.type === 'invoke') { started.set(o.process, o); continue; }
+    if (o.type === 'invoke') {
+      started.set(o.process, o);
+      continue;
+    }
     const [k, v] = o.value as [unknown, unknown];
     done.push({ f: o.f, type: o.type, k, v, start: started.get(o.process)!.time, end: o.time, node: o.node });
   }
@@ -115,7 +134,9 @@ describe('faultline run: cassandra', () => {
     const lastNemesis = Math.max(...r.history.filter((o) => o.process === 'nemesis').map((o) => o.index));
     const finals = r.history.filter((o) => o.process !== 'nemesis' && o.index > lastNemesis && o.type !== 'invoke' && o.f === 'read');
     const notOk = finals.filter((o) => o.type !== 'ok');
-    console.log(`health after heal: ${JSON.stringify(h)}; final reads: ${finals.length - notOk.length} of ${finals.length} ok${notOk[0] ? `; first not ok: ${JSON.stringify(notOk[0])}` : ''}`);
+    console.log(
+      `health after heal: ${JSON.stringify(h)}; final reads: ${finals.length - notOk.length} of ${finals.length} ok${notOk[0] ? `; first not ok: ${JSON.stringify(notOk[0])}` : ''}`,
+    );
     expect(nemesisOps(r)).toContain('stop-kill');
     expect(h).toMatchObject({ supported: true, healthy: true });
     expect(finals.length).toBeGreaterThan(0);

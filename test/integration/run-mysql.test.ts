@@ -14,12 +14,28 @@ beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
   store = mkdtempSync(join(tmpdir(), 'fl-run-mysql-'));
 });
-afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+afterAll(() => {
+  if (store) rmSync(store, { recursive: true, force: true });
+});
 
 const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'mysql', workload: 'append', nemesis: 'none', timeLimitS: 8, concurrency: 10, rate: 300, nodes: 3,
-  replication: 'async', reads: 'primary', keys: 20, seed: 7, runtime: 'local', opTimeoutMs: 3000,
-  nemesisIntervalS: 3, store, argv: ['faultline', 'run', '(test)'], ...over,
+  db: 'mysql',
+  workload: 'append',
+  nemesis: 'none',
+  timeLimitS: 8,
+  concurrency: 10,
+  rate: 300,
+  nodes: 3,
+  replication: 'async',
+  reads: 'primary',
+  keys: 20,
+  seed: 7,
+  runtime: 'local',
+  opTimeoutMs: 3000,
+  nemesisIntervalS: 3,
+  store,
+  argv: ['faultline', 'run', '(test)'],
+  ...over,
 });
 
 const run = (over: Partial<RunSpec>) => runChecked(base(over));
@@ -66,7 +82,8 @@ describe('faultline run: mysql (MariaDB)', () => {
     const r = await run({ workload: 'register', nemesis: 'kill,pause,partition,clock', timeLimitS: 16, nemesisIntervalS: 1, rate: 200 });
     const nem = r.history.filter((o) => o.process === 'nemesis' && o.type !== 'invoke');
     const fs = new Set(nem.map((o) => o.f));
-    for (const f of ['start-kill', 'stop-kill', 'pause', 'resume', 'start-partition', 'stop-partition', 'start-clock', 'stop-clock']) expect(fs, f).toContain(f);
+    for (const f of ['start-kill', 'stop-kill', 'pause', 'resume', 'start-partition', 'stop-partition', 'start-clock', 'stop-clock'])
+      expect(fs, f).toContain(f);
     // The schedule may pause a node it killed a moment ago: that pause is refused as fail, nothing else errs.
     const errs = nem.filter((o) => o.error && !(o.f === 'pause' && o.type === 'fail' && /not running/.test(o.error)));
     expect(errs, JSON.stringify(errs)).toEqual([]);

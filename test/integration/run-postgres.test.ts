@@ -18,16 +18,31 @@ beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
   store = mkdtempSync(join(tmpdir(), 'fl-run-test-'));
 });
-afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+afterAll(() => {
+  if (store) rmSync(store, { recursive: true, force: true });
+});
 
 const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'postgres', workload: 'append', nemesis: 'none', timeLimitS: 8, concurrency: 10, rate: 300, nodes: 3,
-  replication: 'async', reads: 'primary', keys: 20, seed: 7, runtime: 'local', opTimeoutMs: 3000,
-  nemesisIntervalS: 3, store, argv: ['faultline', 'run', '(test)'], ...over,
+  db: 'postgres',
+  workload: 'append',
+  nemesis: 'none',
+  timeLimitS: 8,
+  concurrency: 10,
+  rate: 300,
+  nodes: 3,
+  replication: 'async',
+  reads: 'primary',
+  keys: 20,
+  seed: 7,
+  runtime: 'local',
+  opTimeoutMs: 3000,
+  nemesisIntervalS: 3,
+  store,
+  argv: ['faultline', 'run', '(test)'],
+  ...over,
 });
 
 const run = (over: Partial<RunSpec>) => runChecked(base(over));
-
 
 describe('faultline run: postgres', () => {
   it('async replication with reads from replicas violates read-your-writes', async () => {
@@ -86,10 +101,34 @@ describe('faultline run: postgres', () => {
   it('Ctrl-C with an active partition and a paused node heals and removes everything and keeps the history', async () => {
     const cli = join(process.cwd(), 'dist/src/cli/main.js');
     expect(existsSync(cli)).toBe(true);
-    const child = spawn(process.execPath, [cli, 'run', '--db', 'postgres', '--workload', 'append', '--nemesis', 'partition,pause',
-      '--time-limit', '60', '--nemesis-interval', '1.5', '--seed', '3', '--store', store, '--name', 'ctrl-c'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--db',
+        'postgres',
+        '--workload',
+        'append',
+        '--nemesis',
+        'partition,pause',
+        '--time-limit',
+        '60',
+        '--nemesis-interval',
+        '1.5',
+        '--seed',
+        '3',
+        '--store',
+        store,
+        '--name',
+        'ctrl-c',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
-    child.stderr.on('data', (d) => { err += String(d); });
+    child.stderr.on('data', (d) => {
+      err += String(d);
+    });
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
     const hist = join(store, 'ctrl-c', 'latest', 'history.jsonl');
     // Wait until a partition and a pause are both in effect (their info completions, no stop after).
@@ -119,7 +158,10 @@ describe('faultline run: postgres', () => {
     const h = await loadHistory(hist);
     expect(lintHistory(h)).toEqual([]);
     // The heal is in the history: the last nemesis ops stop the partition and resume the node.
-    const lastNem = h.ops.filter((o) => o.process === 'nemesis').slice(-4).map((o) => `${o.type} ${o.f}`);
+    const lastNem = h.ops
+      .filter((o) => o.process === 'nemesis')
+      .slice(-4)
+      .map((o) => `${o.type} ${o.f}`);
     expect(lastNem).toEqual(expect.arrayContaining(['info resume', 'info stop-partition']));
     expect(existsSync(join(store, 'ctrl-c', 'latest', 'results.json'))).toBe(true);
   }, 180_000);

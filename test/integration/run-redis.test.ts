@@ -21,16 +21,31 @@ beforeAll(async () => {
   await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
   store = mkdtempSync(join(tmpdir(), 'fl-run-redis-'));
 });
-afterAll(() => { if (store) rmSync(store, { recursive: true, force: true }); });
+afterAll(() => {
+  if (store) rmSync(store, { recursive: true, force: true });
+});
 
 const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'redis', workload: 'append', nemesis: 'none', timeLimitS: 8, concurrency: 10, rate: 300, nodes: 3,
-  replication: 'async', reads: 'primary', keys: 20, seed: 7, runtime: 'local', opTimeoutMs: 2000,
-  nemesisIntervalS: 2, store, argv: ['faultline', 'run', '(test)'], ...over,
+  db: 'redis',
+  workload: 'append',
+  nemesis: 'none',
+  timeLimitS: 8,
+  concurrency: 10,
+  rate: 300,
+  nodes: 3,
+  replication: 'async',
+  reads: 'primary',
+  keys: 20,
+  seed: 7,
+  runtime: 'local',
+  opTimeoutMs: 2000,
+  nemesisIntervalS: 2,
+  store,
+  argv: ['faultline', 'run', '(test)'],
+  ...over,
 });
 
 const run = (over: Partial<RunSpec>) => runChecked(base(over));
-
 
 describe('faultline run: redis', () => {
   // Replication on one machine takes microseconds, so a replica read right after an acknowledged write
@@ -71,7 +86,13 @@ describe('faultline run: redis', () => {
  * replica; the writers connected to n1 keep writing to it (clients still reach it) until the heal, when
  * Sentinel demotes n1 and it resyncs from the new primary, throwing away what only it had.
  */
-interface Outcome { history: Op[]; acked: number; lostAcked: number; promoted: string; tookMs: number }
+interface Outcome {
+  history: Op[];
+  acked: number;
+  lostAcked: number;
+  promoted: string;
+  tookMs: number;
+}
 
 async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'fl-redis-classic-'));
@@ -80,10 +101,12 @@ async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> 
   let db: RedisDb | undefined;
   const history: Op[] = [];
   const t0 = process.hrtime.bigint();
-  const log = (op: Omit<Op, 'index' | 'time'>) => { history.push({ ...op, index: history.length, time: Number(process.hrtime.bigint() - t0) }); };
+  const log = (op: Omit<Op, 'index' | 'time'>) => {
+    history.push({ ...op, index: history.length, time: Number(process.hrtime.bigint() - t0) });
+  };
   let stop = false;
   try {
-    db = await redisAdapter.setup(cluster, { replication: mode, reads: 'primary', workload: 'append', sentinel: true }) as RedisDb;
+    db = (await redisAdapter.setup(cluster, { replication: mode, reads: 'primary', workload: 'append', sentinel: true })) as RedisDb;
     const d = db;
     let next = 0;
     const workers = Array.from({ length: 8 }, async (_, p) => {
@@ -97,10 +120,12 @@ async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> 
           log({ type: r.type, process: p, f: 'append', value, ...(r.error ? { error: r.error } : {}), ...(r.node ? { node: r.node } : {}) });
           if (r.type !== 'ok') await new Promise((res) => setTimeout(res, 20));
         }
-      } finally { await c.close(); }
+      } finally {
+        await c.close();
+      }
     });
     await new Promise((res) => setTimeout(res, 1000));
-    const [n1, n2, n3] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [n1, n2, n3] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     log({ type: 'invoke', process: 'nemesis', f: 'start-partition', value: { shape: 'primary' } });
     const cutAt = Date.now();
     await n1.partition([n2.ip, n3.ip]);
@@ -115,7 +140,9 @@ async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> 
     // Sentinel notices n1 (INFO every 10 s at most) and makes it a replica of the new primary.
     const end = Date.now() + 25_000;
     while (Date.now() < end) {
-      const role = await adminCall(n1.ip, PORT, ['INFO', 'replication'], 1000).then((x) => parseInfo(String(x)).get('role')).catch(() => undefined);
+      const role = await adminCall(n1.ip, PORT, ['INFO', 'replication'], 1000)
+        .then((x) => parseInfo(String(x)).get('role'))
+        .catch(() => undefined);
       if (role === 'slave') break;
       await new Promise((res) => setTimeout(res, 100));
     }
@@ -131,9 +158,13 @@ async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> 
     }
     await c.close();
     const finals = new Map<number, Set<number>>();
-    for (const o of history) if (o.process === 100 && o.type === 'ok') finals.set((o.value as [number, number[]])[0], new Set((o.value as [number, number[]])[1]));
+    for (const o of history)
+      if (o.process === 100 && o.type === 'ok') finals.set((o.value as [number, number[]])[0], new Set((o.value as [number, number[]])[1]));
     const acked = history.filter((o) => o.type === 'ok' && o.f === 'append');
-    const lostAcked = acked.filter((o) => { const [k, e] = o.value as [number, number]; return !finals.get(k)?.has(e); }).length;
+    const lostAcked = acked.filter((o) => {
+      const [k, e] = o.value as [number, number];
+      return !finals.get(k)?.has(e);
+    }).length;
     return { history, acked: acked.length, lostAcked, promoted, tookMs };
   } finally {
     stop = true;

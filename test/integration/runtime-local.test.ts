@@ -21,10 +21,11 @@ const uniq = (tag: string): string => `test-${tag}-${process.pid}-${Date.now()}-
 /** Everything on the host that carries this run's short id: namespaces, links, FORWARD rules. */
 async function traces(runId: string): Promise<string[]> {
   const id = shortId(runId);
-  const [ns, links, fwd] = await Promise.all([
-    sh('ip', ['netns', 'list']), sh('ip', ['-o', 'link', 'show']), sh('iptables', ['-w', '-S', 'FORWARD']),
-  ]);
-  return [ns.stdout, links.stdout, fwd.stdout].join('\n').split('\n').filter((l) => l.includes(id));
+  const [ns, links, fwd] = await Promise.all([sh('ip', ['netns', 'list']), sh('ip', ['-o', 'link', 'show']), sh('iptables', ['-w', '-S', 'FORWARD'])]);
+  return [ns.stdout, links.stdout, fwd.stdout]
+    .join('\n')
+    .split('\n')
+    .filter((l) => l.includes(id));
 }
 
 /** PIDs of processes still in any namespace of this run (namespace gone: none can be left in it). */
@@ -55,8 +56,13 @@ function reachFromHost(ip: string): Promise<string> {
   return new Promise((res) => {
     const s = createConnection(7000, ip);
     let d = '';
-    s.setTimeout(800, () => { s.destroy(); res('timeout'); });
-    s.on('data', (b) => { d += b; });
+    s.setTimeout(800, () => {
+      s.destroy();
+      res('timeout');
+    });
+    s.on('data', (b) => {
+      d += b;
+    });
     s.on('end', () => res(d === 'pong' ? 'ok' : `bad:${d}`));
     s.on('error', (e: NodeJS.ErrnoException) => res(`error ${e.code}`));
   });
@@ -66,7 +72,10 @@ async function waitFor<T>(what: string, f: () => T | Promise<T>, ok: (v: T) => b
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
-    if (ok(v) || Date.now() > end) { if (!ok(v)) throw new Error(`timed out waiting for ${what}: last ${String(v)}`); return v; }
+    if (ok(v) || Date.now() > end) {
+      if (!ok(v)) throw new Error(`timed out waiting for ${what}: last ${String(v)}`);
+      return v;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -121,7 +130,11 @@ describe('runtime local (real namespaces)', () => {
     const n = cluster.nodes[0]!;
     const s = await n.spawn({ name: 'sleep', argv: ['sleep', '1000'], user: 'nobody', logFile: join(n.dir, 'sleep.log') });
     services.push(s);
-    await waitFor('exec into sleep', () => readFileSync(`/proc/${s.pid}/comm`, 'utf8').trim(), (c) => c === 'sleep');
+    await waitFor(
+      'exec into sleep',
+      () => readFileSync(`/proc/${s.pid}/comm`, 'utf8').trim(),
+      (c) => c === 'sleep',
+    );
     expect(readFileSync(`/proc/${s.pid}/status`, 'utf8')).toMatch(/^Uid:\s+65534\s/m);
     expect((await sh('ip', ['netns', 'identify', String(s.pid)])).stdout.trim()).toBe(`fl-${shortId(runId)}-n1`);
   });
@@ -130,7 +143,17 @@ describe('runtime local (real namespaces)', () => {
     const [n1, n2, n3] = cluster.nodes as [RuntimeNode, RuntimeNode, RuntimeNode];
     const log = join(n2.dir, 'server.log');
     services.push(await n2.spawn({ name: 'server', argv: [process.execPath, '-e', SERVER], logFile: log }));
-    await waitFor('server', () => { try { return readFileSync(log, 'utf8'); } catch { return ''; } }, (t) => t.includes('listening'));
+    await waitFor(
+      'server',
+      () => {
+        try {
+          return readFileSync(log, 'utf8');
+        } catch {
+          return '';
+        }
+      },
+      (t) => t.includes('listening'),
+    );
     expect(await reach(n1, n2.ip)).toBe('ok');
     expect(await reachFromHost(n2.ip)).toBe('ok');
 
@@ -150,7 +173,17 @@ describe('runtime local (real namespaces)', () => {
     const [n1, n2] = cluster.nodes as [RuntimeNode, RuntimeNode];
     const log = join(n2.dir, 'server2.log');
     services.push(await n2.spawn({ name: 'server', argv: [process.execPath, '-e', SERVER], logFile: log }));
-    await waitFor('server', () => { try { return readFileSync(log, 'utf8'); } catch { return ''; } }, (t) => t.includes('listening'));
+    await waitFor(
+      'server',
+      () => {
+        try {
+          return readFileSync(log, 'utf8');
+        } catch {
+          return '';
+        }
+      },
+      (t) => t.includes('listening'),
+    );
     await n2.loss(1.0);
     expect(await reach(n1, n2.ip)).toBe('timeout');
     expect(await reachFromHost(n2.ip)).toBe('timeout');
@@ -178,7 +211,10 @@ describe('runtime local (real namespaces)', () => {
     await n3.setClockOffset(0);
     const tick = join(n3.dir, 'tick.log');
     const s = await n3.spawn({
-      name: 'tick', clock: true, logFile: tick, user: 'nobody',
+      name: 'tick',
+      clock: true,
+      logFile: tick,
+      user: 'nobody',
       argv: [process.execPath, '-e', 'setInterval(() => console.log(Math.round(Date.now() / 1000)), 100)'],
     });
     services.push(s);
@@ -197,7 +233,11 @@ describe('runtime local (real namespaces)', () => {
     const n = cluster.nodes[0]!;
     const s = await n.spawn({ name: 'sleep', argv: ['sleep', '1000'], logFile: join(n.dir, 'k.log') });
     services.push(s);
-    await waitFor('exec into sleep', () => readFileSync(`/proc/${s.pid}/comm`, 'utf8').trim(), (c) => c === 'sleep');
+    await waitFor(
+      'exec into sleep',
+      () => readFileSync(`/proc/${s.pid}/comm`, 'utf8').trim(),
+      (c) => c === 'sleep',
+    );
     expect(s.running()).toBe(true);
     process.kill(s.pid, 'SIGKILL');
     const exit = await s.exited;
@@ -208,9 +248,17 @@ describe('runtime local (real namespaces)', () => {
   it('stop() ends a paused service (SIGCONT before SIGTERM) without waiting for the grace', async () => {
     const n = cluster.nodes[0]!;
     const s = await n.spawn({ name: 'sleep', argv: ['sleep', '1000'], logFile: join(n.dir, 'p.log') });
-    await waitFor('exec into sleep', () => readFileSync(`/proc/${s.pid}/comm`, 'utf8').trim(), (c) => c === 'sleep');
+    await waitFor(
+      'exec into sleep',
+      () => readFileSync(`/proc/${s.pid}/comm`, 'utf8').trim(),
+      (c) => c === 'sleep',
+    );
     s.signal('SIGSTOP');
-    await waitFor('stopped', () => readFileSync(`/proc/${s.pid}/stat`, 'utf8').split(') ')[1]![0], (c) => c === 'T');
+    await waitFor(
+      'stopped',
+      () => readFileSync(`/proc/${s.pid}/stat`, 'utf8').split(') ')[1]![0],
+      (c) => c === 'T',
+    );
     const grace = 10_000;
     const t0 = performance.now();
     await s.stop(grace);
@@ -273,7 +321,9 @@ describe('runtime local cleanup', () => {
     const runId = uniq('crash');
     started.push(runId);
     const driver = join(work, 'driver.mjs');
-    writeFileSync(driver, `
+    writeFileSync(
+      driver,
+      `
       import { localRuntime } from ${JSON.stringify(index)};
       const c = await localRuntime.up({ runId: ${JSON.stringify(runId)}, dir: ${JSON.stringify(join(work, 'run'))}, nodes: 2 });
       await c.nodes[0].spawn({ name: 'sleep', argv: ['sleep', '1000'], logFile: ${JSON.stringify(join(work, 'sleep.log'))} });
@@ -281,12 +331,15 @@ describe('runtime local cleanup', () => {
       await c.nodes[1].partition([c.nodes[0].ip]);
       console.log('ready');
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     const child = spawn(process.execPath, [driver], { stdio: ['ignore', 'pipe', 'inherit'] });
     const gone = new Promise((r) => child.once('exit', r));
     try {
       await new Promise<void>((res, rej) => {
-        child.stdout.on('data', (b: Buffer) => { if (b.toString().includes('ready')) res(); });
+        child.stdout.on('data', (b: Buffer) => {
+          if (b.toString().includes('ready')) res();
+        });
         child.once('exit', (code) => rej(new Error(`driver exited early (${code})`)));
       });
     } finally {
@@ -299,11 +352,18 @@ describe('runtime local cleanup', () => {
 
     const removed = await cleanup({ runId });
     const id = shortId(runId);
-    expect(removed).toEqual(expect.arrayContaining([
-      `netns fl-${id}-n1`, `netns fl-${id}-n2`, `veth flv${id}n1`, `veth flv${id}n2`, `bridge flb-${id}`,
-      `iptables rule -A FORWARD -i flb-${id} -o flb-${id} -j ACCEPT`, `state record ${id}`,
-      `2 rule(s) in chain FAULTLINE-PART in fl-${id}-n2`, // the crashed run's partition, healed before the namespace goes
-    ]));
+    expect(removed).toEqual(
+      expect.arrayContaining([
+        `netns fl-${id}-n1`,
+        `netns fl-${id}-n2`,
+        `veth flv${id}n1`,
+        `veth flv${id}n2`,
+        `bridge flb-${id}`,
+        `iptables rule -A FORWARD -i flb-${id} -o flb-${id} -j ACCEPT`,
+        `state record ${id}`,
+        `2 rule(s) in chain FAULTLINE-PART in fl-${id}-n2`, // the crashed run's partition, healed before the namespace goes
+      ]),
+    );
     expect(removed.filter((r) => r.startsWith('process '))).toHaveLength(2);
     expect(await traces(runId)).toEqual([]);
     expect(await nsPids(runId, 2)).toEqual([]);
@@ -341,7 +401,9 @@ describe('runtime local cleanup', () => {
     const runId = uniq('sigint');
     started.push(runId);
     const driver = join(work, 'sigint.mjs');
-    writeFileSync(driver, `
+    writeFileSync(
+      driver,
+      `
       import { localRuntime, installSignalTeardown } from ${JSON.stringify(index)};
       installSignalTeardown();
       const c = await localRuntime.up({ runId: ${JSON.stringify(runId)}, dir: ${JSON.stringify(join(work, 'sig'))}, nodes: 2 });
@@ -350,14 +412,19 @@ describe('runtime local cleanup', () => {
       await c.nodes[1].partition([c.nodes[0].ip]);
       console.log('ready');
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     const child = spawn(process.execPath, [driver], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (b: Buffer) => { err += b; });
+    child.stderr.on('data', (b: Buffer) => {
+      err += b;
+    });
     const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       await new Promise<void>((res, rej) => {
-        child.stdout.on('data', (b: Buffer) => { if (b.toString().includes('ready')) res(); });
+        child.stdout.on('data', (b: Buffer) => {
+          if (b.toString().includes('ready')) res();
+        });
         child.once('exit', (code) => rej(new Error(`driver exited early (${code}): ${err}`)));
       });
       child.kill('SIGINT');
@@ -380,7 +447,10 @@ describe('runtime local cleanup', () => {
     // Occupy the name of n2's host veth, so up() fails half way (bridge, rule and n1 already exist).
     await sh('ip', ['link', 'add', `flv${id}n2`, 'type', 'bridge']);
     try {
-      const err = await localRuntime.up({ runId, dir: join(work, 'fail'), nodes: 3 }).then(() => undefined, (e: Error) => e);
+      const err = await localRuntime.up({ runId, dir: join(work, 'fail'), nodes: 3 }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err?.message).toMatch(new RegExp(`bringing up 3 node\\(s\\) for run '${runId}'.*failed: \`ip link add flv${id}n2 type veth`));
       expect(await traces(runId)).toEqual([]);
       expect(readRecord(id)).toBeUndefined();

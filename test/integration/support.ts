@@ -15,7 +15,9 @@ export { leftovers };
  * database's teardown throws), then its folder; then asserts the run left nothing on the machine.
  */
 export async function tearDown(s: { cluster: Cluster; db?: { teardown(): Promise<void> }; dir: string }): Promise<void> {
-  try { if (s.db) await s.db.teardown(); } finally {
+  try {
+    if (s.db) await s.db.teardown();
+  } finally {
     await s.cluster.down();
     rmSync(s.dir, { recursive: true, force: true });
     expect(leftovers(s.cluster.runId)).toEqual([]);

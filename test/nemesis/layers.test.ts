@@ -12,31 +12,59 @@ const local = { kind: 'local', capabilities: new Set(['partition', 'kill', 'paus
 function recording() {
   const calls: string[] = [];
   const node = (name: string, i: number): RuntimeNode => {
-    const rec = (m: string) => async (..._: unknown[]) => { calls.push(`${name}.${m}`); };
+    const rec =
+      (m: string) =>
+      async (..._: unknown[]) => {
+        calls.push(`${name}.${m}`);
+      };
     return {
-      name, ip: `10.0.0.${11 + i}`, dir: '/nonexistent',
+      name,
+      ip: `10.0.0.${11 + i}`,
+      dir: '/nonexistent',
       exec: async () => ({ code: 0, stdout: '', stderr: '' }),
-      spawn: async () => { throw new Error('no services here'); },
-      partition: rec('partition'), healPartition: rec('healPartition'),
-      isolate: rec('isolate'), healIsolation: rec('healIsolation'),
-      loss: rec('loss'), healLoss: rec('healLoss'),
-      bandwidth: rec('bandwidth'), healBandwidth: rec('healBandwidth'),
-      healAll: rec('healAll'), setClockOffset: rec('setClockOffset'),
+      spawn: async () => {
+        throw new Error('no services here');
+      },
+      partition: rec('partition'),
+      healPartition: rec('healPartition'),
+      isolate: rec('isolate'),
+      healIsolation: rec('healIsolation'),
+      loss: rec('loss'),
+      healLoss: rec('healLoss'),
+      bandwidth: rec('bandwidth'),
+      healBandwidth: rec('healBandwidth'),
+      healAll: rec('healAll'),
+      setClockOffset: rec('setClockOffset'),
     };
   };
   const nodes = ['n1', 'n2', 'n3'].map(node);
-  const cluster = { runId: 'r', nodes, hostIp: '10.0.0.1', healAll: async () => { calls.push('cluster.healAll'); }, down: async () => {} } as Cluster;
+  const cluster = {
+    runId: 'r',
+    nodes,
+    hostIp: '10.0.0.1',
+    healAll: async () => {
+      calls.push('cluster.healAll');
+    },
+    down: async () => {},
+  } as Cluster;
   const db = {
     primary: () => nodes[0]!,
-    failover: async () => { calls.push('db.failover'); return { promoted: 'n2', old: 'n1' }; },
+    failover: async () => {
+      calls.push('db.failover');
+      return { promoted: 'n2', old: 'n1' };
+    },
   } as unknown as Db;
   return { calls, cluster, db };
 }
 
 /** The node methods a stop or heal of this package may call: its own layer's heal, nothing else. */
 const OWN: Record<string, string[]> = {
-  partition: ['healPartition'], loss: ['healLoss'], bandwidth: ['healBandwidth'],
-  failover: ['healIsolation'], 'split-brain': ['healIsolation'], clock: ['setClockOffset'],
+  partition: ['healPartition'],
+  loss: ['healLoss'],
+  bandwidth: ['healBandwidth'],
+  failover: ['healIsolation'],
+  'split-brain': ['healIsolation'],
+  clock: ['setClockOffset'],
 };
 
 describe('each fault package heals its own layer only', () => {
@@ -53,7 +81,7 @@ describe('each fault package heals its own layer only', () => {
     });
   }
 
-  it("the failover isolates its old primary in the isolation layer, never the partition one, and ends it", async () => {
+  it('the failover isolates its old primary in the isolation layer, never the partition one, and ends it', async () => {
     const { calls, cluster, db } = recording();
     const nem = new Nemesis([failoverPackage(true, 1)], { cluster, db });
     const r = await nem.invoke({ f: 'start-failover', value: { fence: true, isolateMs: 1 } });

@@ -9,7 +9,10 @@ let proxy: TcpProxy;
 const open: Socket[] = [];
 
 beforeEach(async () => {
-  echo = createServer({ allowHalfOpen: true }, (s) => { s.on('error', () => {}); s.pipe(s); });
+  echo = createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => {});
+    s.pipe(s);
+  });
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
   echoPort = (echo.address() as { port: number }).port;
   proxy = await TcpProxy.start({ listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: echoPort } });
@@ -26,7 +29,10 @@ async function client(): Promise<Socket> {
   const s = connect({ host: '127.0.0.1', port: proxy.address().port, allowHalfOpen: true });
   s.on('error', () => {});
   open.push(s);
-  await new Promise<void>((r, j) => { s.once('connect', r); s.once('error', j); });
+  await new Promise<void>((r, j) => {
+    s.once('connect', r);
+    s.once('error', j);
+  });
   return s;
 }
 
@@ -35,10 +41,17 @@ function roundTrip(s: Socket, n: number, waitMs = 5000): Promise<number | undefi
   return new Promise((resolve) => {
     let got = 0;
     const t0 = performance.now();
-    const timer = setTimeout(() => { s.off('data', on); resolve(undefined); }, waitMs);
+    const timer = setTimeout(() => {
+      s.off('data', on);
+      resolve(undefined);
+    }, waitMs);
     const on = (b: Buffer) => {
       got += b.length;
-      if (got >= n) { clearTimeout(timer); s.off('data', on); resolve(performance.now() - t0); }
+      if (got >= n) {
+        clearTimeout(timer);
+        s.off('data', on);
+        resolve(performance.now() - t0);
+      }
     };
     s.on('data', on);
     s.write(Buffer.alloc(n, 7));
@@ -64,8 +77,16 @@ describe('tcp proxy', () => {
     proxy.setFaults({ latencyMs: 20, jitterMs: 19 });
     const s = await client();
     const got: number[] = [];
-    const done = new Promise<void>((r) => s.on('data', (b: Buffer) => { for (const x of b) got.push(x); if (got.length === 200) r(); }));
-    for (let i = 0; i < 200; i++) { s.write(Buffer.from([i])); await new Promise((r) => setImmediate(r)); }
+    const done = new Promise<void>((r) =>
+      s.on('data', (b: Buffer) => {
+        for (const x of b) got.push(x);
+        if (got.length === 200) r();
+      }),
+    );
+    for (let i = 0; i < 200; i++) {
+      s.write(Buffer.from([i]));
+      await new Promise((r) => setImmediate(r));
+    }
     await done;
     expect(got).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
@@ -74,7 +95,9 @@ describe('tcp proxy', () => {
     const s = await client();
     proxy.setFaults({ halfOpen: true });
     let closed = false;
-    s.on('close', () => { closed = true; });
+    s.on('close', () => {
+      closed = true;
+    });
     expect(await roundTrip(s, 10, 300)).toBeUndefined();
     expect(closed).toBe(false);
     expect(s.destroyed).toBe(false);
@@ -85,13 +108,19 @@ describe('tcp proxy', () => {
 
   it('reset: open connections see ECONNRESET; refuse resets new ones; healed, new ones work', async () => {
     const s = await client();
-    const err = new Promise<string>((r) => { s.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message)); s.on('close', () => r('close')); });
+    const err = new Promise<string>((r) => {
+      s.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message));
+      s.on('close', () => r('close'));
+    });
     proxy.setFaults({ reset: true, refuse: true });
     expect(['ECONNRESET', 'close']).toContain(await err);
     expect(proxy.connections).toBe(0);
     const s2 = connect({ host: '127.0.0.1', port: proxy.address().port });
     open.push(s2);
-    const r2 = await new Promise<string>((r) => { s2.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message)); s2.on('close', () => r('close')); });
+    const r2 = await new Promise<string>((r) => {
+      s2.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message));
+      s2.on('close', () => r('close'));
+    });
     expect(['ECONNRESET', 'close']).toContain(r2);
     proxy.setFaults({});
     const s3 = await client();
@@ -111,7 +140,14 @@ describe('tcp proxy', () => {
   it('slow close: the FIN reaches the server N ms late; data before it is not delayed', async () => {
     let serverEnd = 0;
     await new Promise((r) => echo.close(r));
-    echo = createServer({ allowHalfOpen: true }, (s) => { s.on('error', () => {}); s.on('end', () => { serverEnd = performance.now(); s.end(); }); s.resume(); });
+    echo = createServer({ allowHalfOpen: true }, (s) => {
+      s.on('error', () => {});
+      s.on('end', () => {
+        serverEnd = performance.now();
+        s.end();
+      });
+      s.resume();
+    });
     await new Promise<void>((r) => echo.listen(echoPort, '127.0.0.1', () => r()));
     proxy.setFaults({ slowCloseMs: 300 });
     const s = await client();

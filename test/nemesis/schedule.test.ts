@@ -15,7 +15,12 @@ describe('partition shapes', () => {
   it('majorities ring: every node sees a majority, and the majorities differ', () => {
     for (const ns of [nodes, five, ['a', 'b', 'c', 'd']]) {
       const g = ring(ns);
-      const seen = ns.map((n) => ns.filter((m) => !g.get(n)!.has(m)).sort().join(','));
+      const seen = ns.map((n) =>
+        ns
+          .filter((m) => !g.get(n)!.has(m))
+          .sort()
+          .join(','),
+      );
       for (const s of seen) expect(s.split(',').length).toBeGreaterThan(ns.length / 2);
       expect(new Set(seen).size).toBeGreaterThan(1);
     }

@@ -21,10 +21,16 @@ describe('report in headless Chromium', () => {
     html = (await buildReport(writeSyntheticRun(store))).html;
     browser = await launchChromium();
     page = await browser.context.newPage();
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     page.on('pageerror', (e) => errors.push(String(e)));
     // A report never fetches anything: any request other than the file itself (and its PNGs) fails the test.
-    await page.route(/^(?!file:)/, (r) => { errors.push(`request ${r.request().url()}`); void r.abort(); });
+    await page.route(/^(?!file:)/, (r) => {
+      errors.push(`request ${r.request().url()}`);
+      void r.abort();
+    });
     await page.goto(pathToFileURL(html).href);
     await page.waitForFunction(() => (window as unknown as { __reportReady?: number }).__reportReady, null, { timeout: 30_000 });
   });
@@ -36,7 +42,9 @@ describe('report in headless Chromium', () => {
   it('renders the header, verdicts and the command to reproduce', async () => {
     await expect(page.locator('#header h1').textContent()).resolves.toContain('postgres append abc123');
     await expect(page.locator('.verdicts').textContent()).resolves.toContain('read-your-writes: invalid: 1 anomaly found');
-    await expect(page.locator('pre.command').textContent()).resolves.toBe(`faultline run --db postgres --nemesis partition --name 'it'\\''s <b>bold</b>' --seed 42`);
+    await expect(page.locator('pre.command').textContent()).resolves.toBe(
+      `faultline run --db postgres --nemesis partition --name 'it'\\''s <b>bold</b>' --seed 42`,
+    );
     expect(errors).toEqual([]);
   });
 
@@ -80,10 +88,12 @@ describe('report in headless Chromium', () => {
   });
 
   it('draws the charts with chart.js', async () => {
-    const drawn = await page.evaluate(() => [...document.querySelectorAll('figure.chart canvas')].map((c) => {
-      const Chart = (window as unknown as { Chart: { getChart(c: Element): unknown } }).Chart;
-      return Boolean(Chart.getChart(c));
-    }));
+    const drawn = await page.evaluate(() =>
+      [...document.querySelectorAll('figure.chart canvas')].map((c) => {
+        const Chart = (window as unknown as { Chart: { getChart(c: Element): unknown } }).Chart;
+        return Boolean(Chart.getChart(c));
+      }),
+    );
     expect(drawn).toEqual([true, true, true, true, true, true]);
     await page.locator('#charts').screenshot({ path: join(OUT, 'charts.png') });
   });
@@ -102,7 +112,10 @@ describe('report in headless Chromium', () => {
 
   it('lists runs in the index and filters them as you type', async () => {
     const p = await browser.context.newPage();
-    p.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    p.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await p.goto(pathToFileURL(join(store, 'index.html')).href);
     await expect(p.locator('#runs tbody tr').count()).resolves.toBe(1);
     await p.fill('#filter', 'invalid postgres');

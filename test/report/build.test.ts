@@ -34,8 +34,14 @@ describe('report build', () => {
   });
 
   it('writes each chart as an 800x400 PNG and embeds it as a <noscript> fallback', () => {
-    expect(built.pngs.map((p) => p.slice(dir.length + 1)).sort()).toEqual(
-      ['charts/availability.png', 'charts/latency.png', 'charts/quantiles.png', 'charts/staleness.png', 'charts/throughput.png', 'charts/visibility-lag.png']);
+    expect(built.pngs.map((p) => p.slice(dir.length + 1)).sort()).toEqual([
+      'charts/availability.png',
+      'charts/latency.png',
+      'charts/quantiles.png',
+      'charts/staleness.png',
+      'charts/throughput.png',
+      'charts/visibility-lag.png',
+    ]);
     const html = readFileSync(built.html, 'utf8');
     for (const p of built.pngs) {
       const s = pngSize(p);

@@ -17,9 +17,12 @@ describe('report and results.json keep big integers exact', () => {
     mkdirSync(dir, { recursive: true });
     const k = '<b>k</b>';
     const rows: [number, Op['type'], string, unknown, string?][] = [
-      [0, 'invoke', 'append', [k, 9007199254740992n]], [0, 'ok', 'append', [k, 9007199254740992n]],
-      [0, 'invoke', 'append', [k, 9007199254740993n]], [0, 'ok', 'append', [k, 9007199254740993n]],
-      [1, 'invoke', 'read', [k, null]], [1, 'ok', 'read', [k, [9007199254740992n]], 'n1'],
+      [0, 'invoke', 'append', [k, 9007199254740992n]],
+      [0, 'ok', 'append', [k, 9007199254740992n]],
+      [0, 'invoke', 'append', [k, 9007199254740993n]],
+      [0, 'ok', 'append', [k, 9007199254740993n]],
+      [1, 'invoke', 'read', [k, null]],
+      [1, 'ok', 'read', [k, [9007199254740992n]], 'n1'],
     ];
     const ops = rows.map(([process, type, f, value, node], index): Op => ({ index, time: index * 1e6, type, process, f, value, ...(node ? { node } : {}) }));
     writeFileSync(join(dir, 'history.jsonl'), ops.map(formatOpLine).join(''));

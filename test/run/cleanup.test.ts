@@ -10,7 +10,9 @@ import { WORKDIR_MARK, createWorkDir, leftoverWorkDirs, removeLeftoverWorkDirs }
 // whose process is gone; live runs' folders and anything else stay. All under a temp base folder.
 
 let base: string;
-beforeEach(() => { base = mkdtempSync(join(tmpdir(), 'faultline-workdir-test-')); });
+beforeEach(() => {
+  base = mkdtempSync(join(tmpdir(), 'faultline-workdir-test-'));
+});
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
 /** A pid that existed and is gone: a child that has exited and been reaped. */

@@ -6,7 +6,18 @@ import type { Client, Completion } from '../../src/adapters/types.js';
 import { checkLinearizability } from '../../src/checkers/linearizability/index.js';
 import { casRegister } from '../../src/checkers/linearizability/models/index.js';
 import {
-  any, clients, fromFn, limit, nemesis, nemesisCycle, once, phases, registerWorkload, stagger, timeLimit, type Generator,
+  any,
+  clients,
+  fromFn,
+  limit,
+  nemesis,
+  nemesisCycle,
+  once,
+  phases,
+  registerWorkload,
+  stagger,
+  timeLimit,
+  type Generator,
 } from '../../src/generators/index.js';
 import { lintHistory } from '../../src/history/lint.js';
 import { loadHistory } from '../../src/history/load.js';
@@ -28,7 +39,9 @@ class Store {
     this.opened++;
     return {
       invoke: (f, value) => this.invoke(f, value),
-      close: async () => { this.closed++; },
+      close: async () => {
+        this.closed++;
+      },
     };
   }
 
@@ -47,22 +60,30 @@ class Store {
     if (f === 'noop') return { type: 'ok', value };
     const [k, v] = value as [unknown, unknown];
     switch (f) {
-      case 'read': return { type: 'ok', value: [k, this.data.get(k) ?? null] };
-      case 'write': this.data.set(k, v); return { type: 'ok', value };
+      case 'read':
+        return { type: 'ok', value: [k, this.data.get(k) ?? null] };
+      case 'write':
+        this.data.set(k, v);
+        return { type: 'ok', value };
       case 'cas': {
         const [from, to] = v as [unknown, unknown];
         if ((this.data.get(k) ?? null) !== from) return { type: 'fail', value, error: 'cas mismatch' };
         this.data.set(k, to);
         return { type: 'ok', value };
       }
-      default: return { type: 'fail', value, error: `unknown f ${f}` };
+      default:
+        return { type: 'fail', value, error: `unknown f ${f}` };
     }
   }
 }
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'faultline-interp-')); });
-afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'faultline-interp-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 let runs = 0;
 async function run(generator: Generator, store: Store, extra: Partial<InterpretOptions> = {}) {
@@ -71,8 +92,15 @@ async function run(generator: Generator, store: Store, extra: Partial<InterpretO
   const live: Op[] = [];
   try {
     const result = await interpret({
-      generator, clients: async () => store.client(), concurrency: 5, writer, opTimeoutMs: 1000,
-      startNs: process.hrtime.bigint(), seed: 1, onOp: (op) => live.push(op), ...extra,
+      generator,
+      clients: async () => store.client(),
+      concurrency: 5,
+      writer,
+      opTimeoutMs: 1000,
+      startNs: process.hrtime.bigint(),
+      seed: 1,
+      onOp: (op) => live.push(op),
+      ...extra,
     });
     const h = await loadHistory(file);
     return { result, h, ops: h.ops, live };
@@ -126,7 +154,11 @@ describe('interpret', () => {
     expect(hang.time - ops.find((o) => o.f === 'hang')!.time).toBeGreaterThanOrEqual(140e6);
     expect(result).toMatchObject({ invoked: 21, info: 1, timedOut: 1, ok: 20 });
     const retired = hang.process as number;
-    const later = new Set(invokes(ops).filter((o) => o.f === 'noop').map((o) => o.process));
+    const later = new Set(
+      invokes(ops)
+        .filter((o) => o.f === 'noop')
+        .map((o) => o.process),
+    );
     expect(later.has(retired)).toBe(false);
     expect(later.has(retired + 2)).toBe(true);
     expect(store.opened).toBe(3);
@@ -135,7 +167,12 @@ describe('interpret', () => {
 
   it('an info answer retires the process too (Jepsen: process + concurrency)', async () => {
     const store = new Store();
-    const gen = clients(limit(30, fromFn((ctx) => ({ f: ctx.rng.float() < 0.3 ? 'crash' : 'noop' }))));
+    const gen = clients(
+      limit(
+        30,
+        fromFn((ctx) => ({ f: ctx.rng.float() < 0.3 ? 'crash' : 'noop' })),
+      ),
+    );
     const { result, h, ops } = await run(gen, store, { concurrency: 3 });
     expect(lintHistory(h)).toEqual([]);
     expect(result.info).toBeGreaterThan(0);
@@ -170,7 +207,8 @@ describe('interpret', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     const { result, h, ops } = await run(clients(phases(limit(5, always('noop')), once({ f: 'hang' }), always('noop'))), new Store(), {
-      signal: ac.signal, opTimeoutMs: 200,
+      signal: ac.signal,
+      opTimeoutMs: 200,
     });
     expect(lintHistory(h)).toEqual([]);
     expect(ops.at(-1)).toMatchObject({ f: 'hang', type: 'info', error: 'timeout' });
@@ -195,7 +233,11 @@ describe('interpret', () => {
   it('runs the nemesis on its own worker, as process nemesis, between client ops', async () => {
     const faults: string[] = [];
     const nem = {
-      invoke: async (f: string, value: unknown) => { faults.push(f); await new Promise((r) => setTimeout(r, 5)); return { type: 'ok' as const, value }; },
+      invoke: async (f: string, value: unknown) => {
+        faults.push(f);
+        await new Promise((r) => setTimeout(r, 5));
+        return { type: 'ok' as const, value };
+      },
     };
     const gen = any(clients(timeLimit(400e6, always('noop'))), nemesis(timeLimit(400e6, nemesisCycle([{ f: 'start' }, { f: 'stop' }], 100e6))));
     const { result, h, ops } = await run(gen, new Store(() => 1), { nemesis: nem });
@@ -210,7 +252,13 @@ describe('interpret', () => {
   it('a nemesis op with no nemesis configured fails; one that throws is info', async () => {
     const a = await run(nemesis(once({ f: 'start' })), new Store());
     expect(a.ops.map((o) => o.type)).toEqual(['invoke', 'fail']);
-    const b = await run(nemesis(once({ f: 'start' })), new Store(), { nemesis: { invoke: async () => { throw new Error('iptables: boom'); } } });
+    const b = await run(nemesis(once({ f: 'start' })), new Store(), {
+      nemesis: {
+        invoke: async () => {
+          throw new Error('iptables: boom');
+        },
+      },
+    });
     expect(b.ops[1]).toMatchObject({ type: 'info', error: 'iptables: boom' });
   });
 
@@ -219,7 +267,11 @@ describe('interpret', () => {
     const store = new Store();
     let calls = 0;
     const { result, h } = await run(clients(limit(4, always('noop'))), store, {
-      concurrency: 1, clients: async () => { if (calls++ < 2) throw new Error('connection refused'); return store.client(); },
+      concurrency: 1,
+      clients: async () => {
+        if (calls++ < 2) throw new Error('connection refused');
+        return store.client();
+      },
     });
     expect(lintHistory(h)).toEqual([]);
     expect(result).toMatchObject({ fail: 1, ok: 3 });
@@ -228,7 +280,10 @@ describe('interpret', () => {
 
   it('a generator that throws ends the run with its error after in-flight ops complete', async () => {
     let n = 0;
-    const bad = fromFn(() => { if (n++ === 10) throw new Error('generator bug'); return { f: 'noop' }; });
+    const bad = fromFn(() => {
+      if (n++ === 10) throw new Error('generator bug');
+      return { f: 'noop' };
+    });
     await expect(run(clients(bad), new Store(() => 5))).rejects.toThrow('generator bug');
   });
 });

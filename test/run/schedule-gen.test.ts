@@ -14,8 +14,12 @@ import { HistoryWriter } from '../../src/history/writer.js';
 // stopped) and delay the final heal.
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'faultline-schedgen-')); });
-afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'faultline-schedgen-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const ms = 1e6;
 const fault = (f: string, at: number): ScheduledFault => ({ f, value: null, at: at * ms, package: f.replace(/^(start|stop)-/, '') });
@@ -32,9 +36,29 @@ async function runWith(schedule: ScheduledFault[], durationMs: number, slow: (f:
   };
   try {
     await interpret({
-      generator: any(clients(timeLimit(durationMs * ms, fromFn(() => ({ f: 'noop', value: null })))), scheduleGen(schedule, durationMs * ms)),
-      clients: async () => ({ invoke: async (_f: string, value: unknown) => { await new Promise((r) => setTimeout(r, 2)); return { type: 'ok' as const, value }; }, close: async () => {} }),
-      nemesis, concurrency: 2, writer, opTimeoutMs: 1000, nemesisTimeoutMs: 5000, startNs: process.hrtime.bigint(), seed: 1,
+      generator: any(
+        clients(
+          timeLimit(
+            durationMs * ms,
+            fromFn(() => ({ f: 'noop', value: null })),
+          ),
+        ),
+        scheduleGen(schedule, durationMs * ms),
+      ),
+      clients: async () => ({
+        invoke: async (_f: string, value: unknown) => {
+          await new Promise((r) => setTimeout(r, 2));
+          return { type: 'ok' as const, value };
+        },
+        close: async () => {},
+      }),
+      nemesis,
+      concurrency: 2,
+      writer,
+      opTimeoutMs: 1000,
+      nemesisTimeoutMs: 5000,
+      startNs: process.hrtime.bigint(),
+      seed: 1,
     });
   } finally {
     writer.close();

@@ -39,7 +39,17 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Cass
       await shutdownClient(admin);
     }
     await Promise.all(servers.map((s) => waitServing(s, servers, 60_000)));
-    return new CassDb({ cluster, servers, mode: opts.replication, consistency, reads: opts.reads, workload: opts.workload, cql, version: CASSANDRA_VERSION, startupMs: Date.now() - t0 });
+    return new CassDb({
+      cluster,
+      servers,
+      mode: opts.replication,
+      consistency,
+      reads: opts.reads,
+      workload: opts.workload,
+      cql,
+      version: CASSANDRA_VERSION,
+      startupMs: Date.now() - t0,
+    });
   } catch (e) {
     await Promise.allSettled(servers.map((s) => s.stop(2000)));
     throw new Error(`cassandra: setting up ${servers.length} node(s) failed: ${(e as Error).message}`, { cause: e });

@@ -11,8 +11,13 @@ import { certainlyNotApplied, errorText } from './errors.js';
  * (see errors.ts), otherwise info. Our own timer sits above the server's 2 s request timeouts.
  */
 export class CassClient implements Client {
-  constructor(private readonly writeVia: Coordinator, private readonly readVia: Coordinator,
-    private readonly workload: WorkloadCql, private readonly consistency: Consistency, private readonly onClose: (c: CassClient) => void) {}
+  constructor(
+    private readonly writeVia: Coordinator,
+    private readonly readVia: Coordinator,
+    private readonly workload: WorkloadCql,
+    private readonly consistency: Consistency,
+    private readonly onClose: (c: CassClient) => void,
+  ) {}
 
   async invoke(f: string, value: unknown, timeoutMs: number): Promise<Completion> {
     const isWrite = this.workload.writes.has(f);
@@ -32,5 +37,7 @@ export class CassClient implements Client {
     });
   }
 
-  async close(): Promise<void> { this.onClose(this); }
+  async close(): Promise<void> {
+    this.onClose(this);
+  }
 }

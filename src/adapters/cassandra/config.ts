@@ -9,13 +9,28 @@ export function initialToken(index: number, count: number): string {
   return (-(2n ** 63n) + (span / BigInt(count)) * BigInt(index)).toString();
 }
 
-export interface NodeDirs { root: string; data: string; commitlog: string; savedCaches: string; hints: string; cdc: string; conf: string; logs: string }
+export interface NodeDirs {
+  root: string;
+  data: string;
+  commitlog: string;
+  savedCaches: string;
+  hints: string;
+  cdc: string;
+  conf: string;
+  logs: string;
+}
 
 export function nodeDirs(nodeDir: string): NodeDirs {
   const root = join(nodeDir, 'cassandra');
   return {
-    root, data: join(root, 'data'), commitlog: join(root, 'commitlog'), savedCaches: join(root, 'saved_caches'),
-    hints: join(root, 'hints'), cdc: join(root, 'cdc_raw'), conf: join(root, 'conf'), logs: join(root, 'logs'),
+    root,
+    data: join(root, 'data'),
+    commitlog: join(root, 'commitlog'),
+    savedCaches: join(root, 'saved_caches'),
+    hints: join(root, 'hints'),
+    cdc: join(root, 'cdc_raw'),
+    conf: join(root, 'conf'),
+    logs: join(root, 'logs'),
   };
 }
 
@@ -90,33 +105,60 @@ export const LOGBACK_XML = `<configuration scan="false">
 
 /** The --add-exports/--add-opens list of Cassandra 5.0's conf/jvm17-server.options. */
 const JAVA17_MODULE_FLAGS = [
-  '--add-exports', 'java.base/jdk.internal.misc=ALL-UNNAMED',
-  '--add-exports', 'java.base/jdk.internal.ref=ALL-UNNAMED',
-  '--add-exports', 'java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-exports', 'java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED',
-  '--add-exports', 'java.rmi/sun.rmi.registry=ALL-UNNAMED',
-  '--add-exports', 'java.rmi/sun.rmi.server=ALL-UNNAMED',
-  '--add-exports', 'java.sql/java.sql=ALL-UNNAMED',
-  '--add-exports', 'java.base/java.lang.ref=ALL-UNNAMED',
-  '--add-exports', 'jdk.unsupported/sun.misc=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.lang.module=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.loader=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.ref=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.reflect=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.math=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.module=ALL-UNNAMED',
-  '--add-opens', 'java.base/jdk.internal.util.jar=ALL-UNNAMED',
-  '--add-opens', 'jdk.management/com.sun.management.internal=ALL-UNNAMED',
-  '--add-opens', 'java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.io=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.nio=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.util.concurrent=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.util=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.util.concurrent.atomic=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.lang=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.math=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.lang.reflect=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.net=ALL-UNNAMED',
+  '--add-exports',
+  'java.base/jdk.internal.misc=ALL-UNNAMED',
+  '--add-exports',
+  'java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-exports',
+  'java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-exports',
+  'java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED',
+  '--add-exports',
+  'java.rmi/sun.rmi.registry=ALL-UNNAMED',
+  '--add-exports',
+  'java.rmi/sun.rmi.server=ALL-UNNAMED',
+  '--add-exports',
+  'java.sql/java.sql=ALL-UNNAMED',
+  '--add-exports',
+  'java.base/java.lang.ref=ALL-UNNAMED',
+  '--add-exports',
+  'jdk.unsupported/sun.misc=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.lang.module=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/jdk.internal.loader=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/jdk.internal.reflect=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/jdk.internal.math=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/jdk.internal.module=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/jdk.internal.util.jar=ALL-UNNAMED',
+  '--add-opens',
+  'jdk.management/com.sun.management.internal=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.io=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.nio=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.util.concurrent=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.util=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.util.concurrent.atomic=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.lang=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.math=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.lang.reflect=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.net=ALL-UNNAMED',
 ];
 
 /**
@@ -130,11 +172,19 @@ export function jvmArgv(o: { java: string; classpath: string; dirs: NodeDirs; he
     // monotonic read of the JVM slow (a trivial Cassandra main: 9.4 s instead of 0.6 s; startup of a node
     // took minutes). Faking the monotonic clock too keeps the JVM at full speed; a backward skew then also
     // delays the node's scheduled tasks by the skew (see the README draft).
-    '/usr/bin/env', '-u', 'FAKETIME_DONT_FAKE_MONOTONIC',
+    '/usr/bin/env',
+    '-u',
+    'FAKETIME_DONT_FAKE_MONOTONIC',
     o.java,
     // Serial GC and C1 only: three JVMs share 2 cores, and startup (class loading, JIT) dominates a test run.
-    `-Xms${o.heapMb}M`, `-Xmx${o.heapMb}M`, '-Xss512k', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
-    '-XX:+ExitOnOutOfMemoryError', '-XX:ActiveProcessorCount=2', '-Djava.net.preferIPv4Stack=true',
+    `-Xms${o.heapMb}M`,
+    `-Xmx${o.heapMb}M`,
+    '-Xss512k',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-XX:ActiveProcessorCount=2',
+    '-Djava.net.preferIPv4Stack=true',
     ...JAVA17_MODULE_FLAGS,
     '-Dcassandra-foreground=yes',
     `-Dcassandra.config=file://${join(o.dirs.conf, 'cassandra.yaml')}`,
@@ -146,7 +196,8 @@ export function jvmArgv(o: { java: string; classpath: string; dirs: NodeDirs; he
     '-Dcassandra.superuser_setup_delay_ms=0',
     '-Djdk.attach.allowAttachSelf=true',
     '-Dio.netty.tryReflectionSetAccessible=true',
-    '-cp', o.classpath,
+    '-cp',
+    o.classpath,
     'org.apache.cassandra.service.CassandraDaemon',
   ];
 }

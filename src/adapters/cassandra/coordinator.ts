@@ -6,7 +6,10 @@ import { newClient, shutdownClient } from './shutdown.js';
 const { policies, types } = cassandra;
 
 const LEVEL = {
-  one: types.consistencies.one, quorum: types.consistencies.quorum, all: types.consistencies.all, serial: types.consistencies.serial,
+  one: types.consistencies.one,
+  quorum: types.consistencies.quorum,
+  all: types.consistencies.all,
+  serial: types.consistencies.serial,
 } as const;
 
 /**
@@ -21,7 +24,10 @@ export class Coordinator {
   private connecting?: Promise<cassandra.Client>;
   private closed = false;
 
-  constructor(readonly node: string, readonly ip: string) {}
+  constructor(
+    readonly node: string,
+    readonly ip: string,
+  ) {}
 
   private async connected(timeoutMs: number): Promise<cassandra.Client> {
     if (this.closed) throw new Error(`${this.node}: coordinator closed`);
@@ -31,7 +37,9 @@ export class Coordinator {
         contactPoints: [`${this.ip}:${CQL_PORT}`],
         localDataCenter: 'datacenter1',
         policies: {
-          loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy('datacenter1'), [`${this.ip}:${CQL_PORT}`]),
+          loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy('datacenter1'), [
+            `${this.ip}:${CQL_PORT}`,
+          ]),
           retry: new policies.retry.FallthroughRetryPolicy(),
           reconnection: new policies.reconnection.ConstantReconnectionPolicy(300),
           // null: no client-side timestamps (the driver's default generator would hide clock skew).
@@ -48,10 +56,15 @@ export class Coordinator {
         await shutdownClient(c);
         throw e;
       }
-      if (this.closed) { await shutdownClient(c); throw new Error(`${this.node}: coordinator closed`); }
+      if (this.closed) {
+        await shutdownClient(c);
+        throw new Error(`${this.node}: coordinator closed`);
+      }
       this.client = c;
       return c;
-    })().finally(() => { this.connecting = undefined; });
+    })().finally(() => {
+      this.connecting = undefined;
+    });
     return this.connecting;
   }
 

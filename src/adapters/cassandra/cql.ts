@@ -4,7 +4,12 @@ import type { Consistency } from './consistency.js';
 export type OpResult = { type: 'ok'; value: unknown } | { type: 'fail'; value: unknown; error: string };
 
 /** One CQL statement with the consistency to run it at; `serial` marks a lightweight transaction's guard level. */
-export interface Stmt { cql: string; params: unknown[]; level: 'one' | 'quorum' | 'all' | 'serial'; lwt?: boolean }
+export interface Stmt {
+  cql: string;
+  params: unknown[];
+  level: 'one' | 'quorum' | 'all' | 'serial';
+  lwt?: boolean;
+}
 
 /** Runs one statement on the session's coordinator and returns its rows. */
 export type Exec = (s: Stmt) => Promise<Array<Record<string, unknown>>>;

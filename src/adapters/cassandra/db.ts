@@ -59,7 +59,9 @@ export class CassDb implements Db {
   }
 
   /** There is no primary; n1 stands in where a fault asks for one ('kill primary' kills n1). */
-  primary(): RuntimeNode { return this.init.servers[0]!.node; }
+  primary(): RuntimeNode {
+    return this.init.servers[0]!.node;
+  }
 
   async client(session: number, opts: { reads?: ReadRouting } = {}): Promise<Client> {
     const names = [...this.servers.keys()];
@@ -73,7 +75,9 @@ export class CassDb implements Db {
     return c;
   }
 
-  async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
+  async kill(node: RuntimeNode): Promise<void> {
+    await this.server(node.name).kill();
+  }
 
   async restart(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
@@ -96,8 +100,12 @@ export class CassDb implements Db {
     for (const s of all) await waitServing(s, all, Math.max(0, end - Date.now()), true);
   }
 
-  async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
-  async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
+  async pause(node: RuntimeNode): Promise<void> {
+    this.server(node.name).pause();
+  }
+  async resume(node: RuntimeNode): Promise<void> {
+    this.server(node.name).resume();
+  }
 
   async failover(): Promise<FailoverOutcome> {
     throw new Error('cassandra is masterless: every node accepts writes, so there is no primary to fail over (use kill, pause or partition)');
@@ -107,12 +115,19 @@ export class CassDb implements Db {
     return {
       database: 'cassandra',
       version: this.init.version,
-      nodes: this.init.servers.map((s) => ({ name: s.name, ip: s.node.ip, cql: `${s.node.ip}:${CQL_PORT}`, role: this.roles().get(s.name), data: s.dirs.root, log: s.logFile })),
+      nodes: this.init.servers.map((s) => ({
+        name: s.name,
+        ip: s.node.ip,
+        cql: `${s.node.ip}:${CQL_PORT}`,
+        role: this.roles().get(s.name),
+        data: s.dirs.root,
+        log: s.logFile,
+      })),
       replicationFactor: this.init.servers.length,
       consistency: this.init.mode,
       readConsistency: this.init.consistency.read,
       writeConsistency: this.init.consistency.write,
-      timestamps: 'server-side (the coordinator\'s clock)',
+      timestamps: "server-side (the coordinator's clock)",
       reads: this.init.reads,
       workload: this.init.workload,
       startupMs: this.init.startupMs,
@@ -120,7 +135,9 @@ export class CassDb implements Db {
   }
 
   /** JVM PIDs of the running nodes, for leak checks. */
-  pids(): number[] { return this.init.servers.map((s) => (s.running() ? s.pid : undefined)).filter((p): p is number => p !== undefined); }
+  pids(): number[] {
+    return this.init.servers.map((s) => (s.running() ? s.pid : undefined)).filter((p): p is number => p !== undefined);
+  }
 
   teardown(): Promise<void> {
     this.tearing ??= (async () => {

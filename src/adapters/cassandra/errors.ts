@@ -14,15 +14,26 @@ const codes = types.responseErrorCodes;
 export function certainlyNotApplied(e: unknown): boolean {
   if (e instanceof errors.NoHostAvailableError) {
     const inner = Object.values((e.innerErrors ?? {}) as Record<string, unknown>);
-    return inner.every((x) => !(x instanceof errors.OperationTimedOutError) && !(x instanceof errors.ResponseError) || (x instanceof errors.ResponseError && refusedBeforeApplying(x.code)));
+    return inner.every(
+      (x) =>
+        (!(x instanceof errors.OperationTimedOutError) && !(x instanceof errors.ResponseError)) ||
+        (x instanceof errors.ResponseError && refusedBeforeApplying(x.code)),
+    );
   }
   if (e instanceof errors.ResponseError) return refusedBeforeApplying(e.code);
   return false;
 }
 
 function refusedBeforeApplying(code: number): boolean {
-  return code === codes.unavailableException || code === codes.overloaded || code === codes.isBootstrapping
-    || code === codes.syntaxError || code === codes.invalid || code === codes.unauthorized || code === codes.configError;
+  return (
+    code === codes.unavailableException ||
+    code === codes.overloaded ||
+    code === codes.isBootstrapping ||
+    code === codes.syntaxError ||
+    code === codes.invalid ||
+    code === codes.unauthorized ||
+    code === codes.configError
+  );
 }
 
 export function errorText(e: unknown): string {
@@ -31,7 +42,9 @@ export function errorText(e: unknown): string {
     return `${name}: ${e.message}`;
   }
   if (e instanceof errors.NoHostAvailableError) {
-    const inner = Object.entries((e.innerErrors ?? {}) as Record<string, Error>).map(([h, x]) => `${h}: ${x?.message ?? String(x)}`).join('; ');
+    const inner = Object.entries((e.innerErrors ?? {}) as Record<string, Error>)
+      .map(([h, x]) => `${h}: ${x?.message ?? String(x)}`)
+      .join('; ');
     return `no host available${inner ? ` (${inner})` : ''}`;
   }
   return e instanceof Error ? e.message : String(e);

@@ -29,7 +29,11 @@ export function libDir(): string | undefined {
 
 /** Every jar of the lib dir, joined as a classpath. */
 export function classpath(lib: string): string {
-  return readdirSync(lib).filter((f) => f.endsWith('.jar')).sort().map((f) => join(lib, f)).join(':');
+  return readdirSync(lib)
+    .filter((f) => f.endsWith('.jar'))
+    .sort()
+    .map((f) => join(lib, f))
+    .join(':');
 }
 
 const JAVA_CANDIDATES = ['/usr/lib/jvm/java-17-openjdk-amd64/bin/java', '/usr/lib/jvm/java-17-openjdk-arm64/bin/java'];
@@ -38,14 +42,23 @@ const JAVA_CANDIDATES = ['/usr/lib/jvm/java-17-openjdk-amd64/bin/java', '/usr/li
 export function javaBin(): string | undefined {
   for (const j of [process.env.FAULTLINE_JAVA, ...JAVA_CANDIDATES]) {
     if (!j) continue;
-    try { accessSync(j, constants.X_OK); return j; } catch { /* next */ }
+    try {
+      accessSync(j, constants.X_OK);
+      return j;
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
 
 /** Why Cassandra cannot run here, or undefined. */
 export function missingInstall(): string | undefined {
-  if (!javaBin()) return `cassandra: Java 17 not found (${JAVA_CANDIDATES[0]}); install openjdk-17-jre-headless or set FAULTLINE_JAVA (scripts/setup.sh does it as root)`;
-  if (!libDir()) return `cassandra: cassandra-all ${CASSANDRA_VERSION} jars not found in ${cassandraHomes().map((h) => join(h, 'lib')).join(' or ')}; run scripts/setup.sh (it fetches them from Maven Central with mvn)`;
+  if (!javaBin())
+    return `cassandra: Java 17 not found (${JAVA_CANDIDATES[0]}); install openjdk-17-jre-headless or set FAULTLINE_JAVA (scripts/setup.sh does it as root)`;
+  if (!libDir())
+    return `cassandra: cassandra-all ${CASSANDRA_VERSION} jars not found in ${cassandraHomes()
+      .map((h) => join(h, 'lib'))
+      .join(' or ')}; run scripts/setup.sh (it fetches them from Maven Central with mvn)`;
   return undefined;
 }

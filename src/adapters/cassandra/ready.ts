@@ -8,7 +8,8 @@ const { policies, types } = cassandra;
 /** A short-lived driver client pinned to one node, for setup and readiness checks. */
 export async function adminClient(ip: string, connectTimeoutMs = 2000): Promise<cassandra.Client> {
   const c = newClient({
-    contactPoints: [`${ip}:${CQL_PORT}`], localDataCenter: 'datacenter1',
+    contactPoints: [`${ip}:${CQL_PORT}`],
+    localDataCenter: 'datacenter1',
     policies: {
       loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy('datacenter1'), [`${ip}:${CQL_PORT}`]),
       retry: new policies.retry.FallthroughRetryPolicy(),
@@ -16,7 +17,12 @@ export async function adminClient(ip: string, connectTimeoutMs = 2000): Promise<
     socketOptions: { connectTimeout: connectTimeoutMs, readTimeout: 12_000 },
     protocolOptions: { maxSchemaAgreementWaitSeconds: 30 },
   });
-  try { await c.connect(); } catch (e) { await shutdownClient(c); throw e; }
+  try {
+    await c.connect();
+  } catch (e) {
+    await shutdownClient(c);
+    throw e;
+  }
   return c;
 }
 
@@ -36,15 +42,20 @@ export async function waitServing(s: CassServer, all: CassServer[], timeoutMs = 
       await c.execute('SELECT release_version FROM system.local', [], { consistency: types.consistencies.one });
       if (!probe) return;
       const want = all.filter((o) => o.running() && !o.isPaused()).length;
-      await c.execute('INSERT INTO faultline.ready (node, at) VALUES (?, toTimestamp(now()))', [s.name],
-        { prepare: true, consistency: want === all.length ? types.consistencies.all : types.consistencies.one });
+      await c.execute('INSERT INTO faultline.ready (node, at) VALUES (?, toTimestamp(now()))', [s.name], {
+        prepare: true,
+        consistency: want === all.length ? types.consistencies.all : types.consistencies.one,
+      });
       return;
     } catch (e) {
       last = (e as Error).message;
     } finally {
       await shutdownClient(c);
     }
-    if (Date.now() > end) throw new Error(`${s.name}: cassandra not serving at ${s.node.ip}:${CQL_PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${s.logFile}:\n${s.logTail()}`);
+    if (Date.now() > end)
+      throw new Error(
+        `${s.name}: cassandra not serving at ${s.node.ip}:${CQL_PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${s.logFile}:\n${s.logTail()}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -13,15 +13,27 @@ export class CassServer {
   private service?: Service;
   private paused = false;
 
-  constructor(readonly node: RuntimeNode, private readonly java: string, private readonly classpath: string) {
+  constructor(
+    readonly node: RuntimeNode,
+    private readonly java: string,
+    private readonly classpath: string,
+  ) {
     this.dirs = nodeDirs(node.dir);
     this.logFile = join(node.dir, 'cassandra.log');
   }
 
-  get name(): string { return this.node.name; }
-  get pid(): number | undefined { return this.service?.pid; }
-  running(): boolean { return this.service?.running() ?? false; }
-  isPaused(): boolean { return this.paused; }
+  get name(): string {
+    return this.node.name;
+  }
+  get pid(): number | undefined {
+    return this.service?.pid;
+  }
+  running(): boolean {
+    return this.service?.running() ?? false;
+  }
+  isPaused(): boolean {
+    return this.paused;
+  }
 
   /** Directories and config files, owned by the cassandra user (the JVM writes under all of them). */
   async prepare(o: { seeds: string[]; token: string }): Promise<void> {
@@ -53,11 +65,17 @@ export class CassServer {
     const svc = this.service;
     if (svc && svc.running()) return;
     const how = svc ? await svc.exited : undefined;
-    throw new Error(`${this.name}: cassandra exited (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${this.logTail()}`);
+    throw new Error(
+      `${this.name}: cassandra exited (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${this.logTail()}`,
+    );
   }
 
   logTail(lines = 25): string {
-    try { return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 
   /** kill -9 of the JVM (one process: no children to chase). */

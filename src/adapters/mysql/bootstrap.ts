@@ -34,7 +34,13 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
   const servers = cluster.nodes.map((n, i) => new MyServer(n, i + 1, bins, mode, i > 0));
   const [p, ...rest] = servers as [MyServer, ...MyServer[]];
   try {
-    await Promise.all(servers.map(async (s) => { await s.makeDataDir(); await s.start(); await s.waitReady(); }));
+    await Promise.all(
+      servers.map(async (s) => {
+        await s.makeDataDir();
+        await s.start();
+        await s.waitReady();
+      }),
+    );
     const from = subnetPattern(cluster);
     // The schema's own commits must not wait for a semi-sync ack from replicas that are not there yet.
     const semi = mode === 'semi-sync' && rest.length > 0;
@@ -47,14 +53,25 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
       `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${USER}'@'${from}'`,
       `CREATE DATABASE IF NOT EXISTS ${DATABASE}`,
       ...sql.schema.map((s) => s.replace(/^CREATE TABLE IF NOT EXISTS /, `CREATE TABLE IF NOT EXISTS ${DATABASE}.`)),
-    ]) await adminQuery(p.socket, stmt, [], 10_000);
+    ])
+      await adminQuery(p.socket, stmt, [], 10_000);
     await Promise.all(rest.map((s) => follow(s, p, bins.flavour, opts.replicationAddress)));
     await waitCaughtUp(p, rest, bins.flavour);
     if (semi) {
       await adminQuery(p.socket, `SET GLOBAL ${semiVar} = 1`);
       await waitSemiSync(p, bins.flavour);
     }
-    return new MyDb({ cluster, servers, bins, mode, reads: opts.reads, workload: opts.workload, sql, clientAddress: opts.clientAddress, replicationAddress: opts.replicationAddress });
+    return new MyDb({
+      cluster,
+      servers,
+      bins,
+      mode,
+      reads: opts.reads,
+      workload: opts.workload,
+      sql,
+      clientAddress: opts.clientAddress,
+      replicationAddress: opts.replicationAddress,
+    });
   } catch (e) {
     await Promise.allSettled(servers.map((s) => s.stop(2000)));
     throw new Error(`mysql: setting up ${servers.length} node(s) (${mode}) failed: ${(e as Error).message}`, { cause: e });

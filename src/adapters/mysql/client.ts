@@ -13,7 +13,11 @@ export interface Routing {
   address(node: string): { host: string; port: number };
 }
 
-interface Conn { node: string; my?: MyConn; dead: boolean }
+interface Conn {
+  node: string;
+  my?: MyConn;
+  dead: boolean;
+}
 
 /**
  * One session, routed like the Postgres client: writes go to the primary the session picked when it
@@ -28,8 +32,13 @@ export class MyClient implements Client {
   private read?: Conn;
   private pending?: Conn;
 
-  constructor(private readonly routing: Routing, private readonly workload: WorkloadSql,
-    private readonly reads: ReadRouting, private readonly session: number, private readonly onClose: (c: MyClient) => void) {}
+  constructor(
+    private readonly routing: Routing,
+    private readonly workload: WorkloadSql,
+    private readonly reads: ReadRouting,
+    private readonly session: number,
+    private readonly onClose: (c: MyClient) => void,
+  ) {}
 
   async invoke(f: string, value: unknown, timeoutMs: number): Promise<Completion> {
     const isWrite = this.workload.writes.has(f);
@@ -70,10 +79,17 @@ export class MyClient implements Client {
     const c: Conn = { node, dead: false };
     this.pending = c;
     const my = await connect(this.routing.address(node), { timeoutMs });
-    if (c.dead) { destroy(my); throw new Error(`connection to ${node} completed after the op gave up`); }
+    if (c.dead) {
+      destroy(my);
+      throw new Error(`connection to ${node} completed after the op gave up`);
+    }
     c.my = my;
-    my.on('error', () => { c.dead = true; });
-    my.on('end', () => { c.dead = true; });
+    my.on('error', () => {
+      c.dead = true;
+    });
+    my.on('end', () => {
+      c.dead = true;
+    });
     this.pending = undefined;
     return c;
   }

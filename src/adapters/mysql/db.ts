@@ -45,12 +45,17 @@ export class MyDb implements Db {
 
   constructor(private readonly init: MyDbInit) {
     this.cluster = init.cluster;
-    for (const s of init.servers) { this.servers.set(s.name, s); this.held.set(s.name, 'standby'); }
+    for (const s of init.servers) {
+      this.servers.set(s.name, s);
+      this.held.set(s.name, 'standby');
+    }
     this.current = init.servers[0]!.name;
     this.held.set(this.current, 'primary');
   }
 
-  private get flavour() { return this.init.bins.flavour; }
+  private get flavour() {
+    return this.init.bins.flavour;
+  }
 
   server(name: string): MyServer {
     const s = this.servers.get(name);
@@ -64,10 +69,15 @@ export class MyDb implements Db {
     return out;
   }
 
-  primary(): RuntimeNode { return this.server(this.current).node; }
+  primary(): RuntimeNode {
+    return this.server(this.current).node;
+  }
 
   standbys(): string[] {
-    return [...this.held].filter(([, r]) => r === 'standby').map(([n]) => n).sort();
+    return [...this.held]
+      .filter(([, r]) => r === 'standby')
+      .map(([n]) => n)
+      .sort();
   }
 
   private routing(): Routing {
@@ -75,8 +85,14 @@ export class MyDb implements Db {
       primary: () => this.current,
       readable: (reads) => {
         if (reads === 'primary') return [this.current];
-        if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
-        return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
+        if (reads === 'replicas') {
+          const s = this.standbys();
+          return s.length ? s : [this.current];
+        }
+        return [...this.held]
+          .filter(([, r]) => r !== 'fenced')
+          .map(([n]) => n)
+          .sort();
       },
       address: (n) => this.init.clientAddress?.(n) ?? { host: this.server(n).node.ip, port: PORT },
     };
@@ -88,7 +104,9 @@ export class MyDb implements Db {
     return c;
   }
 
-  async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
+  async kill(node: RuntimeNode): Promise<void> {
+    await this.server(node.name).kill();
+  }
 
   /** Starts a killed node again; a fenced old primary comes back rebuilt as a replica of the current primary. */
   async restart(node: RuntimeNode): Promise<void> {
@@ -100,14 +118,21 @@ export class MyDb implements Db {
       return;
     }
     // Running but not yet following (an earlier restart could not reach the primary): follow now.
-    if (!s.running()) { await s.start(); await s.waitReady(); }
+    if (!s.running()) {
+      await s.start();
+      await s.waitReady();
+    }
     if (this.repoint.has(s.name) && !s.isPaused()) await this.follow(s);
   }
 
   /** The primary answers (replicas catch up on their own; the final reads go to the primary). */
-  async waitHealthy(timeoutMs: number): Promise<void> { await this.server(this.current).waitReady(timeoutMs); }
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    await this.server(this.current).waitReady(timeoutMs);
+  }
 
-  async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
+  async pause(node: RuntimeNode): Promise<void> {
+    this.server(node.name).pause();
+  }
 
   async resume(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
@@ -137,7 +162,9 @@ export class MyDb implements Db {
       const applied = await appliedPosition(s, this.flavour);
       const received = st?.received ?? '';
       return { n: name, at: Math.max(progress(this.flavour, received), progress(this.flavour, applied)), received, applied };
-    } catch { return undefined; }
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -159,10 +186,16 @@ export class MyDb implements Db {
     const oldServer = this.server(old);
     const fenceFirst = opts.fence && policy === 'safe';
     const wasRunning = oldServer.running();
-    if (fenceFirst) { await oldServer.kill(); this.held.set(old, 'fenced'); }
+    if (fenceFirst) {
+      await oldServer.kill();
+      this.held.set(old, 'fenced');
+    }
     const received = new Map<string, string>();
     const rec = await gatherAndDecide({
-      policy, rule: semiSyncRule(this.init.mode, standbys), standbys, waitMs: opts.waitMs ?? 5000,
+      policy,
+      rule: semiSyncRule(this.init.mode, standbys),
+      standbys,
+      waitMs: opts.waitMs ?? 5000,
       askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
       ask: async (n) => {
         const p = await this.position(n);
@@ -174,7 +207,10 @@ export class MyDb implements Db {
     if (rec.decision === 'refused') {
       if (fenceFirst) {
         this.held.set(old, 'primary');
-        if (wasRunning) { await oldServer.start(); await oldServer.waitReady(); }
+        if (wasRunning) {
+          await oldServer.start();
+          await oldServer.waitReady();
+        }
       }
       return { ...rec, old };
     }
@@ -187,7 +223,8 @@ export class MyDb implements Db {
     await adminQuery(p.socket, f.stopIoThread, [], 10_000);
     if (best.received) {
       const r = await adminQuery<{ r: number }>(p.socket, f.waitApplied, [best.received, 30], 35_000);
-      if (Number(r[0]?.r) !== 0) throw new Error(`mysql failover: ${best.n} did not apply what it received (${best.received}) within 30 s; log:\n${p.logTail()}`);
+      if (Number(r[0]?.r) !== 0)
+        throw new Error(`mysql failover: ${best.n} did not apply what it received (${best.received}) within 30 s; log:\n${p.logTail()}`);
     }
     await adminQuery(p.socket, f.stopReplica, [], 10_000);
     await adminQuery(p.socket, f.resetReplicaAll, [], 10_000);
@@ -199,8 +236,15 @@ export class MyDb implements Db {
     this.current = best.n;
     for (const n of this.standbys()) {
       const s = this.server(n);
-      if (!s.running() || s.isPaused()) { this.repoint.add(n); continue; }
-      try { await this.follow(s); } catch { this.repoint.add(n); }
+      if (!s.running() || s.isPaused()) {
+        this.repoint.add(n);
+        continue;
+      }
+      try {
+        await this.follow(s);
+      } catch {
+        this.repoint.add(n);
+      }
     }
     return { ...rec, old, promoted: best.n };
   }
@@ -244,7 +288,10 @@ export class MyDb implements Db {
     try {
       await waitCaughtUp(primary, [s], this.flavour, REBUILD_CATCH_UP_MS);
     } catch (e) {
-      throw new Error(`mysql: ${s.name} was rebuilt from ${primary.name} but has not caught up yet, so it stays fenced (the next restart waits again): ${(e as Error).message}`, { cause: e });
+      throw new Error(
+        `mysql: ${s.name} was rebuilt from ${primary.name} but has not caught up yet, so it stays fenced (the next restart waits again): ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     const users = await adminQuery<{ n: number }>(s.socket, 'SELECT COUNT(*) AS n FROM mysql.user WHERE User = ?', [USER], 5000);
     if (Number(users[0]?.n) < 1) throw new Error(`mysql: ${s.name} was rebuilt from ${primary.name} but has no '${USER}' user, so it stays fenced`);
@@ -264,7 +311,14 @@ export class MyDb implements Db {
       database: 'mysql',
       flavour: this.flavour,
       version: this.init.bins.version,
-      nodes: [...this.servers.values()].map((s) => ({ name: s.name, ip: s.node.ip, serverId: s.serverId, role: this.roles().get(s.name), data: s.paths.data, log: s.logFile })),
+      nodes: [...this.servers.values()].map((s) => ({
+        name: s.name,
+        ip: s.node.ip,
+        serverId: s.serverId,
+        role: this.roles().get(s.name),
+        data: s.paths.data,
+        log: s.logFile,
+      })),
       primary: this.current,
       replication: this.init.mode,
       ...(this.init.mode === 'semi-sync' ? { semiSyncTimeoutMs: SEMI_SYNC_TIMEOUT_MS, semiSyncWaitPoint: 'AFTER_SYNC' } : {}),
@@ -274,7 +328,9 @@ export class MyDb implements Db {
   }
 
   /** Every server process of the cluster, for leak checks. */
-  pids(): number[] { return [...this.servers.values()].flatMap((s) => s.pids()); }
+  pids(): number[] {
+    return [...this.servers.values()].flatMap((s) => s.pids());
+  }
 
   teardown(): Promise<void> {
     this.tearing ??= (async () => {

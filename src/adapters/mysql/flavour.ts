@@ -52,7 +52,10 @@ export function progress(flavour: Flavour, pos: string | null | undefined): numb
   let total = 0;
   if (flavour === 'mariadb') {
     // With gtid_strict_mode, seq_no grows by one per transaction in a domain; we use one domain (0).
-    for (const part of pos.split(',')) { const n = Number(part.trim().split('-')[2]); if (Number.isFinite(n)) total += n; }
+    for (const part of pos.split(',')) {
+      const n = Number(part.trim().split('-')[2]);
+      if (Number.isFinite(n)) total += n;
+    }
     return total;
   }
   for (const m of pos.replace(/\s+/g, '').matchAll(/:(\d+)(?:-(\d+))?/g)) total += Number(m[2] ?? m[1]) - Number(m[1]) + 1;
@@ -75,8 +78,9 @@ export const FLAVOURS: Readonly<Record<Flavour, FlavourSql>> = {
     ],
     readOnlyArgs: ['--read-only=1'],
     makeWritable: ['SET GLOBAL read_only = 0'],
-    changePrimary: (host, port, user) => `CHANGE MASTER TO MASTER_HOST=${quote(host)}, MASTER_PORT=${port}, MASTER_USER=${quote(user)}, `
-      + "MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1",
+    changePrimary: (host, port, user) =>
+      `CHANGE MASTER TO MASTER_HOST=${quote(host)}, MASTER_PORT=${port}, MASTER_USER=${quote(user)}, ` +
+      "MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1",
     startReplica: 'START SLAVE',
     stopReplica: 'STOP SLAVE',
     stopIoThread: 'STOP SLAVE IO_THREAD',
@@ -97,15 +101,17 @@ export const FLAVOURS: Readonly<Record<Flavour, FlavourSql>> = {
   mysql: {
     gtidArgs: ['--gtid-mode=ON', '--enforce-gtid-consistency=ON'],
     semiSyncArgs: [
-      '--plugin-load-add=semisync_source.so', '--plugin-load-add=semisync_replica.so',
+      '--plugin-load-add=semisync_source.so',
+      '--plugin-load-add=semisync_replica.so',
       '--rpl-semi-sync-replica-enabled=1',
       '--rpl-semi-sync-source-wait-point=AFTER_SYNC',
       `--rpl-semi-sync-source-timeout=${SEMI_SYNC_TIMEOUT_MS}`,
     ],
     readOnlyArgs: ['--read-only=1', '--super-read-only=1'],
     makeWritable: ['SET GLOBAL super_read_only = 0', 'SET GLOBAL read_only = 0'],
-    changePrimary: (host, port, user) => `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${quote(host)}, SOURCE_PORT=${port}, SOURCE_USER=${quote(user)}, `
-      + "SOURCE_PASSWORD='', SOURCE_AUTO_POSITION=1, SOURCE_CONNECT_RETRY=1, SOURCE_HEARTBEAT_PERIOD=1, GET_SOURCE_PUBLIC_KEY=1",
+    changePrimary: (host, port, user) =>
+      `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${quote(host)}, SOURCE_PORT=${port}, SOURCE_USER=${quote(user)}, ` +
+      "SOURCE_PASSWORD='', SOURCE_AUTO_POSITION=1, SOURCE_CONNECT_RETRY=1, SOURCE_HEARTBEAT_PERIOD=1, GET_SOURCE_PUBLIC_KEY=1",
     startReplica: 'START REPLICA',
     stopReplica: 'STOP REPLICA',
     stopIoThread: 'STOP REPLICA IO_THREAD',

@@ -3,7 +3,12 @@ import { FLAVOURS, progress, type Flavour } from './flavour.js';
 import type { MyServer } from './server.js';
 import { adminQuery, PORT, USER, type Row } from './sql.js';
 
-export interface ReplicaStatus { received: string; io: string; sql: string; errors: string }
+export interface ReplicaStatus {
+  received: string;
+  io: string;
+  sql: string;
+  errors: string;
+}
 
 /** A replica's SHOW SLAVE/REPLICA STATUS, or undefined when it replicates from nobody. */
 export async function replicaStatus(s: MyServer, flavour: Flavour, timeoutMs = 2000): Promise<ReplicaStatus | undefined> {
@@ -12,8 +17,12 @@ export async function replicaStatus(s: MyServer, flavour: Flavour, timeoutMs = 2
   const r = rows[0];
   if (!r) return undefined;
   const str = (k: string) => String(r[k] ?? '');
-  return { received: str(f.receivedColumn), io: str(f.ioRunningColumn), sql: str(f.sqlRunningColumn),
-    errors: f.lastErrorColumns.map(str).filter(Boolean).join('; ') };
+  return {
+    received: str(f.receivedColumn),
+    io: str(f.ioRunningColumn),
+    sql: str(f.sqlRunningColumn),
+    errors: f.lastErrorColumns.map(str).filter(Boolean).join('; '),
+  };
 }
 
 export async function appliedPosition(s: MyServer, flavour: Flavour, timeoutMs = 2000): Promise<string> {
@@ -39,14 +48,18 @@ export async function waitCaughtUp(primary: MyServer, replicas: MyServer[], flav
   const end = Date.now() + timeoutMs;
   const want = progress(flavour, await appliedPosition(primary, flavour));
   for (;;) {
-    const seen = await Promise.all(replicas.map(async (r) => {
-      const st = await replicaStatus(r, flavour).catch((e: Error) => ({ io: '?', sql: '?', received: '', errors: e.message }));
-      const at = progress(flavour, await appliedPosition(r, flavour).catch(() => ''));
-      return { r, st, at, ok: st !== undefined && st.io === 'Yes' && st.sql === 'Yes' && at >= want };
-    }));
+    const seen = await Promise.all(
+      replicas.map(async (r) => {
+        const st = await replicaStatus(r, flavour).catch((e: Error) => ({ io: '?', sql: '?', received: '', errors: e.message }));
+        const at = progress(flavour, await appliedPosition(r, flavour).catch(() => ''));
+        return { r, st, at, ok: st !== undefined && st.io === 'Yes' && st.sql === 'Yes' && at >= want };
+      }),
+    );
     if (seen.every((x) => x.ok)) return;
     if (Date.now() > end) {
-      const bad = seen.filter((x) => !x.ok).map((x) => `${x.r.name}: io ${x.st?.io}, sql ${x.st?.sql}, at ${x.at}/${want}${x.st?.errors ? `, ${x.st.errors}` : ''}\n${x.r.logTail(8)}`);
+      const bad = seen
+        .filter((x) => !x.ok)
+        .map((x) => `${x.r.name}: io ${x.st?.io}, sql ${x.st?.sql}, at ${x.at}/${want}${x.st?.errors ? `, ${x.st.errors}` : ''}\n${x.r.logTail(8)}`);
       throw new Error(`replicas not caught up with ${primary.name} after ${timeoutMs} ms:\n${bad.join('\n')}`);
     }
     await new Promise((res) => setTimeout(res, 30));

@@ -18,17 +18,33 @@ export class MyServer {
   private service?: Service;
   private paused = false;
 
-  constructor(readonly node: RuntimeNode, public serverId: number, private readonly bins: ServerBinaries, private readonly mode: Replication, readOnly: boolean) {
+  constructor(
+    readonly node: RuntimeNode,
+    public serverId: number,
+    private readonly bins: ServerBinaries,
+    private readonly mode: Replication,
+    readOnly: boolean,
+  ) {
     this.paths = { data: join(node.dir, 'mysqldata'), socket: join(node.dir, 'mysqld.sock'), pidFile: join(node.dir, 'mysqld.pid') };
     this.logFile = join(node.dir, 'mysqld.log');
     this.readOnly = readOnly;
   }
 
-  get name(): string { return this.node.name; }
-  get pid(): number | undefined { return this.service?.pid; }
-  get socket(): string { return this.paths.socket; }
-  running(): boolean { return this.service?.running() ?? false; }
-  isPaused(): boolean { return this.paused; }
+  get name(): string {
+    return this.node.name;
+  }
+  get pid(): number | undefined {
+    return this.service?.pid;
+  }
+  get socket(): string {
+    return this.paths.socket;
+  }
+  running(): boolean {
+    return this.service?.running() ?? false;
+  }
+  isPaused(): boolean {
+    return this.paused;
+  }
 
   /** A fresh data dir from the install template, owned by the mysql user. */
   async makeDataDir(): Promise<void> {
@@ -48,7 +64,10 @@ export class MyServer {
     this.paused = false;
     this.service = await this.node.spawn({
       name: 'mysqld',
-      argv: [this.bins.server, ...serverArgs({ flavour: this.bins.flavour, node: this.node, serverId: this.serverId, paths: this.paths, mode: this.mode, readOnly: this.readOnly })],
+      argv: [
+        this.bins.server,
+        ...serverArgs({ flavour: this.bins.flavour, node: this.node, serverId: this.serverId, paths: this.paths, mode: this.mode, readOnly: this.readOnly }),
+      ],
       user: MYSQL_USER,
       logFile: this.logFile,
       clock: true,
@@ -63,17 +82,29 @@ export class MyServer {
       const svc = this.service;
       if (!svc || !svc.running()) {
         const how = svc ? await svc.exited : undefined;
-        throw new Error(`${this.name}: mysqld exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
-          `last lines of ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(
+          `${this.name}: mysqld exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
+            `last lines of ${this.logFile}:\n${this.logTail()}`,
+        );
       }
-      try { await adminQuery(this.socket, 'SELECT 1', [], 1000); return; } catch (e) { last = (e as Error).message; }
-      if (Date.now() > end) throw new Error(`${this.name}: mysqld not ready after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${this.logTail()}`);
+      try {
+        await adminQuery(this.socket, 'SELECT 1', [], 1000);
+        return;
+      } catch (e) {
+        last = (e as Error).message;
+      }
+      if (Date.now() > end)
+        throw new Error(`${this.name}: mysqld not ready after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${this.logTail()}`);
       await new Promise((r) => setTimeout(r, 30));
     }
   }
 
   logTail(lines = 20): string {
-    try { return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 
   /** kill -9; resolves when the process is gone (it is our child, so that is seen at once). */
@@ -104,11 +135,15 @@ export class MyServer {
     if (this.paused) this.resume();
     svc.signal('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'grace'>((r) => { timer = setTimeout(() => r('grace'), graceMs); });
+    const grace = new Promise<'grace'>((r) => {
+      timer = setTimeout(() => r('grace'), graceMs);
+    });
     const first = await Promise.race([svc.exited, grace]);
     clearTimeout(timer);
     if (first === 'grace') await this.kill();
   }
 
-  pids(): number[] { return this.running() ? [this.service!.pid] : []; }
+  pids(): number[] {
+    return this.running() ? [this.service!.pid] : [];
+  }
 }

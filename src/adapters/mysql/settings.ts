@@ -12,7 +12,11 @@ export const REPLICATION_MODES: readonly Replication[] = ['async', 'semi-sync'];
 /** Small InnoDB files: a copy of the template is ~80 MB instead of ~115 MB, and the nodes share 2 cores. */
 export const INNODB_ARGS = ['--innodb-log-file-size=8M', '--innodb-buffer-pool-size=32M'];
 
-export interface NodePaths { data: string; socket: string; pidFile: string }
+export interface NodePaths {
+  data: string;
+  socket: string;
+  pidFile: string;
+}
 
 /**
  * The server's whole configuration, as arguments (--no-defaults: Debian's /etc/mysql files are not read).
@@ -24,11 +28,20 @@ export function serverArgs(o: { flavour: Flavour; node: RuntimeNode; serverId: n
   const f = FLAVOURS[o.flavour];
   return [
     '--no-defaults',
-    `--datadir=${o.paths.data}`, `--socket=${o.paths.socket}`, `--pid-file=${o.paths.pidFile}`,
-    `--bind-address=${o.node.ip}`, `--port=${PORT}`,
-    `--server-id=${o.serverId}`, '--log-bin=binlog', '--relay-log=relay', '--binlog-format=ROW',
-    '--log-slave-updates=1', '--sync-binlog=1', '--innodb-flush-log-at-trx-commit=1',
-    '--skip-name-resolve', '--max-connections=300',
+    `--datadir=${o.paths.data}`,
+    `--socket=${o.paths.socket}`,
+    `--pid-file=${o.paths.pidFile}`,
+    `--bind-address=${o.node.ip}`,
+    `--port=${PORT}`,
+    `--server-id=${o.serverId}`,
+    '--log-bin=binlog',
+    '--relay-log=relay',
+    '--binlog-format=ROW',
+    '--log-slave-updates=1',
+    '--sync-binlog=1',
+    '--innodb-flush-log-at-trx-commit=1',
+    '--skip-name-resolve',
+    '--max-connections=300',
     // A replica notices a dead link after 5 s without events (heartbeats come every second).
     '--slave-net-timeout=5',
     ...INNODB_ARGS,

@@ -12,7 +12,9 @@ export type Row = Record<string, unknown>;
 /** Where to connect: a node's TCP address as the faultline user, or its unix socket as root (admin). */
 export type Target = { host: string; port?: number } | { socket: string };
 
-export interface ConnectOptions { timeoutMs: number }
+export interface ConnectOptions {
+  timeoutMs: number;
+}
 
 export async function connect(to: Target, o: ConnectOptions): Promise<MyConn> {
   const common = {
@@ -21,17 +23,24 @@ export async function connect(to: Target, o: ConnectOptions): Promise<MyConn> {
     flags: ['+FOUND_ROWS'],
     enableKeepAlive: true,
   };
-  const c = 'host' in to
-    ? await mysql.createConnection({ ...common, host: to.host, port: to.port ?? PORT, user: USER, password: '', database: DATABASE })
-    : await mysql.createConnection({ ...common, socketPath: to.socket, user: 'root', password: '' });
+  const c =
+    'host' in to
+      ? await mysql.createConnection({ ...common, host: to.host, port: to.port ?? PORT, user: USER, password: '', database: DATABASE })
+      : await mysql.createConnection({ ...common, socketPath: to.socket, user: 'root', password: '' });
   // An idle connection whose server dies emits 'error'; without a listener that would crash the process.
-  c.on('error', () => { /* the next query on it fails and is mapped there */ });
+  c.on('error', () => {
+    /* the next query on it fails and is mapped there */
+  });
   return c;
 }
 
 /** Drops the socket at once (end() would wait for a reply a paused server never sends). */
 export function destroy(c: MyConn): void {
-  try { c.destroy(); } catch { /* already closed */ }
+  try {
+    c.destroy();
+  } catch {
+    /* already closed */
+  }
 }
 
 /** One admin statement on a fresh root connection over the node's unix socket, bounded by timeoutMs end to end. */
@@ -40,7 +49,10 @@ export async function adminQuery<R extends Row = Row>(socket: string, text: stri
   let over = false;
   const work = (async () => {
     const c = await connect({ socket }, { timeoutMs });
-    if (over) { destroy(c); throw new Error('connected after the deadline'); }
+    if (over) {
+      destroy(c);
+      throw new Error('connected after the deadline');
+    }
     conn = c;
     const [rows] = await c.query(text, params);
     return (Array.isArray(rows) ? rows : []) as R[];

@@ -8,8 +8,15 @@ import { INNODB_ARGS, MYSQL_USER } from './settings.js';
 
 function initArgv(b: ServerBinaries, datadir: string): string[] {
   if (b.flavour === 'mariadb') {
-    return [b.installDb!, '--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal',
-      '--skip-test-db', '--skip-name-resolve', ...INNODB_ARGS];
+    return [
+      b.installDb!,
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      '--skip-name-resolve',
+      ...INNODB_ARGS,
+    ];
   }
   // MySQL 8 (untested here): root@localhost with an empty password.
   return [b.server, '--no-defaults', '--initialize-insecure', `--datadir=${datadir}`, ...INNODB_ARGS];
@@ -21,7 +28,10 @@ function initArgv(b: ServerBinaries, datadir: string): string[] {
  * dir. MySQL's auto.cnf (server_uuid) is removed from the copy so every node gets its own UUID.
  */
 export async function initDataDir(node: RuntimeNode, b: ServerBinaries, datadir: string): Promise<void> {
-  const key = createHash('sha256').update(`${b.version}\0${initArgv(b, '').join(' ')}`).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(`${b.version}\0${initArgv(b, '').join(' ')}`)
+    .digest('hex')
+    .slice(0, 12);
   const template = join(tmpdir(), `faultline-mysql-template-${key}`);
   if (!existsSync(join(template, 'mysql'))) {
     const work = `${template}.${process.pid}.${Date.now()}`;
@@ -31,7 +41,11 @@ export async function initDataDir(node: RuntimeNode, b: ServerBinaries, datadir:
       const data = join(work, 'data');
       const r = await node.exec(initArgv(b, data), { user: MYSQL_USER, timeoutMs: 120_000 });
       if (r.code !== 0) throw new Error(`${node.name}: initializing ${data} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-2000)}`);
-      try { renameSync(data, template); } catch { /* another run made it first */ }
+      try {
+        renameSync(data, template);
+      } catch {
+        /* another run made it first */
+      }
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

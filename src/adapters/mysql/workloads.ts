@@ -11,7 +11,9 @@ export interface WorkloadSql {
   run(conn: MyConn, f: string, value: unknown): Promise<OpResult>;
 }
 
-interface Changed { affectedRows: number }
+interface Changed {
+  affectedRows: number;
+}
 type Rows<T> = T[];
 
 const ok = (value: unknown): OpResult => ({ type: 'ok', value });

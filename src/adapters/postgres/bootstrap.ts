@@ -41,9 +41,23 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<PgDb
     await p.waitReady();
     await adminQuery(p.node.ip, sql.schema);
     await Promise.all(rest.map((s) => cloneStandby(s, p, mode, opts.replicationAddress)));
-    const db = new PgDb({ cluster, servers, mode, reads: opts.reads, workload: opts.workload, sql, version: ver, clientAddress: opts.clientAddress, replicationAddress: opts.replicationAddress });
+    const db = new PgDb({
+      cluster,
+      servers,
+      mode,
+      reads: opts.reads,
+      workload: opts.workload,
+      sql,
+      version: ver,
+      clientAddress: opts.clientAddress,
+      replicationAddress: opts.replicationAddress,
+    });
     await db.configurePrimary();
-    await waitStreaming(p, rest.map((s) => s.name), mode);
+    await waitStreaming(
+      p,
+      rest.map((s) => s.name),
+      mode,
+    );
     return db;
   } catch (e) {
     await Promise.allSettled(servers.map((s) => s.stop(2000)));
@@ -57,13 +71,18 @@ async function waitStreaming(p: PgServer, standbys: string[], mode: Replication,
   const want = mode === 'async' ? 'async' : 'quorum'; // 'ANY k (...)' lists standbys as quorum
   let seen = '';
   for (;;) {
-    const r = await adminQuery<{ application_name: string; state: string; sync_state: string }>(p.node.ip,
-      'SELECT application_name, state, sync_state FROM pg_stat_replication').catch(() => undefined);
+    const r = await adminQuery<{ application_name: string; state: string; sync_state: string }>(
+      p.node.ip,
+      'SELECT application_name, state, sync_state FROM pg_stat_replication',
+    ).catch(() => undefined);
     const rows = r?.rows ?? [];
     seen = rows.map((x) => `${x.application_name}:${x.state}/${x.sync_state}`).join(', ') || 'none';
     const ok = standbys.every((n) => rows.some((x) => x.application_name === n && x.state === 'streaming' && x.sync_state === want));
     if (ok) return;
-    if (Date.now() > end) throw new Error(`${p.name}: standbys ${standbys.join(', ')} not all streaming as ${want} after ${timeoutMs} ms (seen: ${seen}); primary log:\n${p.logTail()}`);
+    if (Date.now() > end)
+      throw new Error(
+        `${p.name}: standbys ${standbys.join(', ')} not all streaming as ${want} after ${timeoutMs} ms (seen: ${seen}); primary log:\n${p.logTail()}`,
+      );
     await new Promise((res) => setTimeout(res, 30));
   }
 }

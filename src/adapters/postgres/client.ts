@@ -14,7 +14,12 @@ export interface Routing {
   port?(node: string): number;
 }
 
-interface Conn { node: string; pg: PgConn; dead: boolean; stmtTimeoutMs: number }
+interface Conn {
+  node: string;
+  pg: PgConn;
+  dead: boolean;
+  stmtTimeoutMs: number;
+}
 
 /** An op's result with the node that answered. */
 function withNode(r: OpResult, node: string): Completion {
@@ -35,8 +40,13 @@ export class PgClient implements Client {
   private write?: Conn;
   private read?: Conn;
 
-  constructor(private readonly routing: Routing, private readonly workload: WorkloadSql,
-    private readonly reads: ReadRouting, private readonly session: number, private readonly onClose: (c: PgClient) => void) {}
+  constructor(
+    private readonly routing: Routing,
+    private readonly workload: WorkloadSql,
+    private readonly reads: ReadRouting,
+    private readonly session: number,
+    private readonly onClose: (c: PgClient) => void,
+  ) {}
 
   invoke(f: string, value: unknown, timeoutMs: number, callerTimesOut = false): Promise<Completion> {
     const isWrite = this.workload.writes.has(f);
@@ -53,7 +63,11 @@ export class PgClient implements Client {
   /** One op on an open connection: the query phase of connectAndQuery, with the same outcomes. */
   private query(conn: Conn, isWrite: boolean, f: string, value: unknown, timeoutMs: number, callerTimesOut: boolean): Promise<Completion> {
     let work: Promise<OpResult>;
-    try { work = this.workload.run(conn.pg, f, value); } catch (e) { work = Promise.reject(e); }
+    try {
+      work = this.workload.run(conn.pg, f, value);
+    } catch (e) {
+      work = Promise.reject(e);
+    }
     const failed = (e: unknown): Completion => {
       if (!connectionSurvives(e)) this.drop(conn);
       return this.complete(isWrite, certainlyNotApplied(e, 'query'), value, errorText(e), conn.node || (this.pending?.node ?? ''));
@@ -69,7 +83,14 @@ export class PgClient implements Client {
     });
   }
 
-  private async connectAndQuery(isWrite: boolean, useWrite: boolean, f: string, value: unknown, timeoutMs: number, callerTimesOut: boolean): Promise<Completion> {
+  private async connectAndQuery(
+    isWrite: boolean,
+    useWrite: boolean,
+    f: string,
+    value: unknown,
+    timeoutMs: number,
+    callerTimesOut: boolean,
+  ): Promise<Completion> {
     let phase: Phase = 'connect';
     let conn: Conn | undefined;
     let node = '';
@@ -118,9 +139,16 @@ export class PgClient implements Client {
     const c: Conn = { node, pg: undefined as unknown as PgConn, dead: false, stmtTimeoutMs: stmt };
     this.pending = c;
     c.pg = await connect(this.routing.ip(node), { port: this.routing.port?.(node), timeoutMs, statementTimeoutMs: stmt, appName: `faultline-${this.session}` });
-    if (c.dead) { destroy(c.pg); throw new Error(`connection to ${node} completed after the op gave up`); }
-    c.pg.on('error', () => { c.dead = true; });
-    c.pg.on('end', () => { c.dead = true; });
+    if (c.dead) {
+      destroy(c.pg);
+      throw new Error(`connection to ${node} completed after the op gave up`);
+    }
+    c.pg.on('error', () => {
+      c.dead = true;
+    });
+    c.pg.on('end', () => {
+      c.dead = true;
+    });
     this.pending = undefined;
     return c;
   }

@@ -39,7 +39,10 @@ export class PgDb implements Db {
 
   constructor(private readonly init: PgDbInit) {
     this.cluster = init.cluster;
-    for (const s of init.servers) { this.servers.set(s.name, s); this.held.set(s.name, 'standby'); }
+    for (const s of init.servers) {
+      this.servers.set(s.name, s);
+      this.held.set(s.name, 'standby');
+    }
     this.current = init.servers[0]!.name;
     this.held.set(this.current, 'primary');
   }
@@ -56,11 +59,16 @@ export class PgDb implements Db {
     return out;
   }
 
-  primary(): RuntimeNode { return this.server(this.current).node; }
+  primary(): RuntimeNode {
+    return this.server(this.current).node;
+  }
 
   /** Standbys of the current primary (fenced nodes and a split-brain old primary are not), by name. */
   standbys(): string[] {
-    return [...this.held].filter(([, r]) => r === 'standby').map(([n]) => n).sort();
+    return [...this.held]
+      .filter(([, r]) => r === 'standby')
+      .map(([n]) => n)
+      .sort();
   }
 
   private routing(): Routing {
@@ -68,8 +76,14 @@ export class PgDb implements Db {
       primary: () => this.current,
       readable: (reads) => {
         if (reads === 'primary') return [this.current];
-        if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
-        return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
+        if (reads === 'replicas') {
+          const s = this.standbys();
+          return s.length ? s : [this.current];
+        }
+        return [...this.held]
+          .filter(([, r]) => r !== 'fenced')
+          .map(([n]) => n)
+          .sort();
       },
       ip: (n) => this.init.clientAddress?.(n).host ?? this.server(n).node.ip,
       port: (n) => this.init.clientAddress?.(n).port ?? PORT,
@@ -82,7 +96,9 @@ export class PgDb implements Db {
     return c;
   }
 
-  async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
+  async kill(node: RuntimeNode): Promise<void> {
+    await this.server(node.name).kill();
+  }
 
   /**
    * Starts a killed node again. A fenced old primary, or a standby that was down during a failover (it
@@ -91,7 +107,11 @@ export class PgDb implements Db {
    */
   async restart(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
-    if (this.held.get(s.name) === 'fenced' || this.diverged.has(s.name)) { await this.rebuild(s); this.diverged.delete(s.name); return; }
+    if (this.held.get(s.name) === 'fenced' || this.diverged.has(s.name)) {
+      await this.rebuild(s);
+      this.diverged.delete(s.name);
+      return;
+    }
     if (s.running()) return;
     await s.start();
     await s.waitReady();
@@ -113,14 +133,20 @@ export class PgDb implements Db {
         const missing = want.filter((n) => !streaming.has(n));
         if (missing.length === 0) return;
         last = `${missing.join(', ')} not streaming from the primary ${p.name}`;
-      } catch (e) { last = `the primary ${p.name} does not answer: ${(e as Error).message}`; }
+      } catch (e) {
+        last = `the primary ${p.name} does not answer: ${(e as Error).message}`;
+      }
       if (Date.now() > end) throw new Error(`postgres not healthy after ${timeoutMs} ms: ${last}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
-  async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
-  async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
+  async pause(node: RuntimeNode): Promise<void> {
+    this.server(node.name).pause();
+  }
+  async resume(node: RuntimeNode): Promise<void> {
+    this.server(node.name).resume();
+  }
 
   /**
    * Rewrites a primary's synchronous standbys for the current standby set, reloads it, and waits until
@@ -135,7 +161,11 @@ export class PgDb implements Db {
     const end = Date.now() + 10_000;
     let seen = '';
     for (;;) {
-      try { seen = (await adminQuery<{ v: string }>(p.node.ip, 'SELECT current_setting($1) AS v', ['synchronous_standby_names'], 2000)).rows[0]!.v; } catch (e) { seen = (e as Error).message; }
+      try {
+        seen = (await adminQuery<{ v: string }>(p.node.ip, 'SELECT current_setting($1) AS v', ['synchronous_standby_names'], 2000)).rows[0]!.v;
+      } catch (e) {
+        seen = (e as Error).message;
+      }
       if (seen === want) return;
       if (Date.now() > end) throw new Error(`${name}: synchronous_standby_names is '${seen}' 10 s after reload, wanted '${want}'`);
       await new Promise((r) => setTimeout(r, 20));
@@ -143,9 +173,13 @@ export class PgDb implements Db {
   }
 
   private async pointAt(standby: PgServer, primary: PgServer): Promise<void> {
-    await standby.writeDataFile('faultline.conf', faultlineConf({
-      mode: this.init.mode, upstream: { ...(await upstreamOf(standby, primary, this.init.replicationAddress)), slot: standby.name, appName: standby.name },
-    }));
+    await standby.writeDataFile(
+      'faultline.conf',
+      faultlineConf({
+        mode: this.init.mode,
+        upstream: { ...(await upstreamOf(standby, primary, this.init.replicationAddress)), slot: standby.name, appName: standby.name },
+      }),
+    );
     standby.reload();
   }
 
@@ -165,16 +199,25 @@ export class PgDb implements Db {
     const oldServer = this.server(old);
     const fenceFirst = opts.fence && policy === 'safe';
     const wasRunning = oldServer.running();
-    if (fenceFirst) { await oldServer.kill(); this.held.set(old, 'fenced'); }
+    if (fenceFirst) {
+      await oldServer.kill();
+      this.held.set(old, 'fenced');
+    }
     const rec = await gatherAndDecide({
-      policy, rule: syncRule(this.init.mode, standbys), standbys, waitMs: opts.waitMs ?? 5000,
+      policy,
+      rule: syncRule(this.init.mode, standbys),
+      standbys,
+      waitMs: opts.waitMs ?? 5000,
       askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
       ask: (n) => walPosition(this.server(n)),
     });
     if (rec.decision === 'refused') {
       if (fenceFirst) {
         this.held.set(old, 'primary');
-        if (wasRunning) { await oldServer.start(); await oldServer.waitReady(); }
+        if (wasRunning) {
+          await oldServer.start();
+          await oldServer.waitReady();
+        }
       }
       return { ...rec, old };
     }
@@ -190,7 +233,11 @@ export class PgDb implements Db {
     if (!opts.fence) this.held.set(old, 'primary');
     for (const n of this.standbys()) {
       if (!this.server(n).running()) this.diverged.add(n);
-      await adminQuery(p.node.ip, 'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)', [n]);
+      await adminQuery(
+        p.node.ip,
+        'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)',
+        [n],
+      );
       await this.pointAt(this.server(n), p);
     }
     await this.configurePrimary(best);
@@ -228,7 +275,9 @@ export class PgDb implements Db {
   }
 
   /** Every postgres process of the cluster (postmasters and their children), for leak checks. */
-  pids(): number[] { return [...this.servers.values()].flatMap((s) => s.pids()); }
+  pids(): number[] {
+    return [...this.servers.values()].flatMap((s) => s.pids());
+  }
 
   teardown(): Promise<void> {
     this.tearing ??= (async () => {

@@ -9,11 +9,18 @@ import { adminQuery } from './sql.js';
  */
 export async function walPosition(s: PgServer): Promise<Answer | undefined> {
   try {
-    const r = await adminQuery<{ recv: string | null; replay: string | null }>(s.node.ip,
-      'SELECT pg_last_wal_receive_lsn()::text AS recv, pg_last_wal_replay_lsn()::text AS replay', [], 2000);
-    const recv = parseLsn(r.rows[0]?.recv), replay = parseLsn(r.rows[0]?.replay);
+    const r = await adminQuery<{ recv: string | null; replay: string | null }>(
+      s.node.ip,
+      'SELECT pg_last_wal_receive_lsn()::text AS recv, pg_last_wal_replay_lsn()::text AS replay',
+      [],
+      2000,
+    );
+    const recv = parseLsn(r.rows[0]?.recv),
+      replay = parseLsn(r.rows[0]?.replay);
     const useRecv = recv !== undefined && (replay === undefined || recv >= replay);
     const at = useRecv ? recv : replay;
     return at === undefined ? undefined : { at, text: (useRecv ? r.rows[0]!.recv : r.rows[0]!.replay)! };
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }

@@ -5,7 +5,9 @@ function statFields(pid: number): string[] | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return s.slice(s.lastIndexOf(')') + 2).split(' ');
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -20,11 +22,16 @@ export function descendants(pid: number): number[] {
     if (!f) continue;
     const ppid = Number(f[1]);
     const list = kids.get(ppid);
-    if (list) list.push(Number(name)); else kids.set(ppid, [Number(name)]);
+    if (list) list.push(Number(name));
+    else kids.set(ppid, [Number(name)]);
   }
   const out: number[] = [];
   const todo = [pid];
-  while (todo.length) for (const c of kids.get(todo.pop()!) ?? []) { out.push(c); todo.push(c); }
+  while (todo.length)
+    for (const c of kids.get(todo.pop()!) ?? []) {
+      out.push(c);
+      todo.push(c);
+    }
   return out;
 }
 
@@ -35,7 +42,13 @@ export function alive(pid: number): boolean {
 }
 
 export function signalAll(pids: readonly number[], sig: NodeJS.Signals): void {
-  for (const p of pids) { try { process.kill(p, sig); } catch { /* already gone */ } }
+  for (const p of pids) {
+    try {
+      process.kill(p, sig);
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 /** Waits until none of pids is alive; false on timeout. */

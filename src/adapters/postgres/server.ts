@@ -22,9 +22,15 @@ export class PgServer {
     this.logFile = join(node.dir, 'postgres.log');
   }
 
-  get name(): string { return this.node.name; }
-  get pid(): number | undefined { return this.service?.pid; }
-  running(): boolean { return this.service?.running() ?? false; }
+  get name(): string {
+    return this.node.name;
+  }
+  get pid(): number | undefined {
+    return this.service?.pid;
+  }
+  running(): boolean {
+    return this.service?.running() ?? false;
+  }
 
   /** Runs argv on the node as the postgres user; throws with its output unless it exits 0. */
   async asPostgres(argv: string[], timeoutMs = 60_000): Promise<string> {
@@ -35,7 +41,10 @@ export class PgServer {
 
   /** Empty data dir (0700, as postgres requires) and socket dir, owned by the postgres user. */
   async makeDirs(): Promise<void> {
-    for (const [dir, mode] of [[this.data, '0700'], [this.sockets, '0755']] as const) {
+    for (const [dir, mode] of [
+      [this.data, '0700'],
+      [this.sockets, '0755'],
+    ] as const) {
       const r = await this.node.exec(['install', '-d', '-o', PG_USER, '-g', PG_USER, '-m', mode, dir]);
       if (r.code !== 0) throw new Error(`${this.name}: creating ${dir} failed: ${r.stderr.trim()}`);
     }
@@ -61,9 +70,19 @@ export class PgServer {
     this.paused = false;
     this.service = await this.node.spawn({
       name: 'postgres',
-      argv: [pgBin('postgres'), '-D', this.data,
-        '-c', `listen_addresses=${this.node.ip}`, '-c', `port=${PORT}`,
-        '-c', `unix_socket_directories=${this.sockets}`, '-c', `cluster_name=${this.name}`],
+      argv: [
+        pgBin('postgres'),
+        '-D',
+        this.data,
+        '-c',
+        `listen_addresses=${this.node.ip}`,
+        '-c',
+        `port=${PORT}`,
+        '-c',
+        `unix_socket_directories=${this.sockets}`,
+        '-c',
+        `cluster_name=${this.name}`,
+      ],
       user: PG_USER,
       logFile: this.logFile,
       clock: true, // the runtime preloads libfaketime after the privilege drop
@@ -78,27 +97,42 @@ export class PgServer {
       const svc = this.service;
       if (!svc || !svc.running()) {
         const how = svc ? await svc.exited : undefined;
-        throw new Error(`${this.name}: postgres exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
-          `last lines of ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(
+          `${this.name}: postgres exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
+            `last lines of ${this.logFile}:\n${this.logTail()}`,
+        );
       }
-      try { await adminQuery(this.node.ip, 'SELECT 1', [], 1000); return; } catch (e) { last = (e as Error).message; }
+      try {
+        await adminQuery(this.node.ip, 'SELECT 1', [], 1000);
+        return;
+      } catch (e) {
+        last = (e as Error).message;
+      }
       if (Date.now() > end) {
-        throw new Error(`${this.name}: postgres not ready at ${this.node.ip}:${PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n` +
-          `${this.logTail()}`);
+        throw new Error(
+          `${this.name}: postgres not ready at ${this.node.ip}:${PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n` +
+            `${this.logTail()}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 30));
     }
   }
 
   logTail(lines = 20): string {
-    try { return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 
   /**
    * Re-reads configuration files (postgres' reload). Down: a no-op, it reads them at start. Paused: the
    * SIGHUP stays pending and is acted on at SIGCONT, so a standby re-pointed while paused follows on resume.
    */
-  reload(): void { if (this.running()) this.service!.signal('SIGHUP'); }
+  reload(): void {
+    if (this.running()) this.service!.signal('SIGHUP');
+  }
 
   /**
    * kill -9 of the whole server. The postmaster is stopped first so it cannot fork, then it and every
@@ -126,7 +160,11 @@ export class PgServer {
    */
   private async removeStaleSysvSegment(): Promise<void> {
     let id: string | undefined;
-    try { id = readFileSync(join(this.data, 'postmaster.pid'), 'utf8').split('\n')[6]?.trim().split(/\s+/)[1]; } catch { return; }
+    try {
+      id = readFileSync(join(this.data, 'postmaster.pid'), 'utf8').split('\n')[6]?.trim().split(/\s+/)[1];
+    } catch {
+      return;
+    }
     if (id && /^\d+$/.test(id)) await this.node.exec(['ipcrm', '-m', id]).catch(() => undefined);
   }
 
@@ -141,13 +179,18 @@ export class PgServer {
 
   resume(): void {
     const svc = this.service;
-    if (!svc || !svc.running()) { this.paused = false; return; }
+    if (!svc || !svc.running()) {
+      this.paused = false;
+      return;
+    }
     signalAll(descendants(svc.pid), 'SIGCONT');
     svc.signal('SIGCONT');
     this.paused = false;
   }
 
-  isPaused(): boolean { return this.paused; }
+  isPaused(): boolean {
+    return this.paused;
+  }
 
   /** Fast shutdown (SIGINT: disconnects clients, no recovery needed next start); kill after graceMs. */
   async stop(graceMs = 5000): Promise<void> {
@@ -156,7 +199,9 @@ export class PgServer {
     if (this.paused) this.resume();
     svc.signal('SIGINT');
     let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'grace'>((r) => { timer = setTimeout(() => r('grace'), graceMs); });
+    const grace = new Promise<'grace'>((r) => {
+      timer = setTimeout(() => r('grace'), graceMs);
+    });
     const first = await Promise.race([svc.exited, grace]);
     clearTimeout(timer);
     if (first === 'grace') await this.kill();

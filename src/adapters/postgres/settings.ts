@@ -39,7 +39,7 @@ export function baseConf(): string {
 
 /** Trust from the nodes and the host on the run's bridge only (a private namespace network). */
 export function hbaConf(addresses: readonly string[]): string {
-  const lines = ['# faultline: trust inside the run\'s private network', 'local all all trust', 'local replication all trust'];
+  const lines = ["# faultline: trust inside the run's private network", 'local all all trust', 'local replication all trust'];
   for (const a of addresses) lines.push(`host all all ${a}/32 trust`, `host replication all ${a}/32 trust`);
   return lines.join('\n') + '\n';
 }

@@ -10,8 +10,24 @@ import { faultlineConf, PORT, type Replication } from './settings.js';
  * the primary_conninfo that failover rewrites.
  */
 export async function cloneStandby(s: PgServer, from: PgServer, mode: Replication, via?: DbOptions['replicationAddress']): Promise<void> {
-  await s.asPostgres([pgBin('pg_basebackup'), '-h', from.node.ip, '-p', String(PORT), '-U', 'postgres', '-D', s.data,
-    '-C', '-S', s.name, '-X', 'stream', '--checkpoint=fast', '--no-sync']);
+  await s.asPostgres([
+    pgBin('pg_basebackup'),
+    '-h',
+    from.node.ip,
+    '-p',
+    String(PORT),
+    '-U',
+    'postgres',
+    '-D',
+    s.data,
+    '-C',
+    '-S',
+    s.name,
+    '-X',
+    'stream',
+    '--checkpoint=fast',
+    '--no-sync',
+  ]);
   await s.writeDataFile('standby.signal', '');
   await s.writeDataFile('faultline.conf', faultlineConf({ mode, upstream: { ...(await upstreamOf(s, from, via)), slot: s.name, appName: s.name } }));
   await s.start();

@@ -14,7 +14,10 @@ const INITDB_ARGS = ['-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C
  * every run is its own cluster. A concurrent first use races only on a rename; the loser uses the winner's.
  */
 export async function initPrimaryData(p: PgServer, version: string): Promise<void> {
-  const key = createHash('sha256').update(`${version}\0${INITDB_ARGS.join(' ')}`).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(`${version}\0${INITDB_ARGS.join(' ')}`)
+    .digest('hex')
+    .slice(0, 12);
   const template = join(tmpdir(), `faultline-pg-initdb-${key}`);
   if (!existsSync(join(template, 'PG_VERSION'))) {
     const work = `${template}.${process.pid}.${Date.now()}`;
@@ -22,7 +25,11 @@ export async function initPrimaryData(p: PgServer, version: string): Promise<voi
     if (mk.code !== 0) throw new Error(`creating ${work} failed: ${mk.stderr.trim()}`);
     try {
       await p.asPostgres([pgBin('initdb'), '-D', work, ...INITDB_ARGS]);
-      try { renameSync(work, template); } catch { /* another run made it first */ }
+      try {
+        renameSync(work, template);
+      } catch {
+        /* another run made it first */
+      }
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -5,7 +5,12 @@ const DIRS = ['/usr/bin', '/usr/local/bin', '/usr/sbin'];
 /** Absolute path of a Redis binary (redis-server, redis-sentinel), or undefined when it is not installed. */
 export function redisBinPath(name: string): string | undefined {
   for (const d of DIRS) {
-    try { accessSync(`${d}/${name}`, constants.X_OK); return `${d}/${name}`; } catch { /* next */ }
+    try {
+      accessSync(`${d}/${name}`, constants.X_OK);
+      return `${d}/${name}`;
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }

@@ -28,7 +28,8 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Redi
   if (!['primary', 'replicas', 'any'].includes(opts.reads)) throw new Error(`redis: reads must be primary, replicas or any, got '${opts.reads}'`);
   if (cluster.nodes.length < 1) throw new Error('redis: needs at least one node');
   const withSentinel = opts.sentinel === true;
-  if (withSentinel && cluster.nodes.length < 3) throw new Error(`redis: Sentinel needs at least 3 nodes (one sentinel per node, quorum a majority), got ${cluster.nodes.length}`);
+  if (withSentinel && cluster.nodes.length < 3)
+    throw new Error(`redis: Sentinel needs at least 3 nodes (one sentinel per node, quorum a majority), got ${cluster.nodes.length}`);
 
   const servers = cluster.nodes.map((n) => new RedisProcess(n, 'redis-server', PORT));
   const sentinels = withSentinel ? cluster.nodes.map((n) => new RedisProcess(n, 'redis-sentinel', SENTINEL_PORT)) : [];
@@ -43,20 +44,35 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Redi
     await p.writeConf(serverConf({ ip: p.ip, dir: p.dir, mode, replicas }));
     await p.start();
     await p.waitReady();
-    await Promise.all(rest.map(async (s) => {
-      await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode, replicas, replicaof: await upstream(s) }));
-      await s.start();
-      await s.waitReady();
-    }));
+    await Promise.all(
+      rest.map(async (s) => {
+        await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode, replicas, replicaof: await upstream(s) }));
+        await s.start();
+        await s.waitReady();
+      }),
+    );
     await waitReplicasOnline(p, replicas);
     const quorum = Math.floor(sentinels.length / 2) + 1;
-    await Promise.all(sentinels.map(async (s) => {
-      await s.writeConf(sentinelConf({ ip: s.ip, dir: s.dir, primaryIp: p.ip, quorum }));
-      await s.start();
-      await s.waitReady();
-    }));
+    await Promise.all(
+      sentinels.map(async (s) => {
+        await s.writeConf(sentinelConf({ ip: s.ip, dir: s.dir, primaryIp: p.ip, quorum }));
+        await s.start();
+        await s.waitReady();
+      }),
+    );
     if (sentinels.length > 0) await waitSentinelsAgree(sentinels, replicas);
-    const db = new RedisDb({ cluster, servers, sentinels, mode, reads: opts.reads, workload: opts.workload, ops, version: ver, clientAddress: opts.clientAddress, replicationAddress: via });
+    const db = new RedisDb({
+      cluster,
+      servers,
+      sentinels,
+      mode,
+      reads: opts.reads,
+      workload: opts.workload,
+      ops,
+      version: ver,
+      clientAddress: opts.clientAddress,
+      replicationAddress: via,
+    });
     await db.follow();
     return db;
   } catch (e) {
@@ -74,8 +90,11 @@ async function waitReplicasOnline(p: RedisProcess, replicas: number, timeoutMs =
       const online = [...info].filter(([k, v]) => /^slave\d+$/.test(k) && v.includes('state=online'));
       seen = `${online.length} online (${info.get('connected_slaves') ?? '?'} connected)`;
       if (online.length >= replicas) return;
-    } catch (e) { seen = (e as Error).message; }
-    if (Date.now() > end) throw new Error(`${p.name}: ${replicas} replica(s) not all online after ${timeoutMs} ms (seen: ${seen}); primary log:\n${p.logTail()}`);
+    } catch (e) {
+      seen = (e as Error).message;
+    }
+    if (Date.now() > end)
+      throw new Error(`${p.name}: ${replicas} replica(s) not all online after ${timeoutMs} ms (seen: ${seen}); primary log:\n${p.logTail()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -85,16 +104,29 @@ async function waitSentinelsAgree(sentinels: RedisProcess[], replicas: number, t
   const end = Date.now() + timeoutMs;
   let seen = '';
   for (;;) {
-    const answers = await Promise.all(sentinels.map(async (s) => {
-      try {
-        const r = await connect(s.ip, SENTINEL_PORT, 1000);
-        try { return await askSentinel(r, s.name); } finally { r.disconnect(); }
-      } catch (e) { return { sentinel: s.name, error: (e as Error).message }; }
-    }));
-    seen = answers.map((a) => ('error' in a ? `${a.sentinel}: ${a.error}` : `${a.sentinel}: ${a.slaves} replicas, ${a.sentinels} sentinels, ${a.flags}`)).join('; ');
+    const answers = await Promise.all(
+      sentinels.map(async (s) => {
+        try {
+          const r = await connect(s.ip, SENTINEL_PORT, 1000);
+          try {
+            return await askSentinel(r, s.name);
+          } finally {
+            r.disconnect();
+          }
+        } catch (e) {
+          return { sentinel: s.name, error: (e as Error).message };
+        }
+      }),
+    );
+    seen = answers
+      .map((a) => ('error' in a ? `${a.sentinel}: ${a.error}` : `${a.sentinel}: ${a.slaves} replicas, ${a.sentinels} sentinels, ${a.flags}`))
+      .join('; ');
     if (answers.every((a) => !('error' in a) && a.slaves >= replicas && a.sentinels >= sentinels.length && a.flags === 'master')) return;
-    if (Date.now() > end) throw new Error(`sentinels did not all see ${replicas} replicas and ${sentinels.length} sentinels after ${timeoutMs} ms (${seen}); ` +
-      `log of ${sentinels[0]!.name}:\n${sentinels[0]!.logTail()}`);
+    if (Date.now() > end)
+      throw new Error(
+        `sentinels did not all see ${replicas} replicas and ${sentinels.length} sentinels after ${timeoutMs} ms (${seen}); ` +
+          `log of ${sentinels[0]!.name}:\n${sentinels[0]!.logTail()}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -16,7 +16,11 @@ export interface Routing {
   waitReplicas(): number | undefined;
 }
 
-interface Conn { node: string; r?: Redis; dead: boolean }
+interface Conn {
+  node: string;
+  r?: Redis;
+  dead: boolean;
+}
 
 /** WAIT gives up a little before our own timer, so a short count is reported as such, not as a timeout. */
 const WAIT_FRACTION = 0.8;
@@ -32,8 +36,13 @@ export class RedisClient implements Client {
   private read?: Conn;
   private pending?: Conn;
 
-  constructor(private readonly routing: Routing, private readonly ops: WorkloadOps,
-    private readonly reads: ReadRouting, private readonly session: number, private readonly onClose: (c: RedisClient) => void) {}
+  constructor(
+    private readonly routing: Routing,
+    private readonly ops: WorkloadOps,
+    private readonly reads: ReadRouting,
+    private readonly session: number,
+    private readonly onClose: (c: RedisClient) => void,
+  ) {}
 
   async invoke(f: string, value: unknown, timeoutMs: number): Promise<Completion> {
     const isWrite = this.ops.writes.has(f);
@@ -79,10 +88,17 @@ export class RedisClient implements Client {
     this.pending = c;
     const a = this.routing.address(node);
     const r = await connect(a.host, a.port, timeoutMs);
-    if (c.dead) { r.disconnect(); throw new Error(`connection to ${node} completed after the op gave up`); }
+    if (c.dead) {
+      r.disconnect();
+      throw new Error(`connection to ${node} completed after the op gave up`);
+    }
     c.r = r;
-    r.on('close', () => { c.dead = true; });
-    r.on('end', () => { c.dead = true; });
+    r.on('close', () => {
+      c.dead = true;
+    });
+    r.on('end', () => {
+      c.dead = true;
+    });
     this.pending = undefined;
     return c;
   }

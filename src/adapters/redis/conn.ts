@@ -7,15 +7,25 @@ import { deadlineOrThrow } from '../deadline.js';
  */
 export async function connect(host: string, port: number, timeoutMs: number): Promise<Redis> {
   const r = new Redis({
-    host, port, lazyConnect: true, connectTimeout: Math.max(1, Math.ceil(timeoutMs)),
-    enableOfflineQueue: false, enableReadyCheck: false, maxRetriesPerRequest: 0,
-    retryStrategy: () => null, reconnectOnError: () => false,
-    autoResubscribe: false, autoResendUnfulfilledCommands: false, keepAlive: 1000,
+    host,
+    port,
+    lazyConnect: true,
+    connectTimeout: Math.max(1, Math.ceil(timeoutMs)),
+    enableOfflineQueue: false,
+    enableReadyCheck: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    reconnectOnError: () => false,
+    autoResubscribe: false,
+    autoResendUnfulfilledCommands: false,
+    keepAlive: 1000,
   });
   // An idle connection whose server dies emits 'error'; without a listener ioredis logs it to stderr.
   // It also keeps the cause (ECONNREFUSED, ...): connect() itself rejects with "Connection is closed.".
   let cause: Error | undefined;
-  r.on('error', (e: Error) => { cause ??= e; });
+  r.on('error', (e: Error) => {
+    cause ??= e;
+  });
   try {
     await r.connect();
   } catch (e) {
@@ -31,7 +41,10 @@ export async function adminCall(host: string, port: number, args: (string | numb
   let over = false;
   const work = (async () => {
     const c = await connect(host, port, timeoutMs);
-    if (over) { c.disconnect(); throw new Error('connected after the deadline'); }
+    if (over) {
+      c.disconnect();
+      throw new Error('connected after the deadline');
+    }
     conn = c;
     return c.call(String(args[0]), ...args.slice(1).map(String));
   })();

@@ -45,22 +45,30 @@ export class RedisDb implements Db {
 
   constructor(private readonly init: RedisDbInit) {
     this.cluster = init.cluster;
-    for (const s of init.servers) { this.servers.set(s.name, s); this.held.set(s.name, 'standby'); }
+    for (const s of init.servers) {
+      this.servers.set(s.name, s);
+      this.held.set(s.name, 'standby');
+    }
     this.current = init.servers[0]!.name;
     this.held.set(this.current, 'primary');
     if (init.sentinels.length > 0) {
-      this.view = new SentinelView(init.sentinels.map((s) => ({ name: s.name, ip: s.ip })), (ip, epoch) => {
-        const s = [...this.servers.values()].find((x) => x.ip === ip);
-        if (!s) return;
-        this.switches.push({ primary: s.name, epoch, at: Date.now() });
-        for (const [n, r] of this.held) if (r === 'primary') this.held.set(n, 'standby');
-        this.held.set(s.name, 'primary');
-        this.current = s.name;
-      });
+      this.view = new SentinelView(
+        init.sentinels.map((s) => ({ name: s.name, ip: s.ip })),
+        (ip, epoch) => {
+          const s = [...this.servers.values()].find((x) => x.ip === ip);
+          if (!s) return;
+          this.switches.push({ primary: s.name, epoch, at: Date.now() });
+          for (const [n, r] of this.held) if (r === 'primary') this.held.set(n, 'standby');
+          this.held.set(s.name, 'primary');
+          this.current = s.name;
+        },
+      );
     }
   }
 
-  get sentinel(): boolean { return this.view !== undefined; }
+  get sentinel(): boolean {
+    return this.view !== undefined;
+  }
 
   /** Starts following the sentinels' view (after bootstrap, once they all monitor the primary). */
   async follow(): Promise<void> {
@@ -70,7 +78,9 @@ export class RedisDb implements Db {
   }
 
   /** One round of asking the sentinels now (tests use it to see a failover without waiting for the timer). */
-  async refresh(): Promise<void> { await this.view?.poll(); }
+  async refresh(): Promise<void> {
+    await this.view?.poll();
+  }
 
   server(name: string): RedisProcess {
     const s = this.servers.get(name);
@@ -84,17 +94,30 @@ export class RedisDb implements Db {
     return out;
   }
 
-  primary(): RuntimeNode { return this.server(this.current).node; }
+  primary(): RuntimeNode {
+    return this.server(this.current).node;
+  }
 
-  standbys(): string[] { return [...this.held].filter(([, r]) => r === 'standby').map(([n]) => n).sort(); }
+  standbys(): string[] {
+    return [...this.held]
+      .filter(([, r]) => r === 'standby')
+      .map(([n]) => n)
+      .sort();
+  }
 
   private routing(): Routing {
     return {
       primary: () => this.current,
       readable: (reads) => {
         if (reads === 'primary') return [this.current];
-        if (reads === 'replicas') { const s = this.standbys(); return s.length ? s : [this.current]; }
-        return [...this.held].filter(([, r]) => r !== 'fenced').map(([n]) => n).sort();
+        if (reads === 'replicas') {
+          const s = this.standbys();
+          return s.length ? s : [this.current];
+        }
+        return [...this.held]
+          .filter(([, r]) => r !== 'fenced')
+          .map(([n]) => n)
+          .sort();
       },
       address: (n) => this.init.clientAddress?.(n) ?? { host: this.server(n).ip, port: PORT },
       waitReplicas: () => waitReplicas(this.init.mode, this.servers.size - 1),
@@ -120,7 +143,9 @@ export class RedisDb implements Db {
     return this.init.replicationAddress ? this.init.replicationAddress(name, direct) : direct;
   }
 
-  async kill(node: RuntimeNode): Promise<void> { await this.server(node.name).kill(); }
+  async kill(node: RuntimeNode): Promise<void> {
+    await this.server(node.name).kill();
+  }
 
   /**
    * Starts a killed node again, in the role it holds now (its AOF brings its data back). A fenced old
@@ -137,10 +162,16 @@ export class RedisDb implements Db {
   }
 
   /** The primary answers PING (replicas catch up on their own; the final reads go to the primary). */
-  async waitHealthy(timeoutMs: number): Promise<void> { await this.server(this.current).waitReady(timeoutMs); }
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    await this.server(this.current).waitReady(timeoutMs);
+  }
 
-  async pause(node: RuntimeNode): Promise<void> { this.server(node.name).pause(); }
-  async resume(node: RuntimeNode): Promise<void> { this.server(node.name).resume(); }
+  async pause(node: RuntimeNode): Promise<void> {
+    this.server(node.name).pause();
+  }
+  async resume(node: RuntimeNode): Promise<void> {
+    this.server(node.name).resume();
+  }
 
   /** master_repl_offset a replica has received (its position in the primary's stream). */
   private async offset(name: string): Promise<number | undefined> {
@@ -148,7 +179,9 @@ export class RedisDb implements Db {
       const info = parseInfo(String(await adminCall(this.server(name).ip, PORT, ['INFO', 'replication'], 2000)));
       const v = Number(info.get('master_repl_offset'));
       return Number.isFinite(v) ? v : undefined;
-    } catch { return undefined; }
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -166,24 +199,49 @@ export class RedisDb implements Db {
     const old = this.current;
     if (this.view) {
       const r = await this.sentinelFailover(old, opts.fence);
-      return { policy: 'sentinel', sync: waitRule(this.init.mode, this.servers.size - 1, this.standbys())?.text ?? 'async', chosen: r.promoted, positions: {}, unanswered: [],
-        required: null, heard: 0, quorum: null, decision: 'promoted', reason: 'Sentinel chose the replica (SENTINEL FAILOVER)', waitedMs: 0, ...r };
+      return {
+        policy: 'sentinel',
+        sync: waitRule(this.init.mode, this.servers.size - 1, this.standbys())?.text ?? 'async',
+        chosen: r.promoted,
+        positions: {},
+        unanswered: [],
+        required: null,
+        heard: 0,
+        quorum: null,
+        decision: 'promoted',
+        reason: 'Sentinel chose the replica (SENTINEL FAILOVER)',
+        waitedMs: 0,
+        ...r,
+      };
     }
     const policy = opts.policy ?? 'safe';
     const standbys = this.standbys();
     const oldServer = this.server(old);
     const fenceFirst = opts.fence && policy === 'safe';
     const wasRunning = oldServer.running();
-    if (fenceFirst) { await oldServer.kill(); this.held.set(old, 'fenced'); }
+    if (fenceFirst) {
+      await oldServer.kill();
+      this.held.set(old, 'fenced');
+    }
     const rec = await gatherAndDecide({
-      policy, rule: waitRule(this.init.mode, this.servers.size - 1, standbys), standbys, waitMs: opts.waitMs ?? 5000,
+      policy,
+      rule: waitRule(this.init.mode, this.servers.size - 1, standbys),
+      standbys,
+      waitMs: opts.waitMs ?? 5000,
       askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
-      ask: async (n) => { const at = await this.offset(n); return at === undefined ? undefined : { at: BigInt(at), text: at }; },
+      ask: async (n) => {
+        const at = await this.offset(n);
+        return at === undefined ? undefined : { at: BigInt(at), text: at };
+      },
     });
     if (rec.decision === 'refused') {
       if (fenceFirst) {
         this.held.set(old, 'primary');
-        if (wasRunning) { await oldServer.writeConf(await this.confFor(old)); await oldServer.start(); await oldServer.waitReady(); }
+        if (wasRunning) {
+          await oldServer.writeConf(await this.confFor(old));
+          await oldServer.start();
+          await oldServer.waitReady();
+        }
       }
       return { ...rec, old };
     }
@@ -196,12 +254,14 @@ export class RedisDb implements Db {
     await adminCall(p.ip, PORT, ['REPLICAOF', 'NO', 'ONE'], 5000);
     this.held.set(best, 'primary');
     if (!opts.fence) this.held.set(old, 'primary');
-    await Promise.all(this.standbys().map(async (n) => {
-      const s = this.server(n);
-      const to = await this.upstream(n, best);
-      await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: to }));
-      if (s.running() && !s.isPaused()) await adminCall(s.ip, PORT, ['REPLICAOF', to.host, String(to.port)], 5000);
-    }));
+    await Promise.all(
+      this.standbys().map(async (n) => {
+        const s = this.server(n);
+        const to = await this.upstream(n, best);
+        await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: to }));
+        if (s.running() && !s.isPaused()) await adminCall(s.ip, PORT, ['REPLICAOF', to.host, String(to.port)], 5000);
+      }),
+    );
     this.current = best;
     return { ...rec, old, promoted: best };
   }
@@ -214,14 +274,22 @@ export class RedisDb implements Db {
     const asked = this.init.sentinels.filter((s) => s.name !== old && s.running());
     let lastErr = '';
     for (const s of asked) {
-      try { await adminCall(s.ip, s.port, ['SENTINEL', 'FAILOVER', 'faultline'], 3000); lastErr = ''; break; } catch (e) { lastErr = (e as Error).message; }
+      try {
+        await adminCall(s.ip, s.port, ['SENTINEL', 'FAILOVER', 'faultline'], 3000);
+        lastErr = '';
+        break;
+      } catch (e) {
+        lastErr = (e as Error).message;
+      }
     }
     // "INPROG" (a failover already running) or "NOGOODSLAVE" are reported unless the view changes anyway.
     const end = Date.now() + 15_000;
     while (this.current === old) {
       if (Date.now() > end) {
-        throw new Error(`redis failover: the sentinels still name ${old} 15 s after SENTINEL FAILOVER${lastErr ? ` (${lastErr})` : ''}; ` +
-          `log of the sentinel on ${asked[0]?.name}:\n${asked[0]?.logTail()}`);
+        throw new Error(
+          `redis failover: the sentinels still name ${old} 15 s after SENTINEL FAILOVER${lastErr ? ` (${lastErr})` : ''}; ` +
+            `log of the sentinel on ${asked[0]?.name}:\n${asked[0]?.logTail()}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
       await this.view!.poll();
@@ -237,8 +305,18 @@ export class RedisDb implements Db {
       nodes: [...this.servers.values()].map((s) => ({ name: s.name, ip: s.ip, role: this.roles().get(s.name), dir: s.dir, log: s.logFile })),
       primary: this.current,
       replication: this.init.mode,
-      wait: this.init.mode === 'wait' ? `WAIT ${this.servers.size - 1} (every replica); min-replicas-to-write ${this.servers.size - 1}, min-replicas-max-lag 1` : 'none',
-      sentinel: this.view ? { sentinels: this.init.sentinels.map((s) => s.name), quorum: Math.floor(this.init.sentinels.length / 2) + 1, downAfterMs: 1000, failoverTimeoutMs: 3000 } : false,
+      wait:
+        this.init.mode === 'wait'
+          ? `WAIT ${this.servers.size - 1} (every replica); min-replicas-to-write ${this.servers.size - 1}, min-replicas-max-lag 1`
+          : 'none',
+      sentinel: this.view
+        ? {
+            sentinels: this.init.sentinels.map((s) => s.name),
+            quorum: Math.floor(this.init.sentinels.length / 2) + 1,
+            downAfterMs: 1000,
+            failoverTimeoutMs: 3000,
+          }
+        : false,
       persistence: 'appendonly yes, appendfsync everysec, no RDB snapshots',
       reads: this.init.reads,
       workload: this.init.workload,
@@ -246,7 +324,9 @@ export class RedisDb implements Db {
   }
 
   /** Every redis-server and redis-sentinel process of the cluster, for leak checks. */
-  pids(): number[] { return [...this.servers.values(), ...this.init.sentinels].flatMap((s) => s.pids()); }
+  pids(): number[] {
+    return [...this.servers.values(), ...this.init.sentinels].flatMap((s) => s.pids());
+  }
 
   teardown(): Promise<void> {
     this.tearing ??= (async () => {

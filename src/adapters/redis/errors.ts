@@ -14,8 +14,10 @@
  */
 export type Phase = 'connect' | 'sent';
 
-const REFUSED = new RegExp(/^(READONLY|NOREPLICAS|LOADING|BUSY|NOSCRIPT|WRONGTYPE|EXECABORT|MASTERDOWN|OOM|MISCONF|NOAUTH|NOPERM)\b/.source +
-  /|^ERR (unknown command|syntax error|wrong number of arguments)/.source);
+const REFUSED = new RegExp(
+  /^(READONLY|NOREPLICAS|LOADING|BUSY|NOSCRIPT|WRONGTYPE|EXECABORT|MASTERDOWN|OOM|MISCONF|NOAUTH|NOPERM)\b/.source +
+    /|^ERR (unknown command|syntax error|wrong number of arguments)/.source,
+);
 /** Replies that say this node is the wrong one (or not ready): drop the connection, re-resolve the primary. */
 const WRONG_NODE = /^(READONLY|NOREPLICAS|LOADING|MASTERDOWN|MISCONF)\b/;
 

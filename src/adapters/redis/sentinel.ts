@@ -3,14 +3,25 @@ import { withDeadline } from '../deadline.js';
 import { connect, pairs } from './conn.js';
 import { MASTER_NAME, SENTINEL_PORT } from './settings.js';
 
-export interface SentinelAnswer { sentinel: string; ip: string; epoch: number; flags: string; slaves: number; sentinels: number }
+export interface SentinelAnswer {
+  sentinel: string;
+  ip: string;
+  epoch: number;
+  flags: string;
+  slaves: number;
+  sentinels: number;
+}
 
 /** Asks one sentinel what it thinks of the primary (SENTINEL MASTER). */
 export async function askSentinel(r: Redis, name: string): Promise<SentinelAnswer> {
   const m = pairs(await r.call('SENTINEL', 'MASTER', MASTER_NAME));
   return {
-    sentinel: name, ip: m.get('ip') ?? '', epoch: Number(m.get('config-epoch') ?? 0), flags: m.get('flags') ?? '',
-    slaves: Number(m.get('num-slaves') ?? 0), sentinels: Number(m.get('num-other-sentinels') ?? 0) + 1,
+    sentinel: name,
+    ip: m.get('ip') ?? '',
+    epoch: Number(m.get('config-epoch') ?? 0),
+    flags: m.get('flags') ?? '',
+    slaves: Number(m.get('num-slaves') ?? 0),
+    sentinels: Number(m.get('num-other-sentinels') ?? 0) + 1,
   };
 }
 
@@ -37,10 +48,15 @@ export class SentinelView {
   static readonly POLL_MS = 100;
   static readonly ASK_MS = 400;
 
-  constructor(private readonly sentinels: { name: string; ip: string }[], private readonly onChange: (ip: string, epoch: number) => void) {}
+  constructor(
+    private readonly sentinels: { name: string; ip: string }[],
+    private readonly onChange: (ip: string, epoch: number) => void,
+  ) {}
 
   start(): void {
-    this.timer = setInterval(() => { void this.poll(); }, SentinelView.POLL_MS);
+    this.timer = setInterval(() => {
+      void this.poll();
+    }, SentinelView.POLL_MS);
     this.timer.unref();
   }
 
@@ -60,7 +76,9 @@ export class SentinelView {
         }
       }
       return got;
-    } finally { this.polling = false; }
+    } finally {
+      this.polling = false;
+    }
   }
 
   /** One sentinel's answer, bounded end to end (connect included) by ASK_MS; undefined when it does not answer. */
@@ -71,7 +89,10 @@ export class SentinelView {
         r?.disconnect();
         this.conns.delete(s.name);
         r = await connect(s.ip, SENTINEL_PORT, SentinelView.ASK_MS);
-        if (this.stopped) { r.disconnect(); throw new Error('stopped'); }
+        if (this.stopped) {
+          r.disconnect();
+          throw new Error('stopped');
+        }
         this.conns.set(s.name, r);
       }
       return askSentinel(r, s.name);
@@ -84,7 +105,9 @@ export class SentinelView {
     return withDeadline(work, SentinelView.ASK_MS, { ok: (a) => a, failed: gone, timedOut: gone });
   }
 
-  epoch(): number { return this.best?.epoch ?? 0; }
+  epoch(): number {
+    return this.best?.epoch ?? 0;
+  }
 
   stop(): void {
     this.stopped = true;

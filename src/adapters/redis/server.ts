@@ -19,17 +19,29 @@ export class RedisProcess {
   private service?: Service;
   private paused = false;
 
-  constructor(readonly node: RuntimeNode, readonly kind: 'redis-server' | 'redis-sentinel', readonly port: number) {
+  constructor(
+    readonly node: RuntimeNode,
+    readonly kind: 'redis-server' | 'redis-sentinel',
+    readonly port: number,
+  ) {
     const sub = kind === 'redis-server' ? 'redis' : 'sentinel';
     this.dir = join(node.dir, sub);
     this.conf = join(this.dir, `${sub}.conf`);
     this.logFile = join(node.dir, `${sub}.log`);
   }
 
-  get name(): string { return this.node.name; }
-  get ip(): string { return this.node.ip; }
-  running(): boolean { return this.service?.running() ?? false; }
-  isPaused(): boolean { return this.paused; }
+  get name(): string {
+    return this.node.name;
+  }
+  get ip(): string {
+    return this.node.ip;
+  }
+  running(): boolean {
+    return this.service?.running() ?? false;
+  }
+  isPaused(): boolean {
+    return this.paused;
+  }
 
   async makeDir(): Promise<void> {
     const r = await this.node.exec(['install', '-d', '-o', REDIS_USER, '-g', REDIS_USER, '-m', '0750', this.dir]);
@@ -57,18 +69,31 @@ export class RedisProcess {
       const svc = this.service;
       if (!svc || !svc.running()) {
         const how = svc ? await svc.exited : undefined;
-        throw new Error(`${this.name}: ${this.kind} exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
-          `last lines of ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(
+          `${this.name}: ${this.kind} exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
+            `last lines of ${this.logFile}:\n${this.logTail()}`,
+        );
       }
-      try { if ((await adminCall(this.ip, this.port, ['PING'], 1000)) === 'PONG') return; } catch (e) { last = (e as Error).message; }
-      if (Date.now() > end) throw new Error(`${this.name}: ${this.kind} not ready at ${this.ip}:${this.port} after ${timeoutMs} ms (last error: ${last}); ` +
-        `last lines of ${this.logFile}:\n${this.logTail()}`);
+      try {
+        if ((await adminCall(this.ip, this.port, ['PING'], 1000)) === 'PONG') return;
+      } catch (e) {
+        last = (e as Error).message;
+      }
+      if (Date.now() > end)
+        throw new Error(
+          `${this.name}: ${this.kind} not ready at ${this.ip}:${this.port} after ${timeoutMs} ms (last error: ${last}); ` +
+            `last lines of ${this.logFile}:\n${this.logTail()}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
   logTail(lines = 20): string {
-    try { return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 
   /** kill -9 of the process and any child it forked (AOF rewrite, diskless sync), waiting until they are gone. */

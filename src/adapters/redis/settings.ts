@@ -78,7 +78,12 @@ export function serverConf(c: ServerConf): string {
   return lines.join('\n') + '\n';
 }
 
-export interface SentinelConf { ip: string; dir: string; primaryIp: string; quorum: number }
+export interface SentinelConf {
+  ip: string;
+  dir: string;
+  primaryIp: string;
+  quorum: number;
+}
 
 /** Sentinel: fails over after ~1 s of silence; quorum is a majority of the sentinels. */
 export function sentinelConf(c: SentinelConf): string {

@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 
 /** What one op returned: ok, fail (certainly no effect: a cas whose guard did not hold), or info (a WAIT short of replicas). */
-export type OpResult =
-  | { type: 'ok'; value: unknown }
-  | { type: 'fail' | 'info'; value: unknown; error: string };
+export type OpResult = { type: 'ok'; value: unknown } | { type: 'fail' | 'info'; value: unknown; error: string };
 
 /** After a write in `wait` mode: WAIT for this many replicas, at most timeoutMs. */
-export interface WaitFor { replicas: number; timeoutMs: number }
+export interface WaitFor {
+  replicas: number;
+  timeoutMs: number;
+}
 
 export interface WorkloadOps {
   /** fs that change data: sent to the primary; everything else is a read. */
@@ -27,7 +28,11 @@ async function acked(r: Redis, value: unknown, wait?: WaitFor): Promise<OpResult
   if (!wait || wait.replicas === 0) return ok(value);
   const n = Number(await r.call('WAIT', String(wait.replicas), String(wait.timeoutMs)));
   if (n >= wait.replicas) return ok(value);
-  return { type: 'info', value, error: `WAIT: ${n} of ${wait.replicas} replicas acknowledged within ${wait.timeoutMs} ms (the write is on the primary; it may be lost)` };
+  return {
+    type: 'info',
+    value,
+    error: `WAIT: ${n} of ${wait.replicas} replicas acknowledged within ${wait.timeoutMs} ms (the write is on the primary; it may be lost)`,
+  };
 }
 
 // GET, compare, SET: the script writes last, so an error in it leaves nothing behind.

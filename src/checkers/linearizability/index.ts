@@ -131,7 +131,12 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
       if (liveBytes + search.memoryBytes() > memLimit) break;
     }
     if (status === 'invalid') return invalid(part, search);
-    if (status === 'valid') { done++; search.release(); progress(); continue; }
+    if (status === 'valid') {
+      done++;
+      search.release();
+      progress();
+      continue;
+    }
     live.push({ part, search });
     liveBytes += search.memoryBytes();
     while (liveBytes > memLimit && live.length > 0) abandonLargest();
@@ -142,7 +147,7 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
   // Then the hard partitions share what is left, round robin with growing slices.
   let sliceSteps = SLICE_STEPS;
   while (live.length > 0 && performance.now() <= deadline) {
-    for (let i = 0; i < live.length; ) {
+    for (let i = 0; i < live.length;) {
       const { part, search } = live[i];
       const before = search.memoryBytes();
       const status = slice(part, search, sliceSteps);
@@ -169,8 +174,10 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
     for (const part of open) stats.unresolved.push(part.key ?? '');
     const secs = ((opts.timeLimitMs ?? 0) / 1000).toFixed(0);
     const names = open.slice(0, 5).map(keyName).join(', ');
-    unknownCauses.unshift(`the time limit of ${secs} s ran out with ${open.length} of ${parts.length} ${parts.length === 1 ? 'history' : 'keys'} unresolved ` +
-      `(${names}${open.length > 5 ? ', ...' : ''})`);
+    unknownCauses.unshift(
+      `the time limit of ${secs} s ran out with ${open.length} of ${parts.length} ${parts.length === 1 ? 'history' : 'keys'} unresolved ` +
+        `(${names}${open.length > 5 ? ', ...' : ''})`,
+    );
   }
   if (unknownCauses.length > 0) {
     return finish({ valid: 'unknown', anomalies: [], cause: `Linearizability is unknown: ${unknownCauses.join('; ')}.` });

@@ -34,7 +34,6 @@ export interface Prepared {
 
 export class ModelUsageError extends Error {}
 
-
 /**
  * Jepsen's independent-key convention: value = [key, v]. A history is keyed when every client op has
  * that shape and not every op also reads as an unkeyed value (keyed-only models always are).
@@ -75,18 +74,27 @@ export function prepare(history: readonly Op[], model: Model, keyedOpt: 'auto' |
     const problem = model.validate?.(mop);
     if (problem) throw new ModelUsageError(`op at index ${p.invoke.index} (process ${p.process}): ${problem}`);
     if (model.prepare) mop = model.prepare(mop);
-    if (model.irrelevant?.(mop)) { dropped++; continue; }
+    if (model.irrelevant?.(mop)) {
+      dropped++;
+      continue;
+    }
     const ok = p.type === 'ok';
     const lop: LinOp = {
-      op: mop, process: p.process,
-      invokeIndex: p.invoke.index, invokeTime: p.invoke.time,
-      completeIndex: p.complete?.index, completeTime: p.complete?.time,
+      op: mop,
+      process: p.process,
+      invokeIndex: p.invoke.index,
+      invokeTime: p.invoke.time,
+      completeIndex: p.complete?.index,
+      completeTime: p.complete?.time,
       // Lint guarantees strictly increasing indices, so they order the history as its positions do.
       callPos: p.invoke.index,
       retPos: ok ? p.complete!.index : Infinity,
     };
     let part = byKey.get(id);
-    if (!part) { part = { key: keyed ? showValue(rawKey) : undefined, ops: [] }; byKey.set(id, part); }
+    if (!part) {
+      part = { key: keyed ? showValue(rawKey) : undefined, ops: [] };
+      byKey.set(id, part);
+    }
     part.ops.push(lop);
   }
   return { keyed, partitions: [...byKey.values()], dropped, clientOps: pairs.length };

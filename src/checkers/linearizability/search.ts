@@ -84,7 +84,10 @@ export class PartitionSearch {
   private stuckStates: unknown[] = [];
   private stuckTrail = -1;
 
-  constructor(private readonly model: Model, ops: LinOp[]) {
+  constructor(
+    private readonly model: Model,
+    ops: LinOp[],
+  ) {
     // Ok ops get ids 0..nOk-1 in call order, info ops the ids after: the ok region of the bitset then
     // fills from the bottom, which lets the cache store only the words between fullWords and maxOk.
     const ok = ops.filter((o) => o.retPos !== Infinity).sort((a, b) => a.callPos - b.callPos);
@@ -96,7 +99,7 @@ export class PartitionSearch {
     this.okWords = (this.nOk + 31) >>> 5;
     this.infoWords = (info.length + 31) >>> 5;
     const rem = this.nOk & 31;
-    this.lastOkMask = rem === 0 ? 0xffffffff : (2 ** rem - 1);
+    this.lastOkMask = rem === 0 ? 0xffffffff : 2 ** rem - 1;
     this.remaining = this.nOk;
 
     this.H = 2 * n;
@@ -123,8 +126,14 @@ export class PartitionSearch {
     this.zob2 = new Int32Array(n);
     let x = 0x9e3779b9 ^ n;
     for (let i = 0; i < n; i++) {
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5; this.zob1[i] = x;
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5; this.zob2[i] = x;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      this.zob1[i] = x;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      this.zob2[i] = x;
     }
     this.stOp = new Int32Array(n + 1);
     this.stTrail = new Int32Array(n + 1);
@@ -217,10 +226,19 @@ export class PartitionSearch {
       if (a[off] !== k1 || a[off + 1] !== k2 || a[off + 2] !== state || a[off + 3] !== lo || a[off + 4] !== hi) continue;
       let same = true;
       let p = off + REC_HEADER;
-      for (let w = lo; w <= hi; w++, p++) if (a[p] !== (bits[w] | 0)) { same = false; break; }
+      for (let w = lo; w <= hi; w++, p++)
+        if (a[p] !== (bits[w] | 0)) {
+          same = false;
+          break;
+        }
       // Dominance: info ops can always be left out, so a configuration with the same ok ops and
       // state and a subset of these info ops covers this one (explored, or an ancestor exploring it).
-      if (same) for (let w = 0; w < infoW; w++, p++) if ((a[p] & ~bits[okW + w]) !== 0) { same = false; break; }
+      if (same)
+        for (let w = 0; w < infoW; w++, p++)
+          if ((a[p] & ~bits[okW + w]) !== 0) {
+            same = false;
+            break;
+          }
       if (same) return true;
     }
     const size = REC_HEADER + (hi - lo + 1) + infoW;
@@ -331,15 +349,24 @@ export class PartitionSearch {
     let phase = this.phase;
     let steps = 0;
     for (; steps < maxSteps; steps++) {
-      if (this.remaining === 0) { this.status = 'valid'; break; }
+      if (this.remaining === 0) {
+        this.status = 'valid';
+        break;
+      }
       if ((e & 1) === 0) {
         const id = e >>> 1;
         const isInfo = id >= nOk;
-        if (isInfo !== (phase === 1)) { e = next[e]; continue; }
+        if (isInfo !== (phase === 1)) {
+          e = next[e];
+          continue;
+        }
         const ns = model.step(this.states[this.cur], mops[id]);
         if (ns !== undefined) {
           const sid = this.intern(ns);
-          if (isInfo && this.chainCovers(id, sid)) { e = next[e]; continue; }
+          if (isInfo && this.chainCovers(id, sid)) {
+            e = next[e];
+            continue;
+          }
           const oldMax = this.maxOk;
           const oldFull = this.fullWords;
           this.setBit(id);
@@ -365,9 +392,16 @@ export class PartitionSearch {
         }
         e = next[e];
       } else {
-        if (phase === 0) { phase = 1; e = next[H]; continue; }
+        if (phase === 0) {
+          phase = 1;
+          e = next[H];
+          continue;
+        }
         this.noteStuck(e >>> 1);
-        if (this.sp === 0) { this.status = 'invalid'; break; }
+        if (this.sp === 0) {
+          this.status = 'invalid';
+          break;
+        }
         const sp = --this.sp;
         const id = this.stOp[sp];
         this.trailTop = this.stTrail[sp];

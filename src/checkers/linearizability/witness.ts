@@ -30,11 +30,13 @@ export function explainStuck(model: Model, part: Partition, search: PartitionSea
   const prefix = stuck.prefix.map((id) => ops[id].invokeIndex);
   const where = part.key !== undefined ? `On key ${part.key}, ` : '';
   const lastId = stuck.prefix[stuck.prefix.length - 1];
-  const after = lastId === undefined
-    ? 'from the initial state'
-    : `after the longest linearizable order found (${prefix.length} op${prefix.length === 1 ? '' : 's'}, ` +
-      `ending with ${who(ops[lastId], model)} at index ${ops[lastId].invokeIndex})`;
-  const explanation = `${where}${who(bad, model)} (${when(bad)}) cannot be linearized: ${after}, ` +
+  const after =
+    lastId === undefined
+      ? 'from the initial state'
+      : `after the longest linearizable order found (${prefix.length} op${prefix.length === 1 ? '' : 's'}, ` +
+        `ending with ${who(ops[lastId], model)} at index ${ops[lastId].invokeIndex})`;
+  const explanation =
+    `${where}${who(bad, model)} (${when(bad)}) cannot be linearized: ${after}, ` +
     `the ${model.name} could only be ${orList(states)}, and ${model.describeOp(bad.op)} is not legal there.`;
   const witnessOps = [bad.invokeIndex];
   if (bad.completeIndex !== undefined) witnessOps.push(bad.completeIndex);

@@ -23,6 +23,8 @@ export class AnomalyLog {
 
   /** Kinds that had more anomalies than the list keeps. */
   get truncated(): string[] {
-    return Object.entries(this.counts).filter(([, n]) => n > this.cap).map(([k]) => k);
+    return Object.entries(this.counts)
+      .filter(([, n]) => n > this.cap)
+      .map(([k]) => k);
   }
 }

@@ -26,12 +26,19 @@ import { pairsOf } from './pairs-cache.js';
 import { Sample } from './quantiles.js';
 import { faultTimeline, inAnyWindow, windowJson, windowsAt, type FaultTimeline, type FaultWindow } from './windows.js';
 
-interface Counts { ok: number; fail: number; info: number }
+interface Counts {
+  ok: number;
+  fail: number;
+  info: number;
+}
 const counts = (): Counts => ({ ok: 0, fail: 0, info: 0 });
 const ratio = (c: Counts) => (c.ok + c.fail + c.info === 0 ? null : c.ok / (c.ok + c.fail + c.info));
 const ms = (ns: number) => ns / 1e6;
 
-interface Gap { from: number; to: number }
+interface Gap {
+  from: number;
+  to: number;
+}
 
 export function checkAvailability(history: readonly Op[], opts: CheckOptions = {}): Verdict {
   const tl = faultTimeline(history);
@@ -43,7 +50,10 @@ export function checkAvailability(history: readonly Op[], opts: CheckOptions = {
   for (const p of pairs) {
     const cls = p.f === 'read' ? 'read' : 'write';
     const inv = p.invoke.index;
-    if (tl.windows.length === 0) { outside[p.type]++; continue; }
+    if (tl.windows.length === 0) {
+      outside[p.type]++;
+      continue;
+    }
     const c = inAnyWindow(tl, inv) ? inside : outside;
     c[p.type]++;
     if (c === inside) for (const id of windowsAt(tl, inv)) perWindow[id]![cls][p.type]++;
@@ -55,7 +65,10 @@ export function checkAvailability(history: readonly Op[], opts: CheckOptions = {
   let lostAfterHeal = 0;
   for (const l of lost) {
     const w = tl.windows.find((x) => x.endIndex >= l.knownIndex);
-    if (!w) { lostAfterHeal++; continue; }
+    if (!w) {
+      lostAfterHeal++;
+      continue;
+    }
     const r = rpo[w.id]!;
     r.lostWrites++;
     r.firstAckTime = Math.min(r.firstAckTime, l.knownTime);
@@ -67,9 +80,15 @@ export function checkAvailability(history: readonly Op[], opts: CheckOptions = {
       reads: { ...perWindow[i]!.read, successRatio: ratio(perWindow[i]!.read) },
       writes: { ...perWindow[i]!.write, successRatio: ratio(perWindow[i]!.write) },
       rtoMs: { write: longestOverlapping(gaps.write, w, tl), read: longestOverlapping(gaps.read, w, tl) },
-      rpo: rpo[i]!.lostWrites === 0 ? { lostWrites: 0 } : {
-        lostWrites: rpo[i]!.lostWrites, firstAckTime: rpo[i]!.firstAckTime, lastAckTime: rpo[i]!.lastAckTime,
-        spanMs: ms(rpo[i]!.lastAckTime - rpo[i]!.firstAckTime) },
+      rpo:
+        rpo[i]!.lostWrites === 0
+          ? { lostWrites: 0 }
+          : {
+              lostWrites: rpo[i]!.lostWrites,
+              firstAckTime: rpo[i]!.firstAckTime,
+              lastAckTime: rpo[i]!.lastAckTime,
+              spanMs: ms(rpo[i]!.lastAckTime - rpo[i]!.firstAckTime),
+            },
     })),
     inside: { ...inside, successRatio: ratio(inside) },
     outside: { ...outside, successRatio: ratio(outside) },
@@ -78,8 +97,15 @@ export function checkAvailability(history: readonly Op[], opts: CheckOptions = {
     lostWritesAfterFinalHeal: lostAfterHeal,
     finalHeal: tl.finalHeal,
   };
-  if (tl.windows.length === 0) return { valid: 'unknown', anomalies: [], cause: 'the history has no fault windows (no nemesis start/stop ops), so nothing was measured around faults', stats };
-  if (completedInside === 0) return { valid: 'unknown', anomalies: [], cause: 'no client op completed (ok or fail) inside any fault window, so the faults were never exercised', stats };
+  if (tl.windows.length === 0)
+    return {
+      valid: 'unknown',
+      anomalies: [],
+      cause: 'the history has no fault windows (no nemesis start/stop ops), so nothing was measured around faults',
+      stats,
+    };
+  if (completedInside === 0)
+    return { valid: 'unknown', anomalies: [], cause: 'no client op completed (ok or fail) inside any fault window, so the faults were never exercised', stats };
   return { valid: true, anomalies: [], stats };
 }
 
@@ -104,7 +130,10 @@ function gapsOf(pairs: readonly OpPair[], tl: FaultTimeline): { read: Gap[]; wri
     const ts = oks[c]!.values().sort();
     const gaps: Gap[] = [];
     let prev = first[c]!;
-    for (const t of ts) { gaps.push({ from: prev, to: t }); prev = t; }
+    for (const t of ts) {
+      gaps.push({ from: prev, to: t });
+      prev = t;
+    }
     if (lastT > prev) gaps.push({ from: prev, to: lastT });
     return gaps;
   };

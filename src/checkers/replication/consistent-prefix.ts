@@ -38,8 +38,9 @@ import { fmtKey, fmtList, fromNode, plural, when, who, witness } from './say.js'
 import { Budget, verdictOf } from './verdict.js';
 import { describeOrderViolation, writeOrderViolations } from './write-order.js';
 
-const NOT_CHECKED = 'the causal order through reads (a session read a, then appended b: writes-follow-reads checks it); '
-  + 'the order of writes by different sessions with no read between them (unknown to the history); orders across keys (not observable with single-key reads)';
+const NOT_CHECKED =
+  'the causal order through reads (a session read a, then appended b: writes-follow-reads checks it); ' +
+  'the order of writes by different sessions with no read between them (unknown to the history); orders across keys (not observable with single-key reads)';
 
 export function checkConsistentPrefix(history: readonly Op[], opts: CheckOptions = {}): Verdict {
   const kh = keyedHistory(history, opts.keyed);
@@ -54,9 +55,12 @@ export function checkConsistentPrefix(history: readonly Op[], opts: CheckOptions
     const wo = writeOrderViolations(kd, budget);
     orderPairsChecked += wo.checked;
     for (const v of wo.found) {
-      log.add({ kind: 'out-of-order', ops: witness(v.a.pair, v.b.pair, v.x.pair),
+      log.add({
+        kind: 'out-of-order',
+        ops: witness(v.a.pair, v.b.pair, v.x.pair),
         explanation: `key ${fmtKey(kd.key)} was read out of the order its writes happened in: ${describeOrderViolation(v)}`,
-        data: { key: kd.key, first: v.a.elem, second: v.b.elem, node: v.x.pair.node, session: v.a.pair.session } });
+        data: { key: kd.key, first: v.a.elem, second: v.b.elem, node: v.x.pair.node, session: v.a.pair.session },
+      });
     }
     if (kd.reads.length < 2) continue;
     keysChecked++;
@@ -82,14 +86,29 @@ export function checkConsistentPrefix(history: readonly Op[], opts: CheckOptions
       log.add({
         kind: 'divergence',
         ops: witness(c.pair, d.pair),
-        explanation: `key ${k} diverged: ${who(c.pair)} read it${fromNode(c.pair)} at ${when(c.pair.invoke)} and got ${fmtList(c.list!)}, ` +
+        explanation:
+          `key ${k} diverged: ${who(c.pair)} read it${fromNode(c.pair)} at ${when(c.pair.invoke)} and got ${fmtList(c.list!)}, ` +
           `${who(d.pair)} read it${fromNode(d.pair)} at ${when(d.pair.invoke)} and got ${fmtList(d.list!)}; ${agree}, ` +
           `then one has ${fmtValue(kd.order[d.fork])} and the other ${fmtValue(d.list![d.fork])}, so no single order explains both${more}`,
         data: { key: kd.key, position: d.fork, nodes: [c.pair.node, ...b.nodes], reads: b.reads },
       });
     }
   }
-  return verdictOf(log, keysChecked + orderPairsChecked, 'no list key was read twice and no read showed an append that followed an acknowledged append of its session, ' +
-    'so there was nothing whose order could disagree',
-    { keysChecked, readsChecked, divergentReads, orderPairsChecked, notChecked: NOT_CHECKED, keys: kh.keys.length, ignored: kh.ignored, skippedKeys: kh.skipped.length }, budget);
+  return verdictOf(
+    log,
+    keysChecked + orderPairsChecked,
+    'no list key was read twice and no read showed an append that followed an acknowledged append of its session, ' +
+      'so there was nothing whose order could disagree',
+    {
+      keysChecked,
+      readsChecked,
+      divergentReads,
+      orderPairsChecked,
+      notChecked: NOT_CHECKED,
+      keys: kh.keys.length,
+      ignored: kh.ignored,
+      skippedKeys: kh.skipped.length,
+    },
+    budget,
+  );
 }

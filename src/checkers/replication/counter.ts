@@ -47,47 +47,77 @@ export function checkCounter(history: readonly Op[], _opts: CheckOptions = {}): 
     if (op.type === 'invoke') {
       if (op.f === 'add' && (typeof op.value === 'bigint' || (typeof op.value === 'number' && Number.isFinite(op.value)))) {
         const v = op.value;
-        if (!failed.has(op)) { if (v >= 0) posStarted = addExact(posStarted, v); else negStarted = addExact(negStarted, v); }
+        if (!failed.has(op)) {
+          if (v >= 0) posStarted = addExact(posStarted, v);
+          else negStarted = addExact(negStarted, v);
+        }
         open.set(op.process, { f: 'add', v, posDone, negDone, inv: op });
       } else if (op.f === 'read') open.set(op.process, { f: 'read', v: 0, posDone, negDone, inv: op });
-      else { open.delete(op.process); ignored[op.f] = (ignored[op.f] ?? 0) + 1; }
+      else {
+        open.delete(op.process);
+        ignored[op.f] = (ignored[op.f] ?? 0) + 1;
+      }
       continue;
     }
     const o = open.get(op.process);
     if (!o) continue;
     open.delete(op.process);
     if (o.f === 'add') {
-      if (op.type === 'ok') { adds.ok++; if (o.v >= 0) posDone = addExact(posDone, o.v); else negDone = addExact(negDone, o.v); }
-      else if (op.type === 'fail') adds.fail++;
+      if (op.type === 'ok') {
+        adds.ok++;
+        if (o.v >= 0) posDone = addExact(posDone, o.v);
+        else negDone = addExact(negDone, o.v);
+      } else if (op.type === 'fail') adds.fail++;
       else adds.info++;
       continue;
     }
     if (op.type !== 'ok') continue;
-    if (typeof op.value !== 'number' && typeof op.value !== 'bigint') { ignored.read = (ignored.read ?? 0) + 1; continue; }
+    if (typeof op.value !== 'number' && typeof op.value !== 'bigint') {
+      ignored.read = (ignored.read ?? 0) + 1;
+      continue;
+    }
     reads++;
-    const p: OpPair = { type: 'ok', process: op.process, f: op.f, value: op.value, invoke: o.inv, complete: op,
-      session: op.session ?? o.inv.session ?? op.process, node: op.node ?? o.inv.node };
+    const p: OpPair = {
+      type: 'ok',
+      process: op.process,
+      f: op.f,
+      value: op.value,
+      invoke: o.inv,
+      complete: op,
+      session: op.session ?? o.inv.session ?? op.process,
+      node: op.node ?? o.inv.node,
+    };
     const v = op.value;
     const lower = addExact(o.posDone, negStarted);
     const upper = addExact(posStarted, o.negDone);
     const read = `${who(p)} read the counter${fromNode(p)} at ${when(p.invoke)} and got ${fmtValue(v)}`;
     if (v < lower) {
-      const why = negStarted === 0
-        ? `the adds acknowledged before that read began already sum to ${o.posDone}`
-        : `it cannot be below ${lower}: the positive adds acknowledged before that read began sum to ${o.posDone}, ` +
-          `and the negative adds that may have happened before it ended (ok or info) to ${negStarted}`;
+      const why =
+        negStarted === 0
+          ? `the adds acknowledged before that read began already sum to ${o.posDone}`
+          : `it cannot be below ${lower}: the positive adds acknowledged before that read began sum to ${o.posDone}, ` +
+            `and the negative adds that may have happened before it ended (ok or info) to ${negStarted}`;
       log.add({ kind: 'read-too-low', ops: witness(p), explanation: `${read}, but ${why}`, data: { value: v, lower, upper } });
     } else if (v > upper) {
-      const why = o.negDone === 0
-        ? `the adds that may have happened before that read ended (ok or info, not failed) sum to at most ${posStarted}`
-        : `it cannot be above ${upper}: the positive adds that may have happened before that read ended (ok or info, not failed) sum to ${posStarted}, ` +
-          `and the negative adds acknowledged before it began to ${o.negDone}`;
+      const why =
+        o.negDone === 0
+          ? `the adds that may have happened before that read ended (ok or info, not failed) sum to at most ${posStarted}`
+          : `it cannot be above ${upper}: the positive adds that may have happened before that read ended (ok or info, not failed) sum to ${posStarted}, ` +
+            `and the negative adds acknowledged before it began to ${o.negDone}`;
       log.add({ kind: 'read-too-high', ops: witness(p), explanation: `${read}, but ${why}`, data: { value: v, lower, upper } });
     }
   }
-  const stats: Record<string, unknown> = { reads, adds, lowerBound: addExact(posDone, negStarted), upperBound: addExact(posStarted, negDone), ignored, anomalies: log.counts };
+  const stats: Record<string, unknown> = {
+    reads,
+    adds,
+    lowerBound: addExact(posDone, negStarted),
+    upperBound: addExact(posStarted, negDone),
+    ignored,
+    anomalies: log.counts,
+  };
   if (reads === 0) stats.note = 'no read completed: nothing was compared with the bounds';
   if (log.total > 0) return { valid: false, anomalies: log.list, stats };
-  if (reads === 0 && adds.ok + adds.fail + adds.info === 0) return { valid: 'unknown', anomalies: [], cause: 'the history has no counter adds or reads', stats };
+  if (reads === 0 && adds.ok + adds.fail + adds.info === 0)
+    return { valid: 'unknown', anomalies: [], cause: 'the history has no counter adds or reads', stats };
   return { valid: true, anomalies: [], stats };
 }

@@ -26,7 +26,16 @@ export interface UnsafeFailover {
   heard: number;
 }
 
-interface Record_ { policy?: string; chosen?: string | null; unanswered?: string[]; decision?: string; quorum?: boolean | null; sync?: string; required?: number | null; heard?: number }
+interface Record_ {
+  policy?: string;
+  chosen?: string | null;
+  unanswered?: string[];
+  decision?: string;
+  quorum?: boolean | null;
+  sync?: string;
+  required?: number | null;
+  heard?: number;
+}
 
 /** start-failover actions that promoted without their quorum, in history order. */
 export function unsafeFailovers(history: readonly Op[]): UnsafeFailover[] {
@@ -34,11 +43,22 @@ export function unsafeFailovers(history: readonly Op[]): UnsafeFailover[] {
   let open: Op | undefined;
   for (const op of history) {
     if (op.process !== 'nemesis' || op.f !== 'start-failover') continue;
-    if (op.type === 'invoke') { open = op; continue; }
+    if (op.type === 'invoke') {
+      open = op;
+      continue;
+    }
     const v = (op.value ?? {}) as Record_;
     if (v.decision === 'promoted' && v.quorum === false && typeof v.chosen === 'string') {
-      out.push({ invoke: open ?? op, complete: op, chosen: v.chosen, unanswered: v.unanswered ?? [], policy: v.policy ?? '?',
-        sync: v.sync ?? '?', required: v.required ?? 0, heard: v.heard ?? 0 });
+      out.push({
+        invoke: open ?? op,
+        complete: op,
+        chosen: v.chosen,
+        unanswered: v.unanswered ?? [],
+        policy: v.policy ?? '?',
+        sync: v.sync ?? '?',
+        required: v.required ?? 0,
+        heard: v.heard ?? 0,
+      });
     }
     open = undefined;
   }
@@ -59,7 +79,12 @@ export function attributeFailovers(history: readonly Op[], anomalies: Anomaly[],
       const before = mine.filter((l) => l.knownIndex < fo.complete.index).length;
       if (before === 0) continue;
       const heardFrom = fo.unanswered.length ? `without hearing from ${fo.unanswered.join(', ')}` : 'without its quorum';
-      const these = mine.length === 1 ? 'this write was' : before === mine.length ? `these ${before} writes were` : `${before} of these writes ${before === 1 ? 'was' : 'were'}`;
+      const these =
+        mine.length === 1
+          ? 'this write was'
+          : before === mine.length
+            ? `these ${before} writes were`
+            : `${before} of these writes ${before === 1 ? 'was' : 'were'}`;
       a.explanation += `. The failover at ${when(fo.invoke)} promoted ${fo.chosen} ${heardFrom} (${fo.policy === 'naive' ? 'naive-failover' : fo.policy} policy: ${fo.sync} needs ${fo.required} answers, it had ${fo.heard}); ${these} acknowledged before it and ${fo.chosen} did not hold ${before === 1 ? 'it' : 'them'}: a decision of faultline's, not a database fault`;
       a.ops = [...new Set([...a.ops, fo.invoke.index, fo.complete.index])].sort((x, y) => x - y);
       a.data = { ...a.data, failover: { at: fo.invoke.time, chosen: fo.chosen, unanswered: fo.unanswered, policy: fo.policy, writesBefore: before } };

@@ -116,8 +116,14 @@ interface LostAt<R> extends LostWrite {
 
 const done = (r: FateRead) => r.pair.complete!.index;
 
-export function decideFates<R extends FateRead>(s: FateSubject<R>, tl: FaultTimeline, log: AnomalyLog, tally: FateTally,
-  staleLagNs: Sample, lostOut: LostWrite[]): void {
+export function decideFates<R extends FateRead>(
+  s: FateSubject<R>,
+  tl: FaultTimeline,
+  log: AnomalyLog,
+  tally: FateTally,
+  staleLagNs: Sample,
+  lostOut: LostWrite[],
+): void {
   // The decisive reads are a suffix of the reads in invocation order.
   const dec: R[] = [];
   let unsureDone = -1;
@@ -135,15 +141,24 @@ export function decideFates<R extends FateRead>(s: FateSubject<R>, tl: FaultTime
     const w = s.writes[k]!;
     const seen = s.firstSeen(k);
     if (w.pair.type === 'fail') {
-      if (!seen) { tally.failedNeverSeen++; continue; }
+      if (!seen) {
+        tally.failedNeverSeen++;
+        continue;
+      }
       tally.failedVisible++;
-      log.add({ kind: 'failed-write-visible', ops: witness(w.pair, seen.pair),
+      log.add({
+        kind: 'failed-write-visible',
+        ops: witness(w.pair, seen.pair),
         explanation: `${who(w.pair)} ${s.act(w.elem)} and got fail at ${doneWhen(w.pair)} (the database said it did not happen), yet ${who(seen.pair)} read ${s.label}${fromNode(seen.pair)} at ${when(seen.pair.invoke)} and it was there`,
-        data: { label: s.label, element: w.elem, node: seen.pair.node } });
+        data: { label: s.label, element: w.elem, node: seen.pair.node },
+      });
       continue;
     }
     const known = w.pair.type === 'ok' ? w.pair.complete! : seen?.pair.complete;
-    if (!known) { tally.infoNeverSeen++; continue; }
+    if (!known) {
+      tally.infoNeverSeen++;
+      continue;
+    }
     if (w.pair.type === 'ok') tally.acked++;
     else tally.recovered++;
     const held = s.lastHeld(k);
@@ -151,15 +166,31 @@ export function decideFates<R extends FateRead>(s: FateSubject<R>, tl: FaultTime
     const from = Math.max(known.index, heldDone, unsureDone);
     if (last && last.pair.invoke.index > from) {
       tally.lost++;
-      lost.push({ pair: w.pair, elem: w.elem, label: s.label, knownIndex: known.index, knownTime: known.time,
-        seen: w.pair.type === 'ok' ? undefined : seen!.pair, k, known, held, from });
+      lost.push({
+        pair: w.pair,
+        elem: w.elem,
+        label: s.label,
+        knownIndex: known.index,
+        knownTime: known.time,
+        seen: w.pair.type === 'ok' ? undefined : seen!.pair,
+        k,
+        known,
+        held,
+        from,
+      });
       continue;
     }
     // Not lost; stable when a read that can tell holds it and none that can tell lacks it later.
-    if (!held || (lastDef && lastDef.pair.invoke.index > Math.max(known.index, heldDone))) { tally.neverRead++; continue; }
+    if (!held || (lastDef && lastDef.pair.invoke.index > Math.max(known.index, heldDone))) {
+      tally.neverRead++;
+      continue;
+    }
     tally.stable++;
     const la = s.lastAbsentAfter(k, known.index);
-    if (la) { tally.stale++; staleLagNs.push(Math.max(0, la.pair.invoke.time - known.time)); }
+    if (la) {
+      tally.stale++;
+      staleLagNs.push(Math.max(0, la.pair.invoke.time - known.time));
+    }
   }
   if (lost.length === 0) return;
   lostOut.push(...lost.map(({ pair, elem, label, knownIndex, knownTime, seen }) => ({ pair, elem, label, knownIndex, knownTime, seen })));
@@ -205,10 +236,24 @@ function reportLost<R extends FateRead>(s: FateSubject<R>, tl: FaultTimeline, de
   else if (first.known.index === anchor) scope = `every read of ${s.label} begun after ${seen ? 'it was first seen' : 'the ok'}`;
   else scope = `every read of ${s.label} begun after ${fmtTime(dec.find((r) => done(r) === anchor)?.pair.complete!.time ?? first.known.time)}`;
   const single = `${story}, but ${scope} lacks it (${where})`;
-  const explanation = lost.length === 1
-    ? single
-    : `${lost.length} writes that were acknowledged or seen are lost from ${s.label}: ${lost.slice(0, 5).map((l) => fmtValue(l.elem)).join(', ')}${lost.length > 5 ? ` and ${lost.length - 5} more` : ''}; the first: ${single}`;
+  const explanation =
+    lost.length === 1
+      ? single
+      : `${lost.length} writes that were acknowledged or seen are lost from ${s.label}: ${lost
+          .slice(0, 5)
+          .map((l) => fmtValue(l.elem))
+          .join(', ')}${lost.length > 5 ? ` and ${lost.length - 5} more` : ''}; the first: ${single}`;
   const shown = lost.slice(0, 50);
-  log.add({ kind: 'lost', ops: witness(...shown.map((l) => l.pair), ...shown.map((l) => l.seen), holder?.pair, ...ds.map((d) => d.pair)), explanation,
-    data: { label: s.label, lost: lost.length, elements: shown.map((l) => l.elem), ...(holder ? { lastHeld: holder.pair.invoke.index } : {}), lackingNodes: ds.map((d) => d.pair.node) } });
+  log.add({
+    kind: 'lost',
+    ops: witness(...shown.map((l) => l.pair), ...shown.map((l) => l.seen), holder?.pair, ...ds.map((d) => d.pair)),
+    explanation,
+    data: {
+      label: s.label,
+      lost: lost.length,
+      elements: shown.map((l) => l.elem),
+      ...(holder ? { lastHeld: holder.pair.invoke.index } : {}),
+      lackingNodes: ds.map((d) => d.pair.node),
+    },
+  });
 }

@@ -193,10 +193,23 @@ export function keyedHistory(history: readonly Op[], mode: KeyedMode = 'auto'): 
   const pairs = pairsOf(history);
   const raws = new Map<Prim, Raw>();
   const ignored: Record<string, number> = {};
-  const ignore = (f: string) => { ignored[f] = (ignored[f] ?? 0) + 1; };
+  const ignore = (f: string) => {
+    ignored[f] = (ignored[f] ?? 0) + 1;
+  };
   const raw = (key: Prim) => {
     let r = raws.get(key);
-    if (!r) raws.set(key, (r = { key, x: isK ? (p) => intern.of((p.value as [Prim, unknown])[1]) : (p) => intern.of(p.value), appends: [], writes: [], listReads: [], scalarReads: [] }));
+    if (!r)
+      raws.set(
+        key,
+        (r = {
+          key,
+          x: isK ? (p) => intern.of((p.value as [Prim, unknown])[1]) : (p) => intern.of(p.value),
+          appends: [],
+          writes: [],
+          listReads: [],
+          scalarReads: [],
+        }),
+      );
     return r;
   };
   // Keys are primitives: Map compares them by type and value. Elements that are arrays or objects
@@ -246,7 +259,10 @@ function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => unknown): voi
     const e = elem(p);
     const w: WriteRec = { pair: p, kd, elem: e, pos: -1, amb: false };
     const prev = kd.writer.get(e);
-    if (prev) { prev.amb = true; w.amb = true; } else kd.writer.set(e, w);
+    if (prev) {
+      prev.amb = true;
+      w.amb = true;
+    } else kd.writer.set(e, w);
     kd.writes.push(w);
   }
 }
@@ -261,7 +277,10 @@ function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData
   addWrites(kd, r.appends, r.x);
   const interned = (x: Raw['listReads'][number]): boolean => {
     const l = intern.list(x.list);
-    if (l) { x.list = l; return true; }
+    if (l) {
+      x.list = l;
+      return true;
+    }
     x.dropped = true;
     ignore('read');
     return false;
@@ -337,7 +356,10 @@ function registerKey(r: Raw, skipped: KeyedHistory['skipped']): KeyData | undefi
   const order: unknown[] = [];
   kd.failedValues = new Map();
   for (const w of kd.writes) {
-    if (w.pair.type === 'fail') { kd.failedValues.set(w.elem, w); continue; }
+    if (w.pair.type === 'fail') {
+      kd.failedValues.set(w.elem, w);
+      continue;
+    }
     w.pos = order.length;
     kd.pos.set(w.elem, order.length);
     order.push(w.elem);

@@ -67,8 +67,14 @@ export function lostWrites(history: readonly Op[], keyed: KeyedMode = 'auto'): L
     else oddRegisterReads(kd, log);
   }
   attributeFailovers(history, log.list, lost); // a loss faultline's own failover decided is said to be one
-  const stats = { ...tally, ambiguousWrites: ambiguous, staleLagMs: quantiles(lag.values(), 1e-6), keys: kh.keys.length,
-    ignored: kh.ignored, skippedKeys: kh.skipped };
+  const stats = {
+    ...tally,
+    ambiguousWrites: ambiguous,
+    staleLagMs: quantiles(lag.values(), 1e-6),
+    keys: kh.keys.length,
+    ignored: kh.ignored,
+    skippedKeys: kh.skipped,
+  };
   const decidedAny = tally.stable + tally.lost > 0;
   let verdict = verdictOf(log, decidedAny ? 1 : 0, vacuity(tl, tally), stats);
   if (verdict.valid === true && healProblem(tl)) verdict = { ...verdict, valid: 'unknown', cause: healProblem(tl) };
@@ -97,7 +103,7 @@ function subject(kd: KeyData, writes: WriteRec[], tl: FaultTimeline): FateSubjec
   // Decisive reads: per position of the order, the prefix read holding it that completed last
   // (a prefix read of n versions holds positions < n), and per element, the divergent read
   // holding it that completed last. One pass over the reads and one over the order.
-  const later = (a: ReadRec | undefined, b: ReadRec | undefined) => !a ? b : !b ? a : b.pair.complete!.index > a.pair.complete!.index ? b : a;
+  const later = (a: ReadRec | undefined, b: ReadRec | undefined) => (!a ? b : !b ? a : b.pair.complete!.index > a.pair.complete!.index ? b : a);
   const heldFrom: (ReadRec | undefined)[] = new Array(kd.order.length + 1);
   const divHeld = new Map<unknown, ReadRec>();
   for (const r of reads) {
@@ -131,7 +137,7 @@ function subject(kd: KeyData, writes: WriteRec[], tl: FaultTimeline): FateSubjec
   }
   return {
     label: `key ${k}`,
-    act: (e) => kd.kind === 'list' ? `appended ${fmtValue(e)} to key ${k}` : `wrote ${fmtValue(e)} to key ${k}`,
+    act: (e) => (kd.kind === 'list' ? `appended ${fmtValue(e)} to key ${k}` : `wrote ${fmtValue(e)} to key ${k}`),
     writes: writes.map((w) => ({ pair: w.pair, elem: w.elem })),
     reads,
     has: (r, i) => holds(r, writes[i]!.elem),
@@ -172,21 +178,36 @@ function oddListReads(kd: KeyData, log: AnomalyLog): void {
     for (const e of r.list!) if (!kd.writer.has(e) && !unexpected.has(e)) unexpected.set(e, r);
     if (!dup && r.at!.size < r.list!.length) {
       const seen = new Set<unknown>();
-      for (const e of r.list!) { if (seen.has(e)) { dup = { e, r }; break; } seen.add(e); }
+      for (const e of r.list!) {
+        if (seen.has(e)) {
+          dup = { e, r };
+          break;
+        }
+        seen.add(e);
+      }
     }
   }
   if (unexpected.size > 0) {
     const es = [...unexpected.keys()];
     const first = [...unexpected.values()].sort((a, b) => a.pair.invoke.index - b.pair.invoke.index)[0]!;
     const shown = [...new Set(unexpected.values())].slice(0, 20);
-    log.add({ kind: 'unexpected', ops: witness(...shown.map((r) => r.pair)),
-      explanation: `reads of key ${k} show ${es.length === 1 ? 'an element' : `${es.length} elements`} nobody appended to it (${es.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${es.length > 5 ? ', ...' : ''}), first ${who(first.pair)} reading it${fromNode(first.pair)} at ${at(first.pair.invoke)}`,
-      data: { key: kd.key, elements: es.slice(0, 50), count: es.length } });
+    log.add({
+      kind: 'unexpected',
+      ops: witness(...shown.map((r) => r.pair)),
+      explanation: `reads of key ${k} show ${es.length === 1 ? 'an element' : `${es.length} elements`} nobody appended to it (${es
+        .slice(0, 5)
+        .map((e) => fmtValue(e))
+        .join(', ')}${es.length > 5 ? ', ...' : ''}), first ${who(first.pair)} reading it${fromNode(first.pair)} at ${at(first.pair.invoke)}`,
+      data: { key: kd.key, elements: es.slice(0, 50), count: es.length },
+    });
   }
   if (dup) {
-    log.add({ kind: 'duplicated', ops: witness(dup.r.pair),
+    log.add({
+      kind: 'duplicated',
+      ops: witness(dup.r.pair),
       explanation: `${who(dup.r.pair)} read key ${k}${fromNode(dup.r.pair)} at ${at(dup.r.pair.invoke)} and got ${fmtValue(dup.e)} twice in it`,
-      data: { key: kd.key, element: dup.e, node: dup.r.pair.node } });
+      data: { key: kd.key, element: dup.e, node: dup.r.pair.node },
+    });
   }
 }
 
@@ -195,8 +216,11 @@ function oddRegisterReads(kd: KeyData, log: AnomalyLog): void {
   const k = fmtKey(kd.key);
   for (const r of kd.reads) {
     if (r.n >= 0 || kd.failedValues!.has(r.value)) continue;
-    log.add({ kind: 'unexpected', ops: witness(r.pair),
+    log.add({
+      kind: 'unexpected',
+      ops: witness(r.pair),
       explanation: `${who(r.pair)} read key ${k}${fromNode(r.pair)} at ${at(r.pair.invoke)} and got ${fmtValue(r.value)}, which nobody wrote to it`,
-      data: { key: kd.key, value: r.value, node: r.pair.node } });
+      data: { key: kd.key, value: r.value, node: r.pair.node },
+    });
   }
 }

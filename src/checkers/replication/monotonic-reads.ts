@@ -51,8 +51,13 @@ export function checkMonotonicReads(history: readonly Op[], opts: CheckOptions =
       }
     }
   }
-  return verdictOf(log, checked, 'no session read a key after an earlier read of it had completed, so monotonic reads were never exercised',
-    { readsChecked: checked, keys: kh.keys.length, ignored: kh.ignored, skippedKeys: kh.skipped.length }, budget);
+  return verdictOf(
+    log,
+    checked,
+    'no session read a key after an earlier read of it had completed, so monotonic reads were never exercised',
+    { readsChecked: checked, keys: kh.keys.length, ignored: kh.ignored, skippedKeys: kh.skipped.length },
+    budget,
+  );
 }
 
 /** Everything a session's completed reads of one key held (see the header). */
@@ -70,7 +75,10 @@ class Frontier {
   /** False when the budget ran out. */
   add(x: ReadRec, budget: Budget): boolean {
     const held = x.div ? x.fork : x.n;
-    if (held > this.n) { this.n = held; this.nBy = x; }
+    if (held > this.n) {
+      this.n = held;
+      this.nBy = x;
+    }
     if (!x.div) return true;
     const list = x.list!;
     if (!budget.spend(list.length - x.fork)) return false;
@@ -79,7 +87,10 @@ class Frontier {
       if (this.extra.has(e)) continue;
       this.extra.set(e, x);
       const p = this.kd.pos.get(e) ?? Infinity;
-      if (p > this.extraPos) { this.extraPos = p; this.extraMax = { e, by: x }; }
+      if (p > this.extraPos) {
+        this.extraPos = p;
+        this.extraMax = { e, by: x };
+      }
     }
     return true;
   }
@@ -107,12 +118,18 @@ class Frontier {
 
 function anomaly(a: ReadRec, b: ReadRec, e: unknown) {
   const k = fmtKey(a.kd.key);
-  const first = a.kd.kind === 'list'
-    ? `${who(a.pair)} read key ${k}${fromNode(a.pair)} and got ${fmtList(a.list!)} at ${doneWhen(a.pair)}`
-    : `${who(a.pair)} read key ${k}${fromNode(a.pair)} and got ${fmtValue(a.value)} at ${doneWhen(a.pair)}`;
-  const then = a.kd.kind === 'list'
-    ? `then ${thenWho(b.pair, a.pair)}read it${fromNode(b.pair)} at ${when(b.pair.invoke)} and got ${fmtList(b.list!)}, without ${fmtValue(e)}`
-    : `then ${thenWho(b.pair, a.pair)}read it${fromNode(b.pair)} at ${when(b.pair.invoke)} and got the older ${fmtValue(b.value)}`;
-  return { kind: 'monotonic-reads', ops: witness(a.pair, b.pair), explanation: `${first}, ${then}`,
-    data: { key: a.kd.key, element: e, nodes: [a.pair.node, b.pair.node], session: b.pair.session } };
+  const first =
+    a.kd.kind === 'list'
+      ? `${who(a.pair)} read key ${k}${fromNode(a.pair)} and got ${fmtList(a.list!)} at ${doneWhen(a.pair)}`
+      : `${who(a.pair)} read key ${k}${fromNode(a.pair)} and got ${fmtValue(a.value)} at ${doneWhen(a.pair)}`;
+  const then =
+    a.kd.kind === 'list'
+      ? `then ${thenWho(b.pair, a.pair)}read it${fromNode(b.pair)} at ${when(b.pair.invoke)} and got ${fmtList(b.list!)}, without ${fmtValue(e)}`
+      : `then ${thenWho(b.pair, a.pair)}read it${fromNode(b.pair)} at ${when(b.pair.invoke)} and got the older ${fmtValue(b.value)}`;
+  return {
+    kind: 'monotonic-reads',
+    ops: witness(a.pair, b.pair),
+    explanation: `${first}, ${then}`,
+    data: { key: a.kd.key, element: e, nodes: [a.pair.node, b.pair.node], session: b.pair.session },
+  };
 }

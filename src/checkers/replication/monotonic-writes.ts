@@ -31,14 +31,26 @@ export function checkMonotonicWrites(history: readonly Op[], opts: CheckOptions 
   let checked = 0;
   let registerKeys = 0;
   for (const kd of kh.keys) {
-    if (kd.kind === 'register') { registerKeys++; continue; }
+    if (kd.kind === 'register') {
+      registerKeys++;
+      continue;
+    }
     const r = writeOrderViolations(kd, budget);
     checked += r.checked;
     for (const v of r.found) {
-      log.add({ kind: 'monotonic-writes', ops: witness(v.a.pair, v.b.pair, v.x.pair), explanation: describeOrderViolation(v),
-        data: { key: kd.key, first: v.a.elem, second: v.b.elem, node: v.x.pair.node, session: v.a.pair.session } });
+      log.add({
+        kind: 'monotonic-writes',
+        ops: witness(v.a.pair, v.b.pair, v.x.pair),
+        explanation: describeOrderViolation(v),
+        data: { key: kd.key, first: v.a.elem, second: v.b.elem, node: v.x.pair.node, session: v.a.pair.session },
+      });
     }
   }
-  return verdictOf(log, checked, 'no read showed an append that followed an acknowledged append of the same session to the same key, so monotonic writes were never exercised',
-    { pairsChecked: checked, keys: kh.keys.length, registerKeysNotObservable: registerKeys, ignored: kh.ignored, skippedKeys: kh.skipped.length }, budget);
+  return verdictOf(
+    log,
+    checked,
+    'no read showed an append that followed an acknowledged append of the same session to the same key, so monotonic writes were never exercised',
+    { pairsChecked: checked, keys: kh.keys.length, registerKeysNotObservable: registerKeys, ignored: kh.ignored, skippedKeys: kh.skipped.length },
+    budget,
+  );
 }

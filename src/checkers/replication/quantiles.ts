@@ -1,5 +1,11 @@
 /** p50/p95/p99/max of a sample (nearest rank), in the sample's unit; all zero for an empty one. */
-export interface Quantiles { count: number; p50: number; p95: number; p99: number; max: number }
+export interface Quantiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 
 export function quantiles(sample: ArrayLike<number>, scale = 1): Quantiles {
   const n = sample.length;

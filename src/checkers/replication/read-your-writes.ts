@@ -53,23 +53,37 @@ export function checkReadYourWrites(history: readonly Op[], opts: CheckOptions =
         if (!r.div) missing = unseen ?? (best && best.pos >= r.n ? best : undefined);
         else {
           if (!budget.spend(j)) break;
-          for (let i = 0; i < j; i++) if (!r.at!.has(acked[i]!.elem)) { missing = acked[i]; break; }
+          for (let i = 0; i < j; i++)
+            if (!r.at!.has(acked[i]!.elem)) {
+              missing = acked[i];
+              break;
+            }
         }
         if (missing) log.add(anomaly(missing, r));
       }
     }
   }
-  return verdictOf(log, checked, 'no session read a key after its own acknowledged write to it, so read-your-writes was never exercised',
-    { readsChecked: checked, keys: kh.keys.length, ignored: kh.ignored, skippedKeys: kh.skipped.length }, budget);
+  return verdictOf(
+    log,
+    checked,
+    'no session read a key after its own acknowledged write to it, so read-your-writes was never exercised',
+    { readsChecked: checked, keys: kh.keys.length, ignored: kh.ignored, skippedKeys: kh.skipped.length },
+    budget,
+  );
 }
 
 function anomaly(w: WriteRec, r: ReadRec) {
   const k = fmtKey(w.kd.key);
-  const explanation = w.kd.kind === 'list'
-    ? `${who(w.pair)} appended ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, ` +
-      `then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} without it`
-    : `${who(w.pair)} wrote ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, ` +
-      `then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} and got the older ${fmtValue(r.value)}`;
-  return { kind: 'read-your-writes', ops: witness(w.pair, r.pair), explanation,
-    data: { key: w.kd.key, element: w.elem, node: r.pair.node, session: w.pair.session } };
+  const explanation =
+    w.kd.kind === 'list'
+      ? `${who(w.pair)} appended ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, ` +
+        `then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} without it`
+      : `${who(w.pair)} wrote ${fmtValue(w.elem)} to key ${k} and got ok at ${doneWhen(w.pair)}, ` +
+        `then ${thenWho(r.pair, w.pair)}read key ${k}${fromNode(r.pair)} at ${when(r.pair.invoke)} and got the older ${fmtValue(r.value)}`;
+  return {
+    kind: 'read-your-writes',
+    ops: witness(w.pair, r.pair),
+    explanation,
+    data: { key: w.kd.key, element: w.elem, node: r.pair.node, session: w.pair.session },
+  };
 }

@@ -37,7 +37,12 @@ const WITNESS_CAP = 20;
 const SENTENCE_GROUPS = 3;
 const STATS_CAP = 10;
 
-interface Group { error: string; type: 'fail' | 'info' | 'pending'; count: number; nodes: Set<string> }
+interface Group {
+  error: string;
+  type: 'fail' | 'info' | 'pending';
+  count: number;
+  nodes: Set<string>;
+}
 
 const num = (n: number) => n.toLocaleString('en-US');
 const secs = (ns: number) => `${(ns / 1e9).toFixed(1)} s`;
@@ -49,10 +54,22 @@ export function checkRecovery(history: readonly Op[], opts: CheckOptions = {}): 
   const boundNs = boundMs * 1e6;
   const tl = faultTimeline(history);
   const base = { boundMs, finalHeal: tl.finalHeal };
-  if (tl.finalHeal === 'none') return { valid: 'unknown', anomalies: [], cause: 'the history has no fault windows, so there is no heal to recover from', stats: base };
-  if (tl.finalHeal === 'never') return { valid: 'unknown', anomalies: [], cause: 'a fault window never closed (the cluster was never healed), so recovery after the heal cannot be judged', stats: base };
+  if (tl.finalHeal === 'none')
+    return { valid: 'unknown', anomalies: [], cause: 'the history has no fault windows, so there is no heal to recover from', stats: base };
+  if (tl.finalHeal === 'never')
+    return {
+      valid: 'unknown',
+      anomalies: [],
+      cause: 'a fault window never closed (the cluster was never healed), so recovery after the heal cannot be judged',
+      stats: base,
+    };
   if (tl.finalHeal === 'failed') {
-    return { valid: 'unknown', anomalies: [], cause: `${healProblemText(tl)}; a cluster that stays unavailable then shows faultline's failed heal, not the database's recovery`, stats: base };
+    return {
+      valid: 'unknown',
+      anomalies: [],
+      cause: `${healProblemText(tl)}; a cluster that stays unavailable then shows faultline's failed heal, not the database's recovery`,
+      stats: base,
+    };
   }
   const heal = endOfHeal(history, tl.finalHeal);
 
@@ -68,14 +85,22 @@ export function checkRecovery(history: readonly Op[], opts: CheckOptions = {}): 
   const evidenceEnd = failed.reduce((m, p) => Math.max(m, p.complete ? p.complete.time : tl.lastTime), -Infinity);
   const groups = groupErrors(failed);
   const stats = {
-    ...base, finalHeal: heal, afterHeal: counts,
+    ...base,
+    finalHeal: heal,
+    afterHeal: counts,
     recoveredAfterMs: firstOk ? (end(firstOk) - heal.time) / 1e6 : null,
     firstOk: firstOk ? (firstOk.complete ?? firstOk.invoke).index : null,
     errors: groups.slice(0, STATS_CAP).map((g) => ({ error: g.error, type: g.type, count: g.count, nodes: [...g.nodes].sort() })),
   };
 
   if (firstOk && end(firstOk) - heal.time <= boundNs) return { valid: true, anomalies: [], stats };
-  if (after.length === 0) return { valid: 'unknown', anomalies: [], cause: `no client op was invoked after the final heal at ${fmtTime(heal.time)}, so recovery was not tested`, stats };
+  if (after.length === 0)
+    return {
+      valid: 'unknown',
+      anomalies: [],
+      cause: `no client op was invoked after the final heal at ${fmtTime(heal.time)}, so recovery was not tested`,
+      stats,
+    };
   if (evidenceEnd - heal.time < boundNs) {
     const gap = firstOk
       ? `the first success came ${secs(end(firstOk) - heal.time)} after it, but no op was attempted between ${fmtTime(Math.max(evidenceEnd, heal.time))} and ${fmtTime(firstOk.invoke.time)}, so it may have recovered sooner`
@@ -84,23 +109,29 @@ export function checkRecovery(history: readonly Op[], opts: CheckOptions = {}): 
   }
 
   const healOps = healIndices(history, heal.index);
-  const shown = failed.slice().sort((a, b) => a.invoke.index - b.invoke.index).slice(0, WITNESS_CAP);
+  const shown = failed
+    .slice()
+    .sort((a, b) => a.invoke.index - b.invoke.index)
+    .slice(0, WITNESS_CAP);
   const spanNs = (firstOk ? end(firstOk) : evidenceEnd) - heal.time;
   const what = groups.slice(0, SENTENCE_GROUPS).map(sayGroup);
   const rest = groups.slice(SENTENCE_GROUPS);
   if (rest.length > 0) what.push(`${num(rest.reduce((s, g) => s + g.count, 0))} more with ${rest.length} other error${rest.length === 1 ? '' : 's'}`);
   const tail = firstOk ? `; the first success came only at ${fmtTime(end(firstOk))} (op #${(firstOk.complete ?? firstOk.invoke).index})` : '';
-  const explanation = `after the final heal at ${fmtTime(heal.time)} (op #${heal.index}), no operation succeeded for ${secs(spanNs)} `
-    + `(bound ${boundMs / 1000} s): ${what.join(', ')}${tail}`;
+  const explanation =
+    `after the final heal at ${fmtTime(heal.time)} (op #${heal.index}), no operation succeeded for ${secs(spanNs)} ` +
+    `(bound ${boundMs / 1000} s): ${what.join(', ')}${tail}`;
   const nodes = [...new Set(groups.flatMap((g) => [...g.nodes]))].sort();
   return {
     valid: false,
-    anomalies: [{
-      kind: 'not-recovered',
-      ops: [...new Set([...healOps, ...witness(...shown), ...(firstOk ? witness(firstOk) : [])])].sort((a, b) => a - b),
-      explanation,
-      data: { boundMs, healTime: heal.time, spanMs: spanNs / 1e6, nodes, errors: stats.errors },
-    }],
+    anomalies: [
+      {
+        kind: 'not-recovered',
+        ops: [...new Set([...healOps, ...witness(...shown), ...(firstOk ? witness(firstOk) : [])])].sort((a, b) => a - b),
+        explanation,
+        data: { boundMs, healTime: heal.time, spanMs: spanNs / 1e6, nodes, errors: stats.errors },
+      },
+    ],
     stats,
   };
 }
@@ -113,7 +144,10 @@ function groupErrors(ps: readonly OpPair[]): Group[] {
     const error = type === 'pending' ? '' : String(p.complete!.error ?? '');
     const key = `${type}\u0000${error}`;
     let g = by.get(key);
-    if (!g) { g = { error, type, count: 0, nodes: new Set<string>() }; by.set(key, g); }
+    if (!g) {
+      g = { error, type, count: 0, nodes: new Set<string>() };
+      by.set(key, g);
+    }
     g.count++;
     if (p.node !== undefined) g.nodes.add(p.node);
   }
@@ -142,7 +176,11 @@ function endOfHeal(history: readonly Op[], closed: { index: number; time: number
 /** The heal's completion and, when it has one, its invocation (the nemesis op just before with the same f). */
 function healIndices(history: readonly Op[], index: number): number[] {
   let at = -1;
-  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.index === index) { at = i; break; }
+  for (let i = history.length - 1; i >= 0; i--)
+    if (history[i]!.index === index) {
+      at = i;
+      break;
+    }
   if (at < 0) return [index];
   const done = history[at]!;
   for (let i = at - 1; i >= 0; i--) {

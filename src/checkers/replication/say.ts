@@ -42,7 +42,10 @@ export function witness(...ps: (OpPair | undefined)[]): number[] {
 /** A list for a sentence: short lists whole, long ones by their length and last elements. */
 export function fmtList(list: readonly unknown[], max = 6): string {
   if (list.length <= max) return fmtValue(list);
-  const tail = list.slice(list.length - 3).map((v) => fmtValue(v)).join(', ');
+  const tail = list
+    .slice(list.length - 3)
+    .map((v) => fmtValue(v))
+    .join(', ');
   return `[${list.length} elements, ending ..., ${tail}]`;
 }
 

@@ -49,16 +49,46 @@ export function checkSetFull(history: readonly Op[], opts: CheckOptions = {}): V
     adds += x.so.adds.length;
     ambiguous += x.so.ambiguous.size;
   }
-  const stats = { ...tally, shape: so.shape, ...(so.keys ? { keys: so.keys.length } : {}), reads, adds, ambiguousElements: ambiguous,
-    staleLagMs: quantiles(lag.values(), 1e-6), ignored: so.ignored };
+  const stats = {
+    ...tally,
+    shape: so.shape,
+    ...(so.keys ? { keys: so.keys.length } : {}),
+    reads,
+    adds,
+    ambiguousElements: ambiguous,
+    staleLagMs: quantiles(lag.values(), 1e-6),
+    ignored: so.ignored,
+  };
   const decided = tally.stable + tally.lost;
-  const v = verdictOf(log, decided, healProblem(tl) ?? (so.keys?.length === 0 ? NO_KEYED_SET : reads === 0 ? (so.keys ? 'no read returned [key, set], so no keyed set was ever read' : 'the set was never read') : 'no read began after an acknowledged add (after the final heal, when there were faults), so no add could be judged lost or kept'), stats, budget);
+  const v = verdictOf(
+    log,
+    decided,
+    healProblem(tl) ??
+      (so.keys?.length === 0
+        ? NO_KEYED_SET
+        : reads === 0
+          ? so.keys
+            ? 'no read returned [key, set], so no keyed set was ever read'
+            : 'the set was never read'
+          : 'no read began after an acknowledged add (after the final heal, when there were faults), so no add could be judged lost or kept'),
+    stats,
+    budget,
+  );
   if (v.valid === true && healProblem(tl)) return { ...v, valid: 'unknown', cause: healProblem(tl) };
   return v;
 }
 
 /** One set (the set, or one key's): fates, unexpected and duplicated elements. */
-function judge(so: SetOps, key: string | undefined, tl: FaultTimeline, log: AnomalyLog, budget: Budget, tally: FateTally, lag: Sample, lostOut: LostWrite[]): void {
+function judge(
+  so: SetOps,
+  key: string | undefined,
+  tl: FaultTimeline,
+  log: AnomalyLog,
+  budget: Budget,
+  tally: FateTally,
+  lag: Sample,
+  lostOut: LostWrite[],
+): void {
   const adds = so.adds;
   const ids = new Map<unknown, number>();
   adds.forEach((a, k) => ids.set(a.elem, k));
@@ -79,7 +109,10 @@ function judge(so: SetOps, key: string | undefined, tl: FaultTimeline, log: Anom
         if (!so.ambiguous.has(e) && !unexpected.has(e)) unexpected.set(e, r);
         continue;
       }
-      if (stamp[k] === rno) { dup ??= { e, r }; continue; }
+      if (stamp[k] === rno) {
+        dup ??= { e, r };
+        continue;
+      }
       stamp[k] = rno;
       firstSeen[k] ??= r;
       if (dec) lastHeld[k] = r;
@@ -91,7 +124,9 @@ function judge(so: SetOps, key: string | undefined, tl: FaultTimeline, log: Anom
     const p = adds[k]!.pair;
     known[k] = p.type === 'ok' ? p.complete!.index : p.type === 'info' && firstSeen[k] ? firstSeen[k]!.pair.complete!.index : Infinity;
   }
-  const byKnown = Array.from({ length: n }, (_, k) => k).filter((k) => known[k]! < Infinity).sort((a, b) => known[a]! - known[b]!);
+  const byKnown = Array.from({ length: n }, (_, k) => k)
+    .filter((k) => known[k]! < Infinity)
+    .sort((a, b) => known[a]! - known[b]!);
   const lastAbsent: (SetRead | undefined)[] = new Array(n);
   stamp.fill(-1);
   so.reads.forEach((r, rno) => {
@@ -124,15 +159,25 @@ function judge(so: SetOps, key: string | undefined, tl: FaultTimeline, log: Anom
   if (unexpected.size > 0) {
     const es = [...unexpected.keys()];
     const first = [...unexpected.values()].sort((a, b) => a.pair.invoke.index - b.pair.invoke.index)[0]!;
-    log.add({ kind: 'unexpected', ops: witness(...[...new Set(unexpected.values())].slice(0, 20).map((r) => r.pair)),
-      explanation: `${key === undefined ? 'reads' : `reads of key ${key}`} show ${es.length === 1 ? 'an element' : `${es.length} elements`} ` +
-        `nobody added${key === undefined ? '' : ' to it'} (${es.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${es.length > 5 ? ', ...' : ''}), ` +
+    log.add({
+      kind: 'unexpected',
+      ops: witness(...[...new Set(unexpected.values())].slice(0, 20).map((r) => r.pair)),
+      explanation:
+        `${key === undefined ? 'reads' : `reads of key ${key}`} show ${es.length === 1 ? 'an element' : `${es.length} elements`} ` +
+        `nobody added${key === undefined ? '' : ' to it'} (${es
+          .slice(0, 5)
+          .map((e) => fmtValue(e))
+          .join(', ')}${es.length > 5 ? ', ...' : ''}), ` +
         `first ${who(first.pair)} reading it${fromNode(first.pair)} at ${at(first.pair.invoke)}`,
-      data: { ...keyData, elements: es.slice(0, 50), count: es.length } });
+      data: { ...keyData, elements: es.slice(0, 50), count: es.length },
+    });
   }
   if (dup) {
-    log.add({ kind: 'duplicated', ops: witness(dup.r.pair),
+    log.add({
+      kind: 'duplicated',
+      ops: witness(dup.r.pair),
       explanation: `${who(dup.r.pair)} read ${label}${fromNode(dup.r.pair)} at ${at(dup.r.pair.invoke)} and got ${fmtValue(dup.e)} twice in it`,
-      data: { ...keyData, element: dup.e } });
+      data: { ...keyData, element: dup.e },
+    });
   }
 }

@@ -36,7 +36,8 @@ export interface SetOps {
 }
 
 /** The cause when keyed sets were asked for (or detected) and none is there. */
-export const NO_KEYED_SET = 'no add is [key, element] and no read returns [key, set], so no keyed set was there to check (--keyed yes needs them; --keyed no reads every value whole)';
+export const NO_KEYED_SET =
+  'no add is [key, element] and no read returns [key, set], so no keyed set was there to check (--keyed yes needs them; --keyed no reads every value whole)';
 
 const caches = { plain: new WeakMap<readonly Op[], SetOps>(), literal: new WeakMap<readonly Op[], SetOps>(), keyed: new WeakMap<readonly Op[], SetOps>() };
 
@@ -109,7 +110,10 @@ function plainOps(history: readonly Op[]): SetOps {
     } else if (p.f === 'read') {
       // A set read is invoked with nil; one invoked with a value names a key: a keyed read of
       // another workload (its [key, v] completion must not pass for a set holding key and v).
-      if (!flatRead(p)) { ignored.read = (ignored.read ?? 0) + 1; continue; }
+      if (!flatRead(p)) {
+        ignored.read = (ignored.read ?? 0) + 1;
+        continue;
+      }
       if (p.type !== 'ok') continue;
       const v = p.value;
       if (v === null || v === undefined) reads.push({ pair: p, elems: [] });

@@ -25,7 +25,9 @@ export function checkSet(history: readonly Op[], opts: CheckOptions = {}): Verdi
   if (!so.keys) return checkOneSet(so, tl);
   // Jepsen's independent sets: each key on its own, then false beats unknown beats true.
   const vs = so.keys.map((x) => ({ key: x.key, v: checkOneSet(x.so, tl) }));
-  const anomalies = vs.flatMap(({ key, v }) => v.anomalies.map((a) => ({ ...a, explanation: `key ${fmtKey(key)}: ${a.explanation}`, data: { key, ...a.data } })));
+  const anomalies = vs.flatMap(({ key, v }) =>
+    v.anomalies.map((a) => ({ ...a, explanation: `key ${fmtKey(key)}: ${a.explanation}`, data: { key, ...a.data } })),
+  );
   const sum: Record<string, number> = {};
   for (const { v } of vs) for (const [k, n] of Object.entries(v.stats ?? {})) if (typeof n === 'number' && k !== 'finalRead') sum[k] = (sum[k] ?? 0) + n;
   const stats = { ...sum, shape: so.shape, keys: vs.length, ignored: so.ignored };
@@ -56,43 +58,80 @@ function checkOneSet(so: SetOps, tl: FaultTimeline): Verdict {
     attempted.add(a.elem);
     const has = present.has(a.elem);
     if (a.pair.type === 'fail') {
-      if (!has) { t.failedAbsent++; continue; }
+      if (!has) {
+        t.failedAbsent++;
+        continue;
+      }
       t.failedVisible++;
-      log.add({ kind: 'failed-write-visible', ops: witness(a.pair, fin),
-        explanation: `${who(a.pair)} added ${fmtValue(a.elem)} and got fail at ${doneAt(a.pair)} (the database said it did not happen), ` +
+      log.add({
+        kind: 'failed-write-visible',
+        ops: witness(a.pair, fin),
+        explanation:
+          `${who(a.pair)} added ${fmtValue(a.elem)} and got fail at ${doneAt(a.pair)} (the database said it did not happen), ` +
           `yet the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has it`,
-        data: { element: a.elem } });
+        data: { element: a.elem },
+      });
     } else if (a.pair.type === 'info') {
-      if (has) t.recovered++; else t.infoAbsent++;
+      if (has) t.recovered++;
+      else t.infoAbsent++;
     } else if (a.pair.complete!.index > fin.invoke.index) {
       t.neverRead++;
     } else if (has) t.ok++;
-    else { t.lost++; lost.push(a); }
+    else {
+      t.lost++;
+      lost.push(a);
+    }
   }
   if (lost.length > 0) {
     const f = lost[0]!;
     const shown = lost.slice(0, 50);
-    log.add({ kind: 'lost', ops: witness(...shown.map((l) => l.pair), fin),
-      explanation: lost.length === 1
-        ? `${who(f.pair)} added ${fmtValue(f.elem)} and got ok at ${doneAt(f.pair)}, but the final read by ${who(fin)}${fromNode(fin)} at ` +
-          `${at(fin.invoke)} does not have it`
-        : `${lost.length} acknowledged adds are missing from the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)}: ${lost.slice(0, 5).map((l) => fmtValue(l.elem)).join(', ')}${lost.length > 5 ? ` and ${lost.length - 5} more` : ''}; the first: ${who(f.pair)} added ${fmtValue(f.elem)} and got ok at ${doneAt(f.pair)}`,
-      data: { lost: lost.length, elements: shown.map((l) => l.elem) } });
+    log.add({
+      kind: 'lost',
+      ops: witness(...shown.map((l) => l.pair), fin),
+      explanation:
+        lost.length === 1
+          ? `${who(f.pair)} added ${fmtValue(f.elem)} and got ok at ${doneAt(f.pair)}, but the final read by ${who(fin)}${fromNode(fin)} at ` +
+            `${at(fin.invoke)} does not have it`
+          : `${lost.length} acknowledged adds are missing from the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)}: ${lost
+              .slice(0, 5)
+              .map((l) => fmtValue(l.elem))
+              .join(
+                ', ',
+              )}${lost.length > 5 ? ` and ${lost.length - 5} more` : ''}; the first: ${who(f.pair)} added ${fmtValue(f.elem)} and got ok at ${doneAt(f.pair)}`,
+      data: { lost: lost.length, elements: shown.map((l) => l.elem) },
+    });
   }
   const unexpected = [...present.keys()].filter((e) => !attempted.has(e));
   t.unexpected = unexpected.length;
   if (unexpected.length > 0) {
-    log.add({ kind: 'unexpected', ops: witness(fin),
-      explanation: `the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has ${unexpected.length === 1 ? 'an element' : `${unexpected.length} elements`} ` +
-        `nobody added: ${unexpected.slice(0, 5).map((e) => fmtValue(e)).join(', ')}${unexpected.length > 5 ? ', ...' : ''}`,
-      data: { elements: unexpected.slice(0, 50), count: unexpected.length } });
+    log.add({
+      kind: 'unexpected',
+      ops: witness(fin),
+      explanation:
+        `the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has ${unexpected.length === 1 ? 'an element' : `${unexpected.length} elements`} ` +
+        `nobody added: ${unexpected
+          .slice(0, 5)
+          .map((e) => fmtValue(e))
+          .join(', ')}${unexpected.length > 5 ? ', ...' : ''}`,
+      data: { elements: unexpected.slice(0, 50), count: unexpected.length },
+    });
   }
   const dups = [...present].filter(([, c]) => c > 1).map(([e]) => e);
   t.duplicated = dups.length;
   if (dups.length > 0) {
-    log.add({ kind: 'duplicated', ops: witness(fin),
-      explanation: `the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has ${dups.slice(0, 5).map((e) => fmtValue(e)).join(', ')} more than once`,
-      data: { elements: dups.slice(0, 50) } });
+    log.add({
+      kind: 'duplicated',
+      ops: witness(fin),
+      explanation: `the final read by ${who(fin)}${fromNode(fin)} at ${at(fin.invoke)} has ${dups
+        .slice(0, 5)
+        .map((e) => fmtValue(e))
+        .join(', ')} more than once`,
+      data: { elements: dups.slice(0, 50) },
+    });
   }
-  return verdictOf(log, t.ok + t.lost, 'no add was acknowledged before the final read began, so none could be lost', { ...base, ...t, finalRead: fin.invoke.index });
+  return verdictOf(log, t.ok + t.lost, 'no add was acknowledged before the final read began, so none could be lost', {
+    ...base,
+    ...t,
+    finalRead: fin.invoke.index,
+  });
 }

@@ -58,10 +58,13 @@ export function checkStaleness(history: readonly Op[], opts: CheckOptions = {}):
     perNode: Object.fromEntries([...perNode].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, g]) => [n, g.json()])),
     perWindow: tl.windows.map((w, i) => ({ window: windowJson(w), ...perWindow[i]!.json() })),
     outsideWindows: tl.windows.length > 0 ? outside.json() : undefined,
-    keys: kh.keys.length, ignored: kh.ignored, skippedKeys: kh.skipped.length,
+    keys: kh.keys.length,
+    ignored: kh.ignored,
+    skippedKeys: kh.skipped.length,
   };
   if (budget.exhausted) return { valid: 'unknown', anomalies: [], cause: budget.cause, stats };
-  if (all.lag.length === 0) return { valid: 'unknown', anomalies: [], cause: 'no read followed an acknowledged write, so there was no staleness to measure', stats };
+  if (all.lag.length === 0)
+    return { valid: 'unknown', anomalies: [], cause: 'no read followed an acknowledged write, so there was no staleness to measure', stats };
   return { valid: true, anomalies: [], stats };
 }
 
@@ -78,17 +81,27 @@ function measureKey(kd: KeyData, record: (r: ReadRec, lagNs: number, missed: num
     if (r.n < 0) continue;
     const inv = r.pair.invoke.index;
     while (j < acked.length && acked[j]!.pair.complete!.index < inv) {
-      for (let i = slot(acked[j]!) + 1; i <= size; i += i & -i) { cnt[i]!++; if (mx[i]! < j + 1) mx[i] = j + 1; }
+      for (let i = slot(acked[j]!) + 1; i <= size; i += i & -i) {
+        cnt[i]!++;
+        if (mx[i]! < j + 1) mx[i] = j + 1;
+      }
       j++;
     }
     if (j === 0) continue;
     let missed = 0;
     let newest = 0;
     if (!r.div) {
-      for (let i = size - r.n; i > 0; i -= i & -i) { missed += cnt[i]!; if (mx[i]! > newest) newest = mx[i]!; }
+      for (let i = size - r.n; i > 0; i -= i & -i) {
+        missed += cnt[i]!;
+        if (mx[i]! > newest) newest = mx[i]!;
+      }
     } else {
       if (!budget.spend(j)) return;
-      for (let i = 0; i < j; i++) if (!r.at!.has(acked[i]!.elem)) { missed++; newest = i + 1; }
+      for (let i = 0; i < j; i++)
+        if (!r.at!.has(acked[i]!.elem)) {
+          missed++;
+          newest = i + 1;
+        }
     }
     record(r, newest > 0 ? Math.max(0, r.pair.invoke.time - acked[newest - 1]!.pair.complete!.time) : 0, missed);
   }

@@ -50,10 +50,13 @@ export function checkStats(history: readonly Op[], _opts: CheckOptions = {}): Ve
     }
   }
   const stats: Record<string, unknown> = {
-    clientOps: pairs.length, byF, nemesis,
+    clientOps: pairs.length,
+    byF,
+    nemesis,
     windows: tl.windows.map((w, i) => ({ window: windowJson(w), byF: perWindow[i] })),
     outsideWindows: tl.windows.length > 0 ? outside : undefined,
-    okReads, okReadsAfterFinalHeal: tl.windows.length > 0 ? readsAfterHeal : undefined,
+    okReads,
+    okReadsAfterFinalHeal: tl.windows.length > 0 ? readsAfterHeal : undefined,
     completedInsideWindows: tl.windows.length > 0 ? completedInside : undefined,
     finalHeal: tl.finalHeal,
   };

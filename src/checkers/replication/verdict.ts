@@ -25,7 +25,11 @@ export class Budget {
   private spent = 0;
   private nextClock = 1 << 20;
   private readonly t0 = performance.now();
-  constructor(private readonly name: string, opts: CheckOptions, private readonly limit = 2e8) {
+  constructor(
+    private readonly name: string,
+    opts: CheckOptions,
+    private readonly limit = 2e8,
+  ) {
     this.timeLimitMs = typeof opts.timeLimitMs === 'number' && opts.timeLimitMs > 0 ? opts.timeLimitMs : Infinity;
   }
   private readonly timeLimitMs: number;
@@ -34,10 +38,14 @@ export class Budget {
   spend(n: number): boolean {
     if (this.exhausted) return false;
     this.spent += n;
-    if (this.spent > this.limit) return this.stop(`${this.name} stopped after ${this.limit.toExponential(0)} element comparisons on divergent reads; the rest of the history is unchecked`);
+    if (this.spent > this.limit)
+      return this.stop(
+        `${this.name} stopped after ${this.limit.toExponential(0)} element comparisons on divergent reads; the rest of the history is unchecked`,
+      );
     if (this.spent > this.nextClock) {
       this.nextClock = this.spent + (1 << 20);
-      if (performance.now() - this.t0 > this.timeLimitMs) return this.stop(`${this.name} ran out of its time budget (${this.timeLimitMs} ms); the rest of the history is unchecked`);
+      if (performance.now() - this.t0 > this.timeLimitMs)
+        return this.stop(`${this.name} ran out of its time budget (${this.timeLimitMs} ms); the rest of the history is unchecked`);
     }
     return true;
   }
@@ -60,7 +68,10 @@ export function byCompletion<T extends { pair: { complete?: { index: number }; i
   for (let i = 0; i < xs.length; i++) {
     const c = xs[i]!.pair.complete;
     const d = c === undefined ? Infinity : c.index;
-    if (d < prev) { sorted = false; break; }
+    if (d < prev) {
+      sorted = false;
+      break;
+    }
     prev = d;
   }
   if (sorted) return xs;
@@ -74,7 +85,10 @@ export function byCompletion<T extends { pair: { complete?: { index: number }; i
     for (let i = 0; i < n; i++) {
       const c = xs[i]!.pair.complete;
       const d = c === undefined ? NONE : c.index;
-      if (!(d >= 0 && d < NONE)) { fits = c === undefined; if (!fits) break; }
+      if (!(d >= 0 && d < NONE)) {
+        fits = c === undefined;
+        if (!fits) break;
+      }
       keys[i] = d * SHIFT + i;
     }
     if (fits) {

@@ -50,7 +50,12 @@ export interface FaultWindow {
 }
 
 /** A stop whose completion carried an error: the fault may still be in effect. */
-export interface HealFailure { f: string; index: number; time: number; error: string }
+export interface HealFailure {
+  f: string;
+  index: number;
+  time: number;
+  error: string;
+}
 
 export interface FaultTimeline {
   windows: FaultWindow[];
@@ -69,7 +74,12 @@ export interface FaultTimeline {
   lastTime: number;
 }
 
-interface Action { f: string; first: Op; done?: Op; happened: 'yes' | 'maybe' | 'no' }
+interface Action {
+  f: string;
+  first: Op;
+  done?: Op;
+  happened: 'yes' | 'maybe' | 'no';
+}
 
 function nemesisActions(history: readonly Op[]): Action[] {
   const nem: Op[] = [];
@@ -99,12 +109,18 @@ function classify(f: string, killOpen: boolean): { opens?: string; closes?: stri
   m = /^stop-(.+)$/.exec(f);
   if (m) return { closes: m[1] };
   switch (f) {
-    case 'kill': return { opens: 'kill' };
-    case 'pause': return { opens: 'pause' };
-    case 'resume': return { closes: 'pause' };
-    case 'start': return killOpen ? { closes: 'kill' } : { opens: 'fault' };
-    case 'stop': return { closes: 'fault' };
-    default: return {};
+    case 'kill':
+      return { opens: 'kill' };
+    case 'pause':
+      return { opens: 'pause' };
+    case 'resume':
+      return { closes: 'pause' };
+    case 'start':
+      return killOpen ? { closes: 'kill' } : { opens: 'fault' };
+    case 'stop':
+      return { closes: 'fault' };
+    default:
+      return {};
   }
 }
 
@@ -125,8 +141,16 @@ export function faultTimeline(history: readonly Op[]): FaultTimeline {
       const w = open.get(opens);
       if (w) w.ops.push(...ops);
       else {
-        const nw: FaultWindow = { id: windows.length, kind: opens, startIndex: a.first.index, startTime: a.first.time,
-          endIndex: Infinity, endTime: Infinity, healed: false, ops };
+        const nw: FaultWindow = {
+          id: windows.length,
+          kind: opens,
+          startIndex: a.first.index,
+          startTime: a.first.time,
+          endIndex: Infinity,
+          endTime: Infinity,
+          healed: false,
+          ops,
+        };
         windows.push(nw);
         open.set(opens, nw);
       }
@@ -161,8 +185,15 @@ export function faultTimeline(history: readonly Op[]): FaultTimeline {
     }
   }
   const lastOp = history[history.length - 1];
-  const tl: FaultTimeline = { windows, nemesisOps, otherNemesisOps: nemesisOps - inWindows, finalHeal, ...(healFailure ? { healFailure } : {}),
-    lastIndex: lastOp?.index ?? 0, lastTime: lastOp?.time ?? 0 };
+  const tl: FaultTimeline = {
+    windows,
+    nemesisOps,
+    otherNemesisOps: nemesisOps - inWindows,
+    finalHeal,
+    ...(healFailure ? { healFailure } : {}),
+    lastIndex: lastOp?.index ?? 0,
+    lastTime: lastOp?.time ?? 0,
+  };
   cache.set(history, tl);
   return tl;
 }
@@ -213,13 +244,19 @@ export function healProblemText(tl: FaultTimeline): string | undefined {
 
 /** For stats: a window as plain JSON (Infinity is not JSON). */
 export function windowJson(w: FaultWindow): Record<string, unknown> {
-  return { id: w.id, kind: w.kind, startIndex: w.startIndex, startTime: w.startTime,
-    endIndex: w.healed ? w.endIndex : null, endTime: w.healed ? w.endTime : null, healed: w.healed };
+  return {
+    id: w.id,
+    kind: w.kind,
+    startIndex: w.startIndex,
+    startTime: w.startTime,
+    endIndex: w.healed ? w.endIndex : null,
+    endTime: w.healed ? w.endTime : null,
+    healed: w.healed,
+  };
 }
 
 /** "the pause window from 14.147 s to 17.384 s" / "... from 70.2 s, never healed". */
 export function describeWindow(w: FaultWindow): string {
   const s = (w.startTime / 1e9).toFixed(3);
-  return w.healed ? `the ${w.kind} window from ${s} s to ${(w.endTime / 1e9).toFixed(3)} s`
-    : `the ${w.kind} window from ${s} s (never healed)`;
+  return w.healed ? `the ${w.kind} window from ${s} s to ${(w.endTime / 1e9).toFixed(3)} s` : `the ${w.kind} window from ${s} s (never healed)`;
 }

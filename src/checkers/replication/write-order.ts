@@ -37,7 +37,10 @@ interface Before {
   farPos: number;
 }
 
-interface Result { found: OrderViolation[]; checked: number }
+interface Result {
+  found: OrderViolation[];
+  checked: number;
+}
 
 // monotonic-writes and consistent-prefix ask the same question of the same key: answer it once.
 const cache = new WeakMap<KeyData, Result>();
@@ -101,11 +104,15 @@ function predecessors(kd: KeyData): Map<WriteRec, Before> {
     let k = 0;
     let far: WriteRec | undefined;
     let farPos = -1;
-    for (const b of so.writes) { // invocation order
+    for (const b of so.writes) {
+      // invocation order
       for (; k < acked.length && acked[k]!.pair.complete!.index < b.pair.invoke.index; k++) {
         const a = acked[k]!;
         const pos = a.pos < 0 ? Infinity : a.pos;
-        if (pos > farPos) { farPos = pos; far = a; }
+        if (pos > farPos) {
+          farPos = pos;
+          far = a;
+        }
       }
       if (k > 0 && b.pair.type !== 'fail' && !b.amb) out.set(b, { acked, k, far: far!, farPos });
     }
@@ -118,7 +125,9 @@ export function describeOrderViolation({ a, b, x }: OrderViolation): string {
   const k = fmtKey(a.kd.key);
   const ai = x.div ? x.at!.get(a.elem) : a.pos >= 0 && a.pos < x.n ? a.pos : undefined;
   const how = ai === undefined ? `with ${fmtValue(b.elem)} but without ${fmtValue(a.elem)}` : `with ${fmtValue(b.elem)} before ${fmtValue(a.elem)}`;
-  return `${who(a.pair)} appended ${fmtValue(a.elem)} to key ${k} and got ok at ${doneWhen(a.pair)}, ` +
+  return (
+    `${who(a.pair)} appended ${fmtValue(a.elem)} to key ${k} and got ok at ${doneWhen(a.pair)}, ` +
     `then ${thenWho(b.pair, a.pair)}appended ${fmtValue(b.elem)} at ${when(b.pair.invoke)}, ` +
-    `but ${who(x.pair)} read key ${k}${fromNode(x.pair)} at ${when(x.pair.invoke)} and got ${fmtList(x.list!)}, ${how}`;
+    `but ${who(x.pair)} read key ${k}${fromNode(x.pair)} at ${when(x.pair.invoke)} and got ${fmtList(x.list!)}, ${how}`
+  );
 }

@@ -37,7 +37,10 @@ export function checkWritesFollowReads(history: readonly Op[], opts: CheckOption
   let checked = 0;
   let registerKeys = 0;
   keys: for (const kd of kh.keys) {
-    if (kd.kind === 'register') { registerKeys++; continue; }
+    if (kd.kind === 'register') {
+      registerKeys++;
+      continue;
+    }
     const pred = priorReads(kd, budget);
     if (!pred) break;
     if (pred.size === 0) continue;
@@ -88,8 +91,13 @@ export function checkWritesFollowReads(history: readonly Op[], opts: CheckOption
       }
     }
   }
-  return verdictOf(log, checked, 'no read showed an append that followed a read of the same session and key, so writes-follow-reads was never exercised',
-    { pairsChecked: checked, keys: kh.keys.length, registerKeysNotObservable: registerKeys, ignored: kh.ignored, skippedKeys: kh.skipped.length }, budget);
+  return verdictOf(
+    log,
+    checked,
+    'no read showed an append that followed a read of the same session and key, so writes-follow-reads was never exercised',
+    { pairsChecked: checked, keys: kh.keys.length, registerKeysNotObservable: registerKeys, ignored: kh.ignored, skippedKeys: kh.skipped.length },
+    budget,
+  );
 }
 
 /** What one session's completed reads of a key held, growing. */
@@ -128,7 +136,10 @@ function priorReads(kd: KeyData, budget: Budget): Map<WriteRec, Snapshot> | unde
       for (; j < done.length && done[j]!.pair.complete!.index < b.pair.invoke.index; j++) {
         const x = done[j]!;
         const held = x.div ? x.fork : x.n;
-        if (held > n) { n = held; nBy = x; }
+        if (held > n) {
+          n = held;
+          nBy = x;
+        }
         if (!x.div) continue;
         const list = x.list!;
         if (!budget.spend(list.length - x.fork)) return undefined;
@@ -138,7 +149,10 @@ function priorReads(kd: KeyData, budget: Budget): Map<WriteRec, Snapshot> | unde
           seen.has.add(e);
           seen.extras.push({ e, by: x });
           const p = kd.pos.get(e) ?? Infinity;
-          if (p > extraPos) { extraPos = p; extraMax = { e, by: x }; }
+          if (p > extraPos) {
+            extraPos = p;
+            extraMax = { e, by: x };
+          }
         }
       }
       if (b.pair.type === 'fail' || b.amb || (n === 0 && seen.extras.length === 0)) continue;
@@ -153,9 +167,14 @@ function anomaly(R: ReadRec, b: WriteRec, x: ReadRec, e: unknown) {
   const k = fmtKey(R.kd.key);
   const i = x.div ? x.at!.get(e) : holds(x, e) ? 0 : undefined;
   const how = i === undefined ? `with ${fmtValue(b.elem)} but without ${fmtValue(e)}` : `with ${fmtValue(b.elem)} before ${fmtValue(e)}`;
-  const explanation = `${who(R.pair)} read key ${k}${fromNode(R.pair)} and got ${fmtList(R.list!)} at ${doneWhen(R.pair)}, ` +
+  const explanation =
+    `${who(R.pair)} read key ${k}${fromNode(R.pair)} and got ${fmtList(R.list!)} at ${doneWhen(R.pair)}, ` +
     `then ${thenWho(b.pair, R.pair)}appended ${fmtValue(b.elem)} to it at ${when(b.pair.invoke)}, ` +
     `but ${who(x.pair)} read key ${k}${fromNode(x.pair)} at ${when(x.pair.invoke)} and got ${fmtList(x.list!)}, ${how}`;
-  return { kind: 'writes-follow-reads', ops: witness(R.pair, b.pair, x.pair), explanation,
-    data: { key: R.kd.key, read: e, append: b.elem, node: x.pair.node, session: b.pair.session } };
+  return {
+    kind: 'writes-follow-reads',
+    ops: witness(R.pair, b.pair, x.pair),
+    explanation,
+    data: { key: R.kd.key, read: e, append: b.elem, node: x.pair.node, session: b.pair.session },
+  };
 }

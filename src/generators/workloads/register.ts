@@ -33,7 +33,12 @@ export function registerWorkload(opts: RegisterOptions = {}): Workload {
  * (its round is counts[g] / opsPerKey, rounded down), copied on write; the group count is derived from
  * ctx.threads and reused while the context hands the same threads array.
  */
-interface Config { per: number; threadsPerKey: number; values: number; cas: boolean }
+interface Config {
+  per: number;
+  threadsPerKey: number;
+  values: number;
+  cas: boolean;
+}
 
 class RegisterGen implements Generator {
   constructor(
@@ -63,9 +68,12 @@ class RegisterGen implements Generator {
     const g = Math.floor(thread / o.threadsPerKey) % groups;
     const done = this.counts[g] ?? 0;
     const key = Math.floor(done / o.per) * groups + g;
-    const op: PendingOp = pick === 0 ? { process, f: 'read', value: [key, null] }
-      : pick === 1 ? { process, f: 'write', value: [key, v] }
-      : { process, f: 'cas', value: [key, [v, w]] };
+    const op: PendingOp =
+      pick === 0
+        ? { process, f: 'read', value: [key, null] }
+        : pick === 1
+          ? { process, f: 'write', value: [key, v] }
+          : { process, f: 'cas', value: [key, [v, w]] };
     const next = this.counts.slice();
     for (let i = next.length; i < g; i++) next[i] = 0;
     next[g] = done + 1;

@@ -4,7 +4,12 @@ import type { Endpoint, TcpProxy } from './proxy.js';
 
 /** One control request (a JSON line) to a proxy service, and its reply line. */
 export type ControlRequest = { faults: ProxyFaults } | { target: Endpoint } | { ping: true };
-export interface ControlReply { ok: boolean; error?: string; faults?: ProxyFaults; connections?: number }
+export interface ControlReply {
+  ok: boolean;
+  error?: string;
+  faults?: ProxyFaults;
+  connections?: number;
+}
 
 /** Serves control requests for `proxy` on a unix socket: one JSON line in, one JSON line out. */
 export function serveControl(proxy: TcpProxy, path: string): Promise<Server> {
@@ -32,7 +37,10 @@ export function serveControl(proxy: TcpProxy, path: string): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(path, () => { server.off('error', reject); resolve(server); });
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }
 
@@ -41,8 +49,14 @@ export function control(path: string, req: ControlRequest, timeoutMs = 2000): Pr
   return new Promise((resolve, reject) => {
     const s = connect(path);
     let buf = '';
-    const timer = setTimeout(() => { s.destroy(); reject(new Error(`proxy control ${path}: no reply in ${timeoutMs} ms`)); }, timeoutMs);
-    s.on('error', (e) => { clearTimeout(timer); reject(new Error(`proxy control ${path}: ${e.message}`)); });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`proxy control ${path}: no reply in ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`proxy control ${path}: ${e.message}`));
+    });
     s.on('data', (b) => {
       buf += b.toString('utf8');
       const nl = buf.indexOf('\n');
@@ -50,7 +64,8 @@ export function control(path: string, req: ControlRequest, timeoutMs = 2000): Pr
       clearTimeout(timer);
       s.end();
       const r = JSON.parse(buf.slice(0, nl)) as ControlReply;
-      if (r.ok) resolve(r); else reject(new Error(`proxy control ${path}: ${r.error}`));
+      if (r.ok) resolve(r);
+      else reject(new Error(`proxy control ${path}: ${r.error}`));
     });
     s.write(JSON.stringify(req) + '\n');
   });

@@ -34,7 +34,10 @@ function merge(ls: Layers | undefined): ProxyFaults {
 export class ProxyFabric implements ProxyLinks {
   private readonly layers: Record<'client' | 'replication', Map<string, Layers>> = { client: new Map(), replication: new Map() };
 
-  private constructor(private readonly links: Map<string, TcpProxy>, readonly replication?: ReplicationLinks) {}
+  private constructor(
+    private readonly links: Map<string, TcpProxy>,
+    readonly replication?: ReplicationLinks,
+  ) {}
 
   static async start(cluster: Cluster, port: number, replication?: ReplicationLinks, listenHost = '127.0.0.1'): Promise<ProxyFabric> {
     const links = new Map<string, TcpProxy>();
@@ -55,7 +58,9 @@ export class ProxyFabric implements ProxyLinks {
     return p.address();
   }
 
-  nodes(): string[] { return [...this.links.keys()]; }
+  nodes(): string[] {
+    return [...this.links.keys()];
+  }
 
   async set(node: string, layer: string, f: ProxyFaults, link: LinkKind = 'client'): Promise<LinkKind[]> {
     const p = this.links.get(node);
@@ -68,7 +73,10 @@ export class ProxyFabric implements ProxyLinks {
       ls.set(layer, kept);
       return { ...merge(ls), ...(reset ? { reset } : {}) };
     };
-    if (link !== 'replication') { p.setFaults(layered('client')); done.push('client'); }
+    if (link !== 'replication') {
+      p.setFaults(layered('client'));
+      done.push('client');
+    }
     if (link !== 'client' && this.replication?.has(node)) {
       if (await this.replication.setFaults(node, layered('replication'))) done.push('replication');
     }
@@ -79,9 +87,13 @@ export class ProxyFabric implements ProxyLinks {
     const errors: string[] = [];
     for (const kind of ['client', 'replication'] as const) {
       for (const [node, ls] of this.layers[kind]) {
-        if (layer === undefined) ls.clear(); else if (!ls.delete(layer)) continue;
+        if (layer === undefined) ls.clear();
+        else if (!ls.delete(layer)) continue;
         if (kind === 'client') this.links.get(node)?.setFaults(merge(ls));
-        else await this.replication?.setFaults(node, merge(ls)).catch((e: Error) => { errors.push(`${node}: ${e.message}`); });
+        else
+          await this.replication?.setFaults(node, merge(ls)).catch((e: Error) => {
+            errors.push(`${node}: ${e.message}`);
+          });
       }
     }
     if (errors.length > 0) throw new Error(`healing replication proxies: ${errors.join('; ')}`);

@@ -5,7 +5,10 @@ import type { ProxyFaults } from './faults.js';
 const HIGH_WATER = 4 << 20;
 const LOW_WATER = 1 << 20;
 
-interface Item { at: number; buf: Buffer | null /* null: the source's FIN */ }
+interface Item {
+  at: number;
+  buf: Buffer | null; /* null: the source's FIN */
+}
 
 /**
  * One direction of a proxied connection: chunks read from `src` are written to `dst` when due. Due
@@ -22,8 +25,12 @@ export class Lane {
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
 
-  constructor(private readonly src: Socket, private readonly dst: Socket,
-    private readonly faults: () => ProxyFaults, private readonly rng: () => number) {
+  constructor(
+    private readonly src: Socket,
+    private readonly dst: Socket,
+    private readonly faults: () => ProxyFaults,
+    private readonly rng: () => number,
+  ) {
     dst.on('drain', () => this.maybeResume());
   }
 
@@ -38,7 +45,10 @@ export class Lane {
     if (f.halfOpen) return; // dropped: the socket stays open, the bytes never arrive
     const now = performance.now();
     const bw = f.bandwidthBps ?? 0;
-    if (!f.latencyMs && !bw && this.head === this.q.length) { this.write(buf); return; }
+    if (!f.latencyMs && !bw && this.head === this.q.length) {
+      this.write(buf);
+      return;
+    }
     let at = Math.max(now + this.delay(f), this.lastAt);
     if (bw > 0) {
       // Pieces of at most 50 ms worth of bytes, each leaving when the previous ones drained at the cap.
@@ -64,7 +74,9 @@ export class Lane {
   refault(f: ProxyFaults): void {
     if (f.halfOpen) {
       const fin = this.q.slice(this.head).filter((x) => x.buf === null);
-      this.q = fin; this.head = 0; this.queued = 0;
+      this.q = fin;
+      this.head = 0;
+      this.queued = 0;
     }
     if (!f.latencyMs && !f.bandwidthBps) {
       for (let i = this.head; i < this.q.length; i++) {
@@ -80,7 +92,9 @@ export class Lane {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.q = []; this.head = 0; this.queued = 0;
+    this.q = [];
+    this.head = 0;
+    this.queued = 0;
   }
 
   private push(at: number, buf: Buffer | null): void {
@@ -99,16 +113,36 @@ export class Lane {
     const now = performance.now();
     while (this.head < this.q.length && this.q[this.head]!.at <= now) {
       const it = this.q[this.head++]!;
-      if (it.buf === null) { if (!this.dst.destroyed) this.dst.end(); } else { this.queued -= it.buf.length; this.write(it.buf); }
+      if (it.buf === null) {
+        if (!this.dst.destroyed) this.dst.end();
+      } else {
+        this.queued -= it.buf.length;
+        this.write(it.buf);
+      }
     }
-    if (this.head > 1024 && this.head * 2 > this.q.length) { this.q = this.q.slice(this.head); this.head = 0; }
+    if (this.head > 1024 && this.head * 2 > this.q.length) {
+      this.q = this.q.slice(this.head);
+      this.head = 0;
+    }
     this.maybeResume();
     const next = this.q[this.head];
-    if (!next) { clearTimeout(this.timer); this.timer = undefined; this.timerAt = Infinity; return; }
+    if (!next) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      return;
+    }
     if (this.timer && this.timerAt <= next.at) return;
     clearTimeout(this.timer);
     this.timerAt = next.at;
-    this.timer = setTimeout(() => { this.timer = undefined; this.timerAt = Infinity; this.pump(); }, Math.max(0, next.at - now));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, next.at - now),
+    );
   }
 
   private maybeResume(): void {

@@ -15,7 +15,10 @@ function endpoint(s: string | undefined, what: string): Endpoint {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const arg = (name: string) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
+  const arg = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
   const controlPath = arg('control');
   if (!controlPath) throw new Error('--control PATH is required');
   const proxy = await TcpProxy.start({ listen: endpoint(arg('listen'), 'listen'), target: endpoint(arg('target'), 'target') });
@@ -23,9 +26,16 @@ async function main(argv: string[]): Promise<void> {
   const server = await serveControl(proxy, controlPath);
   const a = proxy.address();
   console.log(`proxy ${a.host}:${a.port} -> ${arg('target')}, control ${controlPath}`);
-  const stop = () => { server.close(); rmSync(controlPath, { force: true }); void proxy.close().then(() => process.exit(0)); };
+  const stop = () => {
+    server.close();
+    rmSync(controlPath, { force: true });
+    void proxy.close().then(() => process.exit(0));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
 
-main(process.argv.slice(2)).catch((e: Error) => { console.error(`proxy: ${e.message}`); process.exit(1); });
+main(process.argv.slice(2)).catch((e: Error) => {
+  console.error(`proxy: ${e.message}`);
+  process.exit(1);
+});

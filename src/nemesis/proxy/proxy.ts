@@ -2,7 +2,10 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ProxyFaults } from './faults.js';
 import { Lane } from './lane.js';
 
-export interface Endpoint { host: string; port: number }
+export interface Endpoint {
+  host: string;
+  port: number;
+}
 
 export interface ProxyOptions {
   /** Where to listen; port 0 picks a free one (see address()). */
@@ -13,7 +16,12 @@ export interface ProxyOptions {
   rng?: () => number;
 }
 
-interface Conn { client: Socket; upstream: Socket; up: Lane; down: Lane }
+interface Conn {
+  client: Socket;
+  upstream: Socket;
+  up: Lane;
+  down: Lane;
+}
 
 /**
  * A TCP proxy for one link (clients -> one database node, or a standby -> its primary) whose faults
@@ -25,7 +33,11 @@ export class TcpProxy {
   private readonly conns = new Set<Conn>();
   private readonly rng: () => number;
 
-  private constructor(private readonly server: Server, private target: Endpoint, o: ProxyOptions) {
+  private constructor(
+    private readonly server: Server,
+    private target: Endpoint,
+    o: ProxyOptions,
+  ) {
     this.faults = { ...(o.faults ?? {}) };
     this.rng = o.rng ?? Math.random;
     server.on('connection', (s) => this.accept(s));
@@ -36,7 +48,10 @@ export class TcpProxy {
     const p = new TcpProxy(server, o.target, o);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(o.listen.port, o.listen.host, () => { server.off('error', reject); resolve(p); });
+      server.listen(o.listen.port, o.listen.host, () => {
+        server.off('error', reject);
+        resolve(p);
+      });
     });
   }
 
@@ -46,15 +61,22 @@ export class TcpProxy {
     return { host: a.address, port: a.port };
   }
 
-  get connections(): number { return this.conns.size; }
+  get connections(): number {
+    return this.conns.size;
+  }
 
-  current(): ProxyFaults { return { ...this.faults }; }
+  current(): ProxyFaults {
+    return { ...this.faults };
+  }
 
   /** Replaces the link's faults. reset destroys every open connection now; {} heals. */
   setFaults(f: ProxyFaults): void {
     this.faults = { ...f };
     if (f.reset) for (const c of [...this.conns]) this.kill(c);
-    for (const c of this.conns) { c.up.refault(this.faults); c.down.refault(this.faults); }
+    for (const c of this.conns) {
+      c.up.refault(this.faults);
+      c.down.refault(this.faults);
+    }
   }
 
   /** New connections go to `target`; open ones (to the old target) are reset. */
@@ -70,7 +92,11 @@ export class TcpProxy {
   }
 
   private accept(client: Socket): void {
-    if (this.faults.refuse) { client.on('error', () => {}); client.resetAndDestroy(); return; }
+    if (this.faults.refuse) {
+      client.on('error', () => {});
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true });
     const f = () => this.faults;
     const c: Conn = { client, upstream, up: new Lane(client, upstream, f, this.rng), down: new Lane(upstream, client, f, this.rng) };
@@ -85,7 +111,11 @@ export class TcpProxy {
     client.on('error', () => this.kill(c));
     upstream.on('error', () => this.kill(c));
     const closed = () => {
-      if (client.destroyed && upstream.destroyed) { c.up.stop(); c.down.stop(); this.conns.delete(c); }
+      if (client.destroyed && upstream.destroyed) {
+        c.up.stop();
+        c.down.stop();
+        this.conns.delete(c);
+      }
     };
     client.on('close', closed);
     upstream.on('close', closed);
@@ -98,7 +128,13 @@ export class TcpProxy {
     for (const s of [c.client, c.upstream]) {
       s.on('error', () => {});
       // resetAndDestroy sends RST; it waits for a pending connect, and does nothing without a handle.
-      if (!s.destroyed) { try { s.resetAndDestroy(); } catch { s.destroy(); } }
+      if (!s.destroyed) {
+        try {
+          s.resetAndDestroy();
+        } catch {
+          s.destroy();
+        }
+      }
       if (!s.destroyed && !s.connecting) s.destroy();
     }
     this.conns.delete(c);

@@ -22,7 +22,11 @@ export function proxyMain(): string {
   throw new Error(`the replication proxy is not built (${built} is missing): run \`npm run build\``);
 }
 
-interface Link { service: Service; controlPath: string; target: Endpoint }
+interface Link {
+  service: Service;
+  controlPath: string;
+  target: Endpoint;
+}
 
 /**
  * Replication links through proxies that run INSIDE each standby's namespace (as a foreground Node
@@ -33,7 +37,10 @@ export class ReplicationLinks {
   private readonly links = new Map<string, Link>();
   private starting = new Map<string, Promise<Link>>();
 
-  constructor(private readonly cluster: Cluster, private readonly main = proxyMain()) {}
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly main = proxyMain(),
+  ) {}
 
   /** The address a standby should stream from to reach `upstream` through its proxy (started on first use). */
   async address(standby: string, upstream: Endpoint): Promise<Endpoint> {
@@ -45,13 +52,22 @@ export class ReplicationLinks {
       }
     } else {
       let p = this.starting.get(standby);
-      if (!p) { p = this.start(standby, upstream); this.starting.set(standby, p); }
-      try { this.links.set(standby, await p); } finally { this.starting.delete(standby); }
+      if (!p) {
+        p = this.start(standby, upstream);
+        this.starting.set(standby, p);
+      }
+      try {
+        this.links.set(standby, await p);
+      } finally {
+        this.starting.delete(standby);
+      }
     }
     return { host: '127.0.0.1', port: LISTEN_PORT };
   }
 
-  has(node: string): boolean { return this.links.has(node); }
+  has(node: string): boolean {
+    return this.links.has(node);
+  }
 
   async setFaults(node: string, f: ProxyFaults): Promise<boolean> {
     const l = this.links.get(node);
@@ -76,7 +92,10 @@ export class ReplicationLinks {
     });
     const end = Date.now() + 10_000;
     for (;;) {
-      try { await control(controlPath, { ping: true }, 500); break; } catch (e) {
+      try {
+        await control(controlPath, { ping: true }, 500);
+        break;
+      } catch (e) {
         if (!service.running() || Date.now() > end) {
           await service.stop(500);
           throw new Error(`${standby}: the replication proxy did not come up (${(e as Error).message}); see ${join(node.dir, 'proxy.log')}`);

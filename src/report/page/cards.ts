@@ -22,5 +22,6 @@ export function cards(root: HTMLElement, d: PageData): void {
     }
     root.appendChild(card);
   });
-  if (d.moreAnomalies > 0) root.appendChild(FL.el('p', `${d.moreAnomalies} more anomalies are in results.json (the report shows the first ${d.anomalies.length}).`));
+  if (d.moreAnomalies > 0)
+    root.appendChild(FL.el('p', `${d.moreAnomalies} more anomalies are in results.json (the report shows the first ${d.anomalies.length}).`));
 }

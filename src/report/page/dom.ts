@@ -24,8 +24,11 @@ export function table(head: string[], rows: (string | number | null)[][], cls?: 
 
 export function opTable(rows: OpRow[], highlightLast?: boolean): HTMLTableElement {
   const s = (x: number | null) => (x === null ? '' : x.toFixed(6));
-  const t = FL.table(['index', 'process', 'node', 'f', 'outcome', 'value', 'invoked (s)', 'completed (s)'],
-    rows.map((r) => [r.index, r.process, r.node, r.f, r.type, r.value, s(r.invokeS), s(r.completeS)]), 'ops');
+  const t = FL.table(
+    ['index', 'process', 'node', 'f', 'outcome', 'value', 'invoked (s)', 'completed (s)'],
+    rows.map((r) => [r.index, r.process, r.node, r.f, r.type, r.value, s(r.invokeS), s(r.completeS)]),
+    'ops',
+  );
   if (highlightLast && t.tBodies[0]!.rows.length > 0) t.tBodies[0]!.rows[t.tBodies[0]!.rows.length - 1]!.className = 'breaking';
   return t;
 }

@@ -8,8 +8,13 @@ export function lin(root: HTMLElement, d: PageData): void {
     const sec = FL.el('section', null, 'card lin');
     sec.appendChild(FL.el('h3', `${w.checker}: witness${w.key ? ` on key ${w.key}` : ''}`));
     const shown = w.rows.length - 1;
-    sec.appendChild(FL.el('p', `The longest linearizable order found has ${w.prefixLength} op${w.prefixLength === 1 ? '' : 's'}` +
-      `${shown < w.prefixLength ? ` (the last ${shown} shown, in linearization order)` : ''}; the last row cannot follow it.`));
+    sec.appendChild(
+      FL.el(
+        'p',
+        `The longest linearizable order found has ${w.prefixLength} op${w.prefixLength === 1 ? '' : 's'}` +
+          `${shown < w.prefixLength ? ` (the last ${shown} shown, in linearization order)` : ''}; the last row cannot follow it.`,
+      ),
+    );
     sec.appendChild(FL.el('p', 'After that order the model could only be in these states:'));
     const ul = FL.el('ul', null, 'states');
     for (const s of w.states) ul.appendChild(FL.el('li', s));

@@ -12,7 +12,13 @@ export function which(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS];
   let hit: string | undefined;
   for (const dir of dirs) {
-    try { accessSync(join(dir, name), constants.X_OK); hit = join(dir, name); break; } catch { /* next */ }
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      hit = join(dir, name);
+      break;
+    } catch {
+      /* next */
+    }
   }
   found.set(name, hit);
   return hit;
@@ -29,10 +35,19 @@ export function bin(name: string): string {
 export function libfaketime(): string | undefined {
   for (const base of ['/usr/lib', '/usr/local/lib']) {
     let entries: string[];
-    try { entries = readdirSync(base); } catch { continue; }
+    try {
+      entries = readdirSync(base);
+    } catch {
+      continue;
+    }
     for (const e of ['faketime', ...entries.map((d) => join(d, 'faketime'))]) {
       const path = join(base, e, 'libfaketime.so.1');
-      try { accessSync(path, constants.R_OK); return path; } catch { /* next */ }
+      try {
+        accessSync(path, constants.R_OK);
+        return path;
+      } catch {
+        /* next */
+      }
     }
   }
   return undefined;

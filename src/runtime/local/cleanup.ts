@@ -20,14 +20,14 @@ export async function cleanup(opts: CleanupOptions = {}): Promise<string[]> {
   const removed: string[] = [];
   if (opts.runId !== undefined) {
     const id = shortId(opts.runId);
-    removed.push(...await removeRun(id, found.get(id)));
+    removed.push(...(await removeRun(id, found.get(id))));
     return removed;
   }
   const mine = new Set(liveClusters().map((c) => shortId(c.runId)));
   for (const [id, f] of found) {
     const rec = read(id);
     if (mine.has(id) || (rec && rec.pid !== process.pid && alive(rec.pid))) continue;
-    removed.push(...await removeRun(id, f));
+    removed.push(...(await removeRun(id, f)));
   }
   // Records of dead owners whose resources are already gone (crashed between teardown and release).
   for (const rec of records()) {

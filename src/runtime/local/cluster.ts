@@ -20,8 +20,13 @@ class LocalCluster implements Cluster {
   private downing?: Promise<void>;
   private gone = false;
 
-  constructor(readonly runId: string, readonly id: string, readonly hostIp: string,
-    readonly nodes: LocalNode[], private readonly graceMs: number) {}
+  constructor(
+    readonly runId: string,
+    readonly id: string,
+    readonly hostIp: string,
+    readonly nodes: LocalNode[],
+    private readonly graceMs: number,
+  ) {}
 
   async healAll(): Promise<void> {
     if (this.gone) return; // nothing left to heal
@@ -54,7 +59,10 @@ export async function up(spec: ClusterSpec, opts: LocalOptions = {}): Promise<Cl
     throw new Error(`local runtime: nodes must be an integer in 1..${MAX_NODES}, got ${spec.nodes}`);
   }
   const id = shortId(spec.runId);
-  const subnet = await pickSubnet(id, records().map((r) => r.subnet));
+  const subnet = await pickSubnet(
+    id,
+    records().map((r) => r.subnet),
+  );
   const names = Array.from({ length: spec.nodes }, (_, i) => nodeName(i));
   // Claimed before anything exists, so `cleanup` can always tell whose leftovers these are.
   claim({ runId: spec.runId, id, pid: process.pid, subnet: subnet.prefix, nodes: names, dir: spec.dir, created: new Date().toISOString() });
@@ -67,8 +75,14 @@ export async function up(spec: ClusterSpec, opts: LocalOptions = {}): Promise<Cl
   } catch (e) {
     const cause = (e as Error).message;
     let also = '';
-    try { await removeRun(id); } catch (e2) { also = `; cleaning up after it failed too: ${(e2 as Error).message}`; }
-    throw new Error(`local runtime: bringing up ${spec.nodes} node(s) for run '${spec.runId}' (id ${id}, ${subnet.prefix}.0/24) failed: ${cause}${also}`, { cause: e });
+    try {
+      await removeRun(id);
+    } catch (e2) {
+      also = `; cleaning up after it failed too: ${(e2 as Error).message}`;
+    }
+    throw new Error(`local runtime: bringing up ${spec.nodes} node(s) for run '${spec.runId}' (id ${id}, ${subnet.prefix}.0/24) failed: ${cause}${also}`, {
+      cause: e,
+    });
   }
   const cluster = new LocalCluster(spec.runId, id, subnet.hostIp, nodes, opts.stopGraceMs ?? 3000);
   register(cluster);

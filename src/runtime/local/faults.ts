@@ -29,12 +29,19 @@ export class NetFaults {
   private readonly queues = new Map<string, Promise<unknown>>();
   private shaped = false;
 
-  constructor(private readonly ns: string, private readonly dev: string) {}
+  constructor(
+    private readonly ns: string,
+    private readonly dev: string,
+  ) {}
 
   /** Drops all traffic between this node and these addresses, both directions (partition layer). */
-  partition(peers: string[]): Promise<void> { return this.cut('partition', peers); }
+  partition(peers: string[]): Promise<void> {
+    return this.cut('partition', peers);
+  }
   /** The same cut, in the isolation layer (a failover cutting its old primary off from its standbys). */
-  isolate(peers: string[]): Promise<void> { return this.cut('isolation', peers); }
+  isolate(peers: string[]): Promise<void> {
+    return this.cut('isolation', peers);
+  }
 
   /** Each direction drops this fraction (INPUT and OUTPUT both jump to the loss chain); 0 heals. */
   loss(probability: number): Promise<void> {
@@ -47,8 +54,25 @@ export class NetFaults {
     if (!(Number.isFinite(kbit) && kbit > 0)) return Promise.reject(new Error(`bandwidth must be a positive number of kbit/s, got ${kbit}`));
     return this.serial('bandwidth', async () => {
       // replace, not add: a second bandwidth() changes the rate instead of failing on an existing root qdisc.
-      await must(['ip', 'netns', 'exec', this.ns, 'tc', 'qdisc', 'replace', 'dev', this.dev, 'root',
-        'tbf', 'rate', `${Math.round(kbit)}kbit`, 'burst', '32kbit', 'latency', '400ms']);
+      await must([
+        'ip',
+        'netns',
+        'exec',
+        this.ns,
+        'tc',
+        'qdisc',
+        'replace',
+        'dev',
+        this.dev,
+        'root',
+        'tbf',
+        'rate',
+        `${Math.round(kbit)}kbit`,
+        'burst',
+        '32kbit',
+        'latency',
+        '400ms',
+      ]);
       this.shaped = true;
     });
   }
@@ -78,9 +102,7 @@ export class NetFaults {
 
   /** Every layer (teardown and abort only: a fault package heals its own layer). */
   async healAll(): Promise<void> {
-    const results = await Promise.allSettled([
-      ...(Object.keys(CHAINS) as ChainLayer[]).map((l) => this.heal(l)), this.healBandwidth(),
-    ]);
+    const results = await Promise.allSettled([...(Object.keys(CHAINS) as ChainLayer[]).map((l) => this.heal(l)), this.healBandwidth()]);
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
     if (errors.length) throw new Error(errors.join('; '));
   }
@@ -110,7 +132,9 @@ export class NetFaults {
       const chain = CHAINS[layer];
       made = this.restore([`:${chain} - [0:0]`, `-I INPUT 1 -j ${chain}`, `-I OUTPUT 1 -j ${chain}`]);
       this.created.set(layer, made);
-      made.catch(() => { this.created.delete(layer); });
+      made.catch(() => {
+        this.created.delete(layer);
+      });
     }
     return made;
   }

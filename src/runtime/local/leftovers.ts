@@ -12,7 +12,13 @@ import { shortId } from './names.js';
 export function leftovers(runId: string, opts: { workDir?: boolean } = {}): string[] {
   const id = shortId(runId);
   const out: string[] = [];
-  const sh = (argv: string[]) => { try { return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }); } catch { return ''; } };
+  const sh = (argv: string[]) => {
+    try {
+      return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+    } catch {
+      return '';
+    }
+  };
   for (const l of sh(['ip', 'netns', 'list']).split('\n')) if (l.includes(id)) out.push(`namespace ${l.trim()}`);
   for (const l of sh(['ip', '-o', 'link']).split('\n')) if (l.includes(id)) out.push(`link ${l.split(':')[1]?.trim()}`);
   for (const l of sh(['iptables', '-S', 'FORWARD']).split('\n')) if (l.includes(id)) out.push(`rule ${l}`);
@@ -20,7 +26,9 @@ export function leftovers(runId: string, opts: { workDir?: boolean } = {}): stri
   if (opts.workDir) {
     try {
       for (const name of readdirSync(tmpdir())) if (name.startsWith(`faultline-${runId}-`)) out.push(`work dir ${tmpdir()}/${name}`);
-    } catch { /* an unreadable temp dir hides nothing of ours */ }
+    } catch {
+      /* an unreadable temp dir hides nothing of ours */
+    }
   }
   return out;
 }

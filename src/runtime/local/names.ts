@@ -8,7 +8,7 @@ export function shortId(runId: string): string {
   return createHash('sha256').update(runId).digest('hex').slice(0, 6);
 }
 
-export const bridgeName = (id: string): string => `flb-${id}`;          // 10 chars
+export const bridgeName = (id: string): string => `flb-${id}`; // 10 chars
 export const netnsName = (id: string, node: string): string => `fl-${id}-${node}`;
 export const hostVeth = (id: string, node: string): string => `flv${id}${node}`; // 11 chars for n1..n9
 export const nodeVeth = (id: string, node: string): string => `fle${id}${node}`;

@@ -15,7 +15,12 @@ export class LocalNode implements RuntimeNode {
   private readonly faults: NetFaults;
   private readonly services = new Set<Service>();
 
-  constructor(id: string, readonly name: string, readonly ip: string, readonly dir: string) {
+  constructor(
+    id: string,
+    readonly name: string,
+    readonly ip: string,
+    readonly dir: string,
+  ) {
     this.ns = netnsName(id, name);
     this.clockFile = join(dir, 'faketime');
     this.faults = new NetFaults(this.ns, nodeVeth(id, name));
@@ -44,17 +49,37 @@ export class LocalNode implements RuntimeNode {
     return service;
   }
 
-  partition(peers: string[]): Promise<void> { return this.faults.partition(peers); }
-  healPartition(): Promise<void> { return this.faults.heal('partition'); }
-  isolate(peers: string[]): Promise<void> { return this.faults.isolate(peers); }
-  healIsolation(): Promise<void> { return this.faults.heal('isolation'); }
-  loss(probability: number): Promise<void> { return this.faults.loss(probability); }
-  healLoss(): Promise<void> { return this.faults.heal('loss'); }
-  bandwidth(kbit: number): Promise<void> { return this.faults.bandwidth(kbit); }
-  healBandwidth(): Promise<void> { return this.faults.healBandwidth(); }
-  healAll(): Promise<void> { return this.faults.healAll(); }
+  partition(peers: string[]): Promise<void> {
+    return this.faults.partition(peers);
+  }
+  healPartition(): Promise<void> {
+    return this.faults.heal('partition');
+  }
+  isolate(peers: string[]): Promise<void> {
+    return this.faults.isolate(peers);
+  }
+  healIsolation(): Promise<void> {
+    return this.faults.heal('isolation');
+  }
+  loss(probability: number): Promise<void> {
+    return this.faults.loss(probability);
+  }
+  healLoss(): Promise<void> {
+    return this.faults.heal('loss');
+  }
+  bandwidth(kbit: number): Promise<void> {
+    return this.faults.bandwidth(kbit);
+  }
+  healBandwidth(): Promise<void> {
+    return this.faults.healBandwidth();
+  }
+  healAll(): Promise<void> {
+    return this.faults.healAll();
+  }
 
-  async setClockOffset(seconds: number): Promise<void> { writeOffset(this.clockFile, seconds); }
+  async setClockOffset(seconds: number): Promise<void> {
+    writeOffset(this.clockFile, seconds);
+  }
 
   /** Stops every service this node started that still runs (each: CONT, TERM, KILL after the grace). */
   async stopAll(graceMs: number): Promise<void> {

@@ -2,7 +2,11 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:os';
 import { bin } from './bins.js';
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -17,21 +21,30 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   if (!cmd) return Promise.reject(new Error('run: empty argv'));
   const file = cmd.startsWith('/') ? cmd : bin(cmd);
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, {
-      env: opts.env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 0, killSignal: 'SIGKILL',
-      maxBuffer: 64 * 1024 * 1024, encoding: 'utf8',
-    }, (err, stdout, stderr) => {
-      if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
-        reject(new Error(`${argv.join(' ')}: ${err.message}`));
-        return;
-      }
-      if (err && (err as { killed?: boolean }).killed && opts.timeoutMs) {
-        reject(new Error(`${argv.join(' ')}: timed out after ${opts.timeoutMs} ms`));
-        return;
-      }
-      const code = err ? (typeof err.code === 'number' ? err.code : 128 + signalNumber(err.signal)) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      file,
+      args,
+      {
+        env: opts.env,
+        cwd: opts.cwd,
+        timeout: opts.timeoutMs ?? 0,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => {
+        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
+          reject(new Error(`${argv.join(' ')}: ${err.message}`));
+          return;
+        }
+        if (err && (err as { killed?: boolean }).killed && opts.timeoutMs) {
+          reject(new Error(`${argv.join(' ')}: timed out after ${opts.timeoutMs} ms`));
+          return;
+        }
+        const code = err ? (typeof err.code === 'number' ? err.code : 128 + signalNumber(err.signal)) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

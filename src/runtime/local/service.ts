@@ -3,7 +3,13 @@ import { closeSync, openSync } from 'node:fs';
 import type { Service, ServiceExit } from '../types.js';
 import { bin } from './bins.js';
 
-export interface LaunchOptions { name: string; argv: string[]; env: NodeJS.ProcessEnv; cwd?: string; logFile: string }
+export interface LaunchOptions {
+  name: string;
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  logFile: string;
+}
 
 /**
  * Starts a service in the foreground as our own child (never daemonized: a daemon killed with -9 is reaped
@@ -15,7 +21,12 @@ export function launch(opts: LaunchOptions): Promise<Service> {
   const [cmd, ...args] = opts.argv;
   const fd = openSync(opts.logFile, 'a');
   let fdOpen = true;
-  const closeLog = (): void => { if (fdOpen) { fdOpen = false; closeSync(fd); } };
+  const closeLog = (): void => {
+    if (fdOpen) {
+      fdOpen = false;
+      closeSync(fd);
+    }
+  };
   return new Promise((resolve, reject) => {
     let child: ReturnType<typeof spawnChild>;
     try {
@@ -26,8 +37,16 @@ export function launch(opts: LaunchOptions): Promise<Service> {
       return;
     }
     let done: ServiceExit | undefined;
-    const exited = new Promise<ServiceExit>((res) => child.once('exit', (code, signal) => { done = { code, signal }; res(done); }));
-    child.once('error', (err) => { closeLog(); reject(new Error(`starting ${opts.name} failed: ${err.message}`)); });
+    const exited = new Promise<ServiceExit>((res) =>
+      child.once('exit', (code, signal) => {
+        done = { code, signal };
+        res(done);
+      }),
+    );
+    child.once('error', (err) => {
+      closeLog();
+      reject(new Error(`starting ${opts.name} failed: ${err.message}`));
+    });
     child.once('spawn', () => {
       closeLog(); // the child holds its own copy
       const pid = child.pid!;
@@ -36,17 +55,30 @@ export function launch(opts: LaunchOptions): Promise<Service> {
         pid,
         exited,
         running: () => done === undefined,
-        signal(sig) { if (done === undefined) { try { process.kill(pid, sig); } catch { /* exited meanwhile */ } } },
+        signal(sig) {
+          if (done === undefined) {
+            try {
+              process.kill(pid, sig);
+            } catch {
+              /* exited meanwhile */
+            }
+          }
+        },
         async stop(graceMs = 5000) {
           if (done !== undefined) return;
           // SIGCONT first: a SIGSTOPped process keeps SIGTERM pending until it is continued.
           service.signal('SIGCONT');
           service.signal('SIGTERM');
           let timer: NodeJS.Timeout | undefined;
-          const grace = new Promise<'grace'>((res) => { timer = setTimeout(() => res('grace'), graceMs); });
+          const grace = new Promise<'grace'>((res) => {
+            timer = setTimeout(() => res('grace'), graceMs);
+          });
           const first = await Promise.race([exited, grace]);
           clearTimeout(timer);
-          if (first === 'grace') { service.signal('SIGKILL'); await exited; }
+          if (first === 'grace') {
+            service.signal('SIGKILL');
+            await exited;
+          }
         },
       };
       resolve(service);

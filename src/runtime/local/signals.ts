@@ -4,9 +4,15 @@ import type { Cluster } from '../types.js';
 /** Every local cluster that is up in this process; up() adds, down() removes. */
 const live = new Set<Cluster>();
 
-export function register(c: Cluster): void { live.add(c); }
-export function unregister(c: Cluster): void { live.delete(c); }
-export function liveClusters(): Cluster[] { return [...live]; }
+export function register(c: Cluster): void {
+  live.add(c);
+}
+export function unregister(c: Cluster): void {
+  live.delete(c);
+}
+export function liveClusters(): Cluster[] {
+  return [...live];
+}
 
 /** Tears down every live cluster (each down() heals first), in parallel; resolves with the errors. */
 export async function teardownAll(): Promise<string[]> {
@@ -39,8 +45,10 @@ export function installSignalTeardown(opts: SignalTeardownOptions = {}): () => v
     count++;
     const code = 128 + (constants.signals[signal] ?? 0);
     if (count === 2) {
-      log(`${signal} again: still healing faults and removing namespaces; this finishes by itself in a moment. ` +
-        'A third signal quits at once and leaves the rest for `faultline cleanup`.');
+      log(
+        `${signal} again: still healing faults and removing namespaces; this finishes by itself in a moment. ` +
+          'A third signal quits at once and leaves the rest for `faultline cleanup`.',
+      );
       return;
     }
     if (count >= 3) {
@@ -49,7 +57,11 @@ export function installSignalTeardown(opts: SignalTeardownOptions = {}): () => v
     }
     log(`${signal}: healing faults and tearing down ${live.size} cluster(s)...`);
     void (async () => {
-      try { await opts.beforeTeardown?.(signal); } catch (e) { log(`before teardown: ${(e as Error).message}`); }
+      try {
+        await opts.beforeTeardown?.(signal);
+      } catch (e) {
+        log(`before teardown: ${(e as Error).message}`);
+      }
       for (const err of await teardownAll()) log(err);
       if (opts.exit ?? true) process.exit(code);
       count = 0;

@@ -8,7 +8,15 @@ import { join } from 'node:path';
  */
 export const STATE_DIR = process.env.FAULTLINE_STATE_DIR ?? '/run/faultline';
 
-export interface ClusterRecord { runId: string; id: string; pid: number; subnet: string; nodes: string[]; dir: string; created: string }
+export interface ClusterRecord {
+  runId: string;
+  id: string;
+  pid: number;
+  subnet: string;
+  nodes: string[];
+  dir: string;
+  created: string;
+}
 
 const fileOf = (id: string): string => join(STATE_DIR, `${id}.json`);
 
@@ -26,20 +34,41 @@ export function claim(rec: ClusterRecord): void {
 }
 
 export function read(id: string): ClusterRecord | undefined {
-  try { return JSON.parse(readFileSync(fileOf(id), 'utf8')) as ClusterRecord; } catch { return undefined; }
+  try {
+    return JSON.parse(readFileSync(fileOf(id), 'utf8')) as ClusterRecord;
+  } catch {
+    return undefined;
+  }
 }
 
 export function release(id: string): boolean {
-  try { rmSync(fileOf(id)); return true; } catch { return false; }
+  try {
+    rmSync(fileOf(id));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function records(): ClusterRecord[] {
   let names: string[];
-  try { names = readdirSync(STATE_DIR); } catch { return []; }
-  return names.filter((n) => /^[0-9a-f]{6}\.json$/.test(n)).map((n) => read(n.slice(0, 6))).filter((r): r is ClusterRecord => !!r);
+  try {
+    names = readdirSync(STATE_DIR);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^[0-9a-f]{6}\.json$/.test(n))
+    .map((n) => read(n.slice(0, 6)))
+    .filter((r): r is ClusterRecord => !!r);
 }
 
 /** Whether a process exists (signal 0); EPERM still means it exists. */
 export function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

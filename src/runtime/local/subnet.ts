@@ -1,7 +1,11 @@
 import { must } from './run.js';
 
 /** A private /24 for one run: 10.77.X.0/24, the host at .1 on the bridge, node i at .(11 + i). */
-export interface Subnet { prefix: string /* '10.77.X' */; hostIp: string; nodeIp(i: number): string }
+export interface Subnet {
+  prefix: string /* '10.77.X' */;
+  hostIp: string;
+  nodeIp(i: number): string;
+}
 
 const FIRST = 10;
 const COUNT = 240; // X in 10..249

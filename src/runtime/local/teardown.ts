@@ -5,14 +5,23 @@ import { BRIDGE_RE, HOST_VETH_RE, NETNS_RE } from './names.js';
 import { release } from './state.js';
 
 /** What exists on this host under our names, grouped by short id. */
-export interface Found { netns: string[]; hostVeths: string[]; bridges: string[]; forwardRules: string[][] }
+export interface Found {
+  netns: string[];
+  hostVeths: string[];
+  bridges: string[];
+  forwardRules: string[][];
+}
 
 const empty = (): Found => ({ netns: [], hostVeths: [], bridges: [], forwardRules: [] });
 
 /** Lists every namespace, host veth, bridge and FORWARD rule with one of our names, by short id. */
 export async function scan(): Promise<Map<string, Found>> {
   const out = new Map<string, Found>();
-  const of = (id: string): Found => { let f = out.get(id); if (!f) out.set(id, f = empty()); return f; };
+  const of = (id: string): Found => {
+    let f = out.get(id);
+    if (!f) out.set(id, (f = empty()));
+    return f;
+  };
   for (const line of (await must(['ip', 'netns', 'list'])).split('\n')) {
     const name = line.trim().split(/\s+/)[0] ?? '';
     const m = NETNS_RE.exec(name);
@@ -38,9 +47,21 @@ export async function scan(): Promise<Map<string, Found>> {
 /** Kills (SIGCONT then SIGKILL) every process in a namespace and waits up to 2 s until they are gone. */
 export async function killNetnsProcesses(ns: string): Promise<number[]> {
   const r = await run(['ip', 'netns', 'pids', ns]);
-  const pids = r.code === 0 ? r.stdout.split(/\s+/).filter(Boolean).map(Number).filter((p) => p > 1 && p !== process.pid) : [];
+  const pids =
+    r.code === 0
+      ? r.stdout
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number)
+          .filter((p) => p > 1 && p !== process.pid)
+      : [];
   for (const pid of pids) {
-    try { process.kill(pid, 'SIGCONT'); process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGCONT');
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
   const deadline = Date.now() + 2000;
   while (pids.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -84,7 +105,11 @@ async function healLeftovers(ns: string, step: (what: string, argv: string[]) =>
 
 /** Gone or a zombie (a zombie holds no resources; its parent reaps it). */
 function running(pid: number): boolean {
-  try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -103,9 +128,11 @@ export async function removeRun(id: string, found?: Found): Promise<string[]> {
     else if (!/cannot find|does not exist|no such|not found|bad rule/i.test(r.stderr)) errors.push(`${argv.join(' ')}: ${r.stderr.trim()}`);
   };
   await Promise.all(f.netns.map((ns) => healLeftovers(ns, step)));
-  await Promise.all(f.netns.map(async (ns) => {
-    for (const pid of await killNetnsProcesses(ns)) removed.push(`process ${pid} in ${ns}`);
-  }));
+  await Promise.all(
+    f.netns.map(async (ns) => {
+      for (const pid of await killNetnsProcesses(ns)) removed.push(`process ${pid} in ${ns}`);
+    }),
+  );
   await Promise.all(f.hostVeths.map((v) => step(`veth ${v}`, ['ip', 'link', 'del', v])));
   await Promise.all(f.netns.map((ns) => step(`netns ${ns}`, ['ip', 'netns', 'del', ns])));
   for (const b of f.bridges) await step(`bridge ${b}`, ['ip', 'link', 'del', b]);

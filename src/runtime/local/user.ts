@@ -1,7 +1,12 @@
 import { bin } from './bins.js';
 import { must } from './run.js';
 
-export interface SystemUser { name: string; uid: number; gid: number; home: string }
+export interface SystemUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
 
 const cache = new Map<string, SystemUser>();
 
@@ -10,7 +15,9 @@ export async function lookupUser(name: string): Promise<SystemUser> {
   const hit = cache.get(name);
   if (hit) return hit;
   let line: string;
-  try { line = (await must(['getent', 'passwd', name])).trim(); } catch {
+  try {
+    line = (await must(['getent', 'passwd', name])).trim();
+  } catch {
     throw new Error(`user '${name}' does not exist on this host (getent passwd ${name} found nothing)`);
   }
   const [, , uid, gid, , home] = line.split(':');
@@ -21,9 +28,7 @@ export async function lookupUser(name: string): Promise<SystemUser> {
 
 /** `ip netns exec NS [setpriv ... --] argv`: both exec, so the process we start IS argv's process. */
 export function nsArgv(ns: string, argv: string[], user?: SystemUser): string[] {
-  const priv = user && user.uid !== 0
-    ? [bin('setpriv'), '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--']
-    : [];
+  const priv = user && user.uid !== 0 ? [bin('setpriv'), '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--'] : [];
   return ['ip', 'netns', 'exec', ns, ...priv, ...argv];
 }
 

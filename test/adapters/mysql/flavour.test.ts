@@ -13,7 +13,7 @@ describe('mysql flavour table', () => {
     expect(progress('mysql', '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7-9,\n4e11fa47-71ca-11e1-9e33-c80aa9429562:1')).toBe(9);
   });
 
-  it('uses each flavour\'s replication statements', () => {
+  it("uses each flavour's replication statements", () => {
     expect(FLAVOURS.mariadb.changePrimary('10.77.3.12', 3306, 'faultline')).toMatch(/^CHANGE MASTER TO .*MASTER_USE_GTID=slave_pos.*MASTER_CONNECT_RETRY=1/);
     expect(FLAVOURS.mysql.changePrimary('10.77.3.12', 3306, 'faultline')).toMatch(/^CHANGE REPLICATION SOURCE TO .*SOURCE_AUTO_POSITION=1/);
     expect(FLAVOURS.mariadb.startReplica).toBe('START SLAVE');
@@ -40,7 +40,12 @@ describe('mysql error mapping', () => {
     expect(certainlyNotApplied(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', errno: -111 }), 'connect')).toBe(true);
     for (const n of [1290, 1062, 1213, 1205]) expect(certainlyNotApplied(err(n), 'query')).toBe(true);
     expect(certainlyNotApplied(new Error("Can't add new command when connection is in closed state"), 'query')).toBe(true);
-    expect(certainlyNotApplied(Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true }), 'query')).toBe(false);
+    expect(
+      certainlyNotApplied(
+        Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true }),
+        'query',
+      ),
+    ).toBe(false);
     expect(certainlyNotApplied(err(2013, true), 'query')).toBe(false);
     expect(certainlyNotApplied(err(1927), 'query')).toBe(false);
   });

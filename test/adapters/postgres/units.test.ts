@@ -13,7 +13,8 @@ describe('postgres error mapping', () => {
   });
   it('after sending, only errors that roll the statement back are certain', () => {
     for (const c of ['25006', '23505', '23503', '40001', '40P01', '22003', '42P01']) expect(certainlyNotApplied(pgError(c), 'query'), c).toBe(true);
-    for (const c of ['57014', '57P01', '57P02', '08006', 'XX000', '53300', 'ECONNRESET', 'EPIPE']) expect(certainlyNotApplied(pgError(c), 'query'), c).toBe(false);
+    for (const c of ['57014', '57P01', '57P02', '08006', 'XX000', '53300', 'ECONNRESET', 'EPIPE'])
+      expect(certainlyNotApplied(pgError(c), 'query'), c).toBe(false);
     expect(certainlyNotApplied(new Error('Connection terminated unexpectedly'), 'query')).toBe(false);
     expect(certainlyNotApplied(new Error('Client has encountered a connection error and is not queryable'), 'query')).toBe(true);
   });

@@ -6,21 +6,55 @@ import { irrelevant, keyAfter, legal, op, run } from './support.js';
 describe('kv model', () => {
   it('gets what was put and appended; keys start empty', () => {
     expect(legal(kv, [['get', '']])).toBe(true);
-    expect(legal(kv, [['put', 'a'], ['append', 'b'], ['get', 'ab']])).toBe(true);
-    expect(legal(kv, [['append', 'x'], ['append', 'y'], ['get', 'xy']])).toBe(true);
-    expect(legal(kv, [['append', 'x'], ['append', 'y'], ['get', 'yx']])).toBe(false);
-    expect(legal(kv, [['put', 'a'], ['put', 'b'], ['get', 'a']])).toBe(false);
+    expect(
+      legal(kv, [
+        ['put', 'a'],
+        ['append', 'b'],
+        ['get', 'ab'],
+      ]),
+    ).toBe(true);
+    expect(
+      legal(kv, [
+        ['append', 'x'],
+        ['append', 'y'],
+        ['get', 'xy'],
+      ]),
+    ).toBe(true);
+    expect(
+      legal(kv, [
+        ['append', 'x'],
+        ['append', 'y'],
+        ['get', 'yx'],
+      ]),
+    ).toBe(false);
+    expect(
+      legal(kv, [
+        ['put', 'a'],
+        ['put', 'b'],
+        ['get', 'a'],
+      ]),
+    ).toBe(false);
   });
 
   it('lets a get of nil and an info get constrain nothing; info writes take effect', () => {
     expect(irrelevant(kv, ['get', null])).toBe(true);
     expect(irrelevant(kv, ['get', 'a', 'info'])).toBe(true);
     expect(irrelevant(kv, ['get', ''])).toBe(false);
-    expect(legal(kv, [['append', 'a', 'info'], ['get', 'a']])).toBe(true);
+    expect(
+      legal(kv, [
+        ['append', 'a', 'info'],
+        ['get', 'a'],
+      ]),
+    ).toBe(true);
   });
 
   it('keys, words', () => {
-    expect(keyAfter(kv, [['put', 'ab']])).toBe(keyAfter(kv, [['append', 'a'], ['append', 'b']]));
+    expect(keyAfter(kv, [['put', 'ab']])).toBe(
+      keyAfter(kv, [
+        ['append', 'a'],
+        ['append', 'b'],
+      ]),
+    );
     expect(keyAfter(kv, [['put', '']])).toBe(kv.key(kv.init()));
     expect(kv.describe(run(kv, [['put', 'ab']])!)).toBe('"ab"');
     expect(kv.describeOp(op(kv, ['append', 'x']))).toBe('append "x"');

@@ -5,17 +5,81 @@ import { op, run, type Row } from './support.js';
 
 // A short legal sequence per model, with info ops and nil reads; a new model must add one here.
 const samples: Record<string, Row[]> = {
-  register: [['write', 1], ['read', 1], ['read', null], ['write', 'a', 'info'], ['read', 'a'], ['write', { x: [1] }], ['read', 2, 'info']],
-  'cas-register': [['write', 1], ['cas', [1, 2]], ['read', 2], ['read', null], ['cas', [2, 3], 'info'], ['write', { a: 1 }]],
-  mutex: [['acquire', null], ['release', null], ['acquire', null, 'info'], ['release', null]],
-  'multi-register': [
-    ['txn', [['read', 'x', 0]]], ['txn', [['write', 'y', 2], ['r', 'y', 2]]], ['txn', [['read', 'x', null]]],
-    ['txn', [['w', 0, 'a'], ['read', 'y', 7]], 'info'], ['txn', [['r', 0, 'a']]],
+  register: [
+    ['write', 1],
+    ['read', 1],
+    ['read', null],
+    ['write', 'a', 'info'],
+    ['read', 'a'],
+    ['write', { x: [1] }],
+    ['read', 2, 'info'],
   ],
-  kv: [['put', 'a'], ['append', 'b'], ['get', 'ab'], ['get', null], ['append', 'c', 'info'], ['get', 'x', 'info']],
-  set: [['add', 1], ['add', 'b', 'info'], ['read', ['b', 1]], ['read', null], ['add', { a: [1, 2] }], ['read', [9], 'info']],
-  'fifo-queue': [['enqueue', 1], ['enqueue', 2], ['dequeue', 1], ['dequeue', null, 'info'], ['dequeue', null], ['enqueue', 'x', 'info']],
-  'unordered-queue': [['enqueue', 1], ['enqueue', 1], ['dequeue', 1], ['dequeue', null, 'info'], ['dequeue', null], ['dequeue', 1]],
+  'cas-register': [
+    ['write', 1],
+    ['cas', [1, 2]],
+    ['read', 2],
+    ['read', null],
+    ['cas', [2, 3], 'info'],
+    ['write', { a: 1 }],
+  ],
+  mutex: [
+    ['acquire', null],
+    ['release', null],
+    ['acquire', null, 'info'],
+    ['release', null],
+  ],
+  'multi-register': [
+    ['txn', [['read', 'x', 0]]],
+    [
+      'txn',
+      [
+        ['write', 'y', 2],
+        ['r', 'y', 2],
+      ],
+    ],
+    ['txn', [['read', 'x', null]]],
+    [
+      'txn',
+      [
+        ['w', 0, 'a'],
+        ['read', 'y', 7],
+      ],
+      'info',
+    ],
+    ['txn', [['r', 0, 'a']]],
+  ],
+  kv: [
+    ['put', 'a'],
+    ['append', 'b'],
+    ['get', 'ab'],
+    ['get', null],
+    ['append', 'c', 'info'],
+    ['get', 'x', 'info'],
+  ],
+  set: [
+    ['add', 1],
+    ['add', 'b', 'info'],
+    ['read', ['b', 1]],
+    ['read', null],
+    ['add', { a: [1, 2] }],
+    ['read', [9], 'info'],
+  ],
+  'fifo-queue': [
+    ['enqueue', 1],
+    ['enqueue', 2],
+    ['dequeue', 1],
+    ['dequeue', null, 'info'],
+    ['dequeue', null],
+    ['enqueue', 'x', 'info'],
+  ],
+  'unordered-queue': [
+    ['enqueue', 1],
+    ['enqueue', 1],
+    ['dequeue', 1],
+    ['dequeue', null, 'info'],
+    ['dequeue', null],
+    ['dequeue', 1],
+  ],
 };
 
 describe('the model registry', () => {
@@ -34,9 +98,18 @@ describe('the model registry', () => {
 describe('the test harness', () => {
   it('catches a step that mutates its input', () => {
     const bad: Model<number[]> = {
-      name: 'bad', doc: 'mutates', init: () => [], key: (s) => s.join(), describe: String, describeOp: (o) => o.f,
-      shape: () => true, partitionable: false,
-      step: (s, o) => { s.push(o.value as number); return s; },
+      name: 'bad',
+      doc: 'mutates',
+      init: () => [],
+      key: (s) => s.join(),
+      describe: String,
+      describeOp: (o) => o.f,
+      shape: () => true,
+      partitionable: false,
+      step: (s, o) => {
+        s.push(o.value as number);
+        return s;
+      },
     };
     expect(() => run(bad, [['add', 1]])).toThrow();
   });

@@ -67,12 +67,43 @@ describe('multi-register model', () => {
   it('validates f and micro-ops; knows the plain shape; is not partitionable', () => {
     expect(mr.validate!({ f: 'read', value: 1, info: false })).toMatch(/no operation 'read'.*txn/);
     expect(mr.validate!({ f: 'txn', value: 3, info: false })).toMatch(/list of \[read\|write, name, value\] micro-ops, got 3/);
-    expect(mr.validate!({ f: 'txn', value: [['r', 'x', 1], ['append', 'x', 2]], info: false })).toMatch(/micro-op 2/);
+    expect(
+      mr.validate!({
+        f: 'txn',
+        value: [
+          ['r', 'x', 1],
+          ['append', 'x', 2],
+        ],
+        info: false,
+      }),
+    ).toMatch(/micro-op 2/);
     expect(mr.validate!({ f: 'txn', value: [['r', ['x'], 1]], info: false })).toMatch(/micro-op 1/);
-    expect(mr.validate!({ f: 'txn', value: [['r', 'x', 1], ['w', 0, 2]], info: false })).toBeUndefined();
-    expect(mr.shape('txn', [['read', 'x', null], ['write', 'y', 2]])).toBe(true);
+    expect(
+      mr.validate!({
+        f: 'txn',
+        value: [
+          ['r', 'x', 1],
+          ['w', 0, 2],
+        ],
+        info: false,
+      }),
+    ).toBeUndefined();
+    expect(
+      mr.shape('txn', [
+        ['read', 'x', null],
+        ['write', 'y', 2],
+      ]),
+    ).toBe(true);
     expect(mr.shape('txn', ['k', [['read', 'x', null]]])).toBe(false);
-    expect(mr.shape('txn', [['read', 'x', null], ['write', 'y', 2]][1])).toBe(false);
+    expect(
+      mr.shape(
+        'txn',
+        [
+          ['read', 'x', null],
+          ['write', 'y', 2],
+        ][1],
+      ),
+    ).toBe(false);
     expect(mr.partitionable).toBe(false);
   });
 });

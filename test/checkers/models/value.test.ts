@@ -12,7 +12,28 @@ describe('value tokens', () => {
   });
 
   it('different values get different tokens', () => {
-    const values: unknown[] = [1, '1', true, 'true', null, 'null', '\u0001null', [1], '[1]', { a: 1 }, { a: '1' }, [], {}, '', NaN, 'NaN', Infinity, -Infinity, [null], [[]]];
+    const values: unknown[] = [
+      1,
+      '1',
+      true,
+      'true',
+      null,
+      'null',
+      '\u0001null',
+      [1],
+      '[1]',
+      { a: 1 },
+      { a: '1' },
+      [],
+      {},
+      '',
+      NaN,
+      'NaN',
+      Infinity,
+      -Infinity,
+      [null],
+      [[]],
+    ];
     const tokens = new Set(values.map(token));
     expect(tokens.size).toBe(values.length);
   });

@@ -12,7 +12,11 @@ const jepsen = Object.entries(expected).filter(([file]) => file.startsWith('jeps
 
 describe('jepsen conformance histories', () => {
   it('are set, counter and bank', () => {
-    expect(jepsen.map(([f, e]) => [f, e.checker]).sort()).toEqual([['jepsen/bank.edn', 'bank'], ['jepsen/counter.edn', 'counter'], ['jepsen/set.edn', 'set']]);
+    expect(jepsen.map(([f, e]) => [f, e.checker]).sort()).toEqual([
+      ['jepsen/bank.edn', 'bank'],
+      ['jepsen/counter.edn', 'counter'],
+      ['jepsen/set.edn', 'set'],
+    ]);
   });
   for (const [file, exp] of jepsen) {
     it(`${file} is ${exp.valid ? 'valid' : 'invalid'} under ${exp.checker}`, async () => {
@@ -27,7 +31,7 @@ describe('jepsen conformance histories', () => {
 
   it('set.edn: the three adds are in the final read', async () => {
     const { ops } = await loadHistory(join(root, 'jepsen/set.edn'));
-    const v = (await runCheckers(['set', 'set-full'], ops, {}));
+    const v = await runCheckers(['set', 'set-full'], ops, {});
     expect(v.set!.stats).toMatchObject({ ok: 3, lost: 0, unexpected: 0, finalRead: 6 });
     expect(v['set-full']!.valid).toBe(true);
     expect(v['set-full']!.stats).toMatchObject({ stable: 3, lost: 0 });

@@ -30,7 +30,7 @@ describe('staleness', () => {
     expect(s.outsideWindows).toMatchObject({ reads: 1, staleReads: 0, lagMs: { max: 0 } });
   });
 
-  it('counts a divergent read\'s missing versions element by element', () => {
+  it("counts a divergent read's missing versions element by element", () => {
     const v = checkStaleness(hist(ap(0, 'x', 1), ap(0, 'x', 2), rd(1, 'x', [1, 2]), rd(1, 'x', [2])));
     expect(v.stats).toMatchObject({ reads: 2, staleReads: 1, missedVersions: { max: 1 } });
   });
@@ -46,7 +46,9 @@ describe('staleness', () => {
 describe('availability', () => {
   it('reports success ratios inside and outside windows, RTO and RPO per window', () => {
     // write 2 is acknowledged inside the partition and gone after the heal: RPO 1 write.
-    const v = checkAvailability(hist(ap(0, 'x', 1), nem('start-partition'), ap(0, 'x', 2), ap(0, 'x', 3, 'info'), nem('stop-partition'), rd(1, 'x', [1], 'n1')));
+    const v = checkAvailability(
+      hist(ap(0, 'x', 1), nem('start-partition'), ap(0, 'x', 2), ap(0, 'x', 3, 'info'), nem('stop-partition'), rd(1, 'x', [1], 'n1')),
+    );
     expect(v.valid).toBe(true);
     const s = v.stats as Record<string, any>;
     expect(s.inside).toEqual({ ok: 1, fail: 0, info: 1, successRatio: 0.5 });
@@ -84,7 +86,9 @@ describe('stats', () => {
       nemesis: { 'start-partition': 2, 'stop-partition': 2 },
       windows: [{ window: { kind: 'partition', healed: true }, byF: { append: { ok: 1, fail: 1, info: 0 } } }],
       outsideWindows: { append: { ok: 1, fail: 0, info: 0 }, read: { ok: 1, fail: 0, info: 0 } },
-      okReads: 1, okReadsAfterFinalHeal: 1, completedInsideWindows: 2,
+      okReads: 1,
+      okReadsAfterFinalHeal: 1,
+      completedInsideWindows: 2,
     });
   });
 
@@ -99,7 +103,10 @@ describe('stats', () => {
   });
 
   it('is unknown when no read completed', () => {
-    expect(checkStats(hist(ap(0, 'x', 1)))).toMatchObject({ valid: 'unknown', cause: 'the run did not test what it claims: no read completed, so nothing the database returned was checked' });
+    expect(checkStats(hist(ap(0, 'x', 1)))).toMatchObject({
+      valid: 'unknown',
+      cause: 'the run did not test what it claims: no read completed, so nothing the database returned was checked',
+    });
   });
 
   it('is unknown when no read completed after the final heal', () => {
@@ -113,7 +120,13 @@ describe('stats', () => {
   });
 
   it('is unknown when a fault never healed, and on a history with no client ops', () => {
-    expect(checkStats(hist(ap(0, 'x', 1), nem('kill'), rd(1, 'x', [1])))).toMatchObject({ valid: 'unknown', cause: expect.stringMatching(/a fault window never closed/) });
-    expect(checkStats(hist(nem('start-partition'), nem('stop-partition')))).toMatchObject({ valid: 'unknown', cause: expect.stringMatching(/the history has no client ops/) });
+    expect(checkStats(hist(ap(0, 'x', 1), nem('kill'), rd(1, 'x', [1])))).toMatchObject({
+      valid: 'unknown',
+      cause: expect.stringMatching(/a fault window never closed/),
+    });
+    expect(checkStats(hist(nem('start-partition'), nem('stop-partition')))).toMatchObject({
+      valid: 'unknown',
+      cause: expect.stringMatching(/the history has no client ops/),
+    });
   });
 });

@@ -12,11 +12,14 @@ describe('read-your-writes', () => {
   it('catches a session reading a replica that lacks its own acknowledged append', () => {
     const v = checkReadYourWrites(hist(ap(3, 'x', 7), rd(3, 'x', [], 'pg2')));
     expect(v.valid).toBe(false);
-    expect(v.anomalies).toEqual([{
-      kind: 'read-your-writes', ops: [0, 1, 2, 3],
-      explanation: 'process 3 appended 7 to key x and got ok at 0.001 s (op #1), then read key x from pg2 at 0.002 s (op #2) without it',
-      data: { key: 'x', element: 7, node: 'pg2', session: 3 },
-    }]);
+    expect(v.anomalies).toEqual([
+      {
+        kind: 'read-your-writes',
+        ops: [0, 1, 2, 3],
+        explanation: 'process 3 appended 7 to key x and got ok at 0.001 s (op #1), then read key x from pg2 at 0.002 s (op #2) without it',
+        data: { key: 'x', element: 7, node: 'pg2', session: 3 },
+      },
+    ]);
   });
 
   it('compares with the furthest own append, and another session missing it is no anomaly', () => {
@@ -25,7 +28,7 @@ describe('read-your-writes', () => {
     expect(v.anomalies.map((a) => a.ops)).toEqual([[2, 3, 6, 7]]);
   });
 
-  it('catches a divergent read that lacks the session\'s write', () => {
+  it("catches a divergent read that lacks the session's write", () => {
     // Order is [1, 2] (longest read); p0's read [2] is not a prefix of it and lacks p0's 1.
     const v = checkReadYourWrites(hist(ap(0, 'x', 1), ap(1, 'x', 2), rd(2, 'x', [1, 2]), rd(0, 'x', [2], 'n3')));
     expect(v.anomalies.map((a) => [a.ops, a.data?.element])).toEqual([[[0, 1, 6, 7], 1]]);
@@ -35,8 +38,10 @@ describe('read-your-writes', () => {
     const ops = withSession(withSession(hist(ap(0, 'x', 1), rd(1, 'x', [], 'n2')), 0, 'a'), 1, 'a');
     const v = checkReadYourWrites(ops);
     expect(v.anomalies.map((a) => a.ops)).toEqual([[0, 1, 2, 3]]);
-    expect(v.anomalies[0]!.explanation).toBe('session "a" (process 0) appended 1 to key x and got ok at 0.001 s (op #1), ' +
-      'then process 1 of the same session read key x from n2 at 0.002 s (op #2) without it');
+    expect(v.anomalies[0]!.explanation).toBe(
+      'session "a" (process 0) appended 1 to key x and got ok at 0.001 s (op #1), ' +
+        'then process 1 of the same session read key x from n2 at 0.002 s (op #2) without it',
+    );
   });
 
   it('never requires info or failed appends (unknown: nothing was exercised)', () => {
@@ -49,14 +54,26 @@ describe('read-your-writes', () => {
   });
 
   it('a read concurrent with the append (invoked before its ok) is not required to see it', () => {
-    const v = checkReadYourWrites(hist([[0, 'invoke', 'read', ['x', null]], [1, 'invoke', 'append', ['x', 1]], [1, 'ok', 'append', ['x', 1]], [0, 'ok', 'read', ['x', []]]]));
+    const v = checkReadYourWrites(
+      hist([
+        [0, 'invoke', 'read', ['x', null]],
+        [1, 'invoke', 'append', ['x', 1]],
+        [1, 'ok', 'append', ['x', 1]],
+        [0, 'ok', 'read', ['x', []]],
+      ]),
+    );
     expect(v.anomalies).toEqual([]);
   });
 
-  it('register keys: a read older than the session\'s own write', () => {
+  it("register keys: a read older than the session's own write", () => {
     const v = checkReadYourWrites(hist(wr(0, 'r', 1), wr(0, 'r', 2), rd(0, 'r', 1, 'n2')));
-    expect(v.anomalies).toEqual([expect.objectContaining({ kind: 'read-your-writes', ops: [2, 3, 4, 5],
-      explanation: 'process 0 wrote 2 to key r and got ok at 0.003 s (op #3), then read key r from n2 at 0.004 s (op #4) and got the older 1' })]);
+    expect(v.anomalies).toEqual([
+      expect.objectContaining({
+        kind: 'read-your-writes',
+        ops: [2, 3, 4, 5],
+        explanation: 'process 0 wrote 2 to key r and got ok at 0.003 s (op #3), then read key r from n2 at 0.004 s (op #4) and got the older 1',
+      }),
+    ]);
   });
 });
 
@@ -66,10 +83,17 @@ describe('monotonic-reads', () => {
   });
 
   it('catches a read that goes back, and every later read still behind what an earlier read held', () => {
-    const v = checkMonotonicReads(hist(ap(1, 'x', 1), ap(1, 'x', 2), rd(0, 'x', [1, 2], 'n1'), rd(0, 'x', [1], 'n2'), rd(0, 'x', [1], 'n2'), rd(0, 'x', [1, 2], 'n1')));
+    const v = checkMonotonicReads(
+      hist(ap(1, 'x', 1), ap(1, 'x', 2), rd(0, 'x', [1, 2], 'n1'), rd(0, 'x', [1], 'n2'), rd(0, 'x', [1], 'n2'), rd(0, 'x', [1, 2], 'n1')),
+    );
     expect(v.valid).toBe(false);
-    expect(v.anomalies.map((a) => a.ops)).toEqual([[4, 5, 6, 7], [4, 5, 8, 9]]);
-    expect(v.anomalies[0]!.explanation).toBe('process 0 read key x from n1 and got [1,2] at 0.005 s (op #5), then read it from n2 at 0.006 s (op #6) and got [1], without 2');
+    expect(v.anomalies.map((a) => a.ops)).toEqual([
+      [4, 5, 6, 7],
+      [4, 5, 8, 9],
+    ]);
+    expect(v.anomalies[0]!.explanation).toBe(
+      'process 0 read key x from n1 and got [1,2] at 0.005 s (op #5), then read it from n2 at 0.006 s (op #6) and got [1], without 2',
+    );
     expect(v.anomalies[0]!.data).toMatchObject({ element: 2, nodes: ['n1', 'n2'] });
   });
 
@@ -80,7 +104,15 @@ describe('monotonic-reads', () => {
   });
 
   it('ignores reads that did not complete ok, and other sessions', () => {
-    const ops = hist(rd(0, 'x', [1, 2]), [[0, 'invoke', 'read', ['x', null]], [0, 'info', 'read', ['x', null]]], rd(1, 'x', [1]), rd(0, 'x', [1, 2]));
+    const ops = hist(
+      rd(0, 'x', [1, 2]),
+      [
+        [0, 'invoke', 'read', ['x', null]],
+        [0, 'info', 'read', ['x', null]],
+      ],
+      rd(1, 'x', [1]),
+      rd(0, 'x', [1, 2]),
+    );
     expect(checkMonotonicReads(ops)).toMatchObject({ valid: true, anomalies: [] });
   });
 
@@ -98,24 +130,31 @@ describe('monotonic-reads', () => {
   });
 
   it('is unknown when no session read a key twice', () => {
-    expect(checkMonotonicReads(hist(rd(0, 'x', [1]), rd(1, 'x', [1]), rd(0, 'y', [])))).toMatchObject({ valid: 'unknown', cause: expect.stringMatching(/never exercised/) });
+    expect(checkMonotonicReads(hist(rd(0, 'x', [1]), rd(1, 'x', [1]), rd(0, 'y', [])))).toMatchObject({
+      valid: 'unknown',
+      cause: expect.stringMatching(/never exercised/),
+    });
   });
 });
 
 describe('monotonic-writes', () => {
-  it('holds when every read has the session\'s appends in order', () => {
+  it("holds when every read has the session's appends in order", () => {
     const v = checkMonotonicWrites(hist(ap(0, 'x', 1), ap(0, 'x', 2), rd(1, 'x', [1]), rd(1, 'x', [1, 2])));
     expect(v).toMatchObject({ valid: true, stats: { pairsChecked: 1 } });
   });
 
   it('catches a read holding the later append without the earlier one', () => {
     const v = checkMonotonicWrites(hist(ap(0, 'x', 1), ap(0, 'x', 2), rd(1, 'x', [2], 'n2')));
-    expect(v.anomalies).toEqual([{
-      kind: 'monotonic-writes', ops: [0, 1, 2, 3, 4, 5],
-      explanation: 'process 0 appended 1 to key x and got ok at 0.001 s (op #1), then appended 2 at 0.002 s (op #2), ' +
-        'but process 1 read key x from n2 at 0.004 s (op #4) and got [2], with 2 but without 1',
-      data: { key: 'x', first: 1, second: 2, node: 'n2', session: 0 },
-    }]);
+    expect(v.anomalies).toEqual([
+      {
+        kind: 'monotonic-writes',
+        ops: [0, 1, 2, 3, 4, 5],
+        explanation:
+          'process 0 appended 1 to key x and got ok at 0.001 s (op #1), then appended 2 at 0.002 s (op #2), ' +
+          'but process 1 read key x from n2 at 0.004 s (op #4) and got [2], with 2 but without 1',
+        data: { key: 'x', first: 1, second: 2, node: 'n2', session: 0 },
+      },
+    ]);
   });
 
   it('catches the later append ordered first', () => {
@@ -134,12 +173,15 @@ describe('monotonic-writes', () => {
     expect(checkMonotonicWrites(hist(ap(0, 'x', 1), ap(0, 'x', 2, 'info'), rd(1, 'x', [2]))).anomalies.map((a) => a.ops)).toEqual([[0, 1, 2, 3, 4, 5]]);
   });
 
-  it('a failed append that shows up is lost-writes\' business, not this one\'s', () => {
+  it("a failed append that shows up is lost-writes' business, not this one's", () => {
     expect(checkMonotonicWrites(hist(ap(0, 'x', 1), ap(0, 'x', 2, 'fail'), rd(1, 'x', [2]))).anomalies).toEqual([]);
   });
 
   it('is unknown on register keys (not observable) and when no second append was read', () => {
-    expect(checkMonotonicWrites(hist(wr(0, 'r', 1), wr(0, 'r', 2), rd(1, 'r', 2)))).toMatchObject({ valid: 'unknown', stats: { registerKeysNotObservable: 1 } });
+    expect(checkMonotonicWrites(hist(wr(0, 'r', 1), wr(0, 'r', 2), rd(1, 'r', 2)))).toMatchObject({
+      valid: 'unknown',
+      stats: { registerKeysNotObservable: 1 },
+    });
     expect(checkMonotonicWrites(hist(ap(0, 'x', 1), ap(0, 'x', 2), rd(1, 'x', [1])))).toMatchObject({ valid: 'unknown' });
   });
 });
@@ -153,12 +195,16 @@ describe('writes-follow-reads', () => {
   it('catches an append visible without what the session had read before making it', () => {
     // p0 read [1] from n1, then appended 2; p2 reads [2] from n2: 2 landed on a branch without 1.
     const v = checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1], 'n1'), ap(0, 'x', 2), rd(2, 'x', [2], 'n2')));
-    expect(v.anomalies).toEqual([{
-      kind: 'writes-follow-reads', ops: [2, 3, 4, 5, 6, 7],
-      explanation: 'process 0 read key x from n1 and got [1] at 0.003 s (op #3), then appended 2 to it at 0.004 s (op #4), ' +
-        'but process 2 read key x from n2 at 0.006 s (op #6) and got [2], with 2 but without 1',
-      data: { key: 'x', read: 1, append: 2, node: 'n2', session: 0 },
-    }]);
+    expect(v.anomalies).toEqual([
+      {
+        kind: 'writes-follow-reads',
+        ops: [2, 3, 4, 5, 6, 7],
+        explanation:
+          'process 0 read key x from n1 and got [1] at 0.003 s (op #3), then appended 2 to it at 0.004 s (op #4), ' +
+          'but process 2 read key x from n2 at 0.006 s (op #6) and got [2], with 2 but without 1',
+        data: { key: 'x', read: 1, append: 2, node: 'n2', session: 0 },
+      },
+    ]);
   });
 
   it('catches the append ordered before what the session had read', () => {
@@ -173,8 +219,14 @@ describe('writes-follow-reads', () => {
   });
 
   it('a failed append constrains nothing; an info one that never shows up is never checked', () => {
-    expect(checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1]), ap(0, 'x', 2, 'fail'), rd(2, 'x', [2])))).toMatchObject({ valid: 'unknown', anomalies: [] });
-    expect(checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1]), ap(0, 'x', 2, 'info'), rd(2, 'x', [1])))).toMatchObject({ valid: 'unknown', anomalies: [] });
+    expect(checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1]), ap(0, 'x', 2, 'fail'), rd(2, 'x', [2])))).toMatchObject({
+      valid: 'unknown',
+      anomalies: [],
+    });
+    expect(checkWritesFollowReads(hist(ap(1, 'x', 1), rd(0, 'x', [1]), ap(0, 'x', 2, 'info'), rd(2, 'x', [1])))).toMatchObject({
+      valid: 'unknown',
+      anomalies: [],
+    });
   });
 
   it('an info append that shows up took effect after the read, and is held to the rule', () => {
@@ -183,7 +235,19 @@ describe('writes-follow-reads', () => {
   });
 
   it('ignores nemesis ops and ops of other shapes', () => {
-    const v = checkWritesFollowReads(hist(nem('start-partition'), ap(1, 'x', 1), [[0, 'invoke', 'cas', ['x', [1, 2]]], [0, 'ok', 'cas', ['x', [1, 2]]]], rd(0, 'x', [1]), ap(0, 'x', 2), rd(2, 'x', [1, 2])));
+    const v = checkWritesFollowReads(
+      hist(
+        nem('start-partition'),
+        ap(1, 'x', 1),
+        [
+          [0, 'invoke', 'cas', ['x', [1, 2]]],
+          [0, 'ok', 'cas', ['x', [1, 2]]],
+        ],
+        rd(0, 'x', [1]),
+        ap(0, 'x', 2),
+        rd(2, 'x', [1, 2]),
+      ),
+    );
     expect(v).toMatchObject({ valid: true, stats: { ignored: { cas: 1 } } });
   });
 });

@@ -1,16 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { checkConsistentPrefix, checkMonotonicReads, checkMonotonicWrites, checkReadYourWrites, checkWritesFollowReads } from '../../../src/checkers/replication/index.js';
+import {
+  checkConsistentPrefix,
+  checkMonotonicReads,
+  checkMonotonicWrites,
+  checkReadYourWrites,
+  checkWritesFollowReads,
+} from '../../../src/checkers/replication/index.js';
 import type { Op, OpType } from '../../../src/history/op.js';
 
 // The near-linear checkers against the definitions written out by brute force (every pair of ops,
 // "earlier" = completed before the later op was invoked, within the session), on small random
 // histories of one list key with overlapping ops and sessions of several processes.
 
-interface P { session: string | number; process: number; f: 'append' | 'read'; type: OpType; inv: number; done?: number; elem?: number; list?: number[] }
+interface P {
+  session: string | number;
+  process: number;
+  f: 'append' | 'read';
+  type: OpType;
+  inv: number;
+  done?: number;
+  elem?: number;
+  list?: number[];
+}
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 function generate(seed: number): { ops: Op[]; pairs: P[] } {
@@ -42,15 +60,22 @@ function generate(seed: number): { ops: Op[]; pairs: P[] } {
         // Mostly prefixes of the append order, sometimes a shuffled subset (a broken replica).
         let list: number[];
         if (r() < 0.6) list = appended.slice(0, Math.floor(r() * (appended.length + 1)));
-        else { list = appended.filter(() => r() < 0.6); for (let k = list.length - 1; k > 0; k--) { const j = Math.floor(r() * (k + 1)); [list[k], list[j]] = [list[j]!, list[k]!]; } }
+        else {
+          list = appended.filter(() => r() < 0.6);
+          for (let k = list.length - 1; k > 0; k--) {
+            const j = Math.floor(r() * (k + 1));
+            [list[k], list[j]] = [list[j]!, list[k]!];
+          }
+        }
         o.list = list;
         emit(o, o.type, o.type === 'ok' ? ['x', list] : ['x', null]);
       }
       pairs.push(o);
     } else if (i < steps) {
-      const q: P = r() < 0.5
-        ? { session: sessionOf(p), process: p, f: 'append', type: 'info', inv: ops.length, elem: next++ }
-        : { session: sessionOf(p), process: p, f: 'read', type: 'info', inv: ops.length };
+      const q: P =
+        r() < 0.5
+          ? { session: sessionOf(p), process: p, f: 'append', type: 'info', inv: ops.length, elem: next++ }
+          : { session: sessionOf(p), process: p, f: 'read', type: 'info', inv: ops.length };
       if (q.f === 'append') appended.push(q.elem!);
       open.set(p, q);
       emit(q, 'invoke', ['x', q.f === 'append' ? q.elem : null]);
@@ -69,10 +94,14 @@ function reference(pairs: P[]) {
   const ryw = reads.filter((r) => appends.some((w) => w.type === 'ok' && same(w, r) && before(w, r) && !r.list!.includes(w.elem!)));
   const mr = reads.filter((r) => reads.some((e) => same(e, r) && before(e, r) && e.list!.some((x) => !r.list!.includes(x))));
   // b's (by element) that some read holds without, or after, an append a of b's session acknowledged before b was invoked.
-  const mw = appends.filter((b) => b.type !== 'fail' && reads.some((x) => {
-    const j = x.list!.indexOf(b.elem!);
-    return j >= 0 && appends.some((a) => a.type === 'ok' && same(a, b) && before(a, b) && !(x.list!.indexOf(a.elem!) >= 0 && x.list!.indexOf(a.elem!) < j));
-  }));
+  const mw = appends.filter(
+    (b) =>
+      b.type !== 'fail' &&
+      reads.some((x) => {
+        const j = x.list!.indexOf(b.elem!);
+        return j >= 0 && appends.some((a) => a.type === 'ok' && same(a, b) && before(a, b) && !(x.list!.indexOf(a.elem!) >= 0 && x.list!.indexOf(a.elem!) < j));
+      }),
+  );
   const wfr = appends.filter((b) => {
     if (b.type === 'fail') return false;
     const seen = reads.filter((e) => same(e, b) && before(e, b));
@@ -99,7 +128,11 @@ describe('session guarantees: near-linear checkers agree with the definitions', 
         mw: sorted(checkMonotonicWrites(ops).anomalies.map((a) => a.data!.second as number)),
         wfr: sorted(checkWritesFollowReads(ops).anomalies.map((a) => a.data!.append as number)),
       };
-      const cp = sorted(checkConsistentPrefix(ops).anomalies.filter((a) => a.kind === 'out-of-order').map((a) => a.data!.second as number));
+      const cp = sorted(
+        checkConsistentPrefix(ops)
+          .anomalies.filter((a) => a.kind === 'out-of-order')
+          .map((a) => a.data!.second as number),
+      );
       expect({ seed, ...got, cp }).toEqual({ seed, ...ref, cp: ref.mw });
       anomalies += ref.ryw.length + ref.mr.length + ref.mw.length + ref.wfr.length;
     }

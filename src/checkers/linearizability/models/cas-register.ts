@@ -19,12 +19,14 @@ export const casRegister: Model<Token> = {
   init: () => NIL,
   step(s, op) {
     switch (op.f) {
-      case 'write': return op.value as Token;
+      case 'write':
+        return op.value as Token;
       case 'cas': {
         const v = op.value as readonly Token[];
         return s === v[0] ? v[1] : undefined;
       }
-      default: return s === op.value ? s : undefined; // read
+      default:
+        return s === op.value ? s : undefined; // read
     }
   },
   key: (s) => s,

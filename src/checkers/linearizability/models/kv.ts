@@ -17,9 +17,12 @@ export const kv: Model<string> = {
   init: () => '',
   step(s, op) {
     switch (op.f) {
-      case 'put': return op.value as string;
-      case 'append': return s + (op.value as string);
-      default: return s === op.value ? s : undefined; // get
+      case 'put':
+        return op.value as string;
+      case 'append':
+        return s + (op.value as string);
+      default:
+        return s === op.value ? s : undefined; // get
     }
   },
   key: (s) => s,

@@ -33,8 +33,13 @@ function before(a: Token, b: Token): boolean {
 }
 
 function isMicroOp(m: unknown): m is unknown[] {
-  return Array.isArray(m) && (m.length === 2 || m.length === 3) && typeof m[0] === 'string' && m[0] in MICRO_FS &&
-    (typeof m[1] === 'string' || typeof m[1] === 'number' || typeof m[1] === 'bigint');
+  return (
+    Array.isArray(m) &&
+    (m.length === 2 || m.length === 3) &&
+    typeof m[0] === 'string' &&
+    m[0] in MICRO_FS &&
+    (typeof m[1] === 'string' || typeof m[1] === 'number' || typeof m[1] === 'bigint')
+  );
 }
 
 function prepareTxn(value: unknown): MicroOp[] {
@@ -55,7 +60,10 @@ export function makeMultiRegister(initial?: Record<string, unknown>): Model<Regi
   if (initial) {
     const entries = Object.entries(initial).map(([k, v]) => [token(k), token(v)] as const);
     entries.sort((a, b) => (before(a[0], b[0]) ? -1 : 1));
-    start = registers(entries.map((e) => e[0]), entries.map((e) => e[1]));
+    start = registers(
+      entries.map((e) => e[0]),
+      entries.map((e) => e[1]),
+    );
   }
   return {
     name: 'multi-register',
@@ -75,11 +83,19 @@ export function makeMultiRegister(initial?: Record<string, unknown>): Model<Regi
         if (i < names.length && names[i] === m.k) {
           if (vals[i] === m.v) continue;
           if (!m.write) return undefined;
-          if (!copied) { names = names.slice(); vals = vals.slice(); copied = true; }
+          if (!copied) {
+            names = names.slice();
+            vals = vals.slice();
+            copied = true;
+          }
           (vals as Token[])[i] = m.v;
         } else {
           if (!m.write && absentIsNil) return undefined; // m.v is not nil here
-          if (!copied) { names = names.slice(); vals = vals.slice(); copied = true; }
+          if (!copied) {
+            names = names.slice();
+            vals = vals.slice();
+            copied = true;
+          }
           (names as Token[]).splice(i, 0, m.k);
           (vals as Token[]).splice(i, 0, m.v);
         }
@@ -94,9 +110,9 @@ export function makeMultiRegister(initial?: Record<string, unknown>): Model<Regi
     describeOp(op) {
       const txn = op.value as readonly (MicroOp | unknown[])[];
       if (!Array.isArray(txn)) return `${op.f} ${show(txn)}`;
-      const parts = txn.map((m) => Array.isArray(m)
-        ? `${MICRO_FS[m[0] as string] ? 'w' : 'r'} ${show(m[1])} ${show(m[2])}`
-        : `${m.write ? 'w' : 'r'} ${show(m.k)} ${show(m.v)}`);
+      const parts = txn.map((m) =>
+        Array.isArray(m) ? `${MICRO_FS[m[0] as string] ? 'w' : 'r'} ${show(m[1])} ${show(m[2])}` : `${m.write ? 'w' : 'r'} ${show(m.k)} ${show(m.v)}`,
+      );
       return `txn [${parts.join(', ')}]`;
     },
     shape: (f, v) => f === 'txn' && Array.isArray(v) && v.every(isMicroOp),

@@ -40,7 +40,10 @@ export function showValue(v: unknown): string {
   if (v === null || v === undefined) return 'nil';
   if (typeof v === 'string') return /^[^\s[\]{}(),"'`;\\]+$/.test(v) && !/^(nil|true|false|[-+]?[\d.].*)$/.test(v) ? v : JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(showValue).join(' ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${showValue(k)} ${showValue(x)}`).join(', ')}}`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${showValue(k)} ${showValue(x)}`)
+      .join(', ')}}`;
   return String(v);
 }
 
