@@ -173,7 +173,7 @@ describe("failover choice: each database's rule", () => {
     expect(requiredAnswers(rule)).toBe(2);
     expect(decide('safe', rule, ['n2', 'n3'], lagging)).toMatchObject({ decision: 'refused', chosen: null, unanswered: ['n3'] });
     expect(decide('naive', rule, ['n2', 'n3'], lagging)).toMatchObject({ decision: 'promoted', chosen: 'n2', quorum: false });
-    expect(semiSyncRule('semi-sync', ['n2', 'n3', 'n4']).k).toBe(1);
+    expect(semiSyncRule('semi-sync', ['n2', 'n3', 'n4'])!.k).toBe(1);
     expect(requiredAnswers(semiSyncRule('semi-sync', ['n2', 'n3', 'n4']))).toBe(3);
     expect(semiSyncRule('async', ['n2', 'n3'])).toBeUndefined();
     expect(requiredAnswers(semiSyncRule('semi-sync', []))).toBe(0);

@@ -173,9 +173,9 @@ describe('mysql adapter (MariaDB) on the local runtime (3 nodes)', () => {
     expect(await c.invoke('add', 1, T)).toMatchObject({ type: 'ok', node: 'n1' });
     const r = await db.failover({ fence: false });
     expect(db.roles().get('n1')).toBe('primary');
-    expect(db.roles().get(r.promoted)).toBe('primary');
+    expect(db.roles().get(r.promoted!)).toBe('primary');
     const oldP = on('n1'),
-      newP = on(r.promoted);
+      newP = on(r.promoted!);
     expect(await oldP.invoke('add', 2, T)).toMatchObject({ type: 'ok', node: 'n1' });
     expect(await newP.invoke('add', 3, T)).toMatchObject({ type: 'ok', node: r.promoted });
     expect((await oldP.invoke('read', null, T)).value).toEqual([1, 2]);

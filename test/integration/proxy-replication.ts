@@ -74,7 +74,8 @@ export async function replicationThroughProxies(
     await until('n3', v);
     await stalls('n1', 'n2', 'n3', ++v);
 
-    const { promoted, old } = await d.failover({ fence: true });
+    const { promoted: chosen, old } = await d.failover({ fence: true });
+    const promoted = chosen!;
     expect(old).toBe('n1');
     const other = ['n2', 'n3'].find((n) => n !== promoted)!;
     await io.write(d, promoted, ++v);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cassandraAdapter } from '../../src/adapters/cassandra/index.js';
 import type { Op } from '../../src/history/op.js';
 import { runTest, type RunSpec } from '../../src/run/run.js';
+import { readJson } from '../../src/run/store.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import { requireRuntime, runChecked, verdict, type CheckedRun } from './support.js';
 

@@ -193,7 +193,9 @@ export function decideFates<R extends FateRead>(
     }
   }
   if (lost.length === 0) return;
-  lostOut.push(...lost.map(({ pair, elem, label, knownIndex, knownTime, seen }) => ({ pair, elem, label, knownIndex, knownTime, seen })));
+  // A loop, not push(...spread): a subject can lose hundreds of thousands of elements (a set, a long-lived
+  // key), and spreading that many arguments overflows the call stack.
+  for (const { pair, elem, label, knownIndex, knownTime, seen } of lost) lostOut.push({ pair, elem, label, knownIndex, knownTime, seen });
   reportLost(s, tl, dec, lost, log);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLostWrites, checkSetFull } from '../../../src/checkers/replication/index.js';
+import { h } from '../../support/history.js';
 import { add, ap, hist, nem, rd, rs, wr } from './build.js';
 
 // The fate of an element over time (src/checkers/replication/fates.ts): a read proves presence or
@@ -141,5 +142,19 @@ describe('info and failed writes over time', () => {
   it('a read that lacks it but began before the ok decides nothing: never-read', () => {
     const v = checkSetFull(hist([[1, 'invoke', 'read', null]], add(0, 1), [[1, 'ok', 'read', [], 'n1']]));
     expect(v).toMatchObject({ valid: 'unknown', anomalies: [], stats: { neverRead: 1, lost: 0 } });
+  });
+});
+
+describe('many lost elements in one subject', () => {
+  it('200,000 acknowledged adds missing from the final read: all counted lost, no stack overflow', () => {
+    const n = 200_000;
+    const groups = [];
+    for (let e = 0; e < n; e++) groups.push(add(e % 10, e));
+    groups.push(rs(10, [], 'n1'));
+    const v = checkSetFull(h(groups.flat()));
+    expect(v.valid).toBe(false);
+    expect(v.stats).toMatchObject({ acked: n, lost: n });
+    expect(v.anomalies).toHaveLength(1);
+    expect(v.anomalies[0]!.explanation).toMatch(/^200000 writes that were acknowledged or seen are lost from the set/);
   });
 });
