@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,7 @@ const cases: Array<{ db: string; workload: string; replication: string; boundS: 
 describe('faultline run with kill faults, as a child process', () => {
   for (const c of cases) {
     it(`${c.db}: exits by itself with a verdict, the run stored, nothing left`, async () => {
+      const tmpBefore = new Set(readdirSync(tmpdir()));
       const r = await runCli(
         [
           'run',
@@ -98,6 +99,10 @@ describe('faultline run with kill faults, as a child process', () => {
       expect(existsSync(join(dir!, 'results.json'))).toBe(true);
       expect(readFileSync(join(dir!, 'history.jsonl'), 'utf8')).toMatch(/"f":"start-kill"/);
       expect(leftovers(runId!)).toEqual([]);
+      // Nothing new in the machine's temp folder but faultline's own caches (initdb / install-db templates):
+      // e.g. the Cassandra JVM's lz4 native library or hsperfdata, or the run's work folder.
+      const cache = /^faultline-(pg-initdb|mysql-template)-/;
+      expect(readdirSync(tmpdir()).filter((n) => !tmpBefore.has(n) && !cache.test(n) && !join(tmpdir(), n).startsWith(store))).toEqual([]);
     }, 330_000);
   }
 });

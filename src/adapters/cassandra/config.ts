@@ -18,6 +18,8 @@ export interface NodeDirs {
   cdc: string;
   conf: string;
   logs: string;
+  /** java.io.tmpdir: native libraries the JVM extracts (lz4-java) stay in the node's folder, removed with it. */
+  tmp: string;
 }
 
 export function nodeDirs(nodeDir: string): NodeDirs {
@@ -31,6 +33,7 @@ export function nodeDirs(nodeDir: string): NodeDirs {
     cdc: join(root, 'cdc_raw'),
     conf: join(root, 'conf'),
     logs: join(root, 'logs'),
+    tmp: join(root, 'tmp'),
   };
 }
 
@@ -184,6 +187,10 @@ export function jvmArgv(o: { java: string; classpath: string; dirs: NodeDirs; he
     '-XX:TieredStopAtLevel=1',
     '-XX:+ExitOnOutOfMemoryError',
     '-XX:ActiveProcessorCount=2',
+    // Nothing in the machine's /tmp: lz4-java extracts its .so into java.io.tmpdir (one file per start, left
+    // behind on kill -9), and hsperfdata would leave /tmp/hsperfdata_cassandra.
+    `-Djava.io.tmpdir=${o.dirs.tmp}`,
+    '-XX:-UsePerfData',
     '-Djava.net.preferIPv4Stack=true',
     ...JAVA17_MODULE_FLAGS,
     '-Dcassandra-foreground=yes',

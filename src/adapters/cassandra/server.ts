@@ -38,7 +38,7 @@ export class CassServer {
   /** Directories and config files, owned by the cassandra user (the JVM writes under all of them). */
   async prepare(o: { seeds: string[]; token: string }): Promise<void> {
     const d = this.dirs;
-    for (const dir of [d.root, d.data, d.commitlog, d.savedCaches, d.hints, d.cdc, d.conf, d.logs]) mkdirSync(dir, { recursive: true });
+    for (const dir of [d.root, d.data, d.commitlog, d.savedCaches, d.hints, d.cdc, d.conf, d.logs, d.tmp]) mkdirSync(dir, { recursive: true });
     writeFileSync(join(d.conf, 'cassandra.yaml'), cassandraYaml({ ip: this.node.ip, seeds: o.seeds, token: o.token, dirs: d }));
     writeFileSync(join(d.conf, 'logback.xml'), LOGBACK_XML);
     const r = await this.node.exec(['chown', '-R', `${CASSANDRA_USER}:${CASSANDRA_USER}`, d.root]);
