@@ -9,6 +9,10 @@
  * answer shows which standby holds them: wait (bounded) for more, then refuse, as Patroni does.
  * Async replication promises no standby holds anything acknowledged: promote the most advanced that
  * answered, as before, and record that no quorum applies (required null).
+ * The rule covers only commits the current primary acknowledged itself. What it inherited at its promotion
+ * (its position then: the floor) may sit on no standby yet: a standby that has not reached the floor lacks
+ * writes acknowledged under the previous primary, so `safe` refuses to promote it, as Patroni counts a
+ * standby as synchronous only once it has caught up. No floor: the first primary, nothing inherited.
  * Policy `naive` (the naive-failover package only): the most advanced of those that answered, at once,
  * whatever the quorum. That is faultline's decision, and a write it loses is not the database's fault.
  */
@@ -45,6 +49,8 @@ export interface FailoverRecord {
   decision: 'promoted' | 'refused';
   reason: string;
   waitedMs: number;
+  /** What the current primary held when it was promoted (the floor), as the database prints it; null: the first primary. */
+  floor: string | number | null;
 }
 
 /** n-k+1, at least 1, at most n (a k above n acknowledges nothing, so one answer suffices); 0 with no standby. */
@@ -61,6 +67,7 @@ export function decide(
   standbys: readonly string[],
   answers: ReadonlyMap<string, Answer>,
   waitedMs = 0,
+  floor?: Answer,
 ): FailoverRecord {
   const positions: Record<string, string | number | null> = {};
   for (const n of standbys) positions[n] = answers.get(n)?.text ?? null;
@@ -68,7 +75,7 @@ export function decide(
   const heardOf = (rule ? rule.standbys : standbys).filter((n) => answers.has(n));
   const required = requiredAnswers(rule);
   const quorum = required === null ? null : heardOf.length >= required;
-  const base = { policy, sync: rule?.text ?? 'async', positions, unanswered, required, heard: heardOf.length, quorum, waitedMs };
+  const base = { policy, sync: rule?.text ?? 'async', positions, unanswered, required, heard: heardOf.length, quorum, waitedMs, floor: floor?.text ?? null };
   const missing = unanswered.length ? ` (${unanswered.join(', ')} did not answer)` : '';
   let best: string | undefined;
   for (const n of [...answers.keys()].sort()) if (best === undefined || answers.get(n)!.at > answers.get(best)!.at) best = n;
@@ -81,6 +88,17 @@ export function decide(
       chosen: best,
       decision: 'promoted',
       reason: `async replication: no standby is sure to hold every acknowledged write; promoted the most advanced of those that answered (${ofN})`,
+    };
+  }
+  if (quorum && floor !== undefined && answers.get(best)!.at < floor.at && policy === 'safe') {
+    return {
+      ...base,
+      chosen: null,
+      decision: 'refused',
+      reason:
+        `${ofN}, the ${required} that ${rule!.text} needs, but the most advanced, ${best} at ${answers.get(best)!.text}, has not reached ` +
+        `${floor.text}, what the primary held when it was promoted: writes acknowledged before that promotion may be on no standby, ` +
+        `so no standby was promoted`,
     };
   }
   if (quorum) {
@@ -122,11 +140,14 @@ export interface Gather {
   /** How long `safe` waits for the quorum, asking again every pollMs. */
   waitMs: number;
   pollMs?: number;
+  /** The current primary's position when it was promoted; undefined for the first primary. */
+  floor?: Answer;
 }
 
 /**
  * Asks every standby for its position; under `safe` with a quorum to reach, asks again until enough
- * answered or waitMs passed. Keeps each standby's latest answer. Then decides.
+ * answered or waitMs passed (not for the floor: with the old primary fenced, a standby behind it stays
+ * behind). Keeps each standby's latest answer. Then decides.
  */
 export async function gatherAndDecide(g: Gather): Promise<FailoverRecord> {
   const t0 = Date.now();
@@ -146,5 +167,5 @@ export async function gatherAndDecide(g: Gather): Promise<FailoverRecord> {
     if (enough || g.policy === 'naive' || g.standbys.length === 0 || Date.now() - t0 >= g.waitMs) break;
     await new Promise((r) => setTimeout(r, g.pollMs ?? 250));
   }
-  return decide(g.policy, g.rule, g.standbys, answers, Date.now() - t0);
+  return decide(g.policy, g.rule, g.standbys, answers, Date.now() - t0, g.floor);
 }

@@ -95,6 +95,42 @@ describe('failover choice: the n-k+1 rule', () => {
   });
 });
 
+describe('failover choice: what the current primary inherited (the floor)', () => {
+  // The soak case (postgres sync, seed 103): n1 acknowledged writes with n2 as its sync standby while n3
+  // was down; n2 was promoted holding them (floor 0/40DB990); n3 came back behind it, n2 was killed, and
+  // ANY 1 ("n3") was met by n3 alone, which lacked everything n1 had acknowledged.
+  const floor: Answer = { at: 0x40db990n, text: '0/40DB990' };
+
+  it('safe refuses the quorum when the most advanced standby has not reached the floor, and says why', () => {
+    const r = decide('safe', any(1, ['n3']), ['n3'], at([['n3', 0x4086d08]]), 5, floor);
+    expect(r).toMatchObject({ decision: 'refused', chosen: null, quorum: true, heard: 1, floor: '0/40DB990' });
+    expect(r.reason).toMatch(/the most advanced, n3 at 0\/4086d08, has not reached 0\/40DB990, what the primary held when it was promoted/);
+  });
+
+  it('safe promotes a standby at or past the floor; no floor (the first primary) changes nothing', () => {
+    expect(decide('safe', any(1, ['n3']), ['n3'], at([['n3', 0x40db990]]), 0, floor)).toMatchObject({ decision: 'promoted', chosen: 'n3', floor: '0/40DB990' });
+    expect(decide('safe', any(1, ['n3']), ['n3'], at([['n3', 1]]))).toMatchObject({ decision: 'promoted', chosen: 'n3', floor: null });
+  });
+
+  it('naive and async promote below the floor (nothing is promised there), recording it', () => {
+    expect(decide('naive', any(1, ['n3']), ['n3'], at([['n3', 1]]), 0, floor)).toMatchObject({ decision: 'promoted', floor: '0/40DB990' });
+    expect(decide('safe', undefined, ['n3'], at([['n3', 1]]), 0, floor)).toMatchObject({ decision: 'promoted', quorum: null });
+  });
+
+  it('gatherAndDecide passes the floor on', async () => {
+    const r = await gatherAndDecide({
+      policy: 'safe',
+      rule: any(1, ['n3']),
+      standbys: ['n3'],
+      askable: () => true,
+      ask: async () => ({ at: 5n, text: '0/5' }),
+      waitMs: 0,
+      floor,
+    });
+    expect(r).toMatchObject({ decision: 'refused', floor: '0/40DB990' });
+  });
+});
+
 describe('failover choice: gathering answers', () => {
   it('safe waits (bounded) for a standby that starts answering, then promotes it', async () => {
     let calls = 0;

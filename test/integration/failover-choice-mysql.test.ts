@@ -8,7 +8,7 @@ import { adminQuery } from '../../src/adapters/mysql/sql.js';
 import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
-import { onlyLaggingStandbyAnswers, writableAgain } from './failover-scenario.js';
+import { onlyLaggingStandbyAnswers, promotedStandbyInheritedWrites, writableAgain } from './failover-scenario.js';
 import { requireRuntime, tearDown } from './support.js';
 
 // The same steps as failover-choice-postgres.test.ts under MariaDB semi-sync (one ack of two replicas):
@@ -78,4 +78,16 @@ describe('failover choice on a real semi-sync MariaDB cluster (one ack of n2, n3
       /The failover at [\d.]+ s \(op #\d+\) promoted n2 without hearing from n3 \(naive-failover policy: semi-sync \(1 ack of n2, n3\) needs 2 answers, it had 1\); these 5 writes were acknowledged before it and n2 did not hold them: a decision of faultline's, not a database fault$/,
     );
   }, 180_000);
+  it('safe: a second failover refuses the only replica when it lacks what the new primary inherited; nothing lost', async () => {
+    const { db, cluster } = await start();
+    const { ops, first, second, final } = await promotedStandbyInheritedWrites(db, cluster, (n) => received(db, n));
+    expect(first.value).toMatchObject({ decision: 'promoted', chosen: 'n2', quorum: true, floor: null });
+    expect(second.value).toMatchObject({ decision: 'refused', chosen: null, quorum: true, heard: 1, old: 'n2', floor: expect.any(String) });
+    expect((second.value as { reason: string }).reason).toMatch(
+      /the most advanced, n3 at \S*, has not reached \S+, what the primary held when it was promoted/,
+    );
+    expect(db.primary().name).toBe('n2');
+    expect(final).toMatchObject({ node: 'n2', value: [1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] });
+    expect(checkLostWrites(ops)).toMatchObject({ valid: true, anomalies: [], stats: { acked: 10, stable: 10, lost: 0 } });
+  }, 120_000);
 });

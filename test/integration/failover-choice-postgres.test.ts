@@ -7,7 +7,7 @@ import { walPosition } from '../../src/adapters/postgres/failover.js';
 import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
-import { onlyLaggingStandbyAnswers, writableAgain } from './failover-scenario.js';
+import { onlyLaggingStandbyAnswers, promotedStandbyInheritedWrites, writableAgain } from './failover-scenario.js';
 import { requireRuntime, tearDown } from './support.js';
 
 // Issue 9 item 12: faultline's own failover must not lose acknowledged writes and blame Postgres.
@@ -110,5 +110,27 @@ describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () 
     expect(lost[0]!.explanation).toMatch(
       /The failover at [\d.]+ s \(op #\d+\) promoted n2 without hearing from n3 \(naive-failover policy: ANY 1 \("n2", "n3"\) needs 2 answers, it had 1\); these 5 writes were acknowledged before it and n2 did not hold them: a decision of faultline's, not a database fault$/,
     );
+  }, 120_000);
+
+  it('safe: a second failover refuses the only standby when it lacks what the new primary inherited; nothing lost', async () => {
+    const { db, cluster } = await start();
+    const { ops, first, second, final } = await promotedStandbyInheritedWrites(db, cluster, (n) => walPosition(db.server(n)));
+    expect(first.value).toMatchObject({ decision: 'promoted', chosen: 'n2', quorum: true, floor: null });
+    expect(second.value).toMatchObject({
+      decision: 'refused',
+      chosen: null,
+      quorum: true,
+      heard: 1,
+      old: 'n2',
+      sync: 'ANY 1 ("n3")',
+      floor: expect.any(String),
+    });
+    expect((second.value as { reason: string }).reason).toMatch(
+      /the most advanced, n3 at [0-9A-F/]+, has not reached [0-9A-F/]+, what the primary held when it was promoted/,
+    );
+    expect(db.primary().name).toBe('n2');
+    expect(final).toMatchObject({ node: 'n2', value: [1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] });
+    const v = checkLostWrites(ops);
+    expect(v).toMatchObject({ valid: true, anomalies: [], stats: { acked: 10, stable: 10, lost: 0 } });
   }, 120_000);
 });

@@ -97,6 +97,47 @@ export async function onlyLaggingStandbyAnswers(
   return { ops: rec.ops, fo, tookMs, final: final!, positions: { n2: p2!.text, n3: p3!.text } };
 }
 
+/**
+ * What a promoted standby inherited (the soak's postgres sync run, seed 103), on the same 3-node
+ * one-ack cluster:
+ *   1. appends 1..5 acknowledged while both standbys stream;
+ *   2. n3 is cut off from n1 and n2, so appends 6..10 are acknowledged by n2 alone;
+ *   3. start-failover (safe): both standbys answer, n2 (the most advanced) is promoted; n3 is told to
+ *      follow n2 but stays cut off, behind what n2 held when promoted (the floor);
+ *   4. start-failover again: n1 is fenced, so n3 is the only standby and the rule (one ack of n3) is met
+ *      by n3 alone, which lacks 6..10: a careful failover refuses, and n2 starts again as the primary;
+ *   5. heal (n3's cut, stop-failover rebuilding n1), then the final read on the primary.
+ */
+export async function promotedStandbyInheritedWrites(db: Db, cluster: Cluster, position: (node: string) => Promise<Answer | undefined>) {
+  const [n1, n2, n3] = cluster.nodes as [Cluster['nodes'][0], Cluster['nodes'][0], Cluster['nodes'][0]];
+  const rec = new Recorder();
+  const c = await db.client(0);
+  for (let e = 1; e <= 5; e++) expect((await rec.client(c, 0, 'append', [1, e])).type).toBe('ok');
+  await rec.nemesis('start-partition', { n3: ['n1', 'n2'] }, () => n3.partition([n1.ip, n2.ip]));
+  for (let e = 6; e <= 10; e++) expect((await rec.client(c, 0, 'append', [1, e])).type).toBe('ok');
+  const p2 = await position('n2'),
+    p3 = await position('n3');
+  expect(p3!.at).toBeLessThan(p2!.at); // only n2 acknowledged 6..10
+  const pkg = failoverPackage(true, 200, 'safe', 1000);
+  const first = await rec.nemesis('start-failover', { fence: true, isolateMs: 200, policy: 'safe' }, () =>
+    pkg.invoke({ cluster, db }, { f: 'start-failover', value: null }),
+  );
+  const second = await rec.nemesis('start-failover', { fence: true, isolateMs: 200, policy: 'safe' }, () =>
+    pkg.invoke({ cluster, db }, { f: 'start-failover', value: null }),
+  );
+  await rec.nemesis('stop-partition', null, () => n3.healPartition());
+  await rec.nemesis('stop-failover', null, () => pkg.invoke({ cluster, db }, { f: 'stop-failover', value: null }));
+  let final: Completion | undefined;
+  for (let i = 0; i < 50 && final?.type !== 'ok'; i++) {
+    final = await rec.client(c, 0, 'read', [1, null]);
+    if (final.type !== 'ok') await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(final!.type).toBe('ok');
+  await c.close();
+  expect(rec.lint()).toEqual([]);
+  return { ops: rec.ops, first, second, final: final!, positions: { n2: p2!.text, n3: p3!.text } };
+}
+
 /** Appends again (a fresh session) until one is acknowledged: the cluster took writes after the heal. */
 export async function writableAgain(db: Db, value: [number, number]): Promise<Completion | undefined> {
   const c = await db.client(1);

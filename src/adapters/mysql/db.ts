@@ -1,5 +1,5 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import { gatherAndDecide } from '../failover-choice.js';
+import { gatherAndDecide, type Answer } from '../failover-choice.js';
 import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import type { ServerBinaries } from './bin.js';
 import { MyClient, type Routing } from './client.js';
@@ -40,6 +40,8 @@ export class MyDb implements Db {
   /** Rebuilt nodes still applying the primary's history (fenced until admitted): node -> the primary it follows. */
   private readonly catchingUp = new Map<string, string>();
   private current: string;
+  /** What the current primary held when faultline promoted it (failover-choice.ts: the floor); undefined for the first primary. */
+  private floor?: Answer;
   private readonly clients = new Set<MyClient>();
   private tearing?: Promise<void>;
 
@@ -191,6 +193,7 @@ export class MyDb implements Db {
       this.held.set(old, 'fenced');
     }
     const received = new Map<string, string>();
+    const seen = new Map<string, Answer>();
     const rec = await gatherAndDecide({
       policy,
       rule: semiSyncRule(this.init.mode, standbys),
@@ -201,8 +204,11 @@ export class MyDb implements Db {
         const p = await this.position(n);
         if (!p) return undefined;
         received.set(n, p.received);
-        return { at: BigInt(p.at), text: p.received || p.applied };
+        const a = { at: BigInt(p.at), text: p.received || p.applied };
+        seen.set(n, a);
+        return a;
       },
+      floor: this.floor,
     });
     if (rec.decision === 'refused') {
       if (fenceFirst) {
@@ -232,6 +238,7 @@ export class MyDb implements Db {
     for (const stmt of writable) await adminQuery(p.socket, stmt, [], 10_000);
     p.readOnly = false;
     this.held.set(best.n, 'primary');
+    this.floor = seen.get(best.n);
     if (!opts.fence) this.held.set(old, 'primary');
     this.current = best.n;
     for (const n of this.standbys()) {

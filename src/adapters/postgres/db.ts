@@ -1,5 +1,5 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import { gatherAndDecide } from '../failover-choice.js';
+import { gatherAndDecide, type Answer } from '../failover-choice.js';
 import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { PgClient, type Routing } from './client.js';
 import { walPosition } from './failover.js';
@@ -32,6 +32,8 @@ export class PgDb implements Db {
   private readonly servers = new Map<string, PgServer>();
   private readonly held = new Map<string, Held>();
   private current: string;
+  /** What the current primary held when faultline promoted it (failover-choice.ts: the floor); undefined for the first primary. */
+  private floor?: Answer;
   private readonly clients = new Set<PgClient>();
   /** Standbys that were down at a failover: they may hold WAL the new primary never had. */
   private readonly diverged = new Set<string>();
@@ -203,13 +205,19 @@ export class PgDb implements Db {
       await oldServer.kill();
       this.held.set(old, 'fenced');
     }
+    const seen = new Map<string, Answer>();
     const rec = await gatherAndDecide({
       policy,
       rule: syncRule(this.init.mode, standbys),
       standbys,
       waitMs: opts.waitMs ?? 5000,
       askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
-      ask: (n) => walPosition(this.server(n)),
+      ask: async (n) => {
+        const a = await walPosition(this.server(n));
+        if (a) seen.set(n, a);
+        return a;
+      },
+      floor: this.floor,
     });
     if (rec.decision === 'refused') {
       if (fenceFirst) {
@@ -230,6 +238,7 @@ export class PgDb implements Db {
     const r = await adminQuery<{ ok: boolean }>(p.node.ip, 'SELECT pg_promote(true, 60) AS ok', [], 65_000);
     if (r.rows[0]?.ok !== true) throw new Error(`postgres failover: pg_promote on ${best} did not finish within 60 s; log:\n${p.logTail()}`);
     this.held.set(best, 'primary');
+    this.floor = seen.get(best);
     if (!opts.fence) this.held.set(old, 'primary');
     for (const n of this.standbys()) {
       if (!this.server(n).running()) this.diverged.add(n);

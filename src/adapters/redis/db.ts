@@ -1,5 +1,5 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import { gatherAndDecide } from '../failover-choice.js';
+import { gatherAndDecide, type Answer } from '../failover-choice.js';
 import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { RedisClient, type Routing } from './client.js';
 import { adminCall, parseInfo } from './conn.js';
@@ -37,6 +37,8 @@ export class RedisDb implements Db {
   private readonly servers = new Map<string, RedisProcess>();
   private readonly held = new Map<string, Held>();
   private current: string;
+  /** What the current primary held when faultline promoted it (failover-choice.ts: the floor); undefined for the first primary. */
+  private floor?: Answer;
   private readonly clients = new Set<RedisClient>();
   private readonly view?: SentinelView;
   /** Primaries Sentinel has named, in order, with their epochs (for describe and tests). */
@@ -211,6 +213,7 @@ export class RedisDb implements Db {
         decision: 'promoted',
         reason: 'Sentinel chose the replica (SENTINEL FAILOVER)',
         waitedMs: 0,
+        floor: null,
         ...r,
       };
     }
@@ -223,6 +226,7 @@ export class RedisDb implements Db {
       await oldServer.kill();
       this.held.set(old, 'fenced');
     }
+    const seen = new Map<string, Answer>();
     const rec = await gatherAndDecide({
       policy,
       rule: waitRule(this.init.mode, this.servers.size - 1, standbys),
@@ -231,8 +235,12 @@ export class RedisDb implements Db {
       askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
       ask: async (n) => {
         const at = await this.offset(n);
-        return at === undefined ? undefined : { at: BigInt(at), text: at };
+        if (at === undefined) return undefined;
+        const a = { at: BigInt(at), text: at };
+        seen.set(n, a);
+        return a;
       },
+      floor: this.floor,
     });
     if (rec.decision === 'refused') {
       if (fenceFirst) {
@@ -253,6 +261,7 @@ export class RedisDb implements Db {
     const p = this.server(best);
     await adminCall(p.ip, PORT, ['REPLICAOF', 'NO', 'ONE'], 5000);
     this.held.set(best, 'primary');
+    this.floor = seen.get(best);
     if (!opts.fence) this.held.set(old, 'primary');
     await Promise.all(
       this.standbys().map(async (n) => {
