@@ -4,7 +4,6 @@ import { partitionPackage } from './partition.js';
 import { bandwidthPackage, clockPackage, lossPackage } from './net-faults.js';
 import { failoverPackage, killPackage, pausePackage } from './process-faults.js';
 import { halfOpenPackage, latencyPackage, resetPackage } from './proxy-faults.js';
-import { healOrder } from './schedule.js';
 import type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from './types.js';
 
 export { faultSchedule, finalHeal, healOrder, seededRng, type FinalHeal, type ScheduledFault } from './schedule.js';
@@ -62,9 +61,16 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
 /** The packages that promote a standby (they share start-failover / stop-failover). */
 export const FAILOVER_PACKAGES: readonly string[] = ['failover', 'naive-failover', 'split-brain'];
 
-/** The composed nemesis: routes each action to its package; heal() heals every package, each its own layer. */
+/**
+ * The composed nemesis: routes each action to its package. One call at a time: an op the interpreter
+ * timed out keeps running (a rebuild, a restart), and the next op (a heal included) waits for it to
+ * settle rather than race it on the same nodes: a rebuild started while another still streamed into
+ * the same data dir failed, and its slot stayed busy.
+ */
 export class Nemesis {
   private readonly byF = new Map<string, FaultPackage>();
+  /** The last call, settled or not; never rejects. */
+  private last: Promise<unknown> = Promise.resolve();
   constructor(
     readonly packages: readonly FaultPackage[],
     private readonly ctx: NemesisContext,
@@ -72,26 +78,20 @@ export class Nemesis {
     for (const p of packages) for (const f of p.fs) this.byF.set(f, p);
   }
 
-  async invoke(action: FaultAction): Promise<NemesisResult> {
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.last.then(work);
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  invoke(action: FaultAction): Promise<NemesisResult> {
     const pkg = this.byF.get(action.f);
-    if (!pkg) return { type: 'fail', value: action.value, error: `no nemesis handles ${action.f}` };
-    return pkg.invoke(this.ctx, action);
+    if (!pkg) return Promise.resolve({ type: 'fail', value: action.value, error: `no nemesis handles ${action.f}` });
+    return this.serial(() => pkg.invoke(this.ctx, action));
   }
 
+  /** Heals one package (each its own layer; the run heals them in healOrder). */
   healPackage(p: FaultPackage): Promise<void> {
-    return p.heal(this.ctx);
-  }
-
-  /** Heals every package, in healOrder. */
-  async heal(): Promise<string[]> {
-    const errors: string[] = [];
-    for (const p of healOrder(this.packages)) {
-      try {
-        await p.heal(this.ctx);
-      } catch (e) {
-        errors.push(`${p.name}: ${(e as Error).message}`);
-      }
-    }
-    return errors;
+    return this.serial(() => p.heal(this.ctx));
   }
 }
