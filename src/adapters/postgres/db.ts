@@ -9,6 +9,14 @@ import { cloneStandby, upstreamOf } from './standby.js';
 import { adminQuery } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
 
+/**
+ * How long a rebuild's base backup may take. A healthy copy takes a second or two here; one that has not
+ * finished in 20 s is crawling through a fault on its node (30% loss, a 256 kbit limit), and the nodes
+ * rebuilt after it, which would make the cluster writable again, should not wait a minute behind it.
+ * It fails, and the next stop tries again.
+ */
+const REBUILD_COPY_MS = 20_000;
+
 type Held = 'primary' | 'standby' | 'fenced';
 
 export interface PgDbInit {
@@ -255,6 +263,25 @@ export class PgDb implements Db {
     return { ...rec, old, promoted: best };
   }
 
+  /**
+   * Drops a node's slot on the primary. A walsender may still hold it: the node was killed, but behind a
+   * partition or a proxy its old connection lives until a timeout, and dropping an active slot fails
+   * ("replication slot is active for PID"). End that walsender and try again, for up to 10 s.
+   */
+  private async dropSlot(p: PgServer, slot: string): Promise<void> {
+    const end = Date.now() + 10_000;
+    for (;;) {
+      await adminQuery(p.node.ip, 'SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL', [slot]);
+      try {
+        await adminQuery(p.node.ip, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+        return;
+      } catch (e) {
+        if (!/is active for PID/.test((e as Error).message) || Date.now() > end) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
   /** Wipes a fenced node and clones it from the current primary as a standby. */
   private async rebuild(s: PgServer): Promise<void> {
     const p = this.server(this.current);
@@ -262,9 +289,9 @@ export class PgDb implements Db {
     if (!p.running()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is down`);
     if (p.isPaused()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is paused`);
     if (s.running()) await s.kill();
-    await adminQuery(p.node.ip, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [s.name]);
+    await this.dropSlot(p, s.name);
     await s.wipe();
-    await cloneStandby(s, p, this.init.mode, this.init.replicationAddress);
+    await cloneStandby(s, p, this.init.mode, this.init.replicationAddress, REBUILD_COPY_MS);
     this.held.set(s.name, 'standby');
     await this.configurePrimary();
   }
