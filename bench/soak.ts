@@ -245,7 +245,7 @@ for (const cfg of configs) {
     if (child.dir && existsSync(join(child.dir, 'history.jsonl'))) {
       try {
         row.figures = await measureRun(child.dir);
-        row.classified = classify(cfg, row.figures.verdicts, row.figures.pairs);
+        row.classified = classify(cfg, row.figures.verdicts, row.figures.pairs, row.figures.ops);
       } catch (e) {
         row.measureError = (e as Error).message;
       }

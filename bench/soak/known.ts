@@ -1,4 +1,4 @@
-import type { OpPair } from '../../src/history/index.js';
+import type { Op, OpPair } from '../../src/history/index.js';
 import type { Anomaly, Validity } from '../../src/checkers/types.js';
 import type { SoakConfig } from './configs.js';
 
@@ -16,8 +16,8 @@ export interface KnownAnomaly {
   checkers: readonly string[];
   kinds: readonly string[];
   sentence: string;
-  /** Whether this anomaly (of one of `kinds`, from one of `checkers`) has the documented shape. */
-  matches(a: Anomaly, pairs: readonly OpPair[]): boolean;
+  /** Whether this anomaly (of one of `kinds`, from one of `checkers`) has the documented shape; `ops`: the whole history, nemesis included. */
+  matches(a: Anomaly, pairs: readonly OpPair[], ops: readonly Op[]): boolean;
 }
 
 export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
@@ -38,6 +38,25 @@ export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
     },
   },
   {
+    id: 'mariadb-semisync-crash-recovered-info-write-discarded',
+    db: 'mysql',
+    replication: 'semi-sync',
+    workload: 'append',
+    checkers: ['lost-writes', 'monotonic-reads'],
+    kinds: ['lost', 'monotonic-reads'],
+    sentence:
+      'A MariaDB primary killed -9 while a commit waits for its semi-sync ack (AFTER_SYNC: in the binlog, ' +
+      'prepared in InnoDB, not yet visible) commits it in crash recovery when restarted as the primary ' +
+      '("Found N prepared transaction(s) in InnoDB", "Recovering after a crash using binlog"), though no ' +
+      'replica acknowledged it and its client got a lost connection (info). Reads then see it; a failover ' +
+      'to a replica that never received it discards it. Only an info write sent to a node that was killed ' +
+      'before it completed; a lost ok write is not this.',
+    matches: (a, pairs, ops) => {
+      const elems = anomalyWrites(a, pairs);
+      return elems.length > 0 && elems.every((w) => w.type === 'info' && killedDuring(w, ops));
+    },
+  },
+  {
     id: 'cassandra-list-order-by-coordinator-clock',
     db: 'cassandra',
     replication: 'quorum',
@@ -51,6 +70,22 @@ export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
     matches: () => true,
   },
 ];
+
+/** Whether a kill of the node a write went to completed while the write was in flight. */
+function killedDuring(w: OpPair, ops: readonly Op[]): boolean {
+  const end = w.complete?.time;
+  if (w.node === undefined || end === undefined) return false;
+  return ops.some(
+    (k) =>
+      k.process === 'nemesis' &&
+      k.type !== 'invoke' &&
+      k.type !== 'fail' &&
+      k.f === 'start-kill' &&
+      (k.value as { node?: unknown } | null)?.node === w.node &&
+      k.time >= w.invoke.time &&
+      k.time <= end,
+  );
+}
 
 /** The append ops an anomaly is about: the writes among its witness ops, or its data's key and element. */
 function anomalyWrites(a: Anomaly, pairs: readonly OpPair[]): OpPair[] {
@@ -84,6 +119,7 @@ export function classify(
   cfg: SoakConfig,
   verdicts: readonly { name: string; valid: Validity; anomalies: Anomaly[]; cause?: string }[],
   pairs: readonly OpPair[],
+  ops: readonly Op[] = [],
 ): Classified {
   const entries = KNOWN_ANOMALIES.filter((k) => k.db === cfg.db && k.replication === cfg.replication && k.workload === cfg.workload);
   const counts = new Map<KnownAnomaly, number>();
@@ -95,7 +131,7 @@ export function classify(
       continue;
     }
     for (const a of v.anomalies) {
-      const k = entries.find((e) => e.checkers.includes(v.name) && e.kinds.includes(a.kind) && e.matches(a, pairs));
+      const k = entries.find((e) => e.checkers.includes(v.name) && e.kinds.includes(a.kind) && e.matches(a, pairs, ops));
       if (k) counts.set(k, (counts.get(k) ?? 0) + 1);
       else unexplained.push({ checker: v.name, anomaly: a });
     }

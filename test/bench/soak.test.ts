@@ -110,6 +110,44 @@ describe('soak: documented anomalies', () => {
     expect(mono.unexplained).toEqual([]);
   });
 
+  it('MariaDB semi-sync: a vanished info write is documented only when its node was killed while it was in flight', () => {
+    const mysql = SAFE_CONFIGS.find((c) => c.db === 'mysql')!;
+    const at = (i: number, t: number, process: number | 'nemesis', type: string, f: string, value: unknown, node?: string) => ({
+      index: i,
+      time: t,
+      process,
+      type,
+      f,
+      value,
+      ...(node ? { node } : {}),
+    });
+    const history = [
+      at(0, 10, 0, 'invoke', 'append', [1, 1]),
+      at(1, 20, 'nemesis', 'invoke', 'start-kill', { node: 'primary' }),
+      at(2, 30, 'nemesis', 'info', 'start-kill', { node: 'n3' }),
+      at(3, 40, 0, 'info', 'append', [1, 1], 'n3'),
+      at(4, 50, 1, 'invoke', 'append', [1, 2]),
+      at(5, 60, 1, 'info', 'append', [1, 2], 'n3'),
+    ] as never[];
+    const r = classify(
+      mysql,
+      [
+        {
+          name: 'lost-writes',
+          valid: false,
+          anomalies: [
+            { kind: 'lost', ops: [0, 3], explanation: 'killed in flight' },
+            { kind: 'lost', ops: [4, 5], explanation: 'info, but no kill while in flight' },
+          ],
+        },
+      ],
+      pairOps(history),
+      history,
+    );
+    expect(r.known.map((k) => [k.entry.id, k.count])).toEqual([['mariadb-semisync-crash-recovered-info-write-discarded', 1]]);
+    expect(r.unexplained.map((u) => u.anomaly?.explanation)).toEqual(['info, but no kill while in flight']);
+  });
+
   it('the same anomaly under another configuration, and any unknown verdict, are findings', () => {
     const pg = SAFE_CONFIGS.find((c) => c.db === 'postgres')!;
     const r = classify(
