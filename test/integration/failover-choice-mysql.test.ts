@@ -1,15 +1,11 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mysqlAdapter, type MyDb } from '../../src/adapters/mysql/index.js';
 import { FLAVOURS, progress } from '../../src/adapters/mysql/flavour.js';
 import { adminQuery } from '../../src/adapters/mysql/sql.js';
 import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import type { Cluster } from '../../src/runtime/types.js';
 import { onlyLaggingStandbyAnswers, promotedStandbyInheritedWrites, writableAgain } from './failover-scenario.js';
-import { requireRuntime, tearDown } from './support.js';
+import { clusterPerTest, requireRuntime } from './support.js';
 
 // The same steps as failover-choice-postgres.test.ts under MariaDB semi-sync (one ack of two replicas):
 // the safe failover refuses while the replica holding the newest acknowledged commits is silent; the
@@ -17,35 +13,8 @@ import { requireRuntime, tearDown } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
 
-interface Started {
-  cluster: Cluster;
-  db: MyDb;
-  dir: string;
-}
-let live: Started | undefined;
-let seq = 0;
-
-afterEach(async () => {
-  if (!live) return;
-  const started = live;
-  live = undefined;
-  await tearDown(started);
-});
-
-async function start(): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-myfo-'));
-  chmodSync(dir, 0o755);
-  const cluster = await localRuntime.up({ runId: `myfo-${process.pid}-${seq++}`, dir, nodes: 3 });
-  try {
-    const db = (await mysqlAdapter.setup(cluster, { replication: 'semi-sync', reads: 'primary', workload: 'append' })) as MyDb;
-    live = { cluster, db, dir };
-    return live;
-  } catch (e) {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-}
+const perTest = clusterPerTest('myfo');
+const start = () => perTest((c) => mysqlAdapter.setup(c, { replication: 'semi-sync', reads: 'primary', workload: 'append' }) as Promise<MyDb>);
 
 /** GTIDs a replica received (the relay log), as the failover compares them. */
 async function received(db: MyDb, n: string) {

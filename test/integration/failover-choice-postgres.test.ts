@@ -1,14 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postgresAdapter, type PgDb } from '../../src/adapters/postgres/index.js';
 import { walPosition } from '../../src/adapters/postgres/failover.js';
 import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import type { Cluster } from '../../src/runtime/types.js';
 import { onlyLaggingStandbyAnswers, promotedStandbyInheritedWrites, writableAgain } from './failover-scenario.js';
-import { requireRuntime, tearDown } from './support.js';
+import { clusterPerTest, requireRuntime } from './support.js';
 
 // Issue 9 item 12: faultline's own failover must not lose acknowledged writes and blame Postgres.
 // Under `sync` (ANY 1 (n2, n3)) the steps are driven one by one (failover-scenario.ts), not by a random
@@ -17,35 +13,8 @@ import { requireRuntime, tearDown } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
 
-interface Started {
-  cluster: Cluster;
-  db: PgDb;
-  dir: string;
-}
-let live: Started | undefined;
-let seq = 0;
-
-afterEach(async () => {
-  if (!live) return;
-  const started = live;
-  live = undefined;
-  await tearDown(started);
-});
-
-async function start(): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-pgfo-'));
-  chmodSync(dir, 0o755);
-  const cluster = await localRuntime.up({ runId: `pgfo-${process.pid}-${seq++}`, dir, nodes: 3 });
-  try {
-    const db = (await postgresAdapter.setup(cluster, { replication: 'sync', reads: 'primary', workload: 'append' })) as PgDb;
-    live = { cluster, db, dir };
-    return live;
-  } catch (e) {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-}
+const perTest = clusterPerTest('pgfo');
+const start = () => perTest((c) => postgresAdapter.setup(c, { replication: 'sync', reads: 'primary', workload: 'append' }) as Promise<PgDb>);
 
 describe('failover choice on a real sync Postgres cluster (ANY 1 (n2, n3))', () => {
   it('safe: the most advanced standby cannot answer, so the failover waits, refuses, and no acknowledged write is lost', async () => {

@@ -1,42 +1,21 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redisAdapter, type RedisDb } from '../../src/adapters/redis/index.js';
 import { checkLostWrites } from '../../src/checkers/replication/lost-writes.js';
 import { failoverPackage } from '../../src/nemesis/process-faults.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import type { Cluster } from '../../src/runtime/types.js';
 import { Recorder } from './failover-scenario.js';
-import { requireRuntime, tearDown } from './support.js';
+import { clusterPerTest, requireRuntime } from './support.js';
 
 // Redis `wait` acknowledges a write once WAIT counted every replica (k = n), so hearing from n-k+1 = 1
 // replica is enough: with n3 paused, the safe failover promotes n2 at once and nothing is lost.
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
 
-interface Started {
-  cluster: Cluster;
-  db: RedisDb;
-  dir: string;
-}
-let live: Started | undefined;
-
-afterEach(async () => {
-  if (!live) return;
-  const started = live;
-  live = undefined;
-  await tearDown(started);
-});
+const perTest = clusterPerTest('rdfo');
 
 describe('failover choice on a real Redis cluster in wait mode (WAIT 2 of n2, n3)', () => {
   it('safe: one replica answering is enough (each holds every acknowledged write); promoted at once, nothing lost', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-rdfo-'));
-    chmodSync(dir, 0o755);
-    const cluster = await localRuntime.up({ runId: `rdfo-${process.pid}`, dir, nodes: 3 });
-    live = { cluster, dir, db: undefined as unknown as RedisDb };
-    const db = (await redisAdapter.setup(cluster, { replication: 'wait', reads: 'primary', workload: 'append' })) as RedisDb;
-    live.db = db;
+    const { cluster, db } = await perTest((c) => redisAdapter.setup(c, { replication: 'wait', reads: 'primary', workload: 'append' }) as Promise<RedisDb>);
     const n3 = cluster.nodes[2]!;
     const rec = new Recorder();
     const c = await db.client(0);

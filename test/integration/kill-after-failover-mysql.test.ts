@@ -1,15 +1,11 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MyClient } from '../../src/adapters/mysql/client.js';
 import { mysqlAdapter, type MyDb } from '../../src/adapters/mysql/index.js';
 import { WORKLOADS } from '../../src/adapters/mysql/workloads.js';
 import { failoverPackage, killPackage } from '../../src/nemesis/process-faults.js';
 import type { NemesisContext } from '../../src/nemesis/types.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import type { Cluster } from '../../src/runtime/types.js';
-import { leftovers, requireRuntime } from './support.js';
+import { clusterPerTest, requireRuntime } from './support.js';
 
 // Issue 11, the same sequence as kill-after-failover-postgres.test.ts on MariaDB (the kill package is shared):
 // every node killed across two failovers, then one stop-kill brings the whole cluster back.
@@ -17,40 +13,11 @@ import { leftovers, requireRuntime } from './support.js';
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
 
 const T = 5000;
-interface Started {
-  cluster: Cluster;
-  db: MyDb;
-  dir: string;
-}
-let live: Started | undefined;
-
-afterEach(async () => {
-  if (!live) return;
-  const { cluster, db, dir } = live;
-  live = undefined;
-  try {
-    await db.teardown();
-  } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
-});
+const perTest = clusterPerTest('mykill');
 
 describe('kill after failover on a real MariaDB cluster', () => {
   it('every node killed across two failovers: stop-kill restarts the current primary first, rebuilds the others, and every node serves the new writes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-mykill-'));
-    chmodSync(dir, 0o755);
-    const cluster = await localRuntime.up({ runId: `mykill-${process.pid}`, dir, nodes: 3 });
-    let db: MyDb;
-    try {
-      db = (await mysqlAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'set' })) as MyDb;
-    } catch (e) {
-      await cluster.down();
-      rmSync(dir, { recursive: true, force: true });
-      throw e;
-    }
-    live = { cluster, db, dir };
+    const { cluster, db } = await perTest((c) => mysqlAdapter.setup(c, { replication: 'async', reads: 'primary', workload: 'set' }) as Promise<MyDb>);
     const ctx: NemesisContext = { cluster, db };
     const kill = killPackage();
     const failover = failoverPackage(true, 100);

@@ -1,14 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postgresAdapter, type PgDb } from '../../src/adapters/postgres/index.js';
 import { failoverPackage, killPackage } from '../../src/nemesis/process-faults.js';
 import type { NemesisContext } from '../../src/nemesis/types.js';
 import { adminQuery } from '../../src/adapters/postgres/sql.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import type { Cluster } from '../../src/runtime/types.js';
-import { leftovers, requireRuntime } from './support.js';
+import { clusterPerTest, requireRuntime } from './support.js';
 
 // Issue 11 (soak): n1 killed and fenced by a failover, the promoted node killed, a second failover,
 // the newly promoted node killed too. stop-kill used to restart in kill order and stop at the first
@@ -16,41 +12,8 @@ import { leftovers, requireRuntime } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
 
-interface Started {
-  cluster: Cluster;
-  db: PgDb;
-  dir: string;
-}
-let live: Started | undefined;
-let seq = 0;
-
-afterEach(async () => {
-  if (!live) return;
-  const { cluster, db, dir } = live;
-  live = undefined;
-  try {
-    await db.teardown();
-  } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
-});
-
-async function start(): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-pgkill-'));
-  chmodSync(dir, 0o755);
-  const cluster = await localRuntime.up({ runId: `pgkill-${process.pid}-${seq++}`, dir, nodes: 3 });
-  try {
-    const db = (await postgresAdapter.setup(cluster, { replication: 'async', reads: 'any', workload: 'append' })) as PgDb;
-    live = { cluster, db, dir };
-    return live;
-  } catch (e) {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-}
+const perTest = clusterPerTest('pgkill');
+const start = () => perTest((c) => postgresAdapter.setup(c, { replication: 'async', reads: 'any', workload: 'append' }) as Promise<PgDb>);
 
 describe('kill after failover on a real Postgres cluster', () => {
   it('every node killed across two failovers: stop-kill restarts the current primary first, rebuilds the others, and the cluster serves again', async () => {

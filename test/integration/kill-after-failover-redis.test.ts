@@ -1,15 +1,11 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminCall, parseInfo } from '../../src/adapters/redis/conn.js';
 import { redisAdapter, type RedisDb } from '../../src/adapters/redis/index.js';
 import { PORT } from '../../src/adapters/redis/settings.js';
 import { failoverPackage, killPackage } from '../../src/nemesis/process-faults.js';
 import type { NemesisContext } from '../../src/nemesis/types.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import type { Cluster } from '../../src/runtime/types.js';
-import { leftovers, requireRuntime } from './support.js';
+import { clusterPerTest, requireRuntime } from './support.js';
 
 // Issue 11, the same sequence as kill-after-failover-postgres.test.ts on Redis without Sentinel (the kill
 // package is shared): every node killed across two failovers, then one stop-kill brings the cluster back.
@@ -18,40 +14,11 @@ import { leftovers, requireRuntime } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
 
-interface Started {
-  cluster: Cluster;
-  db: RedisDb;
-  dir: string;
-}
-let live: Started | undefined;
-
-afterEach(async () => {
-  if (!live) return;
-  const { cluster, db, dir } = live;
-  live = undefined;
-  try {
-    await db.teardown();
-  } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
-});
+const perTest = clusterPerTest('rdkill');
 
 describe('kill after failover on a real Redis cluster', () => {
   it('every node killed across two failovers: stop-kill restarts the current primary first, then the others as its replicas, and they sync from it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-rdkill-'));
-    chmodSync(dir, 0o755);
-    const cluster = await localRuntime.up({ runId: `rdkill-${process.pid}`, dir, nodes: 3 });
-    let db: RedisDb;
-    try {
-      db = (await redisAdapter.setup(cluster, { replication: 'async', reads: 'primary', workload: 'append' })) as RedisDb;
-    } catch (e) {
-      await cluster.down();
-      rmSync(dir, { recursive: true, force: true });
-      throw e;
-    }
-    live = { cluster, db, dir };
+    const { cluster, db } = await perTest((c) => redisAdapter.setup(c, { replication: 'async', reads: 'primary', workload: 'append' }) as Promise<RedisDb>);
     const ctx: NemesisContext = { cluster, db };
     const kill = killPackage();
     const failover = failoverPackage(true, 100);

@@ -1,14 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mysqlAdapter, type MyDb } from '../../src/adapters/mysql/index.js';
 import { adminQuery, USER } from '../../src/adapters/mysql/sql.js';
 import type { Client, Completion } from '../../src/adapters/types.js';
 import { failoverPackage, killPackage, pausePackage } from '../../src/nemesis/process-faults.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import type { Cluster } from '../../src/runtime/types.js';
-import { leftovers, requireRuntime } from './support.js';
+import { clusterPerTest, requireRuntime } from './support.js';
 
 // Issue 11: a soak under MariaDB semi-sync had three failovers within ten seconds and the cluster never
 // served again (1130 "Host ... is not allowed to connect" from a rebuilt, then promoted, node). Here the
@@ -18,41 +14,8 @@ import { leftovers, requireRuntime } from './support.js';
 
 await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
 
-interface Started {
-  cluster: Cluster;
-  db: MyDb;
-  dir: string;
-}
-let live: Started | undefined;
-let seq = 0;
-
-afterEach(async () => {
-  if (!live) return;
-  const { cluster, db, dir } = live;
-  live = undefined;
-  try {
-    await db.teardown();
-  } finally {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    expect(leftovers(cluster.runId)).toEqual([]);
-  }
-});
-
-async function start(): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-myfo3-'));
-  chmodSync(dir, 0o755);
-  const cluster = await localRuntime.up({ runId: `myfo3-${process.pid}-${seq++}`, dir, nodes: 3 });
-  try {
-    const db = (await mysqlAdapter.setup(cluster, { replication: 'semi-sync', reads: 'any', workload: 'append' })) as MyDb;
-    live = { cluster, db, dir };
-    return live;
-  } catch (e) {
-    await cluster.down();
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-}
+const perTest = clusterPerTest('myfo3');
+const start = () => perTest((c) => mysqlAdapter.setup(c, { replication: 'semi-sync', reads: 'any', workload: 'append' }) as Promise<MyDb>);
 
 /** An op retried for up to `ms` (a session reconnects after its node died); every error seen is returned too. */
 async function until(c: Client, f: string, value: unknown, ms = 15_000): Promise<{ last: Completion; errors: string[] }> {

@@ -1,10 +1,12 @@
-import { rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { loadHistory } from '../../src/history/load.js';
 import { lintHistory } from '../../src/history/lint.js';
 import { runTest, type RunSpec } from '../../src/run/run.js';
 import { readJson } from '../../src/run/store.js';
+import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 // leftovers() lives in the runtime so `npm run soak` (bench/soak.ts) reports exactly what the tests refuse.
 import { leftovers } from '../../src/runtime/local/leftovers.js';
@@ -22,6 +24,43 @@ export async function tearDown(s: { cluster: Cluster; db?: { teardown(): Promise
     rmSync(s.dir, { recursive: true, force: true });
     expect(leftovers(s.cluster.runId)).toEqual([]);
   }
+}
+
+export interface Started<D> {
+  cluster: Cluster;
+  db: D;
+  dir: string;
+}
+
+/**
+ * One real cluster per test. Call at the top of a test file; the returned start(setup) brings up a
+ * 3-node cluster in a fresh folder (runs named `<prefix>-<pid>-<n>`) and the database on it, and an
+ * afterEach tears both down on every path and asserts nothing was left (tearDown). A setup that throws
+ * takes its cluster and folder down before the error reaches the test.
+ */
+export function clusterPerTest(prefix: string) {
+  let live: Started<{ teardown(): Promise<void> }> | undefined;
+  let seq = 0;
+  afterEach(async () => {
+    if (!live) return;
+    const started = live;
+    live = undefined;
+    await tearDown(started);
+  });
+  return async function start<D extends { teardown(): Promise<void> }>(setup: (cluster: Cluster) => Promise<D>): Promise<Started<D>> {
+    const dir = mkdtempSync(join(tmpdir(), `fl-${prefix}-`));
+    chmodSync(dir, 0o755);
+    const cluster = await localRuntime.up({ runId: `${prefix}-${process.pid}-${seq++}`, dir, nodes: 3 });
+    try {
+      const started = { cluster, db: await setup(cluster), dir };
+      live = started;
+      return started;
+    } catch (e) {
+      await cluster.down();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  };
 }
 
 /** Fails (never skips) when the machine cannot run integration tests: CI must run them. */
