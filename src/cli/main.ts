@@ -82,6 +82,16 @@ export async function main(argv: string[]): Promise<number> {
  * and `faultline run` then hung after "stored in" (in CI, a hung job). Teardown still ends every client
  * it knows of; this is the backstop.
  */
+// The reader of our output may go away (`faultline run | head`, a CI log collector that died): writes
+// then fail with EPIPE, and an unhandled stream error would crash a run mid-way and leave its cluster
+// behind (the soak saw it: its parent killed, the run died at its next progress line, three JVMs left).
+// The work goes on without output; the exit code still carries the verdict.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

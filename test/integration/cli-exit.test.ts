@@ -31,7 +31,8 @@ interface Ended {
   ms: number;
 }
 
-function runCli(argv: string[], boundMs: number): Promise<Ended> {
+/** With closeOutputOnRunId, our end of both pipes is closed once the run id was printed: the reader went away. */
+function runCli(argv: string[], boundMs: number, closeOutputOnRunId = false): Promise<Ended> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [main, ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -42,6 +43,10 @@ function runCli(argv: string[], boundMs: number): Promise<Ended> {
     });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
+      if (closeOutputOnRunId && /faultline run [0-9a-f]+:/.test(stderr)) {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }
     });
     // Past the bound the command is hung: kill it (our own child, by its handle) and fail below.
     const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
@@ -105,4 +110,41 @@ describe('faultline run with kill faults, as a child process', () => {
       expect(readdirSync(tmpdir()).filter((n) => !tmpBefore.has(n) && !cache.test(n) && !join(tmpdir(), n).startsWith(store))).toEqual([]);
     }, 330_000);
   }
+});
+
+describe('faultline run whose output reader goes away', () => {
+  it('keeps working without output (EPIPE), heals, stores the run and leaves nothing behind', async () => {
+    const r = await runCli(
+      [
+        'run',
+        '--db',
+        'redis',
+        '--workload',
+        'append',
+        '--nemesis',
+        'kill',
+        '--nemesis-interval',
+        '1',
+        '--time-limit',
+        '4',
+        '--seed',
+        '3',
+        '--store',
+        store,
+        '--name',
+        'epipe',
+      ],
+      90_000,
+      true,
+    );
+    const runId = /faultline run ([0-9a-f]+):/.exec(r.stderr)?.[1];
+    expect(runId, r.stderr).toBeDefined();
+    expect(r.signal).toBeNull();
+    expect([0, 1, 2]).toContain(r.code);
+    const runs = join(store, 'epipe');
+    const stored = readdirSync(runs).filter((n) => n !== 'latest');
+    expect(stored).toHaveLength(1);
+    expect(existsSync(join(runs, stored[0]!, 'results.json'))).toBe(true);
+    expect(leftovers(runId!)).toEqual([]);
+  }, 120_000);
 });
