@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { CLOCK_CLASS } from './skew-clock.js';
 
 export const CQL_PORT = 9042;
 export const STORAGE_PORT = 7000;
@@ -20,6 +21,8 @@ export interface NodeDirs {
   logs: string;
   /** java.io.tmpdir: native libraries the JVM extracts (lz4-java) stay in the node's folder, removed with it. */
   tmp: string;
+  /** The compiled wall-clock class (skew-clock.ts), first on the classpath. */
+  clock: string;
 }
 
 export function nodeDirs(nodeDir: string): NodeDirs {
@@ -34,6 +37,7 @@ export function nodeDirs(nodeDir: string): NodeDirs {
     conf: join(root, 'conf'),
     logs: join(root, 'logs'),
     tmp: join(root, 'tmp'),
+    clock: join(root, 'clock'),
   };
 }
 
@@ -171,13 +175,12 @@ const JAVA17_MODULE_FLAGS = [
  */
 export function jvmArgv(o: { java: string; classpath: string; dirs: NodeDirs; heapMb: number }): string[] {
   return [
-    // The runtime's clock env sets FAKETIME_DONT_FAKE_MONOTONIC=1; with it, libfaketime makes every
-    // monotonic read of the JVM slow (a trivial Cassandra main: 9.4 s instead of 0.6 s; startup of a node
-    // took minutes). Faking the monotonic clock too keeps the JVM at full speed; a backward skew then also
-    // delays the node's scheduled tasks by the skew (see the README draft).
+    // No libfaketime in the JVM (the runtime preloads it for `clock: true` services): the wall clock is
+    // skewed by FaultlineClock (skew-clock.ts), which reads the same offset file; the monotonic clock stays
+    // real. FAKETIME_TIMESTAMP_FILE stays in the environment for it.
     '/usr/bin/env',
     '-u',
-    'FAKETIME_DONT_FAKE_MONOTONIC',
+    'LD_PRELOAD',
     o.java,
     // Serial GC and C1 only: three JVMs share 2 cores, and startup (class loading, JIT) dominates a test run.
     `-Xms${o.heapMb}M`,
@@ -203,8 +206,9 @@ export function jvmArgv(o: { java: string; classpath: string; dirs: NodeDirs; he
     '-Dcassandra.superuser_setup_delay_ms=0',
     '-Djdk.attach.allowAttachSelf=true',
     '-Dio.netty.tryReflectionSetAccessible=true',
+    `-Dcassandra.clock=${CLOCK_CLASS}`,
     '-cp',
-    o.classpath,
+    `${o.dirs.clock}:${o.classpath}`,
     'org.apache.cassandra.service.CassandraDaemon',
   ];
 }

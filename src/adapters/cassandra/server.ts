@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RuntimeNode, Service } from '../../runtime/types.js';
 import { cassandraYaml, jvmArgv, LOGBACK_XML, nodeDirs, type NodeDirs } from './config.js';
 import { CASSANDRA_USER } from './install.js';
+import { compileClock } from './skew-clock.js';
 
 export const HEAP_MB = 512;
 
@@ -38,14 +39,17 @@ export class CassServer {
   /** Directories and config files, owned by the cassandra user (the JVM writes under all of them). */
   async prepare(o: { seeds: string[]; token: string }): Promise<void> {
     const d = this.dirs;
-    for (const dir of [d.root, d.data, d.commitlog, d.savedCaches, d.hints, d.cdc, d.conf, d.logs, d.tmp]) mkdirSync(dir, { recursive: true });
+    for (const dir of [d.root, d.data, d.commitlog, d.savedCaches, d.hints, d.cdc, d.conf, d.logs, d.tmp, d.clock]) mkdirSync(dir, { recursive: true });
+    const jar = this.classpath.split(':').find((j) => /\/cassandra-all-[^/]*\.jar$/.test(j));
+    if (!jar) throw new Error(`${this.name}: cassandra-all's jar is not on the classpath`);
+    await compileClock(this.node, this.java, jar, d.clock);
     writeFileSync(join(d.conf, 'cassandra.yaml'), cassandraYaml({ ip: this.node.ip, seeds: o.seeds, token: o.token, dirs: d }));
     writeFileSync(join(d.conf, 'logback.xml'), LOGBACK_XML);
     const r = await this.node.exec(['chown', '-R', `${CASSANDRA_USER}:${CASSANDRA_USER}`, d.root]);
     if (r.code !== 0) throw new Error(`${this.name}: chown ${d.root} failed: ${r.stderr.trim()}`);
   }
 
-  /** Starts the JVM in the foreground as the cassandra user, under libfaketime (clock faults). */
+  /** Starts the JVM in the foreground as the cassandra user; its wall clock follows the node's clock offset (skew-clock.ts). */
   async start(): Promise<void> {
     if (this.running()) return;
     this.paused = false;
