@@ -288,10 +288,22 @@ export class PgDb implements Db {
     // Fail fast rather than wait out a timeout: the next stop-kill (after the restart or resume) tries again.
     if (!p.running()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is down`);
     if (p.isPaused()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is paused`);
-    if (s.running()) await s.kill();
-    await this.dropSlot(p, s.name);
-    await s.wipe();
-    await cloneStandby(s, p, this.init.mode, this.init.replicationAddress, REBUILD_COPY_MS);
+    // One more try when the copy broke off while the primary still serves. Soak: the final heal reset the
+    // primary's clock, and its walsender, which times replies by the wall clock, saw the stream's last
+    // reply a clock step ago and ended it at once ("terminating walsender process due to replication
+    // timeout"); the failed rebuild left the final heal failed and the run unknown. Rebuild scripts retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (s.running()) await s.kill();
+        await this.dropSlot(p, s.name);
+        await s.wipe();
+        await cloneStandby(s, p, this.init.mode, this.init.replicationAddress, REBUILD_COPY_MS);
+        break;
+      } catch (e) {
+        if (attempt >= 2 || !p.running() || p.isPaused()) throw e;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     this.held.set(s.name, 'standby');
     await this.configurePrimary();
   }
