@@ -57,6 +57,28 @@ export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
     },
   },
   {
+    id: 'cassandra-quorum-read-merges-moments',
+    db: 'cassandra',
+    replication: 'quorum',
+    workload: 'append',
+    checkers: ['writes-follow-reads'],
+    kinds: ['writes-follow-reads'],
+    sentence:
+      'A QUORUM read is not atomic: its coordinator merges the answers of two replicas, each as of the moment ' +
+      'it answered, so a read that overlaps an append can return a later append without it (Cassandra promises ' +
+      'linearizability only to lightweight transactions). Only when the read that lacks the element began ' +
+      'before the append of that element completed; a read that began after it must have it (quorums intersect).',
+    matches: (a, pairs) => {
+      const d = (a.data ?? {}) as { key?: unknown; read?: unknown; append?: unknown };
+      const has = (p: OpPair, e: unknown) => Array.isArray(p.value) && Array.isArray(p.value[1]) && (p.value[1] as unknown[]).includes(e);
+      const byIndex = new Map(pairs.flatMap((p) => [[p.invoke.index, p] as const, ...(p.complete ? [[p.complete.index, p] as const] : [])]));
+      const observers = a.ops.map((i) => byIndex.get(i)).filter((p): p is OpPair => p?.f === 'read' && p.type === 'ok' && has(p, d.append) && !has(p, d.read));
+      const lacked = pairs.find((p) => p.f === 'append' && Array.isArray(p.invoke.value) && p.invoke.value[0] === d.key && p.invoke.value[1] === d.read);
+      const end = lacked?.complete?.time;
+      return observers.length > 0 && end !== undefined && observers.every((o) => o.invoke.time < end);
+    },
+  },
+  {
     id: 'cassandra-list-order-by-coordinator-clock',
     db: 'cassandra',
     replication: 'quorum',

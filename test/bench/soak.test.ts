@@ -148,6 +148,32 @@ describe('soak: documented anomalies', () => {
     expect(r.unexplained.map((u) => u.anomaly?.explanation)).toEqual(['info, but no kill while in flight']);
   });
 
+  it('Cassandra quorum: a read lacking an append it overlapped is documented; one that began after the append completed is a finding', () => {
+    const cass = SAFE_CONFIGS.find((c) => c.db === 'cassandra' && c.replication === 'quorum')!;
+    const at = (i: number, t: number, process: number, type: string, f: string, value: unknown) => ({ index: i, time: t, process, type, f, value });
+    const history = [
+      at(0, 100, 17, 'invoke', 'read', [3, null]), // the overlapping observer
+      at(1, 224, 8, 'invoke', 'append', [3, 8]),
+      at(2, 233, 8, 'ok', 'append', [3, 8]),
+      at(3, 240, 19, 'invoke', 'read', [3, null]),
+      at(4, 258, 19, 'ok', 'read', [3, [7, 8]]),
+      at(5, 259, 19, 'invoke', 'append', [3, 11]),
+      at(6, 270, 19, 'ok', 'append', [3, 11]),
+      at(7, 332, 17, 'ok', 'read', [3, [7, 11]]),
+      at(8, 300, 20, 'invoke', 'read', [3, null]), // began after 8 was acknowledged
+      at(9, 340, 20, 'ok', 'read', [3, [7, 11]]),
+    ] as never[];
+    const wfr = (ops: number[], explanation: string) => ({ kind: 'writes-follow-reads', ops, explanation, data: { key: 3, read: 8, append: 11, session: 19 } });
+    const r = classify(
+      cass,
+      [{ name: 'writes-follow-reads', valid: false, anomalies: [wfr([0, 3, 4, 5, 6, 7], 'overlapping'), wfr([3, 4, 5, 6, 8, 9], 'after')] }],
+      pairOps(history),
+      history,
+    );
+    expect(r.known.map((k) => [k.entry.id, k.count])).toEqual([['cassandra-quorum-read-merges-moments', 1]]);
+    expect(r.unexplained.map((u) => u.anomaly?.explanation)).toEqual(['after']);
+  });
+
   it('the same anomaly under another configuration, and any unknown verdict, are findings', () => {
     const pg = SAFE_CONFIGS.find((c) => c.db === 'postgres')!;
     const r = classify(
