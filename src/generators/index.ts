@@ -9,7 +9,7 @@ export { mix } from './mix.js';
 export { any } from './any.js';
 export { stagger, type Gaps } from './stagger.js';
 export { limit } from './limit.js';
-export { timeLimit } from './time-limit.js';
+export { deadline, timeLimit } from './time-limit.js';
 export { sleep } from './sleep.js';
 export { phases } from './phases.js';
 export { repeat, cycle } from './repeat.js';

@@ -9,6 +9,16 @@ export function timeLimit(dt: number, gen: Generator): Generator {
   return new TimeLimit(dt, gen, undefined);
 }
 
+/**
+ * gen's ops until the absolute time `at` (ns on the context's clock): no op at or after it. Unlike
+ * timeLimit, the cutoff does not wait for a first op: an interpreter that asks a generator whose first op
+ * lies in the future keeps the generator it had, so timeLimit's cutoff slid until that op was taken (a
+ * fault schedule starting at 4 s ran until 64 s of a 60 s run).
+ */
+export function deadline(at: number, gen: Generator): Generator {
+  return new TimeLimit(0, gen, at);
+}
+
 class TimeLimit implements Generator {
   constructor(
     private readonly dt: number,

@@ -8,12 +8,12 @@ import {
   any,
   appendWorkload,
   clients,
+  deadline,
   finalGen,
   nemesis as onNemesis,
   once,
   phases,
   stagger,
-  timeLimit,
   WORKLOADS,
   type Generator,
 } from '../generators/index.js';
@@ -166,7 +166,7 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
  * ends every fault that is still on.
  */
 export function scheduleGen(schedule: readonly ScheduledFault[], durationNs: number): Generator {
-  return onNemesis(timeLimit(durationNs, phases(...schedule.map((a) => once({ f: a.f, value: a.value, time: a.at })))));
+  return onNemesis(deadline(durationNs, phases(...schedule.map((a) => once({ f: a.f, value: a.value, time: a.at })))));
 }
 
 /** Final reads: one read of every key the run touched, by the client threads, after the heal. */
@@ -264,7 +264,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     nem = new Nemesis(packages, { cluster, db, ...proxies.nemesisContextExtra });
     const n = nem;
     const workload = spec.workload === 'append' ? appendWorkload({ keys: spec.keys }) : WORKLOADS[spec.workload]!();
-    const main = clients(timeLimit(durationNs, stagger(spec.rate, workload.generator)));
+    const main = clients(deadline(durationNs, stagger(spec.rate, workload.generator)));
     // Each package's own final heal, one nemesis op each (a stop ends only its package's layer).
     const heal = packages.length > 0 ? phases(...finalHeal(packages).map((a) => once({ f: a.f, value: a.value }))) : undefined;
     startNs = process.hrtime.bigint();

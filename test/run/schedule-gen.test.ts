@@ -76,6 +76,16 @@ describe('the fault schedule generator', () => {
     for (const o of invoked) expect(o.time).toBeLessThan(250 * ms);
   });
 
+  it('counts the limit from the start of the run, not from the first fault (which may come late)', async () => {
+    // The first fault is due at 150 ms and blocks 120 ms; the next ones are due before the 250 ms limit
+    // but could only start after it. With a limit counted from the first fault they ran until 400 ms.
+    const schedule = [fault('start-kill', 150), fault('stop-kill', 200), fault('start-loss', 230)];
+    const ops = await runWith(schedule, 250, (_f, n) => (n === 0 ? 120 : 1));
+    const invoked = ops.filter((o) => o.type === 'invoke');
+    expect(invoked.map((o) => o.f)).toEqual(['start-kill']);
+    for (const o of invoked) expect(o.time).toBeLessThan(250 * ms);
+  });
+
   it('keeps the whole schedule, each op not before its time, when nothing blocks', async () => {
     const schedule = [fault('start-kill', 10), fault('stop-kill', 60), fault('start-loss', 100), fault('stop-loss', 150)];
     const ops = await runWith(schedule, 250, () => 1);
