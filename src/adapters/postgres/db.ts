@@ -291,8 +291,10 @@ export class PgDb implements Db {
     // One more try when the copy broke off while the primary still serves. Soak: the final heal reset the
     // primary's clock, and its walsender, which times replies by the wall clock, saw the stream's last
     // reply a clock step ago and ended it at once ("terminating walsender process due to replication
-    // timeout"); the failed rebuild left the final heal failed and the run unknown. Rebuild scripts retry.
+    // timeout"); the failed rebuild left the final heal failed and the run unknown. Rebuild scripts retry
+    // a copy that broke off early.
     for (let attempt = 1; ; attempt++) {
+      const t0 = Date.now();
       try {
         if (s.running()) await s.kill();
         await this.dropSlot(p, s.name);
@@ -300,7 +302,9 @@ export class PgDb implements Db {
         await cloneStandby(s, p, this.init.mode, this.init.replicationAddress, REBUILD_COPY_MS);
         break;
       } catch (e) {
-        if (attempt >= 2 || !p.running() || p.isPaused()) throw e;
+        // Not after a slow failure (the copy timed out crawling through loss or a bandwidth cap): a second
+        // try would crawl too, and the nodes waiting behind this one stay unrebuilt twice as long.
+        if (attempt >= 2 || Date.now() - t0 > 5000 || !p.running() || p.isPaused()) throw e;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
