@@ -69,13 +69,11 @@ export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
       'linearizability only to lightweight transactions). Only when the read that lacks the element began ' +
       'before the append of that element completed; a read that began after it must have it (quorums intersect).',
     matches: (a, pairs) => {
-      const d = (a.data ?? {}) as { key?: unknown; read?: unknown; append?: unknown };
-      const has = (p: OpPair, e: unknown) => Array.isArray(p.value) && Array.isArray(p.value[1]) && (p.value[1] as unknown[]).includes(e);
-      const byIndex = new Map(pairs.flatMap((p) => [[p.invoke.index, p] as const, ...(p.complete ? [[p.complete.index, p] as const] : [])]));
-      const observers = a.ops.map((i) => byIndex.get(i)).filter((p): p is OpPair => p?.f === 'read' && p.type === 'ok' && has(p, d.append) && !has(p, d.read));
-      const lacked = pairs.find((p) => p.f === 'append' && Array.isArray(p.invoke.value) && p.invoke.value[0] === d.key && p.invoke.value[1] === d.read);
+      const w = wfrWitness(a, pairs);
+      const lacking = w.observers.filter((o) => !holds(o, w.read));
+      const lacked = pairs.find((p) => p.f === 'append' && Array.isArray(p.invoke.value) && p.invoke.value[0] === w.key && p.invoke.value[1] === w.read);
       const end = lacked?.complete?.time;
-      return observers.length > 0 && end !== undefined && observers.every((o) => o.invoke.time < end);
+      return lacking.length === w.observers.length && lacking.length > 0 && end !== undefined && lacking.every((o) => o.invoke.time < end);
     },
   },
   {
@@ -83,15 +81,36 @@ export const KNOWN_ANOMALIES: readonly KnownAnomaly[] = [
     db: 'cassandra',
     replication: 'quorum',
     workload: 'append',
-    checkers: ['consistent-prefix'],
-    kinds: ['out-of-order', 'divergence'],
+    checkers: ['consistent-prefix', 'writes-follow-reads'],
+    kinds: ['out-of-order', 'divergence', 'writes-follow-reads'],
     sentence:
       "A Cassandra list append's cell key is a time-based UUID from the coordinator's clock, so appends through " +
       'different coordinators (or a skewed one) land in either order and a later read shows an element before one ' +
-      'an earlier read already saw; documented under Apache Cassandra, Figures.',
-    matches: () => true,
+      'an earlier read already saw (a session read x, then appended y, and a read shows y before x); documented ' +
+      'under Apache Cassandra, Figures. For writes-follow-reads only that order: a read holding both elements.',
+    matches: (a, pairs) => {
+      if (a.kind !== 'writes-follow-reads') return true;
+      const w = wfrWitness(a, pairs);
+      return w.observers.length > 0 && w.observers.every((o) => holds(o, w.read) && holds(o, w.append));
+    },
   },
 ];
+
+const holds = (p: OpPair, e: unknown): boolean => Array.isArray(p.value) && Array.isArray(p.value[1]) && (p.value[1] as unknown[]).includes(e);
+
+/** A writes-follow-reads anomaly's key, the element read (x) and appended after it (y), and the ok reads among its witnesses that hold y. */
+function wfrWitness(a: Anomaly, pairs: readonly OpPair[]) {
+  const d = (a.data ?? {}) as { key?: unknown; read?: unknown; append?: unknown };
+  const byIndex = new Map<number, OpPair>();
+  for (const p of pairs) {
+    byIndex.set(p.invoke.index, p);
+    if (p.complete) byIndex.set(p.complete.index, p);
+  }
+  const observers = [...new Set(a.ops.map((i) => byIndex.get(i)))].filter(
+    (p): p is OpPair => p?.f === 'read' && p.type === 'ok' && Array.isArray(p.value) && p.value[0] === d.key && holds(p, d.append),
+  );
+  return { key: d.key, read: d.read, append: d.append, observers };
+}
 
 /** Whether a kill of the node a write went to completed while the write was in flight. */
 function killedDuring(w: OpPair, ops: readonly Op[]): boolean {

@@ -172,6 +172,11 @@ describe('soak: documented anomalies', () => {
     );
     expect(r.known.map((k) => [k.entry.id, k.count])).toEqual([['cassandra-quorum-read-merges-moments', 1]]);
     expect(r.unexplained.map((u) => u.anomaly?.explanation)).toEqual(['after']);
+    // A read holding both, the later append first: the list order by coordinator clock.
+    const reordered = [...history.slice(0, 9), at(9, 340, 20, 'ok', 'read', [3, [7, 11, 8]])] as never[];
+    const o = classify(cass, [{ name: 'writes-follow-reads', valid: false, anomalies: [wfr([8, 9], 'order')] }], pairOps(reordered), reordered);
+    expect(o.known.map((k) => k.entry.id)).toEqual(['cassandra-list-order-by-coordinator-clock']);
+    expect(o.unexplained).toEqual([]);
   });
 
   it('the same anomaly under another configuration, and any unknown verdict, are findings', () => {
