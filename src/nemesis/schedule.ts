@@ -21,9 +21,14 @@ export interface FinalHeal extends FaultAction {
   package: string;
 }
 
-/** Resume before restart before network: a paused node cannot be restarted, a killed one cannot heal its network. */
+/**
+ * Resume first (a paused primary blocks every restart and rebuild), then the network and the clock, then
+ * restarts and rebuilds, which need the network: a fenced node rebuilt by the final stop-kill while the
+ * partition still cut it from the primary timed out, and the failed heal left the run unknown (soak,
+ * Postgres sync seed 303). A node's network faults live in its namespace, so healing them needs no process.
+ */
 export function healOrder(packages: readonly FaultPackage[]): FaultPackage[] {
-  const order = ['pause', 'kill', 'clock', 'partition', 'loss', 'bandwidth', 'latency', 'half-open', 'reset', 'failover', 'naive-failover', 'split-brain'];
+  const order = ['pause', 'partition', 'loss', 'bandwidth', 'latency', 'half-open', 'reset', 'clock', 'kill', 'failover', 'naive-failover', 'split-brain'];
   const rank = (p: FaultPackage) => {
     const i = order.indexOf(p.name);
     return i < 0 ? order.length : i;
@@ -34,7 +39,7 @@ export function healOrder(packages: readonly FaultPackage[]): FaultPackage[] {
 /**
  * What the end of the run invokes after the schedule: each package's own final heal, one nemesis op per
  * package (so the history closes each package's window with its own stop), in heal order. No stop
- * heals another package's layer, so the order is only about processes (resume before restart).
+ * heals another package's layer, so the order is only about what a stop needs (see healOrder).
  */
 export function finalHeal(packages: readonly FaultPackage[]): FinalHeal[] {
   return healOrder(packages).map((p) => ({ f: p.final.f, value: p.final.value, package: p.name }));

@@ -116,11 +116,12 @@ describe('final heal', () => {
     const fin = finalHeal(packages);
     expect(fin).toEqual([
       { f: 'resume', value: null, package: 'pause' },
-      { f: 'stop-kill', value: null, package: 'kill' },
       { f: 'stop-partition', value: null, package: 'partition' },
       { f: 'stop-loss', value: null, package: 'loss' },
       { f: 'stop-bandwidth', value: null, package: 'bandwidth' },
       { f: 'stop-latency', value: null, package: 'latency' },
+      // Restarts and rebuilds after the network they need.
+      { f: 'stop-kill', value: null, package: 'kill' },
     ]);
     expect(healOrder(packages).map((p) => p.name)).toEqual(fin.map((a) => a.package));
     // Run on recording nodes: each network stop heals its layer on every node, and no stop heals all.
