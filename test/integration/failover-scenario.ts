@@ -83,16 +83,8 @@ export async function onlyLaggingStandbyAnswers(
   await rec.nemesis('resume', null, () => db.resume(n3));
   await rec.nemesis('stop-partition', null, () => n2.healPartition());
   await rec.nemesis('stop-failover', null, () => pkg.invoke({ cluster, db }, { f: 'stop-failover', value: null }));
-  // The final read, on the primary (a session whose connection died with a killed node reconnects).
-  let final: Completion | undefined;
-  for (let i = 0; i < 50 && final?.type !== 'ok'; i++) {
-    final = await rec.client(c, 0, 'read', [1, null]);
-    if (final.type !== 'ok') await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(final!.type).toBe('ok');
-  await c.close();
-  expect(rec.lint()).toEqual([]);
-  return { ops: rec.ops, fo, final: final!, positions: { n2: p2!.text, n3: p3!.text } };
+  const final = await finalRead(rec, c);
+  return { ops: rec.ops, fo, final, positions: { n2: p2!.text, n3: p3!.text } };
 }
 
 /**
@@ -125,6 +117,15 @@ export async function promotedStandbyInheritedWrites(db: Db, cluster: Cluster, p
   );
   await rec.nemesis('stop-partition', null, () => n3.healPartition());
   await rec.nemesis('stop-failover', null, () => pkg.invoke({ cluster, db }, { f: 'stop-failover', value: null }));
+  const final = await finalRead(rec, c);
+  return { ops: rec.ops, first, second, final, positions: { n2: p2!.text, n3: p3!.text } };
+}
+
+/**
+ * The final read of key 1 on the primary, retried until ok (a session whose connection died with a killed
+ * node reconnects); then closes the session and checks the recorded history is well formed.
+ */
+async function finalRead(rec: Recorder, c: Client): Promise<Completion> {
   let final: Completion | undefined;
   for (let i = 0; i < 50 && final?.type !== 'ok'; i++) {
     final = await rec.client(c, 0, 'read', [1, null]);
@@ -133,7 +134,7 @@ export async function promotedStandbyInheritedWrites(db: Db, cluster: Cluster, p
   expect(final!.type).toBe('ok');
   await c.close();
   expect(rec.lint()).toEqual([]);
-  return { ops: rec.ops, first, second, final: final!, positions: { n2: p2!.text, n3: p3!.text } };
+  return final!;
 }
 
 /** Appends again (a fresh session) until one is acknowledged: the cluster took writes after the heal. */
