@@ -1,7 +1,18 @@
 import type { Db } from '../adapters/types.js';
 
-/** How long the run waits, after the final heal, for the database to say it is healthy. */
+/** How long the run waits, after the final heal, for the database to say it is healthy (at most). */
 export const HEALTHY_TIMEOUT_MS = 30_000;
+
+/**
+ * The health wait's budget: at most half the recovery bound, so the final reads, which the recovery
+ * checker judges, begin well within it (the final reads go on retrying until the bound). A 30 s wait
+ * under a 30 s bound left the checker no op between the heal and the first success, and it could only
+ * say unknown (soak, Postgres sync: a standby's TCP reconnect backing off after a bandwidth cap kept it
+ * from streaming for 30 s while the primary served every read).
+ */
+export function healthBudgetMs(recoveryTimeoutS: number): number {
+  return Math.min(HEALTHY_TIMEOUT_MS, (recoveryTimeoutS * 1000) / 2);
+}
 
 /** What run.json records as `healthAfterHeal`: how long the wait took and how it ended. */
 export type HealthWait =

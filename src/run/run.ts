@@ -30,7 +30,7 @@ import {
   type ScheduledFault,
   type StartedProxies,
 } from '../nemesis/index.js';
-import { describeHealthWait, waitHealthy } from './healthy.js';
+import { describeHealthWait, healthBudgetMs, waitHealthy } from './healthy.js';
 import { localRuntime } from '../runtime/local/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
@@ -286,7 +286,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     healed = !aborted;
     if (!aborted) {
       // After the heal and the quiet period, wait (bounded) until the database says it is healthy.
-      const h = await waitHealthy(db);
+      const h = await waitHealthy(db, healthBudgetMs(spec.recoveryTimeoutS ?? DEFAULT_RECOVERY_TIMEOUT_S));
       runInfo.healthAfterHeal = h;
       io.log(describeHealthWait(h));
       // With faults, final reads that did not succeed are retried (each key until it reads ok) until the
