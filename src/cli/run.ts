@@ -5,9 +5,6 @@ import { runTest, type RunSpec } from '../run/run.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
 
-/** Each database's safe-to-start default: the mode a user gets without asking. */
-const DEFAULT_REPLICATION: Record<string, string> = { postgres: 'async', mysql: 'async', redis: 'async', cassandra: 'quorum' };
-
 function positiveInt(what: string, max: number) {
   return (v: string): number => {
     const n = Number(v);
@@ -87,7 +84,8 @@ export function runCommand(): Command {
         concurrency: flags.concurrency,
         rate: flags.rate,
         nodes: flags.nodes,
-        replication: flags.replication ?? flags.consistency ?? DEFAULT_REPLICATION[flags.db] ?? 'async',
+        // Absent, the adapter's own default (AdapterDescription.defaultReplication), filled in before the run starts.
+        replication: flags.replication ?? flags.consistency,
         reads: flags.reads,
         sentinel: flags.sentinel,
         keys: flags.keys,

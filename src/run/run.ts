@@ -41,6 +41,7 @@ import { componentsFor, setup } from './setup.js';
 import { createRunDir, readJson, writeJson } from './store.js';
 import { createWorkDir } from './workdir.js';
 import { configurationCaveats } from './caveats.js';
+import { withDefaults, type ResolvedSpec } from './defaults.js';
 
 export interface RunSpec {
   db: string;
@@ -50,7 +51,8 @@ export interface RunSpec {
   concurrency: number;
   rate: number;
   nodes: number;
-  replication: string;
+  /** A mode of the adapter's replicationModes; absent, its description's defaultReplication. */
+  replication?: string;
   reads: ReadRouting;
   /** Redis: run Sentinel (3 sentinels, real automatic failover). */
   sentinel?: boolean;
@@ -133,12 +135,16 @@ function version(): string {
   return 'unknown';
 }
 
-/** Refuses, before anything starts, a spec that cannot run here, with a sentence saying why. */
-async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
-  const loadAdapter = ADAPTERS[spec.db];
-  if (!loadAdapter) throw new UsageError(`unknown database '${spec.db}'; databases: ${Object.keys(ADAPTERS).join(', ')}`);
-  checksFor(spec.workload);
+/**
+ * Refuses, before anything starts, a spec that cannot run here, with a sentence saying why; fills in
+ * the adapter's defaults.
+ */
+async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
+  const loadAdapter = ADAPTERS[given.db];
+  if (!loadAdapter) throw new UsageError(`unknown database '${given.db}'; databases: ${Object.keys(ADAPTERS).join(', ')}`);
+  checksFor(given.workload);
   const adapter = await loadAdapter();
+  const spec = withDefaults(given, adapter);
   if (!adapter.replicationModes.includes(spec.replication)) {
     throw new UsageError(`${spec.db} has no replication mode '${spec.replication}'; modes: ${adapter.replicationModes.join(', ')}`);
   }
@@ -156,7 +162,7 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
   if (process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
   const why = (await runtime.unavailable()) ?? (await adapter.unavailable());
   if (why) throw new UsageError(why);
-  return { adapter, runtime, packages };
+  return { spec, adapter, runtime, packages };
 }
 
 /**
@@ -180,8 +186,8 @@ function finalReads(workload: string, keys: Set<number | string>, setFinal?: Gen
  * `faultline run`: up a cluster, run the workload with the fault schedule, heal, final reads, tear
  * everything down (also on SIGINT/SIGTERM and on errors), check the history and store the run.
  */
-export async function runTest(spec: RunSpec, io: { log: (line: string) => void }): Promise<RunOutcome> {
-  const { adapter, runtime, packages } = await preflight(spec);
+export async function runTest(given: RunSpec, io: { log: (line: string) => void }): Promise<RunOutcome> {
+  const { spec, adapter, runtime, packages } = await preflight(given);
   const runId = randomBytes(3).toString('hex');
   const paths = createRunDir(spec.store, spec.name ?? `${spec.db}-${spec.workload}`);
   const durationNs = spec.timeLimitS * 1e9;
