@@ -153,7 +153,7 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
   if (spec.sentinel && spec.nodes < 3) throw new UsageError('--sentinel needs at least 3 nodes (3 sentinels, quorum 2)');
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
   const runtime = RUNTIMES[spec.runtime]!;
-  const packages = resolvePackages(spec.nemesis, runtime, spec.db);
+  const packages = resolvePackages(spec.nemesis, runtime, adapter);
   if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'naive-failover', 'split-brain'].includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
@@ -255,7 +255,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
     io.log('starting the cluster...');
     cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
     if (abort.signal.aborted) throw new Aborted();
-    proxies = await startProxies(cluster, spec.db, packages);
+    proxies = await startProxies(cluster, adapter.description, packages);
     db = await adapter.setup(cluster, {
       replication: spec.replication,
       reads: spec.reads,
