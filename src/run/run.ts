@@ -31,7 +31,7 @@ import {
   type StartedProxies,
 } from '../nemesis/index.js';
 import { describeHealthWait, waitHealthy } from './healthy.js';
-import { localRuntime } from '../runtime/local/index.js';
+import { runtimeByName } from '../runtime/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
@@ -59,7 +59,8 @@ export interface RunSpec {
   /** append: keys written at once (each retires after 32 appends for a fresh one). */
   keys: number;
   seed: number;
-  runtime: 'local';
+  /** A runtime's name in src/runtime/index.ts (today only 'local'); run.json keeps it. */
+  runtime: string;
   opTimeoutMs: number;
   nemesisIntervalS: number;
   /** After the final heal the cluster must serve again within this (checker recovery; default 30 s). */
@@ -100,7 +101,6 @@ async function loadAdapter(dir: string, name: string): Promise<Adapter> {
   return a;
 }
 
-const RUNTIMES: Record<string, Runtime> = { local: localRuntime };
 const QUIET_AFTER_HEAL_NS = 3e9;
 const DEFAULT_RECOVERY_TIMEOUT_S = DEFAULT_RECOVERY_TIMEOUT_MS / 1000;
 
@@ -142,6 +142,7 @@ function version(): string {
 async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
   const loadAdapter = ADAPTERS[given.db];
   if (!loadAdapter) throw new UsageError(`unknown database '${given.db}'; databases: ${Object.keys(ADAPTERS).join(', ')}`);
+  const runtime = runtimeByName(given.runtime);
   checksFor(given.workload);
   const adapter = await loadAdapter();
   const spec = withDefaults(given, adapter);
@@ -152,7 +153,6 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
   if (spec.sentinel && spec.db !== 'redis') throw new UsageError('--sentinel is for --db redis');
   if (spec.sentinel && spec.nodes < 3) throw new UsageError('--sentinel needs at least 3 nodes (3 sentinels, quorum 2)');
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
-  const runtime = RUNTIMES[spec.runtime]!;
   const packages = resolvePackages(spec.nemesis, runtime, adapter);
   if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'naive-failover', 'split-brain'].includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
