@@ -1,3 +1,8 @@
+import { cassandraAdapter } from '../../src/adapters/cassandra/index.js';
+import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
+import { postgresAdapter } from '../../src/adapters/postgres/index.js';
+import { redisAdapter } from '../../src/adapters/redis/index.js';
+import type { Adapter } from '../../src/adapters/types.js';
 import { UsageError } from '../../src/errors.js';
 import { faultPackages, resolvePackages } from '../../src/nemesis/index.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
@@ -33,12 +38,17 @@ export const UNSAFE_BY_DESIGN: Readonly<Record<string, string>> = {
   'naive-failover': "promotes without hearing from enough replicas: losses are faultline's by design",
 };
 
+/** The adapters the soak runs, by --db name: their descriptions decide which faults each gets. */
+const ADAPTERS: Readonly<Record<string, Adapter>> = { postgres: postgresAdapter, mysql: mysqlAdapter, redis: redisAdapter, cassandra: cassandraAdapter };
+
 /**
  * Every fault package `faultline run` would accept for this database on the local runtime, asked of
  * the same resolvePackages the run's preflight calls, one package at a time; those it refuses come
  * back with the run's own sentence.
  */
 export function supportedPackages(db: string): { supported: string[]; refused: Record<string, string> } {
+  const adapter = Object.hasOwn(ADAPTERS, db) ? ADAPTERS[db] : undefined;
+  if (!adapter) throw new Error(`soak: no adapter named '${db}'; adapters: ${Object.keys(ADAPTERS).join(', ')}`);
   const supported: string[] = [];
   const refused: Record<string, string> = {};
   for (const name of Object.keys(faultPackages)) {
@@ -47,7 +57,7 @@ export function supportedPackages(db: string): { supported: string[]; refused: R
       continue;
     }
     try {
-      resolvePackages(name, localRuntime, db);
+      resolvePackages(name, localRuntime, adapter);
       supported.push(name);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
@@ -55,7 +65,7 @@ export function supportedPackages(db: string): { supported: string[]; refused: R
     }
   }
   // The same call with all of them at once: it must accept the whole set the soak will pass.
-  resolvePackages(supported.join(','), localRuntime, db);
+  resolvePackages(supported.join(','), localRuntime, adapter);
   return { supported, refused };
 }
 

@@ -33,13 +33,14 @@ export interface DbOptions {
   /**
    * Where clients reach a node's client port, when not at the node's own address (a fault proxy sits
    * in between: src/nemesis/proxy). Admin and replication traffic still goes to the node directly.
-   * Postgres, MySQL and Redis honour it (the proxy packages refuse other databases: src/nemesis/proxy-faults.ts);
-   * Cassandra does not yet (its driver connects to node.ip).
+   * Adapters that honour it list `client` in AdapterDescription.proxiedLinks (the proxy packages refuse the
+   * others); Cassandra does not yet (its driver connects to node.ip).
    */
   clientAddress?: (node: string) => { host: string; port: number };
   /**
    * Where a standby should stream from to reach `upstream` (a proxy in the standby's own namespace).
-   * Called at every (re)pointing of a standby, so the proxy follows failovers. Postgres, MySQL, and Redis without Sentinel.
+   * Called at every (re)pointing of a standby, so the proxy follows failovers. Adapters that honour it list
+   * `replication` in AdapterDescription.proxiedLinks (Postgres, MySQL, and Redis without Sentinel).
    */
   replicationAddress?: (standby: string, upstream: { host: string; port: number }) => Promise<{ host: string; port: number }>;
 }
@@ -93,8 +94,39 @@ export interface Db {
   teardown(): Promise<void>;
 }
 
+/**
+ * An ability a fault package may need of a database, beyond what every adapter does (kill, pause, restart):
+ * `failover`, a primary to promote (Db.failover); `clock`, processes that keep working when the runtime
+ * skews their clock (ServiceSpec.clock).
+ */
+export type Ability = 'failover' | 'clock';
+
+/** A link faultline's proxy can sit in: clients to a node's client port, or a standby's replication stream. */
+export type ProxiedLink = 'client' | 'replication';
+
+/**
+ * What an adapter says about itself. The run and the fault packages ask this, never the database's name
+ * (src/nemesis/abilities.ts), so a new adapter is one folder and a package refuses it by what it lacks.
+ */
+export interface AdapterDescription {
+  /** The replication mode a user gets without asking: the database's safe-to-start default. */
+  readonly defaultReplication: string;
+  /** The port clients connect to on every node (a client proxy listens in front of it). */
+  readonly clientPort: number;
+  /**
+   * The links faultline's proxy may sit in: `client` when the adapter honours DbOptions.clientAddress,
+   * `replication` when it honours DbOptions.replicationAddress. The proxy packages need `client`.
+   */
+  readonly proxiedLinks: readonly ProxiedLink[];
+  /** The optional abilities it has; a package needing one it lacks is refused before any node starts. */
+  readonly abilities: readonly Ability[];
+  /** Why it lacks an ability, in the sentence a refusal shows (without one, the refusal says it generically). */
+  readonly lacks?: Readonly<Partial<Record<Ability, string>>>;
+}
+
 export interface Adapter {
   readonly name: string;
+  readonly description: AdapterDescription;
   readonly replicationModes: readonly string[];
   readonly workloads: readonly string[];
   /** Why this database cannot run here (binaries missing), or undefined. */

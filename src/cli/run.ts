@@ -2,11 +2,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { faultPackages } from '../nemesis/index.js';
 import { runTest, type RunSpec } from '../run/run.js';
+import { runtimeNames } from '../runtime/index.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
-
-/** Each database's safe-to-start default: the mode a user gets without asking. */
-const DEFAULT_REPLICATION: Record<string, string> = { postgres: 'async', mysql: 'async', redis: 'async', cassandra: 'quorum' };
 
 function positiveInt(what: string, max: number) {
   return (v: string): number => {
@@ -34,7 +32,7 @@ interface RunFlags {
   consistency?: string;
   reads: RunSpec['reads'];
   seed?: number;
-  runtime: 'local';
+  runtime: string;
   opTimeout: number;
   nemesisInterval: number;
   recoveryTimeout: number;
@@ -64,7 +62,7 @@ export function runCommand(): Command {
     .option('--sentinel', 'redis: run 3 Sentinels that fail over automatically')
     .option('--keys <n>', 'append workload: keys written at once (each is retired after 32 appends for a fresh one)', positiveInt('a key count', 100_000), 5)
     .option('--seed <n>', 'seed of the workload and fault schedule (default: random, printed and stored)', seed)
-    .addOption(new Option('--runtime <kind>', 'where nodes run').choices(['local']).default('local'))
+    .addOption(new Option('--runtime <kind>', 'where nodes run').choices(runtimeNames).default('local'))
     .option('--op-timeout <seconds>', 'per-operation timeout; a timed-out op is recorded as info', parseSeconds, 5)
     .option('--nemesis-interval <seconds>', 'mean time a fault stays on and between faults', parseSeconds, 5)
     .option(
@@ -87,7 +85,8 @@ export function runCommand(): Command {
         concurrency: flags.concurrency,
         rate: flags.rate,
         nodes: flags.nodes,
-        replication: flags.replication ?? flags.consistency ?? DEFAULT_REPLICATION[flags.db] ?? 'async',
+        // Absent, the adapter's own default (AdapterDescription.defaultReplication), filled in before the run starts.
+        replication: flags.replication ?? flags.consistency,
         reads: flags.reads,
         sentinel: flags.sentinel,
         keys: flags.keys,

@@ -1,5 +1,6 @@
 import type { Capability } from '../runtime/types.js';
 import { UsageError } from '../errors.js';
+import { refusal, type DescribedDb } from './abilities.js';
 import { partitionPackage } from './partition.js';
 import { bandwidthPackage, clockPackage, lossPackage } from './net-faults.js';
 import { failoverPackage, killPackage, pausePackage } from './process-faults.js';
@@ -8,6 +9,7 @@ import type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from '.
 
 export { faultSchedule, finalHeal, healOrder, seededRng, type FinalHeal, type ScheduledFault } from './schedule.js';
 export type { FaultAction, FaultPackage, NemesisContext, NemesisResult } from './types.js';
+export { refusal, type DescribedDb } from './abilities.js';
 export { startProxies, type StartedProxies } from './proxy/start.js';
 
 /** Every fault package by its --nemesis name. */
@@ -29,9 +31,9 @@ export const faultPackages: Record<string, () => FaultPackage> = {
 
 /**
  * Parses `--nemesis a,b` and refuses, before any node starts, a package the runtime cannot serve or the
- * database does not support, with a sentence saying why.
+ * database lacks an ability for (its adapter's description), with a sentence saying why.
  */
-export function resolvePackages(spec: string, runtime: { kind: string; capabilities: ReadonlySet<Capability> }, db: string): FaultPackage[] {
+export function resolvePackages(spec: string, runtime: { kind: string; capabilities: ReadonlySet<Capability> }, db: DescribedDb): FaultPackage[] {
   const names = spec
     .split(',')
     .map((s) => s.trim())
@@ -43,8 +45,8 @@ export function resolvePackages(spec: string, runtime: { kind: string; capabilit
     const pkg = make();
     const missing = pkg.needs.filter((c) => !runtime.capabilities.has(c));
     if (missing.length > 0) throw new UsageError(`nemesis '${name}' needs ${missing.join(', ')}, which the ${runtime.kind} runtime cannot do`);
-    const refusal = pkg.refuses?.(db);
-    if (refusal) throw new UsageError(`nemesis '${name}' is not supported for ${db}: ${refusal}`);
+    const why = refusal(pkg, db);
+    if (why) throw new UsageError(`nemesis '${name}' is not supported for ${db.name}: ${why}`);
     if (out.some((p) => p.name === pkg.name)) continue;
     out.push(pkg);
   }

@@ -215,8 +215,7 @@ export function failoverPackage(
   return {
     name: !fence ? 'split-brain' : policy === 'naive' ? 'naive-failover' : 'failover',
     needs: ['kill', 'partition'],
-    refuses: (db) =>
-      db === 'cassandra' ? 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition' : undefined,
+    abilities: ['failover'],
     fs: ['start-failover', 'stop-failover'],
     final: { f: 'stop-failover', value: null },
     cycle() {

@@ -2,9 +2,6 @@ import type { LinkKind } from './proxy/fabric.js';
 import type { ProxyFaults } from './proxy/faults.js';
 import { errorText, nodeByName, pick, type FaultPackage } from './types.js';
 
-/** Databases whose clients go through the proxy (the adapter honours DbOptions.clientAddress). */
-const PROXIED_DBS = new Set(['postgres', 'mysql', 'redis']);
-
 /**
  * A fault on one node's proxy links (its clients' connections, its incoming replication stream, or
  * both: src/nemesis/proxy), drawn by `draw` from the seeded rng. Each package owns one layer of the link's faults, so packages overlap cleanly.
@@ -15,7 +12,6 @@ function proxyPackage(name: string, draw: (rng: () => number) => ProxyFaults): F
     name,
     needs: [],
     proxy: true,
-    refuses: (db) => (PROXIED_DBS.has(db) ? undefined : `the ${db} adapter does not route its clients through faultline's proxy yet (DbOptions.clientAddress)`),
     fs: [`start-${name}`, `stop-${name}`],
     final: { f: `stop-${name}`, value: null },
     cycle(rng, nodes) {

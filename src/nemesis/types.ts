@@ -1,4 +1,4 @@
-import type { Db } from '../adapters/types.js';
+import type { Ability, Db } from '../adapters/types.js';
 import type { Capability, Cluster } from '../runtime/types.js';
 import type { ProxyLinks } from './proxy/fabric.js';
 
@@ -30,10 +30,13 @@ export interface FaultAction {
 export interface FaultPackage {
   readonly name: string;
   readonly needs: readonly Capability[];
-  /** Acts on proxy links (ctx.proxies): the run starts the proxies only when a package says so. */
+  /**
+   * Acts on proxy links (ctx.proxies): the run starts the proxies only when a package says so, and
+   * refuses a database whose adapter does not proxy its client link (AdapterDescription.proxiedLinks).
+   */
   readonly proxy?: boolean;
-  /** Why this package cannot run against this database, or undefined (e.g. clock on Redis). */
-  refuses?(db: string): string | undefined;
+  /** What it needs of the database (AdapterDescription.abilities): src/nemesis/abilities.ts refuses one lacking them. */
+  readonly abilities?: readonly Ability[];
   readonly fs: readonly string[];
   /**
    * This package's final heal (Jepsen's final generator): the stop action the end of the run invokes,

@@ -31,7 +31,7 @@ import {
   type StartedProxies,
 } from '../nemesis/index.js';
 import { describeHealthWait, healthBudgetMs, waitHealthy } from './healthy.js';
-import { localRuntime } from '../runtime/local/index.js';
+import { runtimeByName } from '../runtime/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
@@ -41,6 +41,7 @@ import { componentsFor, setup } from './setup.js';
 import { createRunDir, readJson, writeJson } from './store.js';
 import { createWorkDir } from './workdir.js';
 import { configurationCaveats } from './caveats.js';
+import { withDefaults, type ResolvedSpec } from './defaults.js';
 
 export interface RunSpec {
   db: string;
@@ -50,14 +51,16 @@ export interface RunSpec {
   concurrency: number;
   rate: number;
   nodes: number;
-  replication: string;
+  /** A mode of the adapter's replicationModes; absent, its description's defaultReplication. */
+  replication?: string;
   reads: ReadRouting;
   /** Redis: run Sentinel (3 sentinels, real automatic failover). */
   sentinel?: boolean;
   /** append: keys written at once (each retires after 32 appends for a fresh one). */
   keys: number;
   seed: number;
-  runtime: 'local';
+  /** A runtime's name in src/runtime/index.ts (today only 'local'); run.json keeps it. */
+  runtime: string;
   opTimeoutMs: number;
   nemesisIntervalS: number;
   /** After the final heal the cluster must serve again within this (checker recovery; default 30 s). */
@@ -98,7 +101,6 @@ async function loadAdapter(dir: string, name: string): Promise<Adapter> {
   return a;
 }
 
-const RUNTIMES: Record<string, Runtime> = { local: localRuntime };
 const QUIET_AFTER_HEAL_NS = 3e9;
 const DEFAULT_RECOVERY_TIMEOUT_S = DEFAULT_RECOVERY_TIMEOUT_MS / 1000;
 
@@ -133,12 +135,17 @@ function version(): string {
   return 'unknown';
 }
 
-/** Refuses, before anything starts, a spec that cannot run here, with a sentence saying why. */
-async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
-  const loadAdapter = ADAPTERS[spec.db];
-  if (!loadAdapter) throw new UsageError(`unknown database '${spec.db}'; databases: ${Object.keys(ADAPTERS).join(', ')}`);
-  checksFor(spec.workload);
+/**
+ * Refuses, before anything starts, a spec that cannot run here, with a sentence saying why; fills in
+ * the adapter's defaults.
+ */
+async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
+  const loadAdapter = ADAPTERS[given.db];
+  if (!loadAdapter) throw new UsageError(`unknown database '${given.db}'; databases: ${Object.keys(ADAPTERS).join(', ')}`);
+  const runtime = runtimeByName(given.runtime);
+  checksFor(given.workload);
   const adapter = await loadAdapter();
+  const spec = withDefaults(given, adapter);
   if (!adapter.replicationModes.includes(spec.replication)) {
     throw new UsageError(`${spec.db} has no replication mode '${spec.replication}'; modes: ${adapter.replicationModes.join(', ')}`);
   }
@@ -146,8 +153,7 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
   if (spec.sentinel && spec.db !== 'redis') throw new UsageError('--sentinel is for --db redis');
   if (spec.sentinel && spec.nodes < 3) throw new UsageError('--sentinel needs at least 3 nodes (3 sentinels, quorum 2)');
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
-  const runtime = RUNTIMES[spec.runtime]!;
-  const packages = resolvePackages(spec.nemesis, runtime, spec.db);
+  const packages = resolvePackages(spec.nemesis, runtime, adapter);
   if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'naive-failover', 'split-brain'].includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
@@ -156,7 +162,7 @@ async function preflight(spec: RunSpec): Promise<{ adapter: Adapter; runtime: Ru
   if (process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
   const why = (await runtime.unavailable()) ?? (await adapter.unavailable());
   if (why) throw new UsageError(why);
-  return { adapter, runtime, packages };
+  return { spec, adapter, runtime, packages };
 }
 
 /**
@@ -180,8 +186,8 @@ function finalReads(workload: string, keys: Set<number | string>, setFinal?: Gen
  * `faultline run`: up a cluster, run the workload with the fault schedule, heal, final reads, tear
  * everything down (also on SIGINT/SIGTERM and on errors), check the history and store the run.
  */
-export async function runTest(spec: RunSpec, io: { log: (line: string) => void }): Promise<RunOutcome> {
-  const { adapter, runtime, packages } = await preflight(spec);
+export async function runTest(given: RunSpec, io: { log: (line: string) => void }): Promise<RunOutcome> {
+  const { spec, adapter, runtime, packages } = await preflight(given);
   const runId = randomBytes(3).toString('hex');
   const paths = createRunDir(spec.store, spec.name ?? `${spec.db}-${spec.workload}`);
   const durationNs = spec.timeLimitS * 1e9;
@@ -249,7 +255,7 @@ export async function runTest(spec: RunSpec, io: { log: (line: string) => void }
     io.log('starting the cluster...');
     cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
     if (abort.signal.aborted) throw new Aborted();
-    proxies = await startProxies(cluster, spec.db, packages);
+    proxies = await startProxies(cluster, adapter.description, packages);
     db = await adapter.setup(cluster, {
       replication: spec.replication,
       reads: spec.reads,

@@ -6,6 +6,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import type { Db } from '../../src/adapters/types.js';
 import { Nemesis, finalHeal, resolvePackages, type FaultPackage } from '../../src/nemesis/index.js';
 import { cleanup, localRuntime, shortId } from '../../src/runtime/local/index.js';
@@ -96,7 +97,7 @@ describe("fault layers (real namespaces): one fault's stop never ends another", 
       services.push(await n.spawn({ name: 'server', argv: [process.execPath, '-e', SERVER], logFile: log }));
       for (let i = 0; i < 100 && !readSafe(log).includes('listening'); i++) await new Promise((r) => setTimeout(r, 50));
     }
-    packages = resolvePackages('partition,loss,bandwidth,failover', localRuntime, 'postgres');
+    packages = resolvePackages('partition,loss,bandwidth,failover', localRuntime, postgresAdapter);
     // Only the failover needs the database (its primary); the network packages act on the runtime's nodes.
     const db = { primary: () => n1 } as unknown as Db;
     nem = new Nemesis(packages, { cluster, db });

@@ -19,7 +19,7 @@ describe('proxy faults in the client path: mysql', () => {
     // One table per writing primary, so a read names which primary's writes it expects.
     const made = new Set<string>();
     let writer = 'n1';
-    await replicationThroughProxies('mysql', mysqlAdapter, {
+    await replicationThroughProxies(mysqlAdapter, {
       holdMs: 1000,
       // The rebuilt old primary must catch up through its proxy too (it failed to, with or without
       // proxies, until a rebuild took a fresh server id: see MyDb.rebuild).

@@ -17,7 +17,7 @@ describe('proxy faults in the client path: redis', () => {
 
   it('replication link (no Sentinel): replicas stream through their proxy, retargeted at failover, and the rebuilt old primary too', async () => {
     const ip = (db: unknown, n: string) => (db as RedisDb).server(n).ip;
-    await replicationThroughProxies('redis', redisAdapter, {
+    await replicationThroughProxies(redisAdapter, {
       restart: true,
       holdMs: 6500, // past repl-timeout (5 s): the replica drops the link and resyncs through the healed proxy
       async write(db, node, v) {

@@ -17,7 +17,6 @@ let seq = 0;
  * on the rebuilt old primary after its restart.
  */
 export async function replicationThroughProxies(
-  name: string,
   adapter: Adapter,
   io: {
     write(db: Db, node: string, v: number): Promise<void>;
@@ -32,7 +31,7 @@ export async function replicationThroughProxies(
   chmodSync(dir, 0o755); // the database user must reach its node directories
   const runId = `proxyrepl-${process.pid}-${seq++}`;
   const cluster = await localRuntime.up({ runId, dir, nodes: 3 });
-  const proxies = await startProxies(cluster, name, [halfOpenPackage()]);
+  const proxies = await startProxies(cluster, adapter.description, [halfOpenPackage()]);
   let db: Db | undefined;
   try {
     db = await adapter.setup(cluster, {

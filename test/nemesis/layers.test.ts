@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import type { Db } from '../../src/adapters/types.js';
 import { Nemesis, faultPackages, finalHeal, healOrder, resolvePackages } from '../../src/nemesis/index.js';
 import { failoverPackage } from '../../src/nemesis/process-faults.js';
@@ -112,7 +113,7 @@ describe('final heal', () => {
   });
 
   it('covers each package separately, one action each, in heal order, each routed to its own package', async () => {
-    const packages = resolvePackages('loss,partition,bandwidth,pause,kill,latency', local, 'postgres');
+    const packages = resolvePackages('loss,partition,bandwidth,pause,kill,latency', local, postgresAdapter);
     const fin = finalHeal(packages);
     expect(fin).toEqual([
       { f: 'resume', value: null, package: 'pause' },
@@ -126,7 +127,7 @@ describe('final heal', () => {
     expect(healOrder(packages).map((p) => p.name)).toEqual(fin.map((a) => a.package));
     // Run on recording nodes: each network stop heals its layer on every node, and no stop heals all.
     const { calls, cluster, db } = recording();
-    const nem = new Nemesis(resolvePackages('loss,partition,bandwidth', local, 'postgres'), { cluster, db });
+    const nem = new Nemesis(resolvePackages('loss,partition,bandwidth', local, postgresAdapter), { cluster, db });
     for (const a of finalHeal(nem.packages)) await nem.invoke(a);
     expect(calls).toEqual(['healPartition', 'healLoss', 'healBandwidth'].flatMap((m) => ['n1', 'n2', 'n3'].map((n) => `${n}.${m}`)));
   });

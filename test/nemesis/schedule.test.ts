@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { cassandraAdapter } from '../../src/adapters/cassandra/index.js';
+import { postgresAdapter } from '../../src/adapters/postgres/index.js';
+import { redisAdapter } from '../../src/adapters/redis/index.js';
 import { bridge, describeGrudge, isolate, ring } from '../../src/nemesis/grudge.js';
 import { faultPackages, faultSchedule, resolvePackages } from '../../src/nemesis/index.js';
 import { UsageError } from '../../src/errors.js';
@@ -33,7 +36,7 @@ describe('partition shapes', () => {
 });
 
 describe('fault schedule', () => {
-  const pk = () => resolvePackages('partition,kill,pause', local, 'postgres');
+  const pk = () => resolvePackages('partition,kill,pause', local, postgresAdapter);
   const opts = { nodes, seed: 42, intervalNs: 5e9, durationNs: 60e9 };
 
   it('is a pure function of the seed', () => {
@@ -62,20 +65,20 @@ describe('fault schedule', () => {
 
 describe('resolvePackages', () => {
   it('refuses unknown names, missing capabilities and clock on redis with a sentence', () => {
-    expect(() => resolvePackages('partition,bogus', local, 'postgres')).toThrow(/unknown nemesis 'bogus'/);
-    expect(() => resolvePackages('clock', { kind: 'docker', capabilities: new Set(['partition'] as const) }, 'postgres')).toThrow(/needs clock/);
-    expect(() => resolvePackages('clock', local, 'redis')).toThrow(UsageError);
-    expect(() => resolvePackages('failover,split-brain', local, 'postgres')).toThrow(/choose one/);
-    expect(resolvePackages('none', local, 'postgres')).toEqual([]);
+    expect(() => resolvePackages('partition,bogus', local, postgresAdapter)).toThrow(/unknown nemesis 'bogus'/);
+    expect(() => resolvePackages('clock', { kind: 'docker', capabilities: new Set(['partition'] as const) }, postgresAdapter)).toThrow(/needs clock/);
+    expect(() => resolvePackages('clock', local, redisAdapter)).toThrow(UsageError);
+    expect(() => resolvePackages('failover,split-brain', local, postgresAdapter)).toThrow(/choose one/);
+    expect(resolvePackages('none', local, postgresAdapter)).toEqual([]);
     expect(Object.keys(faultPackages)).toContain('partition');
   });
 
   it('naive-failover is its own package, named for its policy, and excludes the other failovers', () => {
-    const [p] = resolvePackages('naive-failover', local, 'postgres');
+    const [p] = resolvePackages('naive-failover', local, postgresAdapter);
     expect(p!.name).toBe('naive-failover');
     expect(p!.cycle(() => 0, ['n1'])[0]).toEqual({ f: 'start-failover', value: { fence: true, isolateMs: 1000, policy: 'naive' } });
-    expect(resolvePackages('failover', local, 'postgres')[0]!.cycle(() => 0, ['n1'])[0].value).toMatchObject({ policy: 'safe' });
-    expect(() => resolvePackages('failover,naive-failover', local, 'postgres')).toThrow(/choose one/);
-    expect(() => resolvePackages('naive-failover', local, 'cassandra')).toThrow(/masterless/);
+    expect(resolvePackages('failover', local, postgresAdapter)[0]!.cycle(() => 0, ['n1'])[0].value).toMatchObject({ policy: 'safe' });
+    expect(() => resolvePackages('failover,naive-failover', local, postgresAdapter)).toThrow(/choose one/);
+    expect(() => resolvePackages('naive-failover', local, cassandraAdapter)).toThrow(/masterless/);
   });
 });

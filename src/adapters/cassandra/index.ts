@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { Adapter } from '../types.js';
 import { bootstrap } from './bootstrap.js';
+import { CQL_PORT } from './config.js';
 import { CONSISTENCY_MODES } from './consistency.js';
 import { WORKLOADS } from './cql.js';
 import { CASSANDRA_USER, missingInstall } from './install.js';
@@ -15,6 +16,14 @@ function userExists(name: string): Promise<boolean> {
  */
 export const cassandraAdapter: Adapter = {
   name: 'cassandra',
+  description: {
+    defaultReplication: 'quorum',
+    clientPort: CQL_PORT,
+    // Its driver connects to node.ip, not DbOptions.clientAddress, and it has no standby to re-point.
+    proxiedLinks: [],
+    abilities: ['clock'],
+    lacks: { failover: 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition' },
+  },
   replicationModes: CONSISTENCY_MODES,
   workloads: Object.keys(WORKLOADS),
   async unavailable() {

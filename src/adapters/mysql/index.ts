@@ -3,6 +3,7 @@ import type { Adapter } from '../types.js';
 import { serverBinaries } from './bin.js';
 import { bootstrap } from './bootstrap.js';
 import { MYSQL_USER, REPLICATION_MODES } from './settings.js';
+import { PORT } from './sql.js';
 import { WORKLOADS } from './workloads.js';
 
 function userExists(name: string): Promise<boolean> {
@@ -12,6 +13,12 @@ function userExists(name: string): Promise<boolean> {
 /** MySQL 8.x or MariaDB 10.11+ (Debian's mariadb-server): one primary (the first node) and GTID replicas. */
 export const mysqlAdapter: Adapter = {
   name: 'mysql',
+  description: {
+    defaultReplication: 'async',
+    clientPort: PORT,
+    proxiedLinks: ['client', 'replication'],
+    abilities: ['failover', 'clock'],
+  },
   replicationModes: REPLICATION_MODES,
   workloads: Object.keys(WORKLOADS),
   async unavailable() {

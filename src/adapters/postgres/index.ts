@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import type { Adapter } from '../types.js';
 import { missingBinaries } from './bin.js';
 import { bootstrap } from './bootstrap.js';
-import { REPLICATION_MODES } from './settings.js';
+import { PORT, REPLICATION_MODES } from './settings.js';
 import { WORKLOADS } from './workloads.js';
 
 function userExists(name: string): Promise<boolean> {
@@ -12,6 +12,12 @@ function userExists(name: string): Promise<boolean> {
 /** PostgreSQL (Debian's server packages): one primary (the first node) and streaming standbys. */
 export const postgresAdapter: Adapter = {
   name: 'postgres',
+  description: {
+    defaultReplication: 'async',
+    clientPort: PORT,
+    proxiedLinks: ['client', 'replication'],
+    abilities: ['failover', 'clock'],
+  },
   replicationModes: REPLICATION_MODES,
   workloads: Object.keys(WORKLOADS),
   async unavailable() {

@@ -3,7 +3,7 @@ import type { Adapter } from '../types.js';
 import { redisBinPath } from './bin.js';
 import { bootstrap } from './bootstrap.js';
 import { REDIS_USER } from './server.js';
-import { REPLICATION_MODES } from './settings.js';
+import { PORT, REPLICATION_MODES } from './settings.js';
 import { WORKLOADS } from './workloads.js';
 
 function userExists(name: string): Promise<boolean> {
@@ -16,6 +16,15 @@ function userExists(name: string): Promise<boolean> {
  */
 export const redisAdapter: Adapter = {
   name: 'redis',
+  description: {
+    defaultReplication: 'async',
+    clientPort: PORT,
+    // With Sentinel the adapter ignores replicationAddress (Sentinel re-points replicas around any proxy).
+    proxiedLinks: ['client', 'replication'],
+    abilities: ['failover'],
+    // Its services start without `clock: true` (src/adapters/redis/server.ts).
+    lacks: { clock: 'Redis hangs under libfaketime (its allocator does), so its clock cannot be skewed' },
+  },
   replicationModes: REPLICATION_MODES,
   workloads: Object.keys(WORKLOADS),
   async unavailable() {

@@ -1,13 +1,9 @@
+import type { AdapterDescription } from '../../adapters/types.js';
 import type { Cluster } from '../../runtime/types.js';
 import type { FaultPackage } from '../types.js';
 import { ProxyFabric, type ProxyLinks } from './fabric.js';
 import { ReplicationLinks } from './replication.js';
 import type { Endpoint } from './proxy.js';
-
-/** The client port of each database whose adapter honours DbOptions.clientAddress. */
-const CLIENT_PORTS: Record<string, number> = { postgres: 5432, mysql: 3306, redis: 6379 };
-/** Databases whose adapter honours DbOptions.replicationAddress. */
-const REPLICATION_PROXIED = new Set(['postgres', 'mysql', 'redis']);
 
 export interface StartedProxies {
   /** For DbOptions.clientAddress; undefined when no proxy runs (clients go to the nodes directly). */
@@ -24,13 +20,12 @@ export interface StartedProxies {
  * The run's wiring for proxy faults, in one call: after the cluster is up and before the adapter's
  * setup (pass clientAddress and replicationAddress in DbOptions, spread nemesisContextExtra into the
  * NemesisContext, close() after the database's teardown). Starts the client-path proxies only when a package acts on proxies, so other runs keep
- * their direct client path (and its throughput).
+ * their direct client path (and its throughput); which links are proxied is the adapter's description.
  */
-export async function startProxies(cluster: Cluster, db: string, packages: readonly FaultPackage[]): Promise<StartedProxies> {
-  const port = CLIENT_PORTS[db];
-  if (!packages.some((p) => p.proxy) || port === undefined) return { nemesisContextExtra: {}, close: async () => {} };
-  const repl = REPLICATION_PROXIED.has(db) ? new ReplicationLinks(cluster) : undefined;
-  const fabric = await ProxyFabric.start(cluster, port, repl);
+export async function startProxies(cluster: Cluster, db: AdapterDescription, packages: readonly FaultPackage[]): Promise<StartedProxies> {
+  if (!packages.some((p) => p.proxy) || !db.proxiedLinks.includes('client')) return { nemesisContextExtra: {}, close: async () => {} };
+  const repl = db.proxiedLinks.includes('replication') ? new ReplicationLinks(cluster) : undefined;
+  const fabric = await ProxyFabric.start(cluster, db.clientPort, repl);
   let closing: Promise<void> | undefined;
   return {
     clientAddress: (node) => fabric.clientAddress(node),
