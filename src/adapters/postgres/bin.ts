@@ -15,13 +15,8 @@ export async function pgBinDir(r: Remote): Promise<string | undefined> {
   }
   for (const m of majors) {
     const dir = join(ROOT, m, 'bin');
-    if (
-      await allExecutable(
-        r,
-        NEEDED.map((b) => join(dir, b)),
-      )
-    )
-      return dir;
+    const bins = NEEDED.map((b) => join(dir, b));
+    if (await allExecutable(r, bins)) return dir;
   }
   return undefined;
 }

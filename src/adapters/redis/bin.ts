@@ -5,10 +5,8 @@ const DIRS = ['/usr/bin', '/usr/local/bin', '/usr/sbin'];
 
 /** Absolute path of a Redis binary there (redis-server, redis-sentinel), or undefined when it is not installed. */
 export function redisBinPath(r: Remote, name: string): Promise<string | undefined> {
-  return firstExecutable(
-    r,
-    DIRS.map((d) => `${d}/${name}`),
-  );
+  const paths = DIRS.map((d) => `${d}/${name}`);
+  return firstExecutable(r, paths);
 }
 
 export async function redisBin(r: Remote, name: string): Promise<string> {
