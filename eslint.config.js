@@ -4,6 +4,8 @@ import { fileURLToPath, URL } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const DOOR = 'adapters act through the RuntimeNode (issue 12)';
+
 export default tseslint.config(
   { ignores: ['dist/', 'reports/', 'examples/', 'test/fixtures/', 'node_modules/'] },
   js.configs.recommended,
@@ -31,6 +33,21 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
       eqeqeq: 'error',
+    },
+  },
+  {
+    // The node is the only door to a node (issue 12, Jepsen's Remote): adapters never reach the host's files,
+    // processes or the local runtime's internals, so another runtime (docker) stays one folder.
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:fs', 'fs', 'node:fs/promises', 'fs/promises', 'node:child_process', 'child_process'].map((name) => ({ name, message: DOOR })),
+          patterns: [{ regex: 'runtime/local', message: DOOR }],
+        },
+      ],
+      'no-restricted-properties': ['error', { object: 'process', property: 'kill', message: DOOR }],
     },
   },
   {

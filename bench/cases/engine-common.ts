@@ -38,7 +38,7 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
   return {
     name: `engine vs ${o.raw}, register, concurrency ${o.concurrency}`,
     async run(dir) {
-      const why = (await localRuntime.unavailable()) ?? (await o.adapter.unavailable());
+      const why = (await localRuntime.unavailable()) ?? (await o.adapter.unavailable(localRuntime.probe()));
       if (why) throw new Error(why);
       const work = mkdtempSync(join(tmpdir(), `fl-bench-${o.adapter.name}-`));
       chmodSync(work, 0o755);

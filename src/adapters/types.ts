@@ -1,4 +1,4 @@
-import type { Cluster, RuntimeNode } from '../runtime/types.js';
+import type { Cluster, Remote, RuntimeNode } from '../runtime/types.js';
 import type { FailoverPolicy, FailoverRecord } from './failover-choice.js';
 
 /** What a client call ended as. fail only when the operation certainly had no effect; when in doubt, info. */
@@ -129,7 +129,7 @@ export interface Adapter {
   readonly description: AdapterDescription;
   readonly replicationModes: readonly string[];
   readonly workloads: readonly string[];
-  /** Why this database cannot run here (binaries missing), or undefined. */
-  unavailable(): Promise<string | undefined>;
+  /** Why this database cannot run on this machine (binaries or system user missing), or undefined; `machine` is the runtime's probe. */
+  unavailable(machine: Remote): Promise<string | undefined>;
   setup(cluster: Cluster, opts: DbOptions): Promise<Db>;
 }

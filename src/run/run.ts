@@ -160,7 +160,7 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
   // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it
   // installs). Only root can: for anyone else the local runtime refuses just below with why.
   if (process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
-  const why = (await runtime.unavailable()) ?? (await adapter.unavailable());
+  const why = (await runtime.unavailable()) ?? (await adapter.unavailable(runtime.probe()));
   if (why) throw new UsageError(why);
   return { spec, adapter, runtime, packages };
 }

@@ -48,14 +48,62 @@ export interface Service {
   stop(graceMs?: number): Promise<void>;
 }
 
-export interface RuntimeNode {
+export interface FileOptions {
+  /** Permission bits, set when the file is created (an existing file keeps its own). */
+  mode?: number;
+  /** System user that owns the file, with that user's primary group. */
+  owner?: string;
+  /** Append instead of replacing the content. */
+  append?: boolean;
+}
+
+export interface DirOptions {
+  /** Permission bits of the directory (set also when it exists, as `install -d -m`). */
+  mode?: number;
+  /** System user that owns the directory, with that user's primary group. */
+  owner?: string;
+}
+
+/**
+ * The door to a node's machine (Jepsen's Remote): commands, files and the binaries and users installed
+ * there. Adapters reach a node only through it (issue 12), never through the host's filesystem, /proc or
+ * child processes, so a runtime is one folder. Paths are the node's own; for `local` they are host paths.
+ */
+export interface Remote {
+  /** A folder on the node's machine that outlives runs, for caches such as initdb templates (local: the host's temp folder). */
+  readonly cacheDir: string;
+  exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** Absolute path of a command on the node's PATH (and the sbin dirs), or undefined when it is not installed. */
+  which(name: string): Promise<string | undefined>;
+  /** The file's text; throws when it cannot be read. */
+  readFile(path: string): Promise<string>;
+  /** Writes (or appends to) a file, as root, then gives it to `owner`. */
+  writeFile(path: string, data: string, opts?: FileOptions): Promise<void>;
+  /** Creates a directory and its missing parents (parents root-owned), and sets the mode and owner of the last one. */
+  mkdir(path: string, opts?: DirOptions): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  /** Names in a directory (not paths), unsorted; throws when it cannot be read. */
+  readdir(path: string): Promise<string[]>;
+  /** Removes a file or a directory tree; nothing there is fine. */
+  remove(path: string): Promise<void>;
+  /** Renames within the node; throws when `to` is a non-empty directory (another run made it first). */
+  rename(from: string, to: string): Promise<void>;
+}
+
+export interface RuntimeNode extends Remote {
   readonly name: string;
   /** Address on the run's bridge, reachable from the host (where clients run) and from other nodes. */
   readonly ip: string;
   /** This node's private directory inside the run directory (data, sockets, logs). */
   readonly dir: string;
-  exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   spawn(spec: ServiceSpec): Promise<Service>;
+  // Processes of this node, by the node's PIDs (a Service's pid and what it forked).
+  /** Every descendant of pid (children, their children, ...): the workers a service forked. */
+  descendants(pid: number): Promise<number[]>;
+  /** Sends sig to each of these processes; one already gone is skipped. */
+  signal(pids: readonly number[], sig: NodeJS.Signals): Promise<void>;
+  /** Those of pids that still run (a zombie counts as gone: it holds no memory, sockets or shared memory). */
+  running(pids: readonly number[]): Promise<number[]>;
   // Network faults, one layer each: setting a layer replaces only its own state, healing a layer ends
   // only its own fault (a partition package's stop never ends a loss, nor a failover's isolation).
   /** Drops all traffic between this node and these addresses (both directions), in the partition layer. */
@@ -104,5 +152,7 @@ export interface Runtime {
   readonly capabilities: ReadonlySet<Capability>;
   /** Why this runtime cannot run here (e.g. not root), or undefined when it can. */
   unavailable(): Promise<string | undefined>;
+  /** The machine nodes will run on, before any exists: adapters check their binaries and users with it in preflight. */
+  probe(): Remote;
   up(spec: ClusterSpec): Promise<Cluster>;
 }

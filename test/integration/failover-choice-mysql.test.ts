@@ -11,7 +11,7 @@ import { clusterPerTest, requireRuntime } from './support.js';
 // the safe failover refuses while the replica holding the newest acknowledged commits is silent; the
 // naive one promotes the lagging replica and loses them, and lost-writes says the failover chose it.
 
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable(localRuntime.probe())));
 
 const perTest = clusterPerTest('myfo');
 const start = () => perTest((c) => mysqlAdapter.setup(c, { replication: 'semi-sync', reads: 'primary', workload: 'append' }) as Promise<MyDb>);

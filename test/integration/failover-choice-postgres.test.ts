@@ -11,7 +11,7 @@ import { clusterPerTest, requireRuntime } from './support.js';
 // schedule: the safe policy waits and refuses (n1 starts again as primary), the naive one promotes n2,
 // which never had the writes only n3 acknowledged; lost-writes judges the recorded history.
 
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable(localRuntime.probe())));
 
 const perTest = clusterPerTest('pgfo');
 const start = () => perTest((c) => postgresAdapter.setup(c, { replication: 'sync', reads: 'primary', workload: 'append' }) as Promise<PgDb>);

@@ -9,7 +9,7 @@ import { clusterPerTest, requireRuntime } from './support.js';
 // Redis `wait` acknowledges a write once WAIT counted every replica (k = n), so hearing from n-k+1 = 1
 // replica is enough: with n3 paused, the safe failover promotes n2 at once and nothing is lost.
 
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable(localRuntime.probe())));
 
 const perTest = clusterPerTest('rdfo');
 

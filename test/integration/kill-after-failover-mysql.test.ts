@@ -10,7 +10,7 @@ import { clusterPerTest, requireRuntime } from './support.js';
 // Issue 11, the same sequence as kill-after-failover-postgres.test.ts on MariaDB (the kill package is shared):
 // every node killed across two failovers, then one stop-kill brings the whole cluster back.
 
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable(localRuntime.probe())));
 
 const T = 5000;
 const perTest = clusterPerTest('mykill');

@@ -10,7 +10,7 @@ import { clusterPerTest, requireRuntime } from './support.js';
 // the newly promoted node killed too. stop-kill used to restart in kill order and stop at the first
 // error: n1's rebuild from the (down) current primary failed, and no node ever came back.
 
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable(localRuntime.probe())));
 
 const perTest = clusterPerTest('pgkill');
 const start = () => perTest((c) => postgresAdapter.setup(c, { replication: 'async', reads: 'any', workload: 'append' }) as Promise<PgDb>);

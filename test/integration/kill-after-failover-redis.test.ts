@@ -12,7 +12,7 @@ import { clusterPerTest, requireRuntime } from './support.js';
 // Redis came back before the fix too (a replica starts without its primary and syncs once it is up); only
 // the restart order and the recorded outcome are new here, so this test guards, it did not find.
 
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable(localRuntime.probe())));
 
 const perTest = clusterPerTest('rdkill');
 

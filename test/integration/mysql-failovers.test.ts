@@ -12,7 +12,7 @@ import { clusterPerTest, requireRuntime } from './support.js';
 // (rebuilt as a replica, as the kill package's stop-kill would) between them; then the cluster must
 // serve writes and reads through its primary, and every node must accept the clients' user.
 
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable(localRuntime.probe())));
 
 const perTest = clusterPerTest('myfo3');
 const start = () => perTest((c) => mysqlAdapter.setup(c, { replication: 'semi-sync', reads: 'any', workload: 'append' }) as Promise<MyDb>);

@@ -7,13 +7,13 @@ import type { DbOptions } from '../../src/adapters/types.js';
 import { mysqlAdapter, type MyDb } from '../../src/adapters/mysql/index.js';
 import { MyClient } from '../../src/adapters/mysql/client.js';
 import { WORKLOADS } from '../../src/adapters/mysql/workloads.js';
-import { alive } from '../../src/adapters/postgres/procs.js';
+import { alive } from '../../src/runtime/local/procs.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { leftovers, requireRuntime, tearDown } from './support.js';
 
 // CI runs these as root with MariaDB installed by the setup script: a machine that cannot is a failure, never a skip.
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable(localRuntime.probe())));
 
 interface Started {
   cluster: Cluster;

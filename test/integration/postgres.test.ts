@@ -7,14 +7,14 @@ import type { DbOptions } from '../../src/adapters/types.js';
 import { postgresAdapter, type PgDb } from '../../src/adapters/postgres/index.js';
 import { PgClient } from '../../src/adapters/postgres/client.js';
 import { WORKLOADS } from '../../src/adapters/postgres/workloads.js';
-import { alive } from '../../src/adapters/postgres/procs.js';
+import { alive } from '../../src/runtime/local/procs.js';
 import { adminQuery } from '../../src/adapters/postgres/sql.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { requireRuntime, tearDown } from './support.js';
 
 // CI runs these as root with Postgres installed by the setup script: a machine that cannot is a failure, never a skip.
-await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
+await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable(localRuntime.probe())));
 
 interface Started {
   cluster: Cluster;
@@ -58,7 +58,7 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(await c.invoke('cas', [1, [3, 4]], T)).toMatchObject({ type: 'ok', value: [1, [3, 4]] });
     expect(await c.invoke('cas', [1, [3, 0]], T)).toMatchObject({ type: 'fail' });
     expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'ok', value: [1, 4] });
-    const pids = db.pids();
+    const pids = await db.pids();
     expect(pids.length).toBeGreaterThan(6); // 3 postmasters and their children
     const runId = cluster.runId;
     await db.teardown();
@@ -139,7 +139,7 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     const n2 = cluster.nodes[1]!;
     const c = await db.client(0); // session 0 reads from n2
     expect((await c.invoke('write', [1, 1], T)).type).toBe('ok');
-    const before = db.server('n2').pids();
+    const before = await db.server('n2').pids();
     const shmid = readFileSync(join(db.server('n2').data, 'postmaster.pid'), 'utf8')
       .split('\n')[6]!
       .trim()

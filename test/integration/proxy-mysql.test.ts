@@ -7,7 +7,7 @@ import { replicationThroughProxies } from './proxy-replication.js';
 
 // MySQL's clients go through faultline's client-path proxy (DbOptions.clientAddress), and its replicas stream through
 // a proxy in their own namespace (DbOptions.replicationAddress).
-const run = latencyCheck(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
+const run = latencyCheck(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable(localRuntime.probe())));
 
 describe('proxy faults in the client path: mysql', () => {
   it('latency: every op on the faulted node inside a window takes at least the injected latency', async () => {

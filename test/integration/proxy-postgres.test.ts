@@ -14,7 +14,7 @@ import { requireRuntime, runChecked } from './support.js';
 // and each node's port 5432; the latency, half-open and reset packages act on it.
 let store: string;
 beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
+  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable(localRuntime.probe())));
   store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
   // The replication proxies run as a compiled program inside the standbys' namespaces: build just it.
   execFileSync(

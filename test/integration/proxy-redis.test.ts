@@ -8,7 +8,7 @@ import { replicationThroughProxies } from './proxy-replication.js';
 
 // Redis's clients go through faultline's client-path proxy (DbOptions.clientAddress), and its replicas stream through
 // a proxy in their own namespace (DbOptions.replicationAddress).
-const run = latencyCheck(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
+const run = latencyCheck(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable(localRuntime.probe())));
 
 describe('proxy faults in the client path: redis', () => {
   it('latency: every op on the faulted node inside a window takes at least the injected latency', async () => {

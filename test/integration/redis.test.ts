@@ -8,13 +8,13 @@ import { RedisClient } from '../../src/adapters/redis/client.js';
 import { adminCall, parseInfo } from '../../src/adapters/redis/conn.js';
 import { WORKLOADS } from '../../src/adapters/redis/workloads.js';
 import { PORT } from '../../src/adapters/redis/settings.js';
-import { alive } from '../../src/adapters/postgres/procs.js';
+import { alive } from '../../src/runtime/local/procs.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { requireRuntime, tearDown } from './support.js';
 
 beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
+  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable(localRuntime.probe())));
 });
 
 interface Started {
@@ -71,7 +71,7 @@ describe('redis adapter on the local runtime (3 nodes)', () => {
     expect(await c.invoke('cas', [1, [3, 0]], T)).toMatchObject({ type: 'fail', error: 'cas: register 1 was not 3' });
     expect(await c.invoke('cas', [9, [3, 0]], T)).toMatchObject({ type: 'fail' });
     expect(await c.invoke('read', [1, null], T)).toMatchObject({ type: 'ok', value: [1, 4] });
-    const pids = db.pids();
+    const pids = await db.pids();
     expect(pids.length).toBeGreaterThanOrEqual(3);
     await db.teardown();
     expect(pids.filter(alive)).toEqual([]);

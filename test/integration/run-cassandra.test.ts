@@ -14,7 +14,7 @@ import { requireRuntime, runChecked, verdict, type CheckedRun } from './support.
 // cluster (~15-60 s on 2 cores, depending on load), so the runs are kept short.
 let store: string;
 beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await cassandraAdapter.unavailable()));
+  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await cassandraAdapter.unavailable(localRuntime.probe())));
   store = mkdtempSync(join(tmpdir(), 'fl-run-cassandra-'));
 });
 afterAll(() => {

@@ -12,7 +12,7 @@ import { requireRuntime, runChecked, verdict, type CheckedRun } from './support.
 // known-anomaly pairs (an unsafe configuration finds the anomaly, the safe one does not).
 let store: string;
 beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable()));
+  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable(localRuntime.probe())));
   store = mkdtempSync(join(tmpdir(), 'fl-run-mysql-'));
 });
 afterAll(() => {

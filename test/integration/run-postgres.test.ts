@@ -15,7 +15,7 @@ import { leftovers, requireRuntime, runChecked, verdict } from './support.js';
 // known-anomaly pairs (an unsafe configuration finds the anomaly, the safe one does not).
 let store: string;
 beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable()));
+  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable(localRuntime.probe())));
   store = mkdtempSync(join(tmpdir(), 'fl-run-test-'));
 });
 afterAll(() => {

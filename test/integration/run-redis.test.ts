@@ -18,7 +18,7 @@ import { requireRuntime, runChecked, tearDown, verdict } from './support.js';
 // anomaly, the safer one does not.
 let store: string;
 beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable()));
+  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable(localRuntime.probe())));
   store = mkdtempSync(join(tmpdir(), 'fl-run-redis-'));
 });
 afterAll(() => {

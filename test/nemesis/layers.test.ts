@@ -10,6 +10,10 @@ import type { Cluster, RuntimeNode } from '../../src/runtime/types.js';
 
 const local = { kind: 'local', capabilities: new Set(['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth'] as const) };
 
+const unused = async (): Promise<never> => {
+  throw new Error('not a fault package call');
+};
+
 function recording() {
   const calls: string[] = [];
   const node = (name: string, i: number): RuntimeNode => {
@@ -26,6 +30,19 @@ function recording() {
       spawn: async () => {
         throw new Error('no services here');
       },
+      // Files and processes are the adapters' part of the door; no fault package calls them.
+      cacheDir: '/nonexistent',
+      which: unused,
+      readFile: unused,
+      writeFile: unused,
+      mkdir: unused,
+      exists: unused,
+      readdir: unused,
+      remove: unused,
+      rename: unused,
+      descendants: unused,
+      signal: unused,
+      running: unused,
       partition: rec('partition'),
       healPartition: rec('healPartition'),
       isolate: rec('isolate'),

@@ -4,7 +4,7 @@ import { initialToken } from './config.js';
 import { parseConsistency } from './consistency.js';
 import { KEYSPACE, WORKLOADS } from './cql.js';
 import { CassDb } from './db.js';
-import { CASSANDRA_VERSION, classpath, javaBin, libDir, missingInstall } from './install.js';
+import { CASSANDRA_VERSION, findInstall } from './install.js';
 import { adminClient, waitServing } from './ready.js';
 import { CassServer } from './server.js';
 import { shutdownClient } from './shutdown.js';
@@ -20,10 +20,11 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Cass
   const cql = WORKLOADS[opts.workload];
   if (!cql) throw new Error(`cassandra: workload must be one of ${Object.keys(WORKLOADS).join(', ')}, got '${opts.workload}'`);
   if (!['primary', 'replicas', 'any'].includes(opts.reads)) throw new Error(`cassandra: reads must be primary, replicas or any, got '${opts.reads}'`);
-  const missing = missingInstall();
-  if (missing) throw new Error(missing);
-  const cp = classpath(libDir()!);
-  const servers = cluster.nodes.map((n) => new CassServer(n, javaBin()!, cp));
+  if (cluster.nodes.length < 1) throw new Error('cassandra: needs at least one node');
+  // Every node runs the same installation: found once, on the first node.
+  const install = await findInstall(cluster.nodes[0]!);
+  if (typeof install === 'string') throw new Error(install);
+  const servers = cluster.nodes.map((n) => new CassServer(n, install.java, install.classpath));
   const t0 = Date.now();
   try {
     const seeds = cluster.nodes.map((n) => n.ip);

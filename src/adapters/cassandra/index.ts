@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
+import { userExists } from '../remote.js';
 import type { Adapter } from '../types.js';
 import { bootstrap } from './bootstrap.js';
 import { CQL_PORT } from './config.js';
 import { CONSISTENCY_MODES } from './consistency.js';
 import { WORKLOADS } from './cql.js';
-import { CASSANDRA_USER, missingInstall } from './install.js';
-
-function userExists(name: string): Promise<boolean> {
-  return new Promise((res) => execFile('getent', ['passwd', name], (e) => res(!e)));
-}
+import { CASSANDRA_USER, findInstall } from './install.js';
 
 /**
  * Apache Cassandra 5.0 (cassandra-all from Maven Central, Java 17): n masterless nodes, RF = n.
@@ -26,10 +22,11 @@ export const cassandraAdapter: Adapter = {
   },
   replicationModes: CONSISTENCY_MODES,
   workloads: Object.keys(WORKLOADS),
-  async unavailable() {
-    const missing = missingInstall();
-    if (missing) return missing;
-    if (!(await userExists(CASSANDRA_USER))) return `cassandra: the system user '${CASSANDRA_USER}' does not exist (scripts/setup.sh creates it as root)`;
+  async unavailable(machine) {
+    const install = await findInstall(machine);
+    if (typeof install === 'string') return install;
+    if (!(await userExists(machine, CASSANDRA_USER)))
+      return `cassandra: the system user '${CASSANDRA_USER}' does not exist (scripts/setup.sh creates it as root)`;
     return undefined;
   },
   setup: bootstrap,

@@ -54,7 +54,7 @@ export async function waitServing(s: CassServer, all: CassServer[], timeoutMs = 
     }
     if (Date.now() > end)
       throw new Error(
-        `${s.name}: cassandra not serving at ${s.node.ip}:${CQL_PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${s.logFile}:\n${s.logTail()}`,
+        `${s.name}: cassandra not serving at ${s.node.ip}:${CQL_PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${s.logFile}:\n${await s.logTail()}`,
       );
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeNode, Service } from '../../runtime/types.js';
+import { logTail } from '../remote.js';
 import { cassandraYaml, jvmArgv, LOGBACK_XML, nodeDirs, type NodeDirs } from './config.js';
 import { CASSANDRA_USER } from './install.js';
 import { compileClock } from './skew-clock.js';
@@ -39,12 +39,12 @@ export class CassServer {
   /** Directories and config files, owned by the cassandra user (the JVM writes under all of them). */
   async prepare(o: { seeds: string[]; token: string }): Promise<void> {
     const d = this.dirs;
-    for (const dir of [d.root, d.data, d.commitlog, d.savedCaches, d.hints, d.cdc, d.conf, d.logs, d.tmp, d.clock]) mkdirSync(dir, { recursive: true });
+    for (const dir of [d.root, d.data, d.commitlog, d.savedCaches, d.hints, d.cdc, d.conf, d.logs, d.tmp, d.clock]) await this.node.mkdir(dir);
     const jar = this.classpath.split(':').find((j) => /\/cassandra-all-[^/]*\.jar$/.test(j));
     if (!jar) throw new Error(`${this.name}: cassandra-all's jar is not on the classpath`);
     await compileClock(this.node, this.java, jar, d.clock);
-    writeFileSync(join(d.conf, 'cassandra.yaml'), cassandraYaml({ ip: this.node.ip, seeds: o.seeds, token: o.token, dirs: d }));
-    writeFileSync(join(d.conf, 'logback.xml'), LOGBACK_XML);
+    await this.node.writeFile(join(d.conf, 'cassandra.yaml'), cassandraYaml({ ip: this.node.ip, seeds: o.seeds, token: o.token, dirs: d }));
+    await this.node.writeFile(join(d.conf, 'logback.xml'), LOGBACK_XML);
     const r = await this.node.exec(['chown', '-R', `${CASSANDRA_USER}:${CASSANDRA_USER}`, d.root]);
     if (r.code !== 0) throw new Error(`${this.name}: chown ${d.root} failed: ${r.stderr.trim()}`);
   }
@@ -70,16 +70,12 @@ export class CassServer {
     if (svc && svc.running()) return;
     const how = svc ? await svc.exited : undefined;
     throw new Error(
-      `${this.name}: cassandra exited (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${this.logTail()}`,
+      `${this.name}: cassandra exited (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); last lines of ${this.logFile}:\n${await this.logTail()}`,
     );
   }
 
-  logTail(lines = 25): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+  logTail(lines = 25): Promise<string> {
+    return logTail(this.node, this.logFile, lines);
   }
 
   /** kill -9 of the JVM (one process: no children to chase). */

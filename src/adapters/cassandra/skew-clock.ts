@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeNode } from '../../runtime/types.js';
 
@@ -69,7 +68,7 @@ public final class ${CLOCK_CLASS} implements org.apache.cassandra.utils.Clock {
  */
 export async function compileClock(node: RuntimeNode, java: string, cassandraJar: string, dir: string): Promise<string> {
   const src = join(dir, `${CLOCK_CLASS}.java`);
-  writeFileSync(src, CLOCK_JAVA);
+  await node.writeFile(src, CLOCK_JAVA);
   const r = await node.exec([java, '-m', 'jdk.compiler/com.sun.tools.javac.Main', '-nowarn', '-d', dir, '-cp', cassandraJar, src], { timeoutMs: 60_000 });
   if (r.code !== 0) throw new Error(`${node.name}: compiling the Cassandra clock class failed: ${(r.stderr || r.stdout).trim()}`);
   return dir;

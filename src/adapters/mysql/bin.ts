@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process';
-import { which } from '../../runtime/local/bins.js';
+import type { Remote } from '../../runtime/types.js';
 import type { Flavour } from './flavour.js';
 
 export interface ServerBinaries {
@@ -11,31 +10,28 @@ export interface ServerBinaries {
   version: string;
 }
 
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((res) => execFile(cmd, args, (e, out) => res(e ? '' : String(out).trim())));
+/** `argv`'s output, trimmed; '' when it fails. */
+async function output(r: Remote, argv: string[]): Promise<string> {
+  const x = await r.exec(argv).catch(() => undefined);
+  return x?.code === 0 ? x.stdout.trim() : '';
 }
 
-let cached: Promise<ServerBinaries | string> | undefined;
-
-/** Finds the server binary and tells MariaDB from MySQL by its --version; a string says what is missing. */
-export function serverBinaries(): Promise<ServerBinaries | string> {
-  cached ??= (async () => {
-    const server = which('mariadbd') ?? which('mysqld');
-    if (!server) return "mysql: neither mariadbd nor mysqld is installed; install Debian's mariadb-server (scripts/setup.sh does it as root)";
-    const version = await run(server, ['--version']);
-    if (!version) return `mysql: \`${server} --version\` failed`;
-    if (/mariadb/i.test(version)) {
-      const installDb = which('mariadb-install-db') ?? which('mysql_install_db');
-      if (!installDb) return 'mysql: MariaDB found but mariadb-install-db is missing (package mariadb-server)';
-      return { flavour: 'mariadb', server, installDb, version };
-    }
-    return { flavour: 'mysql', server, version };
-  })();
-  return cached;
+/** Finds the server binary there and tells MariaDB from MySQL by its --version; a string says what is missing. */
+export async function serverBinaries(r: Remote): Promise<ServerBinaries | string> {
+  const server = (await r.which('mariadbd')) ?? (await r.which('mysqld'));
+  if (!server) return "mysql: neither mariadbd nor mysqld is installed; install Debian's mariadb-server (scripts/setup.sh does it as root)";
+  const version = await output(r, [server, '--version']);
+  if (!version) return `mysql: \`${server} --version\` failed`;
+  if (/mariadb/i.test(version)) {
+    const installDb = (await r.which('mariadb-install-db')) ?? (await r.which('mysql_install_db'));
+    if (!installDb) return 'mysql: MariaDB found but mariadb-install-db is missing (package mariadb-server)';
+    return { flavour: 'mariadb', server, installDb, version };
+  }
+  return { flavour: 'mysql', server, version };
 }
 
-export async function mustBinaries(): Promise<ServerBinaries> {
-  const b = await serverBinaries();
+export async function mustBinaries(r: Remote): Promise<ServerBinaries> {
+  const b = await serverBinaries(r);
   if (typeof b === 'string') throw new Error(b);
   return b;
 }

@@ -29,7 +29,8 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
   if (!sql) throw new Error(`mysql: workload must be one of ${Object.keys(WORKLOADS).join(', ')}, got '${opts.workload}'`);
   if (!['primary', 'replicas', 'any'].includes(opts.reads)) throw new Error(`mysql: reads must be primary, replicas or any, got '${opts.reads}'`);
   if (cluster.nodes.length < 1) throw new Error('mysql: needs at least one node');
-  const bins = await mustBinaries();
+  // Every node runs the same installation: found once, on the first node.
+  const bins = await mustBinaries(cluster.nodes[0]!);
 
   const servers = cluster.nodes.map((n, i) => new MyServer(n, i + 1, bins, mode, i > 0));
   const [p, ...rest] = servers as [MyServer, ...MyServer[]];

@@ -230,7 +230,7 @@ export class MyDb implements Db {
     if (best.received) {
       const r = await adminQuery<{ r: number }>(p.socket, f.waitApplied, [best.received, 30], 35_000);
       if (Number(r[0]?.r) !== 0)
-        throw new Error(`mysql failover: ${best.n} did not apply what it received (${best.received}) within 30 s; log:\n${p.logTail()}`);
+        throw new Error(`mysql failover: ${best.n} did not apply what it received (${best.received}) within 30 s; log:\n${await p.logTail()}`);
     }
     await adminQuery(p.socket, f.stopReplica, [], 10_000);
     await adminQuery(p.socket, f.resetReplicaAll, [], 10_000);

@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
+import { userExists } from '../remote.js';
 import type { Adapter } from '../types.js';
 import { serverBinaries } from './bin.js';
 import { bootstrap } from './bootstrap.js';
 import { MYSQL_USER, REPLICATION_MODES } from './settings.js';
 import { PORT } from './sql.js';
 import { WORKLOADS } from './workloads.js';
-
-function userExists(name: string): Promise<boolean> {
-  return new Promise((res) => execFile('getent', ['passwd', name], (e) => res(!e)));
-}
 
 /** MySQL 8.x or MariaDB 10.11+ (Debian's mariadb-server): one primary (the first node) and GTID replicas. */
 export const mysqlAdapter: Adapter = {
@@ -21,10 +17,10 @@ export const mysqlAdapter: Adapter = {
   },
   replicationModes: REPLICATION_MODES,
   workloads: Object.keys(WORKLOADS),
-  async unavailable() {
-    const b = await serverBinaries();
+  async unavailable(machine) {
+    const b = await serverBinaries(machine);
     if (typeof b === 'string') return b;
-    if (!(await userExists(MYSQL_USER))) return `mysql: the system user '${MYSQL_USER}' does not exist (Debian's mariadb-server package creates it)`;
+    if (!(await userExists(machine, MYSQL_USER))) return `mysql: the system user '${MYSQL_USER}' does not exist (Debian's mariadb-server package creates it)`;
     return undefined;
   },
   setup: bootstrap,

@@ -57,9 +57,13 @@ export async function waitCaughtUp(primary: MyServer, replicas: MyServer[], flav
     );
     if (seen.every((x) => x.ok)) return;
     if (Date.now() > end) {
-      const bad = seen
-        .filter((x) => !x.ok)
-        .map((x) => `${x.r.name}: io ${x.st?.io}, sql ${x.st?.sql}, at ${x.at}/${want}${x.st?.errors ? `, ${x.st.errors}` : ''}\n${x.r.logTail(8)}`);
+      const bad = await Promise.all(
+        seen
+          .filter((x) => !x.ok)
+          .map(
+            async (x) => `${x.r.name}: io ${x.st?.io}, sql ${x.st?.sql}, at ${x.at}/${want}${x.st?.errors ? `, ${x.st.errors}` : ''}\n${await x.r.logTail(8)}`,
+          ),
+      );
       throw new Error(`replicas not caught up with ${primary.name} after ${timeoutMs} ms:\n${bad.join('\n')}`);
     }
     await new Promise((res) => setTimeout(res, 30));

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeNode, Service } from '../../runtime/types.js';
+import { logTail } from '../remote.js';
 import type { ServerBinaries } from './bin.js';
 import { serverArgs, MYSQL_USER, type NodePaths, type Replication } from './settings.js';
 import { adminQuery } from './sql.js';
@@ -48,13 +48,10 @@ export class MyServer {
 
   /** A fresh data dir from the install template, owned by the mysql user. */
   async makeDataDir(): Promise<void> {
-    const rm = await this.node.exec(['rm', '-rf', '--', this.paths.data]);
-    if (rm.code !== 0) throw new Error(`${this.name}: removing ${this.paths.data} failed: ${rm.stderr.trim()}`);
-    const mk = await this.node.exec(['install', '-d', '-o', MYSQL_USER, '-g', MYSQL_USER, '-m', '0750', this.paths.data]);
-    if (mk.code !== 0) throw new Error(`${this.name}: creating ${this.paths.data} failed: ${mk.stderr.trim()}`);
+    await this.node.remove(this.paths.data);
+    await this.node.mkdir(this.paths.data, { mode: 0o750, owner: MYSQL_USER });
     // The mysql user writes its socket and pid file next to the data dir.
-    const own = await this.node.exec(['chown', `${MYSQL_USER}:${MYSQL_USER}`, this.node.dir]);
-    if (own.code !== 0) throw new Error(`${this.name}: chown ${this.node.dir} failed: ${own.stderr.trim()}`);
+    await this.node.mkdir(this.node.dir, { owner: MYSQL_USER });
     await initDataDir(this.node, this.bins, this.paths.data);
   }
 
@@ -84,7 +81,7 @@ export class MyServer {
         const how = svc ? await svc.exited : undefined;
         throw new Error(
           `${this.name}: mysqld exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
-            `last lines of ${this.logFile}:\n${this.logTail()}`,
+            `last lines of ${this.logFile}:\n${await this.logTail()}`,
         );
       }
       try {
@@ -94,17 +91,13 @@ export class MyServer {
         last = (e as Error).message;
       }
       if (Date.now() > end)
-        throw new Error(`${this.name}: mysqld not ready after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(`${this.name}: mysqld not ready after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n${await this.logTail()}`);
       await new Promise((r) => setTimeout(r, 30));
     }
   }
 
-  logTail(lines = 20): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+  logTail(lines = 20): Promise<string> {
+    return logTail(this.node, this.logFile, lines);
   }
 
   /** kill -9; resolves when the process is gone (it is our child, so that is seen at once). */

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import type { Cluster } from '../../runtime/types.js';
+import { versionOf } from '../remote.js';
 import type { DbOptions } from '../types.js';
-import { pgBin } from './bin.js';
+import { mustPgBinDir } from './bin.js';
 import { PgDb } from './db.js';
 import { PgServer } from './server.js';
 import { baseConf, faultlineConf, hbaConf, REPLICATION_MODES, type Replication } from './settings.js';
@@ -9,10 +9,6 @@ import { adminQuery } from './sql.js';
 import { cloneStandby } from './standby.js';
 import { initPrimaryData } from './template.js';
 import { WORKLOADS } from './workloads.js';
-
-function version(): Promise<string> {
-  return new Promise((res) => execFile(pgBin('postgres'), ['--version'], (e, out) => res(e ? 'unknown' : out.trim())));
-}
 
 /**
  * initdb on the first node (the primary), start it, create the workload's table, clone the other
@@ -28,11 +24,13 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<PgDb
   if (!['primary', 'replicas', 'any'].includes(opts.reads)) throw new Error(`postgres: reads must be primary, replicas or any, got '${opts.reads}'`);
   if (cluster.nodes.length < 1) throw new Error('postgres: needs at least one node');
 
-  const servers = cluster.nodes.map((n) => new PgServer(n));
+  // Every node runs the same installation: found once, on the first node.
+  const binDir = await mustPgBinDir(cluster.nodes[0]!);
+  const servers = cluster.nodes.map((n) => new PgServer(n, binDir));
   const [p, ...rest] = servers as [PgServer, ...PgServer[]];
   try {
     await Promise.all(servers.map((s) => s.makeDirs()));
-    const ver = await version();
+    const ver = await versionOf(p.node, p.bin('postgres'));
     await initPrimaryData(p, ver);
     await p.writeDataFile('postgresql.conf', baseConf(), true);
     await p.writeDataFile('pg_hba.conf', hbaConf([...cluster.nodes.map((n) => n.ip), cluster.hostIp]));
@@ -81,7 +79,7 @@ async function waitStreaming(p: PgServer, standbys: string[], mode: Replication,
     if (ok) return;
     if (Date.now() > end)
       throw new Error(
-        `${p.name}: standbys ${standbys.join(', ')} not all streaming as ${want} after ${timeoutMs} ms (seen: ${seen}); primary log:\n${p.logTail()}`,
+        `${p.name}: standbys ${standbys.join(', ')} not all streaming as ${want} after ${timeoutMs} ms (seen: ${seen}); primary log:\n${await p.logTail()}`,
       );
     await new Promise((res) => setTimeout(res, 30));
   }

@@ -152,10 +152,10 @@ export class PgDb implements Db {
   }
 
   async pause(node: RuntimeNode): Promise<void> {
-    this.server(node.name).pause();
+    await this.server(node.name).pause();
   }
   async resume(node: RuntimeNode): Promise<void> {
-    this.server(node.name).resume();
+    await this.server(node.name).resume();
   }
 
   /**
@@ -244,7 +244,7 @@ export class PgDb implements Db {
     }
     const p = this.server(best);
     const r = await adminQuery<{ ok: boolean }>(p.node.ip, 'SELECT pg_promote(true, 60) AS ok', [], 65_000);
-    if (r.rows[0]?.ok !== true) throw new Error(`postgres failover: pg_promote on ${best} did not finish within 60 s; log:\n${p.logTail()}`);
+    if (r.rows[0]?.ok !== true) throw new Error(`postgres failover: pg_promote on ${best} did not finish within 60 s; log:\n${await p.logTail()}`);
     this.held.set(best, 'primary');
     this.floor = seen.get(best);
     if (!opts.fence) this.held.set(old, 'primary');
@@ -327,8 +327,8 @@ export class PgDb implements Db {
   }
 
   /** Every postgres process of the cluster (postmasters and their children), for leak checks. */
-  pids(): number[] {
-    return [...this.servers.values()].flatMap((s) => s.pids());
+  async pids(): Promise<number[]> {
+    return (await Promise.all([...this.servers.values()].map((s) => s.pids()))).flat();
   }
 
   teardown(): Promise<void> {

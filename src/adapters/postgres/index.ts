@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
+import { userExists } from '../remote.js';
 import type { Adapter } from '../types.js';
 import { missingBinaries } from './bin.js';
 import { bootstrap } from './bootstrap.js';
 import { PORT, REPLICATION_MODES } from './settings.js';
 import { WORKLOADS } from './workloads.js';
-
-function userExists(name: string): Promise<boolean> {
-  return new Promise((res) => execFile('getent', ['passwd', name], (e) => res(!e)));
-}
 
 /** PostgreSQL (Debian's server packages): one primary (the first node) and streaming standbys. */
 export const postgresAdapter: Adapter = {
@@ -20,10 +16,10 @@ export const postgresAdapter: Adapter = {
   },
   replicationModes: REPLICATION_MODES,
   workloads: Object.keys(WORKLOADS),
-  async unavailable() {
-    const missing = missingBinaries();
+  async unavailable(machine) {
+    const missing = await missingBinaries(machine);
     if (missing) return missing;
-    if (!(await userExists('postgres'))) return "postgres: the system user 'postgres' does not exist (Debian's postgresql package creates it)";
+    if (!(await userExists(machine, 'postgres'))) return "postgres: the system user 'postgres' does not exist (Debian's postgresql package creates it)";
     return undefined;
   },
   setup: bootstrap,

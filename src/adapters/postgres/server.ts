@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeNode, Service } from '../../runtime/types.js';
-import { pgBin } from './bin.js';
-import { alive, descendants, signalAll, waitGone } from './procs.js';
+import { waitGone } from '../procs.js';
+import { logTail } from '../remote.js';
 import { PORT } from './settings.js';
 import { adminQuery } from './sql.js';
 
@@ -16,7 +15,11 @@ export class PgServer {
   private service?: Service;
   private paused = false;
 
-  constructor(readonly node: RuntimeNode) {
+  constructor(
+    readonly node: RuntimeNode,
+    /** The server binaries' directory on the node (bin.ts). */
+    readonly binDir: string,
+  ) {
     this.data = join(node.dir, 'pgdata');
     this.sockets = join(node.dir, 'pgsock');
     this.logFile = join(node.dir, 'postgres.log');
@@ -24,6 +27,10 @@ export class PgServer {
 
   get name(): string {
     return this.node.name;
+  }
+  /** Absolute path of a server binary (postgres, initdb, pg_basebackup) on the node. */
+  bin(name: string): string {
+    return join(this.binDir, name);
   }
   get pid(): number | undefined {
     return this.service?.pid;
@@ -41,27 +48,18 @@ export class PgServer {
 
   /** Empty data dir (0700, as postgres requires) and socket dir, owned by the postgres user. */
   async makeDirs(): Promise<void> {
-    for (const [dir, mode] of [
-      [this.data, '0700'],
-      [this.sockets, '0755'],
-    ] as const) {
-      const r = await this.node.exec(['install', '-d', '-o', PG_USER, '-g', PG_USER, '-m', mode, dir]);
-      if (r.code !== 0) throw new Error(`${this.name}: creating ${dir} failed: ${r.stderr.trim()}`);
-    }
+    await this.node.mkdir(this.data, { mode: 0o700, owner: PG_USER });
+    await this.node.mkdir(this.sockets, { mode: 0o755, owner: PG_USER });
   }
 
   async wipe(): Promise<void> {
-    const r = await this.node.exec(['rm', '-rf', '--', this.data]);
-    if (r.code !== 0) throw new Error(`${this.name}: removing ${this.data} failed: ${r.stderr.trim()}`);
+    await this.node.remove(this.data);
     await this.makeDirs();
   }
 
   /** Writes a file in the data dir, owned by postgres. */
   async writeDataFile(name: string, text: string, append = false): Promise<void> {
-    const path = join(this.data, name);
-    writeFileSync(path, text, { flag: append ? 'a' : 'w', mode: 0o600 });
-    const r = await this.node.exec(['chown', `${PG_USER}:${PG_USER}`, path]);
-    if (r.code !== 0) throw new Error(`${this.name}: chown ${path} failed: ${r.stderr.trim()}`);
+    await this.node.writeFile(join(this.data, name), text, { append, mode: 0o600, owner: PG_USER });
   }
 
   /** Starts the postmaster in the foreground (never pg_ctl start: a daemon killed -9 is reaped late). */
@@ -71,7 +69,7 @@ export class PgServer {
     this.service = await this.node.spawn({
       name: 'postgres',
       argv: [
-        pgBin('postgres'),
+        this.bin('postgres'),
         '-D',
         this.data,
         '-c',
@@ -99,7 +97,7 @@ export class PgServer {
         const how = svc ? await svc.exited : undefined;
         throw new Error(
           `${this.name}: postgres exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
-            `last lines of ${this.logFile}:\n${this.logTail()}`,
+            `last lines of ${this.logFile}:\n${await this.logTail()}`,
         );
       }
       try {
@@ -111,19 +109,15 @@ export class PgServer {
       if (Date.now() > end) {
         throw new Error(
           `${this.name}: postgres not ready at ${this.node.ip}:${PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n` +
-            `${this.logTail()}`,
+            `${await this.logTail()}`,
         );
       }
       await new Promise((r) => setTimeout(r, 30));
     }
   }
 
-  logTail(lines = 20): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+  logTail(lines = 20): Promise<string> {
+    return logTail(this.node, this.logFile, lines);
   }
 
   /**
@@ -144,11 +138,12 @@ export class PgServer {
     const svc = this.service;
     if (!svc || !svc.running()) return;
     svc.signal('SIGSTOP');
-    const pids = [svc.pid, ...descendants(svc.pid)];
-    signalAll(pids, 'SIGKILL');
+    const pids = [svc.pid, ...(await this.node.descendants(svc.pid))];
+    await this.node.signal(pids, 'SIGKILL');
     await svc.exited;
     this.paused = false;
-    if (!(await waitGone(pids, 5000))) throw new Error(`${this.name}: postgres processes ${pids.filter(alive).join(' ')} survived SIGKILL`);
+    if (!(await waitGone(this.node, pids, 5000)))
+      throw new Error(`${this.name}: postgres processes ${(await this.node.running(pids)).join(' ')} survived SIGKILL`);
     await this.removeStaleSysvSegment();
   }
 
@@ -161,7 +156,7 @@ export class PgServer {
   private async removeStaleSysvSegment(): Promise<void> {
     let id: string | undefined;
     try {
-      id = readFileSync(join(this.data, 'postmaster.pid'), 'utf8').split('\n')[6]?.trim().split(/\s+/)[1];
+      id = (await this.node.readFile(join(this.data, 'postmaster.pid'))).split('\n')[6]?.trim().split(/\s+/)[1];
     } catch {
       return;
     }
@@ -169,23 +164,23 @@ export class PgServer {
   }
 
   /** SIGSTOP of the postmaster first (so it forks no new child), then of every descendant. */
-  pause(): void {
+  async pause(): Promise<void> {
     const svc = this.service;
     if (!svc || !svc.running()) throw new Error(`${this.name}: cannot pause, postgres is not running`);
     svc.signal('SIGSTOP');
-    signalAll(descendants(svc.pid), 'SIGSTOP');
     this.paused = true;
+    await this.node.signal(await this.node.descendants(svc.pid), 'SIGSTOP');
   }
 
-  resume(): void {
+  async resume(): Promise<void> {
     const svc = this.service;
     if (!svc || !svc.running()) {
       this.paused = false;
       return;
     }
-    signalAll(descendants(svc.pid), 'SIGCONT');
-    svc.signal('SIGCONT');
     this.paused = false;
+    await this.node.signal(await this.node.descendants(svc.pid), 'SIGCONT');
+    svc.signal('SIGCONT');
   }
 
   isPaused(): boolean {
@@ -196,7 +191,7 @@ export class PgServer {
   async stop(graceMs = 5000): Promise<void> {
     const svc = this.service;
     if (!svc || !svc.running()) return;
-    if (this.paused) this.resume();
+    if (this.paused) await this.resume();
     svc.signal('SIGINT');
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<'grace'>((r) => {
@@ -208,8 +203,8 @@ export class PgServer {
   }
 
   /** Every process of this server (postmaster and descendants), for tests and leak checks. */
-  pids(): number[] {
+  async pids(): Promise<number[]> {
     const svc = this.service;
-    return svc && svc.running() ? [svc.pid, ...descendants(svc.pid)] : [];
+    return svc && svc.running() ? [svc.pid, ...(await this.node.descendants(svc.pid))] : [];
   }
 }

@@ -1,4 +1,3 @@
-import { pgBin } from './bin.js';
 import type { DbOptions } from '../types.js';
 import type { PgServer } from './server.js';
 import { faultlineConf, PORT, type Replication } from './settings.js';
@@ -12,7 +11,7 @@ import { faultlineConf, PORT, type Replication } from './settings.js';
 export async function cloneStandby(s: PgServer, from: PgServer, mode: Replication, via?: DbOptions['replicationAddress'], copyMs = 60_000): Promise<void> {
   await s.asPostgres(
     [
-      pgBin('pg_basebackup'),
+      s.bin('pg_basebackup'),
       '-h',
       from.node.ip,
       '-p',

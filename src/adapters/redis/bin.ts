@@ -1,22 +1,16 @@
-import { accessSync, constants } from 'node:fs';
+import type { Remote } from '../../runtime/types.js';
+import { firstExecutable } from '../remote.js';
 
 const DIRS = ['/usr/bin', '/usr/local/bin', '/usr/sbin'];
 
-/** Absolute path of a Redis binary (redis-server, redis-sentinel), or undefined when it is not installed. */
-export function redisBinPath(name: string): string | undefined {
-  for (const d of DIRS) {
-    try {
-      accessSync(`${d}/${name}`, constants.X_OK);
-      return `${d}/${name}`;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
+/** Absolute path of a Redis binary there (redis-server, redis-sentinel), or undefined when it is not installed. */
+export function redisBinPath(r: Remote, name: string): Promise<string | undefined> {
+  const paths = DIRS.map((d) => `${d}/${name}`);
+  return firstExecutable(r, paths);
 }
 
-export function redisBin(name: string): string {
-  const p = redisBinPath(name);
+export async function redisBin(r: Remote, name: string): Promise<string> {
+  const p = await redisBinPath(r, name);
   if (!p) throw new Error(`redis: ${name} not found in ${DIRS.join(', ')} (install Debian's ${name}: run scripts/setup.sh)`);
   return p;
 }

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import type { Cluster } from '../../runtime/types.js';
+import { versionOf } from '../remote.js';
 import type { DbOptions } from '../types.js';
 import { redisBin } from './bin.js';
 import { adminCall, parseInfo } from './conn.js';
@@ -9,10 +9,6 @@ import { RedisProcess } from './server.js';
 import { connect } from './conn.js';
 import { PORT, REPLICATION_MODES, SENTINEL_PORT, sentinelConf, serverConf, type Replication } from './settings.js';
 import { WORKLOADS } from './workloads.js';
-
-function version(): Promise<string> {
-  return new Promise((res) => execFile(redisBin('redis-server'), ['--version'], (e, out) => res(e ? 'unknown' : out.trim())));
-}
 
 /**
  * Starts the primary on the first node, the others as its replicas (in parallel), waits until the
@@ -31,8 +27,11 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Redi
   if (withSentinel && cluster.nodes.length < 3)
     throw new Error(`redis: Sentinel needs at least 3 nodes (one sentinel per node, quorum a majority), got ${cluster.nodes.length}`);
 
-  const servers = cluster.nodes.map((n) => new RedisProcess(n, 'redis-server', PORT));
-  const sentinels = withSentinel ? cluster.nodes.map((n) => new RedisProcess(n, 'redis-sentinel', SENTINEL_PORT)) : [];
+  // Every node runs the same installation: found once, on the first node.
+  const serverBin = await redisBin(cluster.nodes[0]!, 'redis-server');
+  const sentinelBin = withSentinel ? await redisBin(cluster.nodes[0]!, 'redis-sentinel') : '';
+  const servers = cluster.nodes.map((n) => new RedisProcess(n, 'redis-server', PORT, serverBin));
+  const sentinels = withSentinel ? cluster.nodes.map((n) => new RedisProcess(n, 'redis-sentinel', SENTINEL_PORT, sentinelBin)) : [];
   const [p, ...rest] = servers as [RedisProcess, ...RedisProcess[]];
   const replicas = servers.length - 1;
   // Not with Sentinel: it re-points replicas at the primary's own address (+fix-slave-config), around any proxy.
@@ -40,7 +39,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Redi
   const upstream = async (s: RedisProcess) => (via ? via(s.name, { host: p.ip, port: PORT }) : { host: p.ip, port: PORT });
   try {
     await Promise.all([...servers, ...sentinels].map((s) => s.makeDir()));
-    const ver = await version();
+    const ver = await versionOf(p.node, serverBin);
     await p.writeConf(serverConf({ ip: p.ip, dir: p.dir, mode, replicas }));
     await p.start();
     await p.waitReady();
@@ -94,7 +93,7 @@ async function waitReplicasOnline(p: RedisProcess, replicas: number, timeoutMs =
       seen = (e as Error).message;
     }
     if (Date.now() > end)
-      throw new Error(`${p.name}: ${replicas} replica(s) not all online after ${timeoutMs} ms (seen: ${seen}); primary log:\n${p.logTail()}`);
+      throw new Error(`${p.name}: ${replicas} replica(s) not all online after ${timeoutMs} ms (seen: ${seen}); primary log:\n${await p.logTail()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -125,7 +124,7 @@ async function waitSentinelsAgree(sentinels: RedisProcess[], replicas: number, t
     if (Date.now() > end)
       throw new Error(
         `sentinels did not all see ${replicas} replicas and ${sentinels.length} sentinels after ${timeoutMs} ms (${seen}); ` +
-          `log of ${sentinels[0]!.name}:\n${sentinels[0]!.logTail()}`,
+          `log of ${sentinels[0]!.name}:\n${await sentinels[0]!.logTail()}`,
       );
     await new Promise((r) => setTimeout(r, 50));
   }

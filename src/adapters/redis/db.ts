@@ -169,10 +169,10 @@ export class RedisDb implements Db {
   }
 
   async pause(node: RuntimeNode): Promise<void> {
-    this.server(node.name).pause();
+    await this.server(node.name).pause();
   }
   async resume(node: RuntimeNode): Promise<void> {
-    this.server(node.name).resume();
+    await this.server(node.name).resume();
   }
 
   /** master_repl_offset a replica has received (its position in the primary's stream). */
@@ -297,7 +297,7 @@ export class RedisDb implements Db {
       if (Date.now() > end) {
         throw new Error(
           `redis failover: the sentinels still name ${old} 15 s after SENTINEL FAILOVER${lastErr ? ` (${lastErr})` : ''}; ` +
-            `log of the sentinel on ${asked[0]?.name}:\n${asked[0]?.logTail()}`,
+            `log of the sentinel on ${asked[0]?.name}:\n${await asked[0]?.logTail()}`,
         );
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -333,8 +333,8 @@ export class RedisDb implements Db {
   }
 
   /** Every redis-server and redis-sentinel process of the cluster, for leak checks. */
-  pids(): number[] {
-    return [...this.servers.values(), ...this.init.sentinels].flatMap((s) => s.pids());
+  async pids(): Promise<number[]> {
+    return (await Promise.all([...this.servers.values(), ...this.init.sentinels].map((s) => s.pids()))).flat();
   }
 
   teardown(): Promise<void> {

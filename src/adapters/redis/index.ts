@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
+import { userExists } from '../remote.js';
 import type { Adapter } from '../types.js';
 import { redisBinPath } from './bin.js';
 import { bootstrap } from './bootstrap.js';
 import { REDIS_USER } from './server.js';
 import { PORT, REPLICATION_MODES } from './settings.js';
 import { WORKLOADS } from './workloads.js';
-
-function userExists(name: string): Promise<boolean> {
-  return new Promise((res) => execFile('getent', ['passwd', name], (e) => res(!e)));
-}
 
 /**
  * Redis (Debian's redis-server 7.0): a primary (the first node) and replicas, optionally watched by
@@ -27,10 +23,11 @@ export const redisAdapter: Adapter = {
   },
   replicationModes: REPLICATION_MODES,
   workloads: Object.keys(WORKLOADS),
-  async unavailable() {
-    const missing = ['redis-server', 'redis-sentinel'].filter((b) => !redisBinPath(b));
+  async unavailable(machine) {
+    const missing: string[] = [];
+    for (const b of ['redis-server', 'redis-sentinel']) if (!(await redisBinPath(machine, b))) missing.push(b);
     if (missing.length) return `redis: ${missing.join(' and ')} not found; install Debian's ${missing.join(' and ')} (scripts/setup.sh does it as root)`;
-    if (!(await userExists(REDIS_USER))) return `redis: the system user '${REDIS_USER}' does not exist (Debian's redis-server package creates it)`;
+    if (!(await userExists(machine, REDIS_USER))) return `redis: the system user '${REDIS_USER}' does not exist (Debian's redis-server package creates it)`;
     return undefined;
   },
   setup: bootstrap,

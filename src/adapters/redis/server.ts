@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeNode, Service } from '../../runtime/types.js';
-import { descendants, signalAll, waitGone } from '../postgres/procs.js';
-import { redisBin } from './bin.js';
+import { waitGone } from '../procs.js';
+import { logTail } from '../remote.js';
 import { adminCall } from './conn.js';
 
 export const REDIS_USER = 'redis';
@@ -23,6 +22,8 @@ export class RedisProcess {
     readonly node: RuntimeNode,
     readonly kind: 'redis-server' | 'redis-sentinel',
     readonly port: number,
+    /** Absolute path of the kind's binary on the node (bin.ts). */
+    private readonly bin: string,
   ) {
     const sub = kind === 'redis-server' ? 'redis' : 'sentinel';
     this.dir = join(node.dir, sub);
@@ -44,21 +45,18 @@ export class RedisProcess {
   }
 
   async makeDir(): Promise<void> {
-    const r = await this.node.exec(['install', '-d', '-o', REDIS_USER, '-g', REDIS_USER, '-m', '0750', this.dir]);
-    if (r.code !== 0) throw new Error(`${this.name}: creating ${this.dir} failed: ${r.stderr.trim()}`);
+    await this.node.mkdir(this.dir, { mode: 0o750, owner: REDIS_USER });
   }
 
   async writeConf(text: string): Promise<void> {
-    writeFileSync(this.conf, text, { mode: 0o640 });
-    const r = await this.node.exec(['chown', `${REDIS_USER}:${REDIS_USER}`, this.conf]);
-    if (r.code !== 0) throw new Error(`${this.name}: chown ${this.conf} failed: ${r.stderr.trim()}`);
+    await this.node.writeFile(this.conf, text, { mode: 0o640, owner: REDIS_USER });
   }
 
   async start(): Promise<void> {
     if (this.running()) return;
     this.paused = false;
     // No clock: true: Redis (jemalloc) hangs under libfaketime, so clock faults are refused for it.
-    this.service = await this.node.spawn({ name: this.kind, argv: [redisBin(this.kind), this.conf], user: REDIS_USER, logFile: this.logFile, cwd: this.dir });
+    this.service = await this.node.spawn({ name: this.kind, argv: [this.bin, this.conf], user: REDIS_USER, logFile: this.logFile, cwd: this.dir });
   }
 
   /** Waits until the process answers PING; the error names the node and ends with its log. */
@@ -71,7 +69,7 @@ export class RedisProcess {
         const how = svc ? await svc.exited : undefined;
         throw new Error(
           `${this.name}: ${this.kind} exited before it was ready (${how ? `code ${how.code}, signal ${how.signal}` : 'not started'}); ` +
-            `last lines of ${this.logFile}:\n${this.logTail()}`,
+            `last lines of ${this.logFile}:\n${await this.logTail()}`,
         );
       }
       try {
@@ -82,45 +80,41 @@ export class RedisProcess {
       if (Date.now() > end)
         throw new Error(
           `${this.name}: ${this.kind} not ready at ${this.ip}:${this.port} after ${timeoutMs} ms (last error: ${last}); ` +
-            `last lines of ${this.logFile}:\n${this.logTail()}`,
+            `last lines of ${this.logFile}:\n${await this.logTail()}`,
         );
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
-  logTail(lines = 20): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+  logTail(lines = 20): Promise<string> {
+    return logTail(this.node, this.logFile, lines);
   }
 
   /** kill -9 of the process and any child it forked (AOF rewrite, diskless sync), waiting until they are gone. */
   async kill(): Promise<void> {
     const svc = this.service;
     if (!svc || !svc.running()) return;
-    const kids = descendants(svc.pid);
+    const kids = await this.node.descendants(svc.pid);
     svc.signal('SIGKILL');
-    signalAll(kids, 'SIGKILL');
+    await this.node.signal(kids, 'SIGKILL');
     await svc.exited;
     this.paused = false;
-    if (!(await waitGone(kids, 5000))) throw new Error(`${this.name}: children of ${this.kind} ${kids.join(', ')} survived SIGKILL`);
+    if (!(await waitGone(this.node, kids, 5000))) throw new Error(`${this.name}: children of ${this.kind} ${kids.join(', ')} survived SIGKILL`);
   }
 
-  pause(): void {
+  async pause(): Promise<void> {
     const svc = this.service;
     if (!svc || !svc.running()) throw new Error(`${this.name}: cannot pause, ${this.kind} is not running`);
     svc.signal('SIGSTOP');
-    signalAll(descendants(svc.pid), 'SIGSTOP');
     this.paused = true;
+    await this.node.signal(await this.node.descendants(svc.pid), 'SIGSTOP');
   }
 
-  resume(): void {
+  async resume(): Promise<void> {
     const svc = this.service;
     this.paused = false;
     if (!svc || !svc.running()) return;
-    signalAll(descendants(svc.pid), 'SIGCONT');
+    await this.node.signal(await this.node.descendants(svc.pid), 'SIGCONT');
     svc.signal('SIGCONT');
   }
 
@@ -128,15 +122,15 @@ export class RedisProcess {
   async stop(graceMs = 3000): Promise<void> {
     const svc = this.service;
     if (!svc || !svc.running()) return;
-    if (this.paused) this.resume();
-    const kids = descendants(svc.pid);
+    if (this.paused) await this.resume();
+    const kids = await this.node.descendants(svc.pid);
     await svc.stop(graceMs);
-    signalAll(kids, 'SIGKILL');
-    await waitGone(kids, 2000);
+    await this.node.signal(kids, 'SIGKILL');
+    await waitGone(this.node, kids, 2000);
   }
 
-  pids(): number[] {
+  async pids(): Promise<number[]> {
     const svc = this.service;
-    return svc && svc.running() ? [svc.pid, ...descendants(svc.pid)] : [];
+    return svc && svc.running() ? [svc.pid, ...(await this.node.descendants(svc.pid))] : [];
   }
 }

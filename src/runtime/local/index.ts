@@ -1,6 +1,9 @@
 import type { Capability, Runtime } from '../types.js';
 import { up, type LocalOptions } from './cluster.js';
+import { HostRemote } from './remote.js';
 import { unavailable } from './unavailable.js';
+
+const host = new HostRemote();
 
 /** Nodes are network namespaces on a bridge of the run's own; services are our foreground children. */
 export function createLocalRuntime(opts: LocalOptions = {}): Runtime {
@@ -8,6 +11,7 @@ export function createLocalRuntime(opts: LocalOptions = {}): Runtime {
     kind: 'local',
     capabilities: new Set<Capability>(['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth']),
     unavailable,
+    probe: () => host,
     up: (spec) => up(spec, opts),
   };
 }

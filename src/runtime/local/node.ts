@@ -4,12 +4,17 @@ import type { ExecOptions, ExecResult, RuntimeNode, Service, ServiceSpec } from 
 import { clockPrefix, writeOffset } from './clock.js';
 import { NetFaults } from './faults.js';
 import { netnsName, nodeVeth } from './names.js';
+import { alive, descendants, signalAll } from './procs.js';
+import { HostRemote } from './remote.js';
 import { run } from './run.js';
 import { launch } from './service.js';
 import { envFor, lookupUser, nsArgv } from './user.js';
 
-/** One node: a network namespace, a directory, the services we started in it, and its faults. */
-export class LocalNode implements RuntimeNode {
+/**
+ * One node: a network namespace, a directory, the services we started in it, and its faults. Files,
+ * binaries, users and PIDs are the host's (HostRemote); commands and services run in the namespace.
+ */
+export class LocalNode extends HostRemote implements RuntimeNode {
   readonly ns: string;
   readonly clockFile: string;
   private readonly faults: NetFaults;
@@ -21,6 +26,7 @@ export class LocalNode implements RuntimeNode {
     readonly ip: string,
     readonly dir: string,
   ) {
+    super();
     this.ns = netnsName(id, name);
     this.clockFile = join(dir, 'faketime');
     this.faults = new NetFaults(this.ns, nodeVeth(id, name));
@@ -32,7 +38,7 @@ export class LocalNode implements RuntimeNode {
     writeOffset(this.clockFile, 0);
   }
 
-  async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  override async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new Error(`${this.name}: exec needs a command`);
     const user = opts.user ? await lookupUser(opts.user) : undefined;
     return run(nsArgv(this.ns, argv, user), { env: envFor(user, opts.env), cwd: opts.cwd, timeoutMs: opts.timeoutMs });
@@ -47,6 +53,16 @@ export class LocalNode implements RuntimeNode {
     this.services.add(service);
     void service.exited.then(() => this.services.delete(service));
     return service;
+  }
+
+  async descendants(pid: number): Promise<number[]> {
+    return descendants(pid);
+  }
+  async signal(pids: readonly number[], sig: NodeJS.Signals): Promise<void> {
+    signalAll(pids, sig);
+  }
+  async running(pids: readonly number[]): Promise<number[]> {
+    return pids.filter(alive);
   }
 
   partition(peers: string[]): Promise<void> {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { run, must } from './run.js';
 import { CHAIN_RE } from './faults.js';
 import { BRIDGE_RE, HOST_VETH_RE, NETNS_RE } from './names.js';
+import { alive } from './procs.js';
 import { release } from './state.js';
 
 /** What exists on this host under our names, grouped by short id. */
@@ -64,7 +64,7 @@ export async function killNetnsProcesses(ns: string): Promise<number[]> {
     }
   }
   const deadline = Date.now() + 2000;
-  while (pids.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   return pids;
 }
 
@@ -101,15 +101,6 @@ async function healLeftovers(ns: string, step: (what: string, argv: string[]) =>
     if (n > 0) await step(`${n} rule(s) in chain ${chain} in ${ns}`, ['ip', 'netns', 'exec', ns, 'iptables', '-w', '-F', chain]);
   }
   for (const dev of tbf) await step(`tbf qdisc on ${dev} in ${ns}`, ['ip', 'netns', 'exec', ns, 'tc', 'qdisc', 'del', 'dev', dev, 'root']);
-}
-
-/** Gone or a zombie (a zombie holds no resources; its parent reaps it). */
-function running(pid: number): boolean {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -26,10 +26,15 @@ export async function lookupUser(name: string): Promise<SystemUser> {
   return user;
 }
 
+/** `[setpriv ... --] argv` (setpriv execs, so the process we start IS argv's process). */
+export function privArgv(argv: string[], user?: SystemUser): string[] {
+  const priv = user && user.uid !== 0 ? [bin('setpriv'), '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--'] : [];
+  return [...priv, ...argv];
+}
+
 /** `ip netns exec NS [setpriv ... --] argv`: both exec, so the process we start IS argv's process. */
 export function nsArgv(ns: string, argv: string[], user?: SystemUser): string[] {
-  const priv = user && user.uid !== 0 ? [bin('setpriv'), '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--'] : [];
-  return ['ip', 'netns', 'exec', ns, ...priv, ...argv];
+  return ['ip', 'netns', 'exec', ns, ...privArgv(argv, user)];
 }
 
 /** Environment for a process: ours, with HOME/USER/LOGNAME of the target user, then the caller's. */

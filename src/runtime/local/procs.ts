@@ -41,6 +41,7 @@ export function alive(pid: number): boolean {
   return f !== undefined && f[0] !== 'Z';
 }
 
+/** Sends sig to each pid; one already gone is skipped. */
 export function signalAll(pids: readonly number[], sig: NodeJS.Signals): void {
   for (const p of pids) {
     try {
@@ -48,15 +49,5 @@ export function signalAll(pids: readonly number[], sig: NodeJS.Signals): void {
     } catch {
       /* already gone */
     }
-  }
-}
-
-/** Waits until none of pids is alive; false on timeout. */
-export async function waitGone(pids: readonly number[], timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (!pids.some(alive)) return true;
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
