@@ -3,6 +3,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { faultPackages } from '../nemesis/index.js';
 import { runTest, type RunSpec } from '../run/run.js';
 import { runtimeNames } from '../runtime/index.js';
+import { adapterNames } from '../adapters/index.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
 
@@ -45,7 +46,7 @@ interface RunFlags {
 export function runCommand(): Command {
   return new Command('run')
     .description('start a real cluster, run a workload against it while injecting faults, record the history, heal, check and store the run')
-    .addOption(new Option('--db <name>', 'database').choices(['postgres', 'mysql', 'redis', 'cassandra']).default('postgres'))
+    .addOption(new Option('--db <name>', 'database').choices(adapterNames).default('postgres'))
     .addOption(new Option('--workload <name>', 'workload').choices(['register', 'rw-register', 'append', 'set']).default('append'))
     .option('--nemesis <names>', `comma-separated fault packages: ${Object.keys(faultPackages).join(', ')}, or none`, 'none')
     .option('--time-limit <seconds>', 'how long the workload runs', parseSeconds, 30)

@@ -32,6 +32,7 @@ import {
 } from '../nemesis/index.js';
 import { describeHealthWait, healthBudgetMs, waitHealthy } from './healthy.js';
 import { runtimeByName } from '../runtime/index.js';
+import { adapterByName } from '../adapters/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
@@ -77,30 +78,6 @@ export interface RunOutcome {
   aborted: boolean;
 }
 
-/** Adapters by --db name; loaded lazily so `check` never imports database drivers. */
-const ADAPTERS: Record<string, () => Promise<Adapter>> = {
-  postgres: () => loadAdapter('postgres', 'postgresAdapter'),
-  mysql: () => loadAdapter('mysql', 'mysqlAdapter'),
-  redis: () => loadAdapter('redis', 'redisAdapter'),
-  cassandra: () => loadAdapter('cassandra', 'cassandraAdapter'),
-};
-
-/** src/adapters/<dir>/index.js exports the adapter as `name`. */
-async function loadAdapter(dir: string, name: string): Promise<Adapter> {
-  let mod: Record<string, Adapter | undefined>;
-  try {
-    // A URL, not a template string: vite (vitest) rewrites `import(\`../x/${dir}\`)` into a glob it cannot resolve.
-    const url = new URL(`../adapters/${dir}/index.js`, import.meta.url).href;
-    mod = (await import(url)) as Record<string, Adapter | undefined>;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    mod = {};
-  }
-  const a = mod[name];
-  if (!a) throw new UsageError(`the ${dir} adapter is not available in this build`);
-  return a;
-}
-
 const QUIET_AFTER_HEAL_NS = 3e9;
 const DEFAULT_RECOVERY_TIMEOUT_S = DEFAULT_RECOVERY_TIMEOUT_MS / 1000;
 
@@ -140,11 +117,9 @@ function version(): string {
  * the adapter's defaults.
  */
 async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
-  const loadAdapter = ADAPTERS[given.db];
-  if (!loadAdapter) throw new UsageError(`unknown database '${given.db}'; databases: ${Object.keys(ADAPTERS).join(', ')}`);
   const runtime = runtimeByName(given.runtime);
   checksFor(given.workload);
-  const adapter = await loadAdapter();
+  const adapter = await adapterByName(given.db);
   const spec = withDefaults(given, adapter);
   if (!adapter.replicationModes.includes(spec.replication)) {
     throw new UsageError(`${spec.db} has no replication mode '${spec.replication}'; modes: ${adapter.replicationModes.join(', ')}`);
