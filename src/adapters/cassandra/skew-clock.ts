@@ -69,7 +69,10 @@ public final class ${CLOCK_CLASS} implements org.apache.cassandra.utils.Clock {
 export async function compileClock(node: RuntimeNode, java: string, cassandraJar: string, dir: string): Promise<string> {
   const src = join(dir, `${CLOCK_CLASS}.java`);
   await node.writeFile(src, CLOCK_JAVA);
-  const r = await node.exec([java, '-m', 'jdk.compiler/com.sun.tools.javac.Main', '-nowarn', '-d', dir, '-cp', cassandraJar, src], { timeoutMs: 60_000 });
+  // -XX:-UsePerfData: no hsperfdata_<user> folder in the machine's temp dir (as for the nodes' JVMs).
+  const r = await node.exec([java, '-XX:-UsePerfData', '-m', 'jdk.compiler/com.sun.tools.javac.Main', '-nowarn', '-d', dir, '-cp', cassandraJar, src], {
+    timeoutMs: 60_000,
+  });
   if (r.code !== 0) throw new Error(`${node.name}: compiling the Cassandra clock class failed: ${(r.stderr || r.stdout).trim()}`);
   return dir;
 }
