@@ -1,47 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cassandraAdapter } from '../../src/adapters/cassandra/index.js';
 import type { Op } from '../../src/history/op.js';
-import { runTest, type RunSpec } from '../../src/run/run.js';
+import { runTest } from '../../src/run/run.js';
 import { readJson } from '../../src/run/store.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
-import { requireRuntime, runChecked, verdict, type CheckedRun } from './support.js';
+import { verdict, type CheckedRun, runsOf } from './support.js';
 
 // `faultline run` end to end against real 3-node Cassandra 5.0 clusters (RF 3) in network namespaces:
 // the issue's known anomalies in unsafe configurations, none in the safe ones. Each test starts its own
 // cluster (~15-60 s on 2 cores, depending on load), so the runs are kept short.
-let store: string;
-beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await cassandraAdapter.unavailable(localRuntime.probe())));
-  store = mkdtempSync(join(tmpdir(), 'fl-run-cassandra-'));
-});
-afterAll(() => {
-  if (store) rmSync(store, { recursive: true, force: true });
-});
-
-const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'cassandra',
-  workload: 'append',
-  nemesis: 'none',
-  timeLimitS: 10,
-  concurrency: 9,
-  rate: 150,
-  nodes: 3,
-  replication: 'quorum',
-  reads: 'replicas',
-  keys: 20,
-  seed: 7,
-  runtime: 'local',
-  opTimeoutMs: 3000,
-  nemesisIntervalS: 3,
-  store,
-  argv: ['faultline', 'run', '(test)'],
-  ...over,
-});
-
-const run = (over: Partial<RunSpec>) => runChecked(base(over));
+const { run, spec } = runsOf(cassandraAdapter, { timeLimitS: 10, concurrency: 9, rate: 150, replication: 'quorum', reads: 'replicas' });
 
 const nemesisOps = (r: CheckedRun) => r.history.filter((o) => o.process === 'nemesis' && o.type === 'info').map((o) => o.f);
 
@@ -155,7 +123,7 @@ describe('faultline run: cassandra', () => {
   }, 400_000);
 
   it('kill, pause, partition and clock start and heal cleanly, and failover is refused', async () => {
-    await expect(runTest(base({ nemesis: 'failover' }), { log: () => {} })).rejects.toThrow(/masterless/);
+    await expect(runTest(spec({ nemesis: 'failover' }), { log: () => {} })).rejects.toThrow(/masterless/);
     const r = await run({ nemesis: 'kill,pause,partition,clock', nemesisIntervalS: 2, timeLimitS: 12 });
     const nem = nemesisOps(r);
     for (const f of ['start-kill', 'stop-kill', 'pause', 'resume', 'start-partition', 'stop-partition']) expect(nem).toContain(f);

@@ -1,45 +1,11 @@
 import type { Op } from '../../src/history/op.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
-import type { RunSpec } from '../../src/run/run.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
-import { requireRuntime, runChecked, verdict, type CheckedRun } from './support.js';
+import { verdict, type CheckedRun, runsOf } from './support.js';
 
 // `faultline run` end to end against real MariaDB clusters in network namespaces: the issue's
 // known-anomaly pairs (an unsafe configuration finds the anomaly, the safe one does not).
-let store: string;
-beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await mysqlAdapter.unavailable(localRuntime.probe())));
-  store = mkdtempSync(join(tmpdir(), 'fl-run-mysql-'));
-});
-afterAll(() => {
-  if (store) rmSync(store, { recursive: true, force: true });
-});
-
-const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'mysql',
-  workload: 'append',
-  nemesis: 'none',
-  timeLimitS: 8,
-  concurrency: 10,
-  rate: 300,
-  nodes: 3,
-  replication: 'async',
-  reads: 'primary',
-  keys: 20,
-  seed: 7,
-  runtime: 'local',
-  opTimeoutMs: 3000,
-  nemesisIntervalS: 3,
-  store,
-  argv: ['faultline', 'run', '(test)'],
-  ...over,
-});
-
-const run = (over: Partial<RunSpec>) => runChecked(base(over));
+const { run } = runsOf(mysqlAdapter);
 
 const clientOps = (r: CheckedRun, type: string) => r.history.filter((o) => o.process !== 'nemesis' && o.type === type);
 

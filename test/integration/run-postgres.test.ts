@@ -1,48 +1,16 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import { loadHistory } from '../../src/history/load.js';
 import { lintHistory } from '../../src/history/lint.js';
-import type { RunSpec } from '../../src/run/run.js';
 import { readJson } from '../../src/run/store.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers, requireRuntime, runChecked, verdict } from './support.js';
+import { leftovers, verdict, runsOf } from './support.js';
 
 // `faultline run` end to end against real Postgres clusters in network namespaces: the issue's
 // known-anomaly pairs (an unsafe configuration finds the anomaly, the safe one does not).
-let store: string;
-beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable(localRuntime.probe())));
-  store = mkdtempSync(join(tmpdir(), 'fl-run-test-'));
-});
-afterAll(() => {
-  if (store) rmSync(store, { recursive: true, force: true });
-});
-
-const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'postgres',
-  workload: 'append',
-  nemesis: 'none',
-  timeLimitS: 8,
-  concurrency: 10,
-  rate: 300,
-  nodes: 3,
-  replication: 'async',
-  reads: 'primary',
-  keys: 20,
-  seed: 7,
-  runtime: 'local',
-  opTimeoutMs: 3000,
-  nemesisIntervalS: 3,
-  store,
-  argv: ['faultline', 'run', '(test)'],
-  ...over,
-});
-
-const run = (over: Partial<RunSpec>) => runChecked(base(over));
+const { run, store } = runsOf(postgresAdapter);
 
 describe('faultline run: postgres', () => {
   it('async replication with reads from replicas violates read-your-writes', async () => {
@@ -119,7 +87,7 @@ describe('faultline run: postgres', () => {
         '--seed',
         '3',
         '--store',
-        store,
+        store(),
         '--name',
         'ctrl-c',
       ],
@@ -130,7 +98,7 @@ describe('faultline run: postgres', () => {
       err += String(d);
     });
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    const hist = join(store, 'ctrl-c', 'latest', 'history.jsonl');
+    const hist = join(store(), 'ctrl-c', 'latest', 'history.jsonl');
     // Wait until a partition and a pause are both in effect (their info completions, no stop after).
     const deadline = Date.now() + 90_000;
     let both = false;
@@ -152,7 +120,7 @@ describe('faultline run: postgres', () => {
     const code = await exited;
     expect(err).toMatch(/SIGINT: stopping the workload/);
     expect([0, 1, 2]).toContain(code);
-    const run = readJson<{ runId: string; aborted: boolean }>(join(store, 'ctrl-c', 'latest', 'run.json'));
+    const run = readJson<{ runId: string; aborted: boolean }>(join(store(), 'ctrl-c', 'latest', 'run.json'));
     expect(run.aborted).toBe(true);
     expect(leftovers(run.runId)).toEqual([]);
     const h = await loadHistory(hist);
@@ -163,6 +131,6 @@ describe('faultline run: postgres', () => {
       .slice(-4)
       .map((o) => `${o.type} ${o.f}`);
     expect(lastNem).toEqual(expect.arrayContaining(['info resume', 'info stop-partition']));
-    expect(existsSync(join(store, 'ctrl-c', 'latest', 'results.json'))).toBe(true);
+    expect(existsSync(join(store(), 'ctrl-c', 'latest', 'results.json'))).toBe(true);
   }, 180_000);
 });

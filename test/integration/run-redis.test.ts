@@ -1,51 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redisAdapter, type RedisDb } from '../../src/adapters/redis/index.js';
 import type { Replication } from '../../src/adapters/redis/index.js';
 import { adminCall, parseInfo } from '../../src/adapters/redis/conn.js';
 import { PORT } from '../../src/adapters/redis/settings.js';
 import { checkLostWrites } from '../../src/checkers/replication/index.js';
 import type { Op } from '../../src/history/op.js';
-import type { RunSpec } from '../../src/run/run.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { requireRuntime, runChecked, tearDown, verdict } from './support.js';
+import { tearDown, verdict, runsOf } from './support.js';
 
 // `faultline run` end to end against real Redis clusters in network namespaces, and the classic Redis
 // Sentinel result driven directly (RunSpec has no Sentinel switch yet): the unsafe configuration finds the
 // anomaly, the safer one does not.
-let store: string;
-beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await redisAdapter.unavailable(localRuntime.probe())));
-  store = mkdtempSync(join(tmpdir(), 'fl-run-redis-'));
-});
-afterAll(() => {
-  if (store) rmSync(store, { recursive: true, force: true });
-});
-
-const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'redis',
-  workload: 'append',
-  nemesis: 'none',
-  timeLimitS: 8,
-  concurrency: 10,
-  rate: 300,
-  nodes: 3,
-  replication: 'async',
-  reads: 'primary',
-  keys: 20,
-  seed: 7,
-  runtime: 'local',
-  opTimeoutMs: 2000,
-  nemesisIntervalS: 2,
-  store,
-  argv: ['faultline', 'run', '(test)'],
-  ...over,
-});
-
-const run = (over: Partial<RunSpec>) => runChecked(base(over));
+const { run, store } = runsOf(redisAdapter, { opTimeoutMs: 2000, nemesisIntervalS: 2 });
 
 describe('faultline run: redis', () => {
   // Replication on one machine takes microseconds, so a replica read right after an acknowledged write
@@ -74,7 +44,7 @@ describe('faultline run: redis', () => {
   it('faultline run --db redis --nemesis clock is refused with exit 64 and a sentence saying why', () => {
     const cli = join(process.cwd(), 'dist/src/cli/main.js');
     expect(existsSync(cli)).toBe(true);
-    const r = spawnSync(process.execPath, [cli, 'run', '--db', 'redis', '--nemesis', 'clock', '--time-limit', '1', '--store', store], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'run', '--db', 'redis', '--nemesis', 'clock', '--time-limit', '1', '--store', store()], { encoding: 'utf8' });
     expect(r.status).toBe(64);
     expect(r.stderr).toMatch(/clock.*redis.*libfaketime/s);
   });

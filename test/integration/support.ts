@@ -1,9 +1,10 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { loadHistory } from '../../src/history/load.js';
 import { lintHistory } from '../../src/history/lint.js';
+import type { Adapter } from '../../src/adapters/types.js';
 import { runTest, type RunSpec } from '../../src/run/run.js';
 import { readJson } from '../../src/run/store.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
@@ -87,3 +88,41 @@ export type CheckedRun = Awaited<ReturnType<typeof runChecked>>;
 
 /** One checker's verdict of a run. */
 export const verdict = (r: CheckedRun, name: string) => r.results.verdicts[name]!;
+
+/**
+ * The end-to-end runs of one database's test file. Call at the top of the file: beforeAll requires the
+ * runtime and the adapter (failing, never skipping) and makes a store folder for the file's runs, afterAll
+ * removes it. run(over) is runChecked of a short default spec with the file's defaults and `over` on top;
+ * spec(over) is that spec alone; store() is the folder (for runs started as a child process).
+ */
+export function runsOf(adapter: Adapter, defaults: Partial<RunSpec> = {}) {
+  let store = '';
+  beforeAll(async () => {
+    await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await adapter.unavailable(localRuntime.probe())));
+    store = mkdtempSync(join(tmpdir(), `fl-run-${adapter.name}-`));
+  });
+  afterAll(() => {
+    if (store) rmSync(store, { recursive: true, force: true });
+  });
+  const spec = (over: Partial<RunSpec>): RunSpec => ({
+    db: adapter.name,
+    workload: 'append',
+    nemesis: 'none',
+    timeLimitS: 8,
+    concurrency: 10,
+    rate: 300,
+    nodes: 3,
+    replication: 'async',
+    reads: 'primary',
+    keys: 20,
+    seed: 7,
+    runtime: 'local',
+    opTimeoutMs: 3000,
+    nemesisIntervalS: 3,
+    ...defaults,
+    store,
+    argv: ['faultline', 'run', '(test)'],
+    ...over,
+  });
+  return { run: (over: Partial<RunSpec>) => runChecked(spec(over)), spec, store: () => store };
+}
