@@ -3,8 +3,8 @@ import type { Answer, FailoverPolicy } from '../../src/adapters/failover-choice.
 import type { Client, Completion, Db } from '../../src/adapters/types.js';
 import type { Op, Process } from '../../src/history/op.js';
 import { lintHistory } from '../../src/history/lint.js';
-import { failoverPackage } from '../../src/nemesis/process-faults.js';
-import type { NemesisResult } from '../../src/nemesis/types.js';
+import { failoverPackage, killPackage } from '../../src/nemesis/process-faults.js';
+import type { NemesisContext, NemesisResult } from '../../src/nemesis/types.js';
 import type { Cluster } from '../../src/runtime/types.js';
 
 /** Records a history as the interpreter would: each invocation before the call, its completion after. */
@@ -147,4 +147,27 @@ export async function writableAgain(db: Db, value: [number, number]): Promise<Co
   }
   await c.close();
   return w;
+}
+
+/**
+ * Kills the primary three times with a (fenced) failover between kills, so every node is down, then
+ * invokes stop-kill. Returns the nodes killed, in order, and stop-kill's result.
+ */
+export async function killEveryPrimaryAcrossTwoFailovers(ctx: NemesisContext) {
+  const kill = killPackage();
+  const failover = failoverPackage(true, 100);
+  const killed: string[] = [];
+  for (let round = 0; round < 3; round++) {
+    const name = ctx.db.primary().name;
+    expect(await kill.invoke(ctx, { f: 'start-kill', value: { node: 'primary' } })).toMatchObject({ type: 'info', value: { node: name } });
+    killed.push(name);
+    if (round < 2) {
+      const r = await failover.invoke(ctx, { f: 'start-failover', value: null });
+      expect(r.error).toBeUndefined();
+      expect((r.value as { promoted?: string }).promoted).toBeDefined();
+    }
+  }
+  const stop = await kill.invoke(ctx, { f: 'stop-kill', value: null });
+  console.log(`stop-kill after ${killed.join(', ')} killed: ${JSON.stringify(stop)}`);
+  return { killed, stop };
 }

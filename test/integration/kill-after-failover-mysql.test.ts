@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { MyClient } from '../../src/adapters/mysql/client.js';
 import { mysqlAdapter, type MyDb } from '../../src/adapters/mysql/index.js';
 import { WORKLOADS } from '../../src/adapters/mysql/workloads.js';
-import { failoverPackage, killPackage } from '../../src/nemesis/process-faults.js';
 import type { NemesisContext } from '../../src/nemesis/types.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
+import { killEveryPrimaryAcrossTwoFailovers } from './failover-scenario.js';
 import { clusterPerTest, requireRuntime } from './support.js';
 
 // Issue 11, the same sequence as kill-after-failover-postgres.test.ts on MariaDB (the kill package is shared):
@@ -19,21 +19,7 @@ describe('kill after failover on a real MariaDB cluster', () => {
   it('every node killed across two failovers: stop-kill restarts the current primary first, rebuilds the others, and every node serves the new writes', async () => {
     const { cluster, db } = await perTest((c) => mysqlAdapter.setup(c, { replication: 'async', reads: 'primary', workload: 'set' }) as Promise<MyDb>);
     const ctx: NemesisContext = { cluster, db };
-    const kill = killPackage();
-    const failover = failoverPackage(true, 100);
-    const killed: string[] = [];
-    for (let round = 0; round < 3; round++) {
-      const name = db.primary().name;
-      expect(await kill.invoke(ctx, { f: 'start-kill', value: { node: 'primary' } })).toMatchObject({ type: 'info', value: { node: name } });
-      killed.push(name);
-      if (round < 2) {
-        const r = await failover.invoke(ctx, { f: 'start-failover', value: null });
-        expect(r.error).toBeUndefined();
-        expect((r.value as { promoted?: string }).promoted).toBeDefined();
-      }
-    }
-    const stop = await kill.invoke(ctx, { f: 'stop-kill', value: null });
-    console.log(`stop-kill after ${killed.join(', ')} killed: ${JSON.stringify(stop)}`);
+    const { killed, stop } = await killEveryPrimaryAcrossTwoFailovers(ctx);
     expect(stop).toEqual({ type: 'info', value: { restarted: [killed[2], killed[0], killed[1]], failed: [] } });
     expect(Object.fromEntries(db.roles())).toEqual({ [killed[0]!]: 'standby', [killed[1]!]: 'standby', [killed[2]!]: 'primary' });
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { adminCall, parseInfo } from '../../src/adapters/redis/conn.js';
 import { redisAdapter, type RedisDb } from '../../src/adapters/redis/index.js';
 import { PORT } from '../../src/adapters/redis/settings.js';
-import { failoverPackage, killPackage } from '../../src/nemesis/process-faults.js';
 import type { NemesisContext } from '../../src/nemesis/types.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
+import { killEveryPrimaryAcrossTwoFailovers } from './failover-scenario.js';
 import { clusterPerTest, requireRuntime } from './support.js';
 
 // Issue 11, the same sequence as kill-after-failover-postgres.test.ts on Redis without Sentinel (the kill
@@ -20,21 +20,7 @@ describe('kill after failover on a real Redis cluster', () => {
   it('every node killed across two failovers: stop-kill restarts the current primary first, then the others as its replicas, and they sync from it', async () => {
     const { cluster, db } = await perTest((c) => redisAdapter.setup(c, { replication: 'async', reads: 'primary', workload: 'append' }) as Promise<RedisDb>);
     const ctx: NemesisContext = { cluster, db };
-    const kill = killPackage();
-    const failover = failoverPackage(true, 100);
-    const killed: string[] = [];
-    for (let round = 0; round < 3; round++) {
-      const name = db.primary().name;
-      expect(await kill.invoke(ctx, { f: 'start-kill', value: { node: 'primary' } })).toMatchObject({ type: 'info', value: { node: name } });
-      killed.push(name);
-      if (round < 2) {
-        const r = await failover.invoke(ctx, { f: 'start-failover', value: null });
-        expect(r.error).toBeUndefined();
-        expect((r.value as { promoted?: string }).promoted).toBeDefined();
-      }
-    }
-    const stop = await kill.invoke(ctx, { f: 'stop-kill', value: null });
-    console.log(`stop-kill after ${killed.join(', ')} killed: ${JSON.stringify(stop)}`);
+    const { killed, stop } = await killEveryPrimaryAcrossTwoFailovers(ctx);
     expect(stop).toEqual({ type: 'info', value: { restarted: [killed[2], killed[0], killed[1]], failed: [] } });
     expect(db.primary().name).toBe(killed[2]);
 
