@@ -133,9 +133,10 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
   // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it
-  // installs). Only root can: for anyone else the local runtime refuses just below with why.
-  if (process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
-  const why = (await runtime.unavailable()) ?? (await adapter.unavailable(runtime.probe()));
+  // installs). Only root can: for anyone else the local runtime refuses just below with why. The docker
+  // runtime's nodes have their binaries in their images (`faultline images build`), not on the host.
+  if (runtime.kind === 'local' && process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
+  const why = (await runtime.unavailable(adapter.name)) ?? (await adapter.unavailable(runtime.probe(adapter.name)));
   if (why) throw new UsageError(why);
   return { spec, adapter, runtime, packages };
 }
@@ -228,7 +229,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
   let failure: Error | undefined;
   try {
     io.log('starting the cluster...');
-    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes });
+    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: adapter.name });
     if (abort.signal.aborted) throw new Aborted();
     proxies = await startProxies(cluster, adapter.description, packages);
     db = await adapter.setup(cluster, {

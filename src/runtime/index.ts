@@ -1,9 +1,10 @@
 import { UsageError } from '../errors.js';
+import { dockerRuntime } from './docker/index.js';
 import { localRuntime } from './local/index.js';
 import type { Runtime } from './types.js';
 
-/** Every runtime by its --runtime name: where nodes live. A new runtime (docker) is one more entry here. */
-export const runtimes: Readonly<Record<string, Runtime>> = { local: localRuntime };
+/** Every runtime by its --runtime name: where nodes live. A new runtime is one folder and one entry here. */
+export const runtimes: Readonly<Record<string, Runtime>> = { local: localRuntime, docker: dockerRuntime };
 
 /** The --runtime names, for the flag's choices and for errors. */
 export const runtimeNames: readonly string[] = Object.keys(runtimes);

@@ -134,6 +134,11 @@ export interface ClusterSpec {
   /** The run's directory; node directories are created under it. */
   dir: string;
   nodes: number;
+  /**
+   * What the nodes run: the adapter's name (postgres, mysql, ...). The docker runtime starts its nodes from
+   * that database's image (src/runtime/docker/images.ts); the local runtime, where binaries are the host's, ignores it.
+   */
+  image?: string;
 }
 
 export interface Cluster {
@@ -150,9 +155,12 @@ export interface Cluster {
 export interface Runtime {
   readonly kind: 'local' | 'docker';
   readonly capabilities: ReadonlySet<Capability>;
-  /** Why this runtime cannot run here (e.g. not root), or undefined when it can. */
-  unavailable(): Promise<string | undefined>;
-  /** The machine nodes will run on, before any exists: adapters check their binaries and users with it in preflight. */
-  probe(): Remote;
+  /** Why this runtime cannot run here (e.g. not root, no engine, the database's image not built), or undefined when it can. */
+  unavailable(image?: string): Promise<string | undefined>;
+  /**
+   * The machine nodes will run on, before any exists: adapters check their binaries and users with it in
+   * preflight. `image` is ClusterSpec.image (the docker runtime probes in that image; local ignores it).
+   */
+  probe(image?: string): Remote;
   up(spec: ClusterSpec): Promise<Cluster>;
 }

@@ -4,12 +4,11 @@ import { cassandraAdapter } from '../../src/adapters/cassandra/index.js';
 import type { Op } from '../../src/history/op.js';
 import { runTest } from '../../src/run/run.js';
 import { readJson } from '../../src/run/store.js';
-import { verdict, type CheckedRun, runsOf } from './support.js';
+import { RUNTIMES, verdict, type CheckedRun, runsOf } from './support.js';
 
 // `faultline run` end to end against real 3-node Cassandra 5.0 clusters (RF 3) in network namespaces:
 // the issue's known anomalies in unsafe configurations, none in the safe ones. Each test starts its own
 // cluster (~15-60 s on 2 cores, depending on load), so the runs are kept short.
-const { run, spec } = runsOf(cassandraAdapter, { timeLimitS: 10, concurrency: 9, rate: 150, replication: 'quorum', reads: 'replicas' });
 
 const nemesisOps = (r: CheckedRun) => r.history.filter((o) => o.process === 'nemesis' && o.type === 'info').map((o) => o.f);
 
@@ -52,7 +51,9 @@ function afterHeal(r: CheckedRun) {
   return { health, finals, notOk: finals.filter((o) => o.type !== 'ok') };
 }
 
-describe('faultline run: cassandra', () => {
+describe.each(RUNTIMES)('faultline run: cassandra on %s', (runtime) => {
+  const { run, spec } = runsOf(cassandraAdapter, { timeLimitS: 10, concurrency: 9, rate: 150, replication: 'quorum', reads: 'replicas', runtime });
+
   // Last write wins by the coordinator's clock. Seed 147 with a 3 s interval schedules one fault: n2's clock
   // 60 s ahead from 2.2 s to 5.5 s, long enough for libfaketime to pick up (it re-reads the offset each
   // second; seed 7's ~1 s windows were missed, and that run was linearizable). Sessions 1, 4 and 7 write

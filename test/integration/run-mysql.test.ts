@@ -1,15 +1,16 @@
 import type { Op } from '../../src/history/op.js';
 import { describe, expect, it } from 'vitest';
 import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
-import { verdict, type CheckedRun, runsOf } from './support.js';
+import { RUNTIMES, verdict, type CheckedRun, runsOf } from './support.js';
 
 // `faultline run` end to end against real MariaDB clusters in network namespaces: the issue's
 // known-anomaly pairs (an unsafe configuration finds the anomaly, the safe one does not).
-const { run } = runsOf(mysqlAdapter);
 
 const clientOps = (r: CheckedRun, type: string) => r.history.filter((o) => o.process !== 'nemesis' && o.type === type);
 
-describe('faultline run: mysql (MariaDB)', () => {
+describe.each(RUNTIMES)('faultline run: mysql (MariaDB) on %s', (runtime) => {
+  const { run } = runsOf(mysqlAdapter, { runtime });
+
   it('async replication with reads from replicas violates read-your-writes', async () => {
     // One key and a high rate, so a session often reads the key right after its own append: at 300
     // ops/s over 5 keys a session's next read of its key came ~30 ms later, after the replica had

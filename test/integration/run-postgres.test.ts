@@ -6,13 +6,14 @@ import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import { loadHistory } from '../../src/history/load.js';
 import { lintHistory } from '../../src/history/lint.js';
 import { readJson } from '../../src/run/store.js';
-import { leftovers, verdict, runsOf } from './support.js';
+import { leftoversOf, RUNTIMES, verdict, runsOf } from './support.js';
 
 // `faultline run` end to end against real Postgres clusters in network namespaces: the issue's
 // known-anomaly pairs (an unsafe configuration finds the anomaly, the safe one does not).
-const { run, store } = runsOf(postgresAdapter);
 
-describe('faultline run: postgres', () => {
+describe.each(RUNTIMES)('faultline run: postgres on %s', (runtime) => {
+  const { run, store } = runsOf(postgresAdapter, { runtime });
+
   it('async replication with reads from replicas violates read-your-writes', async () => {
     // One key at a high rate: a session reads its key right behind its own append (over 20 keys at
     // 300 ops/s the read came ~30 ms later, after the standby had caught up, and the pair was flaky).
@@ -90,6 +91,8 @@ describe('faultline run: postgres', () => {
         store(),
         '--name',
         'ctrl-c',
+        '--runtime',
+        runtime,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -122,7 +125,7 @@ describe('faultline run: postgres', () => {
     expect([0, 1, 2]).toContain(code);
     const run = readJson<{ runId: string; aborted: boolean }>(join(store(), 'ctrl-c', 'latest', 'run.json'));
     expect(run.aborted).toBe(true);
-    expect(leftovers(run.runId)).toEqual([]);
+    expect(await leftoversOf(runtime, run.runId)).toEqual([]);
     const h = await loadHistory(hist);
     expect(lintHistory(h)).toEqual([]);
     // The heal is in the history: the last nemesis ops stop the partition and resume the node.

@@ -10,14 +10,15 @@ import { PORT } from '../../src/adapters/redis/settings.js';
 import { checkLostWrites } from '../../src/checkers/replication/index.js';
 import type { Op } from '../../src/history/op.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { tearDown, verdict, runsOf } from './support.js';
+import { RUNTIMES, tearDown, verdict, runsOf } from './support.js';
 
 // `faultline run` end to end against real Redis clusters in network namespaces, and the classic Redis
 // Sentinel result driven directly (RunSpec has no Sentinel switch yet): the unsafe configuration finds the
 // anomaly, the safer one does not.
-const { run, store } = runsOf(redisAdapter, { opTimeoutMs: 2000, nemesisIntervalS: 2 });
 
-describe('faultline run: redis', () => {
+describe.each(RUNTIMES)('faultline run: redis on %s', (runtime) => {
+  const { run, store } = runsOf(redisAdapter, { opTimeoutMs: 2000, nemesisIntervalS: 2, runtime });
+
   // Replication on one machine takes microseconds, so a replica read right after an acknowledged write
   // almost always sees it; a replica cut off by a partition keeps serving its stale copy.
   it('async + reads from replicas under partitions violates read-your-writes', async () => {
@@ -44,7 +45,9 @@ describe('faultline run: redis', () => {
   it('faultline run --db redis --nemesis clock is refused with exit 64 and a sentence saying why', () => {
     const cli = join(process.cwd(), 'dist/src/cli/main.js');
     expect(existsSync(cli)).toBe(true);
-    const r = spawnSync(process.execPath, [cli, 'run', '--db', 'redis', '--nemesis', 'clock', '--time-limit', '1', '--store', store()], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'run', '--db', 'redis', '--nemesis', 'clock', '--time-limit', '1', '--store', store(), '--runtime', runtime], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(64);
     expect(r.stderr).toMatch(/clock.*redis.*libfaketime/s);
   });

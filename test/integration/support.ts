@@ -7,23 +7,36 @@ import { lintHistory } from '../../src/history/lint.js';
 import type { Adapter } from '../../src/adapters/types.js';
 import { runTest, type RunSpec } from '../../src/run/run.js';
 import { readJson } from '../../src/run/store.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
+import { leftovers as dockerLeftovers } from '../../src/runtime/docker/index.js';
+import { runtimeByName } from '../../src/runtime/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 // leftovers() lives in the runtime so `npm run soak` (bench/soak.ts) reports exactly what the tests refuse.
 import { leftovers } from '../../src/runtime/local/leftovers.js';
 export { leftovers };
 
 /**
+ * The runtimes every parameterised integration suite runs on (describe.each(RUNTIMES)): a new runtime is
+ * one folder under src/runtime and one entry here. FAULTLINE_TEST_RUNTIMES=local (comma-separated) narrows
+ * it for a quick local loop; CI runs them all.
+ */
+export const RUNTIMES: readonly string[] = (process.env.FAULTLINE_TEST_RUNTIMES ?? 'local,docker').split(',').filter(Boolean);
+
+/** What a run left on the machine in its runtime: namespaces, links, rules, processes (local); containers, networks (docker). */
+export async function leftoversOf(runtime: string, runId: string): Promise<string[]> {
+  return runtime === 'docker' ? dockerLeftovers(runId) : leftovers(runId);
+}
+
+/**
  * Tears down what a test started, on every path: the database, then the cluster (also when the
  * database's teardown throws), then its folder; then asserts the run left nothing on the machine.
  */
-export async function tearDown(s: { cluster: Cluster; db?: { teardown(): Promise<void> }; dir: string }): Promise<void> {
+export async function tearDown(s: { cluster: Cluster; db?: { teardown(): Promise<void> }; dir: string; runtime?: string }): Promise<void> {
   try {
     if (s.db) await s.db.teardown();
   } finally {
     await s.cluster.down();
     rmSync(s.dir, { recursive: true, force: true });
-    expect(leftovers(s.cluster.runId)).toEqual([]);
+    expect(await leftoversOf(s.runtime ?? 'local', s.cluster.runId)).toEqual([]);
   }
 }
 
@@ -31,6 +44,7 @@ export interface Started<D> {
   cluster: Cluster;
   db: D;
   dir: string;
+  runtime: string;
 }
 
 /**
@@ -39,7 +53,8 @@ export interface Started<D> {
  * afterEach tears both down on every path and asserts nothing was left (tearDown). A setup that throws
  * takes its cluster and folder down before the error reaches the test.
  */
-export function clusterPerTest(prefix: string) {
+export function clusterPerTest(prefix: string, opts: { runtime?: string; image?: string } = {}) {
+  const runtime = opts.runtime ?? 'local';
   let live: Started<{ teardown(): Promise<void> }> | undefined;
   let seq = 0;
   afterEach(async () => {
@@ -51,9 +66,9 @@ export function clusterPerTest(prefix: string) {
   return async function start<D extends { teardown(): Promise<void> }>(setup: (cluster: Cluster) => Promise<D>): Promise<Started<D>> {
     const dir = mkdtempSync(join(tmpdir(), `fl-${prefix}-`));
     chmodSync(dir, 0o755);
-    const cluster = await localRuntime.up({ runId: `${prefix}-${process.pid}-${seq++}`, dir, nodes: 3 });
+    const cluster = await runtimeByName(runtime).up({ runId: `${prefix}-${process.pid}-${seq++}`, dir, nodes: 3, image: opts.image });
     try {
-      const started = { cluster, db: await setup(cluster), dir };
+      const started = { cluster, db: await setup(cluster), dir, runtime };
       live = started;
       return started;
     } catch (e) {
@@ -78,7 +93,7 @@ export async function requireRuntime(check: () => Promise<string | undefined>): 
 export async function runChecked(spec: RunSpec) {
   const r = await runTest(spec, { log: () => {} });
   const run = readJson<{ runId: string }>(join(r.dir, 'run.json'));
-  expect(leftovers(run.runId)).toEqual([]);
+  expect(await leftoversOf(spec.runtime, run.runId)).toEqual([]);
   const h = await loadHistory(join(r.dir, 'history.jsonl'));
   expect(lintHistory(h)).toEqual([]);
   return { ...r, runId: run.runId, history: h.ops };
@@ -98,7 +113,8 @@ export const verdict = (r: CheckedRun, name: string) => r.results.verdicts[name]
 export function runsOf(adapter: Adapter, defaults: Partial<RunSpec> = {}) {
   let store = '';
   beforeAll(async () => {
-    await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await adapter.unavailable(localRuntime.probe())));
+    const runtime = runtimeByName(defaults.runtime ?? 'local');
+    await requireRuntime(async () => (await runtime.unavailable(adapter.name)) ?? (await adapter.unavailable(runtime.probe(adapter.name))));
     store = mkdtempSync(join(tmpdir(), `fl-run-${adapter.name}-`));
   });
   afterAll(() => {

@@ -10,7 +10,7 @@ export function createLocalRuntime(opts: LocalOptions = {}): Runtime {
   return {
     kind: 'local',
     capabilities: new Set<Capability>(['partition', 'kill', 'pause', 'clock', 'loss', 'bandwidth']),
-    unavailable,
+    unavailable: () => unavailable(),
     probe: () => host,
     up: (spec) => up(spec, opts),
   };

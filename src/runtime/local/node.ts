@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult, RuntimeNode, Service, ServiceSpec } from '../types.js';
 import { clockPrefix, writeOffset } from './clock.js';
-import { NetFaults } from './faults.js';
+import { NetFaults } from '../net-faults.js';
 import { netnsName, nodeVeth } from './names.js';
 import { alive, descendants, signalAll } from './procs.js';
 import { HostRemote } from './remote.js';
@@ -29,7 +29,8 @@ export class LocalNode extends HostRemote implements RuntimeNode {
     super();
     this.ns = netnsName(id, name);
     this.clockFile = join(dir, 'faketime');
-    this.faults = new NetFaults(this.ns, nodeVeth(id, name));
+    const ns = this.ns;
+    this.faults = new NetFaults({ run: (argv, input) => run(['ip', 'netns', 'exec', ns, ...argv], { input }) }, nodeVeth(id, name), ns);
   }
 
   /** Creates the node directory (0755, so a service user can reach its own subdirectories) and the offset file. */

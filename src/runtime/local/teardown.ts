@@ -1,5 +1,5 @@
 import { run, must } from './run.js';
-import { CHAIN_RE } from './faults.js';
+import { CHAIN_RE } from '../net-faults.js';
 import { BRIDGE_RE, HOST_VETH_RE, NETNS_RE } from './names.js';
 import { alive } from './procs.js';
 import { release } from './state.js';

@@ -1,4 +1,7 @@
-import { must, run } from './run.js';
+/** Runs a command where the node's network is (its namespace, its container), argv only; `input` goes to stdin. */
+export interface NetShell {
+  run(argv: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+}
 
 /**
  * The layers of network faults a node has. Each fault owns one and heals alone: healing a partition
@@ -22,7 +25,8 @@ export const CHAIN_RE = /^FAULTLINE(-[A-Z]+)?$/;
  * Network faults of one node, applied inside its namespace. Setting a layer replaces that layer's rules
  * in one iptables-restore (flush of its chain and the new rules appear at once); healing a layer flushes
  * its chain only (the jumps stay, so the next fault costs one process). Calls on one layer run in the
- * order they were made, so a heal never overtakes the fault it undoes.
+ * order they were made, so a heal never overtakes the fault it undoes. Shared by the runtimes: each gives
+ * the shell that reaches its node's network (local: `ip netns exec`; docker: exec in the container).
  */
 export class NetFaults {
   private readonly created = new Map<ChainLayer, Promise<void>>();
@@ -30,8 +34,11 @@ export class NetFaults {
   private shaped = false;
 
   constructor(
-    private readonly ns: string,
+    private readonly shell: NetShell,
+    /** The node's interface the bandwidth qdisc goes on. */
     private readonly dev: string,
+    /** For errors: the node's name or namespace. */
+    private readonly ns: string,
   ) {}
 
   /** Drops all traffic between this node and these addresses, both directions (partition layer). */
@@ -54,25 +61,7 @@ export class NetFaults {
     if (!(Number.isFinite(kbit) && kbit > 0)) return Promise.reject(new Error(`bandwidth must be a positive number of kbit/s, got ${kbit}`));
     return this.serial('bandwidth', async () => {
       // replace, not add: a second bandwidth() changes the rate instead of failing on an existing root qdisc.
-      await must([
-        'ip',
-        'netns',
-        'exec',
-        this.ns,
-        'tc',
-        'qdisc',
-        'replace',
-        'dev',
-        this.dev,
-        'root',
-        'tbf',
-        'rate',
-        `${Math.round(kbit)}kbit`,
-        'burst',
-        '32kbit',
-        'latency',
-        '400ms',
-      ]);
+      await this.must(['tc', 'qdisc', 'replace', 'dev', this.dev, 'root', 'tbf', 'rate', `${Math.round(kbit)}kbit`, 'burst', '32kbit', 'latency', '400ms']);
       this.shaped = true;
     });
   }
@@ -84,7 +73,7 @@ export class NetFaults {
       if (!made) return;
       await made.catch(() => undefined);
       if (!this.created.has(layer)) return; // its creation failed: nothing of it exists
-      await must(['ip', 'netns', 'exec', this.ns, 'iptables', '-w', '-F', CHAINS[layer]]);
+      await this.must(['iptables', '-w', '-F', CHAINS[layer]]);
     });
   }
 
@@ -92,7 +81,7 @@ export class NetFaults {
   healBandwidth(): Promise<void> {
     return this.serial('bandwidth', async () => {
       if (!this.shaped) return;
-      const r = await run(['ip', 'netns', 'exec', this.ns, 'tc', 'qdisc', 'del', 'dev', this.dev, 'root']);
+      const r = await this.shell.run(['tc', 'qdisc', 'del', 'dev', this.dev, 'root']);
       if (r.code !== 0 && !/no such|cannot find|invalid handle/i.test(r.stderr)) {
         throw new Error(`removing the bandwidth limit in ${this.ns} failed: ${r.stderr.trim()}`);
       }
@@ -147,7 +136,12 @@ export class NetFaults {
 
   private async restore(lines: string[]): Promise<void> {
     const input = ['*filter', ...lines, 'COMMIT', ''].join('\n');
-    await must(['ip', 'netns', 'exec', this.ns, 'iptables-restore', '-w', '--noflush'], { input });
+    await this.must(['iptables-restore', '-w', '--noflush'], input);
+  }
+
+  private async must(argv: string[], input?: string): Promise<void> {
+    const r = await this.shell.run(argv, input);
+    if (r.code !== 0) throw new Error(`${this.ns}: \`${argv.join(' ')}\` failed (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
   }
 }
 

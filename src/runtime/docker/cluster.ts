@@ -1,0 +1,212 @@
+import type Docker from 'dockerode';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cluster, ClusterSpec } from '../types.js';
+import { docker, engineMessage, NODE_LABEL, notFound, PID_LABEL, RUN_LABEL } from './engine.js';
+import { imageRef } from './images.js';
+import { DockerNode } from './node.js';
+
+export interface DockerOptions {
+  /** How long down() waits after SIGTERM before SIGKILL (default 3000 ms). */
+  stopGraceMs?: number;
+  /** Image to use instead of the database's own (`--image`). */
+  image?: string;
+}
+
+export const MAX_NODES = 99;
+/** Subnets of ours: 10.78.X.0/24, the gateway (the host's side) at .1, node i at .(11 + i). */
+const PREFIX = '10.78';
+
+/** Names of everything a run creates: fl-<run id>[-<node>]. */
+export function runName(runId: string): string {
+  return `fl-${runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
+}
+
+class DockerCluster implements Cluster {
+  private downing?: Promise<void>;
+  private gone = false;
+
+  constructor(
+    readonly runId: string,
+    readonly hostIp: string,
+    readonly nodes: DockerNode[],
+    private readonly graceMs: number,
+  ) {}
+
+  async healAll(): Promise<void> {
+    if (this.gone) return;
+    const results = await Promise.allSettled(this.nodes.flatMap((n) => [n.healAll(), n.setClockOffset(0)]));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+    if (errors.length) throw new Error(`healing run ${this.runId} failed: ${errors.join('; ')}`);
+  }
+
+  down(): Promise<void> {
+    this.downing ??= this.teardown();
+    return this.downing;
+  }
+
+  private async teardown(): Promise<void> {
+    const errors: string[] = [];
+    await this.healAll().catch((e: Error) => errors.push(e.message));
+    // Databases get their graceful stop (a clean shutdown flushes logs); the containers then go with everything in them.
+    await Promise.all(this.nodes.map((n) => n.stopAll(this.graceMs).catch(() => undefined)));
+    await removeRun(this.runId).catch((e: Error) => errors.push(e.message));
+    this.gone = true;
+    if (errors.length) throw new Error(`docker runtime: down() of run ${this.runId}: ${errors.join('; ')}`);
+  }
+}
+
+/**
+ * One network and one container per node, all labelled with the run id: brings them up, pinned at
+ * their addresses, and removes everything again when any step fails.
+ */
+export async function up(spec: ClusterSpec, opts: DockerOptions = {}): Promise<Cluster> {
+  if (!Number.isInteger(spec.nodes) || spec.nodes < 1 || spec.nodes > MAX_NODES) {
+    throw new Error(`docker runtime: nodes must be an integer in 1..${MAX_NODES}, got ${spec.nodes}`);
+  }
+  const image = opts.image ?? imageRef(spec.image ?? 'base');
+  const name = runName(spec.runId);
+  const labels = { [RUN_LABEL]: spec.runId, [PID_LABEL]: String(process.pid) };
+  reachable(spec.dir);
+  try {
+    await docker().getImage(image).inspect();
+  } catch (e) {
+    if (notFound(e)) throw new Error(`docker runtime: image ${image} is not here; build it with \`faultline images build\``);
+    throw new Error(`docker runtime: ${engineMessage(e)}`);
+  }
+  try {
+    const prefix = await createNetwork(name, labels);
+    const nodes = await Promise.all(
+      Array.from({ length: spec.nodes }, async (_, i) => {
+        const node = `n${i + 1}`;
+        const dir = join(spec.dir, node);
+        mkdirSync(dir, { recursive: true, mode: 0o755 });
+        const ip = `${prefix}.${11 + i}`;
+        const c = await docker().createContainer({
+          name: `${name}-${node}`,
+          Hostname: node,
+          Image: image,
+          Cmd: ['sleep', 'infinity'],
+          Labels: { ...labels, [NODE_LABEL]: node },
+          HostConfig: {
+            // docker-init as PID 1 reaps whatever a database daemonizes; the databases themselves are execs.
+            Init: true,
+            NetworkMode: name,
+            CapAdd: ['NET_ADMIN'],
+            // The node's folder is the same path inside and out: node logs land in the run's folder.
+            Binds: [`${dir}:${dir}`],
+            ShmSize: 256 * 1024 * 1024,
+          },
+          NetworkingConfig: { EndpointsConfig: { [name]: { IPAMConfig: { IPv4Address: ip } } } },
+        });
+        await c.start();
+        const n = new DockerNode(c, node, ip, dir);
+        await n.prepare();
+        return n;
+      }),
+    );
+    return new DockerCluster(spec.runId, `${prefix}.1`, nodes, opts.stopGraceMs ?? 3000);
+  } catch (e) {
+    const cause = engineMessage(e);
+    let also = '';
+    await removeRun(spec.runId).catch((e2: Error) => (also = `; cleaning up after it failed too: ${e2.message}`));
+    throw new Error(`docker runtime: bringing up ${spec.nodes} node(s) for run '${spec.runId}' failed: ${cause}${also}`, { cause: e });
+  }
+}
+
+/** A network of the run's own on a free 10.78.X.0/24 (another run's, or anyone's, is skipped); returns 10.78.X. */
+async function createNetwork(name: string, labels: Record<string, string>): Promise<string> {
+  const taken = new Set<string>();
+  for (const n of await docker().listNetworks()) {
+    for (const c of n.IPAM?.Config ?? []) {
+      const m = /^(\d+\.\d+\.\d+)\./.exec(c.Subnet ?? '');
+      if (m) taken.add(m[1]!);
+    }
+  }
+  const start = Math.floor(Math.random() * 240);
+  for (let k = 0; k < 240; k++) {
+    const prefix = `${PREFIX}.${10 + ((start + k) % 240)}`;
+    if (taken.has(prefix)) continue;
+    try {
+      await docker().createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Labels: labels,
+        CheckDuplicate: true,
+        IPAM: { Config: [{ Subnet: `${prefix}.0/24`, Gateway: `${prefix}.1` }] },
+      });
+      return prefix;
+    } catch (e) {
+      // Another run took it between the list and the create: try the next one.
+      if (/overlap|in use/i.test(engineMessage(e))) continue;
+      throw e;
+    }
+  }
+  throw new Error(`no free ${PREFIX}.X.0/24 subnet for the docker runtime (run \`faultline cleanup\`?)`);
+}
+
+/** Removes the run's containers (force: running ones are killed) and its network; what is already gone is fine. */
+export async function removeRun(runId: string): Promise<string[]> {
+  return removeLabelled(`${RUN_LABEL}=${runId}`);
+}
+
+/**
+ * Removes every container and network carrying this label filter (`faultline.run` or `faultline.run=<id>`).
+ * With `spareLive`, those made by a faultline process still running on this machine are left alone
+ * (`faultline cleanup` with no run named must not pull another run's nodes from under it).
+ */
+export async function removeLabelled(label: string, opts: { spareLive?: boolean } = {}): Promise<string[]> {
+  const removed: string[] = [];
+  const errors: string[] = [];
+  const spared = (labels: Record<string, string> | undefined): boolean => opts.spareLive === true && ownerAlive(labels?.[PID_LABEL]);
+  const all = await docker().listContainers({ all: true, filters: { label: [label] } });
+  const containers = all.filter((c) => !spared(c.Labels));
+  await Promise.all(
+    containers.map(async (c: Docker.ContainerInfo) => {
+      try {
+        await docker().getContainer(c.Id).remove({ force: true, v: true });
+        removed.push(`container ${c.Names[0]?.replace(/^\//, '') ?? c.Id}`);
+      } catch (e) {
+        if (!notFound(e)) errors.push(`container ${c.Id}: ${engineMessage(e)}`);
+      }
+    }),
+  );
+  for (const n of await docker().listNetworks({ filters: { label: [label] } })) {
+    if (spared(n.Labels)) continue;
+    try {
+      await docker().getNetwork(n.Id).remove();
+      removed.push(`network ${n.Name}`);
+    } catch (e) {
+      if (!notFound(e)) errors.push(`network ${n.Name}: ${engineMessage(e)}`);
+    }
+  }
+  if (errors.length) throw new Error(`docker runtime: removing ${label}: ${errors.join('; ')}`);
+  return removed;
+}
+
+/** True when pid (a label's text) names a live process other than this one. */
+function ownerAlive(pid: string | undefined): boolean {
+  const n = Number(pid);
+  if (!Number.isInteger(n) || n <= 0 || n === process.pid) return false;
+  try {
+    process.kill(n, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** What is left of a run (or of every run): containers and networks with our label. */
+export async function leftovers(runId?: string): Promise<string[]> {
+  const label = runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL;
+  const cs = await docker().listContainers({ all: true, filters: { label: [label] } });
+  const ns = await docker().listNetworks({ filters: { label: [label] } });
+  return [...cs.map((c) => `container ${c.Names[0]?.replace(/^\//, '') ?? c.Id}`), ...ns.map((n) => `network ${n.Name}`)];
+}
+
+/** Services run as other users inside: the run's folder must be traversable (o+x), as in the local runtime. */
+function reachable(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const mode = statSync(dir).mode & 0o7777;
+  if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o011);
+}
