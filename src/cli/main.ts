@@ -9,6 +9,7 @@ import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
 import { analyzeCommand } from './analyze.js';
 import { cleanupCommand } from './cleanup.js';
+import { doctorCommand } from './doctor.js';
 import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
@@ -26,7 +27,17 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
-  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand(), reportCommand(), serveCommand(), setupCommand()]) {
+  for (const c of [
+    checkCommand(),
+    convertCommand(),
+    runCommand(),
+    analyzeCommand(),
+    cleanupCommand(),
+    doctorCommand(),
+    reportCommand(),
+    serveCommand(),
+    setupCommand(),
+  ]) {
     c.exitOverride()
       .showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });

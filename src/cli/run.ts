@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { faultPackages } from '../nemesis/index.js';
 import { runTest, type RunSpec } from '../run/run.js';
-import { runtimeNames } from '../runtime/index.js';
+import { AUTO, runtimeNames } from '../runtime/index.js';
 import { adapterNames } from '../adapters/index.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
@@ -63,7 +63,14 @@ export function runCommand(): Command {
     .option('--sentinel', 'redis: run 3 Sentinels that fail over automatically')
     .option('--keys <n>', 'append workload: keys written at once (each is retired after 32 appends for a fresh one)', positiveInt('a key count', 100_000), 5)
     .option('--seed <n>', 'seed of the workload and fault schedule (default: random, printed and stored)', seed)
-    .addOption(new Option('--runtime <kind>', 'where nodes run').choices(runtimeNames).default('local'))
+    .addOption(
+      new Option(
+        '--runtime <kind>',
+        'where nodes run: local (network namespaces, root on Linux), docker (containers), auto (local when it can run here, else docker)',
+      )
+        .choices([...runtimeNames, AUTO])
+        .default(AUTO),
+    )
     .option('--op-timeout <seconds>', 'per-operation timeout; a timed-out op is recorded as info', parseSeconds, 5)
     .option('--nemesis-interval <seconds>', 'mean time a fault stays on and between faults', parseSeconds, 5)
     .option(

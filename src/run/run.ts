@@ -31,7 +31,7 @@ import {
   type StartedProxies,
 } from '../nemesis/index.js';
 import { describeHealthWait, healthBudgetMs, waitHealthy } from './healthy.js';
-import { runtimeByName } from '../runtime/index.js';
+import { AUTO, chooseRuntime, runtimeByName } from '../runtime/index.js';
 import { adapterByName } from '../adapters/index.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
@@ -60,7 +60,7 @@ export interface RunSpec {
   /** append: keys written at once (each retires after 32 appends for a fresh one). */
   keys: number;
   seed: number;
-  /** A runtime's name in src/runtime/index.ts (today only 'local'); run.json keeps it. */
+  /** A runtime's name in src/runtime/index.ts, or 'auto' (local when it can run here, else docker); run.json keeps the one chosen. */
   runtime: string;
   opTimeoutMs: number;
   nemesisIntervalS: number;
@@ -117,10 +117,11 @@ function version(): string {
  * the adapter's defaults.
  */
 async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
-  const runtime = runtimeByName(given.runtime);
+  if (given.runtime !== AUTO) runtimeByName(given.runtime); // a bad name is a usage error before anything else
   checksFor(given.workload);
   const adapter = await adapterByName(given.db);
-  const spec = withDefaults(given, adapter);
+  const runtime = await chooseRuntime(given.runtime, adapter.name);
+  const spec = withDefaults({ ...given, runtime: runtime.kind }, adapter);
   if (!adapter.replicationModes.includes(spec.replication)) {
     throw new UsageError(`${spec.db} has no replication mode '${spec.replication}'; modes: ${adapter.replicationModes.join(', ')}`);
   }

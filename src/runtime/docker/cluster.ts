@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Cluster, ClusterSpec } from '../types.js';
 import { docker, engineMessage, NODE_LABEL, notFound, PID_LABEL, RUN_LABEL } from './engine.js';
 import { imageRef } from './images.js';
@@ -94,7 +95,7 @@ export async function up(spec: ClusterSpec, opts: DockerOptions = {}): Promise<C
             NetworkMode: name,
             CapAdd: ['NET_ADMIN'],
             // The node's folder is the same path inside and out: node logs land in the run's folder.
-            Binds: [`${dir}:${dir}`],
+            Binds: [`${dir}:${dir}`, ...selfMounts()],
             ShmSize: 256 * 1024 * 1024,
           },
           NetworkingConfig: { EndpointsConfig: { [name]: { IPAMConfig: { IPv4Address: ip } } } },
@@ -202,6 +203,20 @@ export async function leftovers(runId?: string): Promise<string[]> {
   const cs = await docker().listContainers({ all: true, filters: { label: [label] } });
   const ns = await docker().listNetworks({ filters: { label: [label] } });
   return [...cs.map((c) => `container ${c.Names[0]?.replace(/^\//, '') ?? c.Id}`), ...ns.map((n) => `network ${n.Name}`)];
+}
+
+/**
+ * faultline's own Node binary and compiled code, read-only at the same paths inside every node, for the
+ * services faultline itself runs in a node (the replication proxy sits in the standby's own network
+ * namespace, so partitions still cut it). Bind mounts of host paths: an engine on this machine (Linux).
+ */
+function selfMounts(): string[] {
+  let root = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
+  const binds = [`${process.execPath}:${process.execPath}:ro`];
+  // package.json too: it says "type": "module", without which Node 20 reads the compiled .js as CommonJS.
+  for (const p of ['dist', 'package.json']) if (existsSync(join(root, p))) binds.push(`${join(root, p)}:${join(root, p)}:ro`);
+  return binds;
 }
 
 /** Services run as other users inside: the run's folder must be traversable (o+x), as in the local runtime. */
