@@ -13,6 +13,7 @@ import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 import { setupCommand } from './setup.js';
+import { imagesCommand } from './images.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -26,7 +27,17 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
-  for (const c of [checkCommand(), convertCommand(), runCommand(), analyzeCommand(), cleanupCommand(), reportCommand(), serveCommand(), setupCommand()]) {
+  for (const c of [
+    checkCommand(),
+    convertCommand(),
+    runCommand(),
+    analyzeCommand(),
+    cleanupCommand(),
+    reportCommand(),
+    serveCommand(),
+    setupCommand(),
+    imagesCommand(),
+  ]) {
     c.exitOverride()
       .showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });
