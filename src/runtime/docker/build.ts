@@ -338,37 +338,45 @@ async function buildBase(docker: Docker, mirrors: DebianMirrors, opts: BuildOpti
   }
 }
 
-/** One database image FROM the base: its Dockerfile (and the cassandra jars) sent as a tar context. */
-async function buildDatabase(docker: Docker, key: DatabaseImage, opts: BuildOptions): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), `faultline-build-${key}-`));
+/**
+ * Builds `ref` from a Dockerfile's text sent as a tar context, with `extra` tar arguments adding files
+ * to it (-C dir entry...). Build output goes to opts.output; a failed step throws with its last lines.
+ */
+export async function buildDockerfile(docker: Docker, ref: string, text: string, extra: string[] = [], opts: BuildOptions = {}): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-build-'));
   try {
-    writeFileSync(join(dir, 'Dockerfile'), dockerfile(key) + '\n');
-    const entries = ['-C', dir, 'Dockerfile'];
-    if (key === 'cassandra') {
-      const lib = hostCassandraLib();
-      if (!lib)
-        throw new Error(
-          `the cassandra image needs cassandra-all ${CASSANDRA_VERSION}'s jars on this machine (${cassandraHomes()
-            .map((h) => join(h, 'lib'))
-            .join(' or ')}): run scripts/setup.sh cassandra first`,
-        );
-      entries.push('-C', join(lib, '..'), '--owner=0', '--group=0', '--mode=a+rX', 'lib');
-    }
-    const tar = tarStream(entries);
+    writeFileSync(join(dir, 'Dockerfile'), text + '\n');
+    const tar = tarStream(['--owner=0', '--group=0', '-C', dir, 'Dockerfile', ...extra]);
     try {
       const res = await docker.buildImage(tar.stream, {
-        t: imageRef(key),
+        t: ref,
         rm: true,
         forcerm: true,
         ...(opts.rebuild ? { nocache: true } : {}),
       });
-      await Promise.all([follow(res, `building ${imageRef(key)}`, new Tail(25, opts.output)), tar.done]);
+      await Promise.all([follow(res, `building ${ref}`, new Tail(25, opts.output)), tar.done]);
     } finally {
       tar.stop();
     }
   } finally {
     await removeTree(dir);
   }
+}
+
+/** One database image FROM the base (the cassandra one with the host's jars in its context). */
+async function buildDatabase(docker: Docker, key: DatabaseImage, opts: BuildOptions): Promise<void> {
+  const extra: string[] = [];
+  if (key === 'cassandra') {
+    const lib = hostCassandraLib();
+    if (!lib)
+      throw new Error(
+        `the cassandra image needs cassandra-all ${CASSANDRA_VERSION}'s jars on this machine (${cassandraHomes()
+          .map((h) => join(h, 'lib'))
+          .join(' or ')}): run scripts/setup.sh cassandra first`,
+      );
+    extra.push('--mode=a+rX', '-C', join(lib, '..'), 'lib');
+  }
+  await buildDockerfile(docker, imageRef(key), dockerfile(key), extra, opts);
 }
 
 /**
