@@ -32,7 +32,7 @@ export function imagesCommand(): Command {
     .command('build')
     .description('build the base image (debootstrap minbase, imported into Docker) and one image per database on it; images that exist are kept')
     .option('--db <names>', 'only these databases (comma-separated: postgres, mysql, redis, cassandra, etcd); default all')
-    .option('--rebuild', 'build again even when an image exists (the base too, without the build cache)')
+    .option('--rebuild', 'build again even when an image exists, without the build cache (the base too when no --db limits the databases)')
     .option('--verbose', "print debootstrap's and the builds' output too")
     .addHelpText(
       'after',

@@ -167,7 +167,7 @@ export function hostCassandraLib(): string | undefined {
 }
 
 export interface BuildOptions {
-  /** Build even when the image exists (the base too, without the build cache). */
+  /** Build even when the image exists, without the build cache; the base too when every database is asked for. */
   rebuild?: boolean;
   /** One line per step and its time ("building faultline/redis:bookworm... 41 s"). */
   progress?: (line: string) => void;
@@ -380,19 +380,22 @@ async function buildDatabase(docker: Docker, key: DatabaseImage, opts: BuildOpti
 }
 
 /**
- * Builds the base and these databases' images, skipping each that exists unless `rebuild`. Images a
- * rebuild replaced are removed at the end when nothing uses them. Returns each image with its time.
+ * Builds the base and these databases' images, skipping each that exists unless `rebuild` (which redoes
+ * the base only when every database is asked for: the others stay on the base they were built on).
+ * Images a rebuild replaced are removed at the end when nothing uses them. Returns each image with its time.
  */
 export async function buildImages(docker: Docker, keys: readonly DatabaseImage[], opts: BuildOptions = {}): Promise<BuiltImage[]> {
   for (const k of keys) if (!(DATABASE_IMAGES as readonly string[]).includes(k)) throw new Error(`no image for '${k}'`);
   const mirrors = opts.mirrors ?? hostMirrors();
   const results: BuiltImage[] = [];
   const replaced: string[] = [];
+  // A rebuild of some databases keeps the base the others were built on; a rebuild of all redoes it too.
+  const rebuildBase = !!opts.rebuild && DATABASE_IMAGES.every((k) => keys.includes(k));
   for (const key of [BASE_KEY, ...keys]) {
     const ref = imageRef(key);
     const t0 = Date.now();
     const old = await imageId(docker, ref);
-    if (old && !opts.rebuild) {
+    if (old && !(key === BASE_KEY ? rebuildBase : opts.rebuild)) {
       results.push({ key, ref, built: false, seconds: 0 });
       opts.progress?.(`${ref} exists`);
       continue;
