@@ -63,7 +63,7 @@ describe('the faultline wrapper installs only what the command needs', () => {
   });
 
   it('every other command (here its --help) also asks for base only', async () => {
-    for (const cmd of ['convert', 'analyze', 'report', 'serve', 'cleanup', 'run', 'setup']) {
+    for (const cmd of ['convert', 'analyze', 'report', 'serve', 'cleanup', 'run', 'setup', 'images']) {
       const r = await exec(wrapper, [cmd, '--help'], dry);
       expect(components(r.stderr), cmd).toEqual(['base']);
       expect(systemWide(r.stderr), cmd).toEqual([]);
