@@ -175,6 +175,8 @@ export interface BuildOptions {
   output?: (line: string) => void;
   /** Defaults to this machine's apt mirrors. */
   mirrors?: DebianMirrors;
+  /** Aborts a build in progress (Ctrl-C): debootstrap is killed, the engine's build cancelled, temp dirs removed. */
+  signal?: AbortSignal;
 }
 
 export interface BuiltImage {
@@ -215,16 +217,32 @@ class Tail {
   }
 }
 
-/** Runs argv (no shell); its output goes to `tail`. Rejects with the last lines when it fails. */
-function run(argv: string[], tail: Tail): Promise<void> {
+/**
+ * Runs argv (no shell) in its own process group; its output goes to `tail`. Rejects with the last lines
+ * when it fails. An abort kills the whole group (debootstrap's dpkg and wget too), and the promise settles
+ * only once they are gone, so the caller can remove the dir they were writing to.
+ */
+function run(argv: string[], tail: Tail, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    signal?.throwIfAborted();
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const kill = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    signal?.addEventListener('abort', kill, { once: true });
     child.stdout.on('data', (b: Buffer) => tail.push(b.toString()));
     child.stderr.on('data', (b: Buffer) => tail.push(b.toString()));
     child.on('error', reject);
-    child.on('close', (code, sig) =>
-      code === 0 ? resolve() : reject(new Error(`${argv[0]} exited with ${code ?? sig}; its last lines:\n${tail.toString()}`)),
-    );
+    child.on('close', (code, sig) => {
+      signal?.removeEventListener('abort', kill);
+      if (code === 0) resolve();
+      else if (signal?.aborted) reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      else reject(new Error(`${argv[0]} exited with ${code ?? sig}; its last lines:\n${tail.toString()}`));
+    });
   });
 }
 
@@ -305,7 +323,11 @@ async function buildBase(docker: Docker, mirrors: DebianMirrors, opts: BuildOpti
     let t0 = Date.now();
     const tail = new Tail(20, opts.output);
     opts.progress?.(`debootstrap (minbase, bookworm) from ${mirrors.main}...`);
-    await run(['debootstrap', '--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, '--components=main', 'bookworm', root, mirrors.main], tail);
+    await run(
+      ['debootstrap', '--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, '--components=main', 'bookworm', root, mirrors.main],
+      tail,
+      opts.signal,
+    );
     opts.progress?.(`debootstrap done, ${seconds(t0)} s`);
     // apt inside the image uses the host's mirrors; no recommends, no docs or man pages in the layers.
     writeFileSync(join(root, 'etc/apt/sources.list'), sourcesList(mirrors));
@@ -327,6 +349,7 @@ async function buildBase(docker: Docker, mirrors: DebianMirrors, opts: BuildOpti
         repo: `faultline/${BASE_KEY}`,
         tag: IMAGE_TAG,
         changes: [`LABEL ${IMAGE_LABEL}=${BASE_KEY}`, 'CMD ["/bin/bash"]'],
+        ...(opts.signal ? { abortSignal: opts.signal } : {}),
       } as object)) as NodeJS.ReadableStream;
       await Promise.all([follow(res, `importing ${imageRef(BASE_KEY)}`, new Tail(20, opts.output)), tar.done]);
     } finally {
@@ -353,6 +376,7 @@ export async function buildDockerfile(docker: Docker, ref: string, text: string,
         rm: true,
         forcerm: true,
         ...(opts.rebuild ? { nocache: true } : {}),
+        ...(opts.signal ? { abortSignal: opts.signal } : {}),
       });
       await Promise.all([follow(res, `building ${ref}`, new Tail(25, opts.output)), tar.done]);
     } finally {
@@ -392,6 +416,7 @@ export async function buildImages(docker: Docker, keys: readonly DatabaseImage[]
   // A rebuild of some databases keeps the base the others were built on; a rebuild of all redoes it too.
   const rebuildBase = !!opts.rebuild && DATABASE_IMAGES.every((k) => keys.includes(k));
   for (const key of [BASE_KEY, ...keys]) {
+    opts.signal?.throwIfAborted();
     const ref = imageRef(key);
     const t0 = Date.now();
     const old = await imageId(docker, ref);
