@@ -5,12 +5,16 @@
 #
 #   base       npm packages and the TypeScript build of this clone (what every command needs to exist at all)
 #   local      the local runtime: iproute2, iptables, util-linux (setpriv), libfaketime
+#   docker     the docker runtime: a Docker engine that answers (Debian's docker.io, dockerd started when
+#              none answers, its log in /var/log/faultline-dockerd.log) and debootstrap for the images
 #   postgres   Debian's postgresql server
 #   mysql      Debian's mariadb-server (its own service is never started)
 #   redis      Debian's redis-server and redis-sentinel
 #   cassandra  Java 17, a cassandra user, and cassandra-all's jars fetched once from Maven Central with mvn
 #   report     the cairo/pango headers the canvas npm package compiles against (PNG charts in reports)
 #   chromium   Debian's chromium (the report's browser tests and the bench)
+#   images     the docker runtime's images, built locally (faultline images build; needs docker, base,
+#              and cassandra's jars): minutes the first time, a no-op when they exist
 #   all        every component above
 #
 # Idempotent, and fast (well under a second) when everything is present: each step is a few file tests.
@@ -24,18 +28,19 @@ say() { printf 'faultline setup: %s\n' "$*" >&2; }
 dry=${FAULTLINE_SETUP_DRY_RUN:-}
 [ "$dry" = 0 ] && dry=
 
-ORDER=(local postgres mysql redis cassandra report chromium base)
+ORDER=(local docker postgres mysql redis cassandra report chromium base images)
 want=()
 for arg in "${@:-all}"; do
   case "$arg" in
     all) want+=("${ORDER[@]}") ;;
-    base|local|postgres|mysql|redis|cassandra|report|chromium) want+=("$arg") ;;
+    base|local|docker|postgres|mysql|redis|cassandra|report|chromium|images) want+=("$arg") ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 0 ;;
     *) say "unknown component '$arg'; components: ${ORDER[*]} all"; exit 64 ;;
   esac
 done
 wants() { local w; for w in "${want[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
-# System packages go first (canvas compiles against the report's headers during npm ci), base last.
+# System packages go first (canvas compiles against the report's headers during npm ci), then base, then
+# the images (built by the CLI that base builds).
 components=()
 for c in "${ORDER[@]}"; do wants "$c" && components+=("$c"); done
 [ -n "$dry" ] && say "dry run, components: ${components[*]}"
@@ -96,6 +101,49 @@ if wants local && [ -n "$linux" ]; then
   command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
   [ -n "$(ls /usr/lib/faketime/libfaketime.so.1 /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null)" ] || missing+=(faketime)
   [ ${#missing[@]} -eq 0 ] || apt_install "the local runtime" "${missing[@]}"
+fi
+
+# --- docker: a Docker engine that answers, and debootstrap ---
+# The docker runtime runs each node in a container of a locally built image (there may be no registry):
+# Debian's docker.io (engine and CLI), and debootstrap for the images' base. When no engine answers on
+# the default socket, one is started: systemd's docker service where systemd runs, else dockerd in the
+# background (its log in /var/log/faultline-dockerd.log). An engine elsewhere (DOCKER_HOST) is only checked.
+engine_answers() {
+  if [ -z "${DOCKER_HOST:-}" ] && command -v curl >/dev/null 2>&1; then
+    [ -S /var/run/docker.sock ] && curl -fsS --max-time 3 --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1
+  elif command -v docker >/dev/null 2>&1; then
+    timeout 5 docker info >/dev/null 2>&1
+  else
+    [ -S /var/run/docker.sock ]
+  fi
+}
+if wants docker && [ -n "$linux" ]; then
+  missing=()
+  command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || [ -x /usr/bin/dockerd ] || missing+=(docker.io)
+  command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+  [ ${#missing[@]} -eq 0 ] || apt_install "the docker runtime" "${missing[@]}"
+  if ! engine_answers; then
+    if [ -n "$dry" ]; then say "would start a Docker engine (dockerd)"
+    elif [ -n "${DOCKER_HOST:-}" ]; then
+      unmet+=("the docker runtime: no Docker engine answers at DOCKER_HOST=$DOCKER_HOST; start it, or unset DOCKER_HOST for the local one")
+    elif [ -z "$root" ]; then
+      unmet+=("the docker runtime needs a Docker engine and none answers at /var/run/docker.sock: as root, run dockerd (or systemctl start docker)")
+    elif ! command -v dockerd >/dev/null 2>&1 && [ ! -x /usr/sbin/dockerd ] && [ ! -x /usr/bin/dockerd ]; then
+      unmet+=("the docker runtime: dockerd is not installed (apt-get install docker.io failed above)")
+    else
+      if [ -d /run/systemd/system ] && systemctl cat docker.service >/dev/null 2>&1; then
+        say "starting the Docker engine (systemctl start docker)..."
+        systemctl start docker >&2 || true
+      else
+        say "starting the Docker engine (dockerd in the background, log in /var/log/faultline-dockerd.log)..."
+        dockerd_bin=$(command -v dockerd || echo /usr/sbin/dockerd)
+        # Its own session: it outlives this script, and a ^C here does not reach it.
+        setsid "$dockerd_bin" >>/var/log/faultline-dockerd.log 2>&1 </dev/null &
+      fi
+      for _ in $(seq 1 60); do engine_answers && break; sleep 0.5; done
+      engine_answers || unmet+=("the docker runtime: the Docker engine started but did not answer within 30 s (see /var/log/faultline-dockerd.log)")
+    fi
+  fi
 fi
 
 # --- postgres: Debian's postgresql (15) server binaries ---
@@ -225,6 +273,24 @@ if wants base && [ -n "$clone" ]; then
       npx --no-install tsc -p tsconfig.json
       touch "$stamp"
     fi
+  fi
+fi
+
+# --- images: the docker runtime's images, built locally by the CLI (faultline images build) ---
+# The check is one `docker image inspect` of every image (the CLI is not even started when they exist).
+IMAGES=(base postgres mysql redis cassandra etcd)
+if wants images && [ -n "$linux" ]; then
+  refs=(); for i in "${IMAGES[@]}"; do refs+=("faultline/$i:bookworm"); done
+  if command -v docker >/dev/null 2>&1 && timeout 10 docker image inspect "${refs[@]}" >/dev/null 2>&1; then :
+  elif [ -n "$dry" ]; then say "would build the docker runtime's images (faultline images build)"
+  elif ! engine_answers; then
+    unmet+=("the docker runtime's images need a Docker engine and none answers: scripts/setup.sh docker starts one (as root)")
+  elif [ ! -f dist/src/cli/main.js ]; then
+    unmet+=("the docker runtime's images are built by faultline's CLI, which is not built: scripts/setup.sh base builds it")
+  elif [ -z "$root" ]; then
+    unmet+=("the docker runtime's images are missing and building them needs root (debootstrap): as root, run faultline images build")
+  else
+    node dist/src/cli/main.js images build >&2 || { say "building the docker runtime's images failed (see above)"; exit 70; }
   fi
 fi
 

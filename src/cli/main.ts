@@ -14,6 +14,7 @@ import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 import { setupCommand } from './setup.js';
+import { imagesCommand } from './images.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -37,6 +38,7 @@ function program(): Command {
     reportCommand(),
     serveCommand(),
     setupCommand(),
+    imagesCommand(),
   ]) {
     c.exitOverride()
       .showHelpAfterError('(run with --help for usage)')

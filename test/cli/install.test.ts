@@ -63,7 +63,7 @@ describe('the faultline wrapper installs only what the command needs', () => {
   });
 
   it('every other command (here its --help) also asks for base only', async () => {
-    for (const cmd of ['convert', 'analyze', 'report', 'serve', 'cleanup', 'run', 'setup']) {
+    for (const cmd of ['convert', 'analyze', 'report', 'serve', 'cleanup', 'run', 'setup', 'images']) {
       const r = await exec(wrapper, [cmd, '--help'], dry);
       expect(components(r.stderr), cmd).toEqual(['base']);
       expect(systemWide(r.stderr), cmd).toEqual([]);
@@ -72,9 +72,9 @@ describe('the faultline wrapper installs only what the command needs', () => {
     }
   });
 
-  it('setup with no option asks for every component, system packages before the npm install', async () => {
+  it('setup with no option asks for every component, system packages before the npm install, images after the build', async () => {
     const r = await exec(process.execPath, [main, 'setup', '--dry-run']);
-    expect(components(r.stderr)).toEqual(['local', 'postgres', 'mysql', 'redis', 'cassandra', 'report', 'chromium', 'base']);
+    expect(components(r.stderr)).toEqual(['local', 'docker', 'postgres', 'mysql', 'redis', 'cassandra', 'report', 'chromium', 'base', 'images']);
     expect(r.code).toBe(0);
   });
 

@@ -1,16 +1,16 @@
 import type { Capability, Runtime } from '../types.js';
 import { up, type DockerOptions } from './cluster.js';
-import { docker, engineAddress, engineMessage, notFound, runOnce } from './engine.js';
+import { docker, engineMessage, notFound, requireEngine, runOnce } from './engine.js';
 import { imageRef } from './images.js';
 import { ContainerRemote } from './remote.js';
 
 /** Why the docker runtime cannot run here, or undefined: an engine must answer. */
 export async function unavailable(): Promise<string | undefined> {
   try {
-    await docker().ping();
+    await requireEngine(docker());
     return undefined;
   } catch (e) {
-    return `no Docker engine answers at ${engineAddress()} (${engineMessage(e)}): install and start one (Debian: apt-get install docker.io, then dockerd), or set DOCKER_HOST`;
+    return `${(e as Error).message}; install and start one (Debian: apt-get install docker.io, then dockerd; or scripts/setup.sh docker), or set DOCKER_HOST`;
   }
 }
 

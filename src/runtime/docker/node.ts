@@ -43,7 +43,8 @@ export class DockerNode extends ContainerRemote implements RuntimeNode {
   /** The node's own folders and a zero clock offset, before any service starts. */
   async prepare(): Promise<void> {
     await this.mkdir(this.dir, { mode: 0o755 });
-    await this.mkdir(STATE_DIR, { mode: 0o755 });
+    // World-writable with the sticky bit (as /tmp): a service running as its database's user writes its own pid file here.
+    await this.mkdir(STATE_DIR, { mode: 0o1777 });
     await this.mkdir(this.cacheDir, { mode: 0o755 });
     await this.setClockOffset(0);
   }
