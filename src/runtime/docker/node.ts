@@ -21,6 +21,7 @@ export class DockerNode extends ContainerRemote implements RuntimeNode {
   private readonly faults: NetFaults;
   private readonly services = new Set<Service>();
   private seq = 0;
+  private readonly users = new Map<string, { uid: number; gid: number; home: string }>();
   readonly clockFile = `${STATE_DIR}/faketime`;
 
   constructor(
@@ -43,20 +44,43 @@ export class DockerNode extends ContainerRemote implements RuntimeNode {
   /** The node's own folders and a zero clock offset, before any service starts. */
   async prepare(): Promise<void> {
     await this.mkdir(this.dir, { mode: 0o755 });
-    // World-writable with the sticky bit (as /tmp): a service running as its database's user writes its own pid file here.
-    await this.mkdir(STATE_DIR, { mode: 0o1777 });
+    await this.mkdir(STATE_DIR, { mode: 0o755 });
     await this.mkdir(this.cacheDir, { mode: 0o755 });
     await this.setClockOffset(0);
   }
 
+  /**
+   * The exec starts as root, which writes the pid file and opens the log (the node's folder is root's), then
+   * setpriv becomes the service's user and env adds libfaketime: each execs, so the PID is the database's,
+   * and libfaketime is loaded by the service alone (a root process loading it first would create a
+   * semaphore the service's user cannot open; see src/runtime/local/clock.ts).
+   */
   async spawn(spec: ServiceSpec): Promise<Service> {
     if (spec.argv.length === 0) throw new Error(`${this.name}: service ${spec.name} has an empty argv`);
-    const env = { ...(spec.clock ? faketimeEnv(LIBFAKETIME, this.clockFile) : {}), ...spec.env };
+    const user = spec.user && spec.user !== 'root' ? await this.lookupUser(spec.user) : undefined;
+    const priv = user ? ['setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--'] : [];
+    const clock = spec.clock ? ['env', ...Object.entries(faketimeEnv(LIBFAKETIME, this.clockFile)).map(([k, v]) => `${k}=${v}`)] : [];
+    const env = { ...(user ? { HOME: user.home, USER: spec.user!, LOGNAME: spec.user! } : {}), ...spec.env };
     const pidFile = `${STATE_DIR}/${spec.name.replace(/[^\w.-]/g, '_')}-${this.seq++}.pid`;
-    const service = await launchIn(this.container, { ...spec, env, pidFile }, (pid, sig) => this.signal([pid], sig));
+    const argv = [...priv, ...clock, ...spec.argv];
+    const service = await launchIn(this.container, { name: spec.name, argv, env, cwd: spec.cwd, logFile: spec.logFile, pidFile }, (pid, sig) =>
+      this.signal([pid], sig),
+    );
     this.services.add(service);
     void service.exited.then(() => this.services.delete(service));
     return service;
+  }
+
+  /** uid, gid and home of a user of the container's passwd. */
+  private async lookupUser(name: string): Promise<{ uid: number; gid: number; home: string }> {
+    const hit = this.users.get(name);
+    if (hit) return hit;
+    const r = await this.exec(['getent', 'passwd', name]);
+    const [, , uid, gid, , home] = r.stdout.trim().split(':');
+    if (r.code !== 0 || uid === undefined) throw new Error(`${this.name}: user '${name}' does not exist in the node's image`);
+    const u = { uid: Number(uid), gid: Number(gid), home: home ?? '/' };
+    this.users.set(name, u);
+    return u;
   }
 
   async descendants(pid: number): Promise<number[]> {
