@@ -74,7 +74,7 @@ describe('the faultline wrapper installs only what the command needs', () => {
 
   it('setup with no option asks for every component, system packages before the npm install', async () => {
     const r = await exec(process.execPath, [main, 'setup', '--dry-run']);
-    expect(components(r.stderr)).toEqual(['local', 'postgres', 'mysql', 'redis', 'cassandra', 'report', 'chromium', 'base']);
+    expect(components(r.stderr)).toEqual(['local', 'postgres', 'mysql', 'redis', 'etcd', 'cassandra', 'report', 'chromium', 'base']);
     expect(r.code).toBe(0);
   });
 
