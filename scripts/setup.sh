@@ -10,6 +10,7 @@
 #   postgres   Debian's postgresql server
 #   mysql      Debian's mariadb-server (its own service is never started)
 #   redis      Debian's redis-server and redis-sentinel
+#   etcd       Debian's etcd-server (its own service is never started), for examples/adapters/etcd
 #   cassandra  Java 17, a cassandra user, and cassandra-all's jars fetched once from Maven Central with mvn
 #   report     the cairo/pango headers the canvas npm package compiles against (PNG charts in reports)
 #   chromium   Debian's chromium (the report's browser tests and the bench)
@@ -28,12 +29,12 @@ say() { printf 'faultline setup: %s\n' "$*" >&2; }
 dry=${FAULTLINE_SETUP_DRY_RUN:-}
 [ "$dry" = 0 ] && dry=
 
-ORDER=(local docker postgres mysql redis cassandra report chromium base images)
+ORDER=(local docker postgres mysql redis etcd cassandra report chromium base images)
 want=()
 for arg in "${@:-all}"; do
   case "$arg" in
     all) want+=("${ORDER[@]}") ;;
-    base|local|docker|postgres|mysql|redis|cassandra|report|chromium|images) want+=("$arg") ;;
+    base|local|docker|postgres|mysql|redis|etcd|cassandra|report|chromium|images) want+=("$arg") ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 0 ;;
     *) say "unknown component '$arg'; components: ${ORDER[*]} all"; exit 64 ;;
   esac
@@ -184,6 +185,26 @@ if wants redis && [ -n "$linux" ]; then
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
   [ ${#missing[@]} -eq 0 ] || apt_install "the redis adapter" "${missing[@]}"
+fi
+
+# --- etcd: Debian's etcd-server (3.4), for the example adapter examples/adapters/etcd ---
+# faultline runs its own etcd members in the foreground (one per node, as the etcd user the package creates).
+# The package enables and starts Debian's own service on 127.0.0.1:2379: as for mysql, when no policy-rc.d
+# exists we add one for the install only (exit 101: "do not start services"), then remove it.
+if wants etcd && [ -n "$linux" ] && ! command -v etcd >/dev/null 2>&1 && [ ! -x /usr/bin/etcd ]; then
+  if [ -n "$root" ] && [ -z "$dry" ]; then
+    added_policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+      printf '#!/bin/sh\n# faultline setup: no service starts while etcd-server installs\nexit 101\n' > /usr/sbin/policy-rc.d
+      chmod 0755 /usr/sbin/policy-rc.d
+      added_policy=1
+    fi
+    apt_install "the etcd example adapter (Debian's own service is not started)" etcd-server
+    [ -n "$added_policy" ] && { rm -f /usr/sbin/policy-rc.d; trap - EXIT; }
+  else
+    apt_install "the etcd example adapter" etcd-server
+  fi
 fi
 
 # --- cassandra: Apache Cassandra 5.0.9 jars from Maven Central, Java 17, a cassandra user ---

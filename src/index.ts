@@ -67,6 +67,40 @@ export { models, getModel, makeMultiRegister } from './checkers/linearizability/
 // Errors and exit codes shared with the CLI.
 export { UsageError, RunFailure, EXIT } from './errors.js';
 
+// Writing your own database adapter (docs/adapters.md): the contract an adapter implements, the node it
+// acts through (RuntimeNode / Remote: commands as argv, services, files, signals, network faults), and small
+// helpers for the questions every adapter asks a node's machine. `faultline run --adapter PATH|PACKAGE` loads it.
+export type {
+  Adapter,
+  AdapterDescription,
+  Ability,
+  ProxiedLink,
+  Db,
+  DbOptions,
+  Client,
+  Completion,
+  ReadRouting,
+  Role,
+  FailoverOptions,
+  FailoverOutcome,
+} from './adapters/types.js';
+export type { FailoverPolicy, FailoverRecord } from './adapters/failover-choice.js';
+export type {
+  Capability,
+  Cluster,
+  DirOptions,
+  ExecOptions,
+  ExecResult,
+  FileOptions,
+  Remote,
+  RuntimeNode,
+  Service,
+  ServiceExit,
+  ServiceSpec,
+} from './runtime/types.js';
+export { executable, firstExecutable, allExecutable, userExists, versionOf, logTail } from './adapters/remote.js';
+export { loadAdapter, adapterProblems, type LoadedAdapter } from './adapters/external.js';
+
 // Running a test from code: what `faultline run` does (needs root and the database; see `setup`).
 export type { RunSpec, RunOutcome } from './run/run.js';
 export type { StoredResults } from './run/checks.js';

@@ -22,7 +22,8 @@ function seed(v: string): number {
 }
 
 interface RunFlags {
-  db: string;
+  db?: string;
+  adapter?: string;
   workload: string;
   nemesis: string;
   timeLimit: number;
@@ -46,7 +47,11 @@ interface RunFlags {
 export function runCommand(): Command {
   return new Command('run')
     .description('start a real cluster, run a workload against it while injecting faults, record the history, heal, check and store the run')
-    .addOption(new Option('--db <name>', 'database').choices(adapterNames).default('postgres'))
+    .option('--db <name>', `database: ${adapterNames.join(', ')} (default postgres), or the name of the --adapter`)
+    .option(
+      '--adapter <path|package>',
+      'a database adapter from outside faultline: an ES module file or folder (relative to here), or a package name (docs/adapters.md)',
+    )
     .addOption(new Option('--workload <name>', 'workload').choices(['register', 'rw-register', 'append', 'set']).default('append'))
     .option('--nemesis <names>', `comma-separated fault packages: ${Object.keys(faultPackages).join(', ')}, or none`, 'none')
     .option('--time-limit <seconds>', 'how long the workload runs', parseSeconds, 30)
@@ -56,7 +61,7 @@ export function runCommand(): Command {
     .option(
       '--replication <mode>',
       'replication mode; postgres: async (default), sync, remote-apply; mysql: async (default), semi-sync; redis: async (default), wait; cassandra: ' +
-        'the read/write consistency, quorum (default), one, all, R/W pairs such as one/quorum, serial',
+        'the read/write consistency, quorum (default), one, all, R/W pairs such as one/quorum, serial; an --adapter: one of its replicationModes',
     )
     .option('--consistency <level>', 'cassandra: the same as --replication')
     .addOption(new Option('--reads <where>', 'where reads go').choices(['primary', 'replicas', 'any']).default('primary'))
@@ -85,8 +90,12 @@ export function runCommand(): Command {
     .action(async (flags: RunFlags, cmd: Command) => {
       if (flags.consistency !== undefined && flags.db !== 'cassandra') throw new UsageError('--consistency is for --db cassandra; use --replication');
       if (flags.consistency !== undefined && flags.replication !== undefined) throw new UsageError('give --replication or --consistency, not both');
+      if (flags.adapter === undefined && flags.db !== undefined && !adapterNames.includes(flags.db)) {
+        throw new UsageError(`unknown database '${flags.db}'; databases: ${adapterNames.join(', ')} (or load one with --adapter PATH|PACKAGE)`);
+      }
       const spec: RunSpec = {
-        db: flags.db,
+        // With --adapter, the db is the adapter's own name (a different --db is refused once it is loaded).
+        ...(flags.adapter === undefined ? { db: flags.db ?? 'postgres' } : { adapter: flags.adapter, ...(flags.db !== undefined ? { db: flags.db } : {}) }),
         workload: flags.workload,
         nemesis: flags.nemesis,
         timeLimitS: flags.timeLimit,

@@ -33,6 +33,7 @@ import {
 import { describeHealthWait, healthBudgetMs, waitHealthy } from './healthy.js';
 import { AUTO, chooseRuntime, runtimeByName } from '../runtime/index.js';
 import { adapterByName } from '../adapters/index.js';
+import { loadAdapter } from '../adapters/external.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
@@ -45,7 +46,13 @@ import { configurationCaveats } from './caveats.js';
 import { withDefaults, type ResolvedSpec } from './defaults.js';
 
 export interface RunSpec {
-  db: string;
+  /** A built-in adapter's name (src/adapters/index.ts); with `adapter`, optional (the loaded adapter's name) and, if given, equal to it. */
+  db?: string;
+  /**
+   * An adapter from outside faultline (`--adapter`): a path relative to the current directory (a module, or a
+   * folder with package.json or index.js) or a package name resolved from there (src/adapters/external.ts).
+   */
+  adapter?: string;
   workload: string;
   nemesis: string;
   timeLimitS: number;
@@ -116,10 +123,19 @@ function version(): string {
  * Refuses, before anything starts, a spec that cannot run here, with a sentence saying why; fills in
  * the adapter's defaults.
  */
-async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter: Adapter; runtime: Runtime; packages: FaultPackage[] }> {
+async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter: Adapter; adapterFile?: string; runtime: Runtime; packages: FaultPackage[] }> {
   if (given.runtime !== AUTO) runtimeByName(given.runtime); // a bad name is a usage error before anything else
   checksFor(given.workload);
-  const adapter = await adapterByName(given.db);
+  let adapter: Adapter;
+  let adapterFile: string | undefined;
+  if (given.adapter !== undefined) {
+    ({ adapter, file: adapterFile } = await loadAdapter(given.adapter));
+    if (given.db !== undefined && given.db !== adapter.name) {
+      throw new UsageError(
+        `--db ${given.db} and --adapter ${given.adapter} disagree: that adapter is named '${adapter.name}' (with --adapter, --db may be left out)`,
+      );
+    }
+  } else adapter = await adapterByName(given.db ?? 'postgres');
   const runtime = await chooseRuntime(given.runtime, adapter.name);
   const spec = withDefaults({ ...given, runtime: runtime.kind }, adapter);
   if (!adapter.replicationModes.includes(spec.replication)) {
@@ -136,10 +152,13 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
   // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it
   // installs). Only root can: for anyone else the local runtime refuses just below with why. The docker
   // runtime's nodes have their binaries in their images (`faultline images build`), not on the host.
-  if (runtime.kind === 'local' && process.platform === 'linux' && process.getuid?.() === 0) await setup(await componentsFor([spec.db]));
+  // An --adapter brings its own database: only the runtime's tools are installed for it.
+  if (runtime.kind === 'local' && process.platform === 'linux' && process.getuid?.() === 0) {
+    await setup(await componentsFor(given.adapter === undefined ? [spec.db] : []));
+  }
   const why = (await runtime.unavailable(adapter.name)) ?? (await adapter.unavailable(runtime.probe(adapter.name)));
   if (why) throw new UsageError(why);
-  return { spec, adapter, runtime, packages };
+  return { spec, adapter, adapterFile, runtime, packages };
 }
 
 /**
@@ -164,7 +183,7 @@ function finalReads(workload: string, keys: Set<number | string>, setFinal?: Gen
  * everything down (also on SIGINT/SIGTERM and on errors), check the history and store the run.
  */
 export async function runTest(given: RunSpec, io: { log: (line: string) => void }): Promise<RunOutcome> {
-  const { spec, adapter, runtime, packages } = await preflight(given);
+  const { spec, adapter, adapterFile, runtime, packages } = await preflight(given);
   const runId = randomBytes(3).toString('hex');
   const paths = createRunDir(spec.store, spec.name ?? `${spec.db}-${spec.workload}`);
   const durationNs = spec.timeLimitS * 1e9;
@@ -175,6 +194,8 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
     command: spec.argv,
     seed: spec.seed,
     spec,
+    // An --adapter from outside faultline: the module file it resolved to (spec.adapter is what was given).
+    ...(adapterFile ? { adapter: { module: adapterFile } } : {}),
     startedAt: new Date().toISOString(),
     versions: { faultline: version(), node: process.version },
     schedule,

@@ -6,12 +6,12 @@ import { pngRenderer } from '../report/png.js';
 
 /**
  * What scripts/setup.sh installs, one component at a time: `base` (npm packages and the build of a clone),
- * `local` (the local runtime's tools), `docker` (an engine that answers, and debootstrap), one per database,
+ * `local` (the local runtime's tools), `docker` (an engine that answers, and debootstrap), one per database (and `etcd`, for the example adapter examples/adapters/etcd),
  * `report` (the headers canvas builds against, for PNG charts), `chromium` (browser tests) and `images` (the
  * docker runtime's images, built locally). Nothing installs unless asked: the CLI wrapper asks for base,
  * `faultline run --db X` for local + X (+ report when canvas is missing), `faultline setup` for what it is told.
  */
-export const COMPONENTS = ['base', 'local', 'docker', 'postgres', 'mysql', 'redis', 'cassandra', 'report', 'chromium', 'images'] as const;
+export const COMPONENTS = ['base', 'local', 'docker', 'postgres', 'mysql', 'redis', 'etcd', 'cassandra', 'report', 'chromium', 'images'] as const;
 export type Component = (typeof COMPONENTS)[number];
 export const DATABASES = ['postgres', 'mysql', 'redis', 'cassandra'] as const;
 

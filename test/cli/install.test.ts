@@ -74,7 +74,7 @@ describe('the faultline wrapper installs only what the command needs', () => {
 
   it('setup with no option asks for every component, system packages before the npm install, images after the build', async () => {
     const r = await exec(process.execPath, [main, 'setup', '--dry-run']);
-    expect(components(r.stderr)).toEqual(['local', 'docker', 'postgres', 'mysql', 'redis', 'cassandra', 'report', 'chromium', 'base', 'images']);
+    expect(components(r.stderr)).toEqual(['local', 'docker', 'postgres', 'mysql', 'redis', 'etcd', 'cassandra', 'report', 'chromium', 'base', 'images']);
     expect(r.code).toBe(0);
   });
 
