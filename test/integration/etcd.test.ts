@@ -5,15 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapter } from '../../src/adapters/external.js';
 import { runtimeByName } from '../../src/runtime/index.js';
-import { leftovers, requireRuntime } from './support.js';
+import { leftovers, leftoversOf, requireRuntime, RUNTIMES } from './support.js';
 
 // Your own database (issue 12): the etcd adapter in examples/adapters/etcd, which lives outside src/ as a
 // user's would, loaded by `faultline run --adapter` in a child process, as a user runs it. With linearizable
 // reads etcd stays linearizable under partitions and kills; with serializable reads spread over the members,
 // a member cut off from the leader answers from its own stale state and the checker must say so.
-
-/** Where nodes run: the one place to change when these runs move to another runtime (docker). */
-const RUNTIME = 'local';
 
 const root = join(import.meta.dirname, '..', '..');
 const main = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -21,9 +18,11 @@ const ADAPTER = 'examples/adapters/etcd';
 let store: string;
 
 beforeAll(async () => {
-  const runtime = runtimeByName(RUNTIME);
   const { adapter } = await loadAdapter(ADAPTER, root);
-  await requireRuntime(async () => (await runtime.unavailable()) ?? (await adapter.unavailable(runtime.probe())));
+  for (const name of RUNTIMES) {
+    const runtime = runtimeByName(name);
+    await requireRuntime(async () => (await runtime.unavailable(adapter.name)) ?? (await adapter.unavailable(runtime.probe(adapter.name))));
+  }
   store = mkdtempSync(join(tmpdir(), 'faultline-etcd-'));
 });
 afterAll(() => {
@@ -66,7 +65,7 @@ interface Results {
 }
 
 /** Runs etcd with these flags and asserts what every run must: it ended by itself, stored, leaving nothing. */
-async function runEtcd(name: string, flags: string[]) {
+async function runEtcd(runtime: string, name: string, flags: string[]) {
   const boundS = 150;
   const r = await runCli(
     [
@@ -74,7 +73,7 @@ async function runEtcd(name: string, flags: string[]) {
       '--adapter',
       ADAPTER,
       '--runtime',
-      RUNTIME,
+      runtime,
       '--workload',
       'register',
       '--reads',
@@ -92,7 +91,7 @@ async function runEtcd(name: string, flags: string[]) {
       '--store',
       store,
       '--name',
-      name,
+      `${name}-${runtime}`,
       ...flags,
     ],
     boundS * 1000,
@@ -106,6 +105,7 @@ async function runEtcd(name: string, flags: string[]) {
   // Namespaces, links, rules, processes (etcd's argv carries the run id) and the run's work dir in the temp
   // folder. Only this run's: other runs may share the machine's temp folder while this one runs.
   expect(leftovers(runId!, { workDir: true })).toEqual([]);
+  expect(await leftoversOf(runtime, runId!)).toEqual([]);
   const results = JSON.parse(readFileSync(join(dir!, 'results.json'), 'utf8')) as Results;
   const run = JSON.parse(readFileSync(join(dir!, 'run.json'), 'utf8')) as {
     spec: { db: string; adapter?: string; runtime: string; replication: string };
@@ -118,14 +118,14 @@ async function runEtcd(name: string, flags: string[]) {
   return { ...r, tail, dir: dir!, results, run, history, anomalies };
 }
 
-describe('your own database: the etcd example adapter, loaded with --adapter', () => {
+describe.each(RUNTIMES)('your own database: the etcd example adapter, loaded with --adapter, on %s', (runtime) => {
   it('with linearizable reads (the default) stays linearizable under partitions and kill -9 (exit 0)', async () => {
-    const r = await runEtcd('etcd-linearizable', ['--nemesis', 'partition,kill']);
+    const r = await runEtcd(runtime, 'etcd-linearizable', ['--nemesis', 'partition,kill']);
     expect(r.code, r.tail).toBe(0);
     expect(r.results.valid).toBe(true);
     expect(r.results.verdicts.linearizable?.valid).toBe(true);
     // The run says which adapter it loaded, and the faults did happen.
-    expect(r.run.spec).toMatchObject({ db: 'etcd', adapter: ADAPTER, runtime: RUNTIME, replication: 'linearizable' });
+    expect(r.run.spec).toMatchObject({ db: 'etcd', adapter: ADAPTER, runtime, replication: 'linearizable' });
     expect(r.run.adapter?.module).toBe(join(root, ADAPTER, 'index.js'));
     expect(r.run.cluster).toMatchObject({ database: 'etcd' });
     expect(r.run.cluster?.version).toMatch(/^3\./);
@@ -135,7 +135,7 @@ describe('your own database: the etcd example adapter, loaded with --adapter', (
   }, 200_000);
 
   it('with serializable reads spread over the members, partitions give stale reads: invalid (exit 1)', async () => {
-    const r = await runEtcd('etcd-serializable', ['--replication', 'serializable', '--nemesis', 'partition']);
+    const r = await runEtcd(runtime, 'etcd-serializable', ['--replication', 'serializable', '--nemesis', 'partition']);
     expect(r.code, r.tail).toBe(1);
     expect(r.results.valid).toBe(false);
     expect(r.results.verdicts.linearizable?.valid).toBe(false);
