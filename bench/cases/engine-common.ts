@@ -5,7 +5,7 @@ import type { Adapter } from '../../src/adapters/types.js';
 import { clients, timeLimit, WORKLOADS } from '../../src/generators/index.js';
 import { HistoryWriter } from '../../src/history/writer.js';
 import { interpret } from '../../src/run/interpreter.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
+import { runtimeByName } from '../../src/runtime/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import type { BenchCase } from '../types.js';
 
@@ -24,27 +24,32 @@ export interface EngineCaseOptions {
   adapter: Adapter;
   replication: string;
   concurrency: number;
+  /** Where the node runs (default local). */
+  runtime?: string;
   openRaw(cluster: Cluster, concurrency: number): Promise<RawLoop>;
 }
 
 /**
  * The engine (generator, interpreter, history written op by op, the adapter's client with its timeout
  * and error mapping) against a raw driver loop doing the same register ops on the same keys, both at
- * full speed for 5 s on one node in a namespace. The raw loop uses the engine's key layout (10 threads
+ * full speed for 5 s on one node (a namespace, or a container with the docker runtime). The raw loop uses the engine's key layout (10 threads
  * per key, a fresh key after 100 ops of a group): spread over other keys it would measure row
  * contention, not the engine. Prints both rates and their ratio.
  */
 export function engineCase(o: EngineCaseOptions): BenchCase {
   return {
-    name: `engine vs ${o.raw}, register, concurrency ${o.concurrency}`,
+    name: `engine vs ${o.raw}, register, concurrency ${o.concurrency}, ${o.runtime ?? 'local'} runtime`,
     async run(dir) {
-      const why = (await localRuntime.unavailable()) ?? (await o.adapter.unavailable(localRuntime.probe()));
+      const runtime = runtimeByName(o.runtime ?? 'local');
+      const why = (await runtime.unavailable(o.adapter.name)) ?? (await o.adapter.unavailable(runtime.probe(o.adapter.name)));
       if (why) throw new Error(why);
       const work = mkdtempSync(join(tmpdir(), `fl-bench-${o.adapter.name}-`));
       chmodSync(work, 0o755);
-      const cluster = await localRuntime.up({ runId: `bench-${o.adapter.name}-${process.pid}`, dir: work, nodes: 1 });
+      const t0 = performance.now();
+      const cluster = await runtime.up({ runId: `bench-${o.adapter.name}-${process.pid}`, dir: work, nodes: 1, image: o.adapter.name });
       try {
         const db = await o.adapter.setup(cluster, { replication: o.replication, reads: 'primary', workload: 'register' });
+        const startS = (performance.now() - t0) / 1000;
         try {
           const loop = await o.openRaw(cluster, o.concurrency);
           const raw = await rawRate(loop, o.concurrency);
@@ -61,7 +66,10 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
           });
           writer.close();
           const engine = r.invoked / SECONDS;
-          return { ops: r.written, note: `engine ${engine.toFixed(0)} ops/s, raw ${raw.toFixed(0)} ops/s, ratio ${((engine / raw) * 100).toFixed(0)}%` };
+          return {
+            ops: r.written,
+            note: `engine ${engine.toFixed(0)} ops/s, raw ${raw.toFixed(0)} ops/s, ratio ${((engine / raw) * 100).toFixed(0)}%; 1 node up ${startS.toFixed(1)} s`,
+          };
         } finally {
           await db.teardown();
         }

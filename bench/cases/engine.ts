@@ -5,12 +5,13 @@ import type { BenchCase } from '../types.js';
 import { engineCase } from './engine-common.js';
 
 /** Postgres: the raw loop runs the adapter's register SQL on plain `pg` connections. */
-const pg = (concurrency: number): BenchCase =>
+const pg = (concurrency: number, runtime = 'local'): BenchCase =>
   engineCase({
     raw: 'raw pg loop',
     adapter: postgresAdapter,
     replication: 'async',
     concurrency,
+    runtime,
     async openRaw(cluster) {
       const conns: PgConn[] = [];
       return {
@@ -24,4 +25,4 @@ const pg = (concurrency: number): BenchCase =>
     },
   });
 
-export const cases: BenchCase[] = [pg(10), pg(50)];
+export const cases: BenchCase[] = [pg(10), pg(50), pg(10, 'docker'), pg(50, 'docker')];
