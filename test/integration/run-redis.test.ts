@@ -9,7 +9,7 @@ import { adminCall, parseInfo } from '../../src/adapters/redis/conn.js';
 import { PORT } from '../../src/adapters/redis/settings.js';
 import { checkLostWrites } from '../../src/checkers/replication/index.js';
 import type { Op } from '../../src/history/op.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
+import { runtimeByName } from '../../src/runtime/index.js';
 import { RUNTIMES, tearDown, verdict, runsOf } from './support.js';
 
 // `faultline run` end to end against real Redis clusters in network namespaces, and the classic Redis
@@ -67,10 +67,10 @@ interface Outcome {
   tookMs: number;
 }
 
-async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> {
+async function isolatedPrimaryWithSentinel(runtime: string, mode: Replication): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'fl-redis-classic-'));
   chmodSync(dir, 0o755);
-  const cluster = await localRuntime.up({ runId: `redisclassic-${process.pid}-${mode}`, dir, nodes: 3 });
+  const cluster = await runtimeByName(runtime).up({ runId: `redisclassic-${process.pid}-${runtime}-${mode}`, dir, nodes: 3, image: 'redis' });
   let db: RedisDb | undefined;
   const history: Op[] = [];
   const t0 = process.hrtime.bigint();
@@ -141,13 +141,13 @@ async function isolatedPrimaryWithSentinel(mode: Replication): Promise<Outcome> 
     return { history, acked: acked.length, lostAcked, promoted, tookMs };
   } finally {
     stop = true;
-    await tearDown({ cluster, db, dir });
+    await tearDown({ cluster, db, dir, runtime });
   }
 }
 
-describe('redis with Sentinel: a partition isolates the primary with a minority', () => {
+describe.each(RUNTIMES)('redis with Sentinel on %s: a partition isolates the primary with a minority', (runtime) => {
   it('async: Sentinel promotes a replica, the old primary keeps acknowledging writes, and they are lost after the heal', async () => {
-    const o = await isolatedPrimaryWithSentinel('async');
+    const o = await isolatedPrimaryWithSentinel(runtime, 'async');
     expect(o.promoted).not.toBe('n1');
     expect(o.lostAcked).toBeGreaterThan(0);
     const v = checkLostWrites(o.history);
@@ -156,7 +156,7 @@ describe('redis with Sentinel: a partition isolates the primary with a minority'
   }, 120_000);
 
   it('wait (WAIT every replica + min-replicas-to-write): the same failover loses no acknowledged write', async () => {
-    const o = await isolatedPrimaryWithSentinel('wait');
+    const o = await isolatedPrimaryWithSentinel(runtime, 'wait');
     expect(o.promoted).not.toBe('n1');
     expect(o.acked).toBeGreaterThan(100);
     expect(o.lostAcked).toBe(0);
