@@ -14,7 +14,7 @@ import { requireRuntime, runChecked } from './support.js';
  * least the injected latency, ops outside the windows are not delayed, and nothing is left behind.
  * Behaviour, not speed: each bound is a latency the run injected (how fast ops are is the bench's).
  */
-export function latencyCheck(unavailable: () => Promise<string | undefined>) {
+export function latencyCheck(unavailable: () => Promise<string | undefined>, runtime = 'local') {
   let store: string;
   beforeAll(async () => {
     await requireRuntime(unavailable);
@@ -56,7 +56,7 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>) {
       reads: 'any',
       keys: 20,
       seed: 12,
-      runtime: 'local',
+      runtime,
       opTimeoutMs: 3000,
       nemesisIntervalS: 2,
       store,

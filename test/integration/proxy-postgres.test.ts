@@ -6,64 +6,65 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import { pairOps } from '../../src/history/pairs.js';
 import type { RunSpec } from '../../src/run/run.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
+import { runtimeByName } from '../../src/runtime/index.js';
 import { windows } from './proxy-latency.js';
-import { requireRuntime, runChecked } from './support.js';
+import { requireRuntime, runChecked, RUNTIMES } from './support.js';
 
 // Faults in the client path: a TCP proxy per node in faultline's process sits between the clients
 // and each node's port 5432; the latency, half-open and reset packages act on it.
-let store: string;
-beforeAll(async () => {
-  await requireRuntime(async () => (await localRuntime.unavailable()) ?? (await postgresAdapter.unavailable(localRuntime.probe())));
-  store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
-  // The replication proxies run as a compiled program inside the standbys' namespaces: build just it.
-  execFileSync(
-    'npx',
-    [
-      'tsc',
-      '--outDir',
-      'dist',
-      '--rootDir',
-      '.',
-      '--module',
-      'nodenext',
-      '--moduleResolution',
-      'nodenext',
-      '--target',
-      'es2022',
-      '--skipLibCheck',
-      'src/nemesis/proxy/main.ts',
-    ],
-    { stdio: 'ignore' },
-  );
-}, 120_000);
-afterAll(() => {
-  if (store) rmSync(store, { recursive: true, force: true });
-});
+describe.each(RUNTIMES)('proxy faults in the client path: postgres on %s', (runtime) => {
+  let store: string;
+  beforeAll(async () => {
+    const rt = runtimeByName(runtime);
+    await requireRuntime(async () => (await rt.unavailable('postgres')) ?? (await postgresAdapter.unavailable(rt.probe('postgres'))));
+    store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
+    // The replication proxies run as a compiled program inside the standbys' namespaces: build just it.
+    execFileSync(
+      'npx',
+      [
+        'tsc',
+        '--outDir',
+        'dist',
+        '--rootDir',
+        '.',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--skipLibCheck',
+        'src/nemesis/proxy/main.ts',
+      ],
+      { stdio: 'ignore' },
+    );
+  }, 120_000);
+  afterAll(() => {
+    if (store) rmSync(store, { recursive: true, force: true });
+  });
 
-const base = (over: Partial<RunSpec>): RunSpec => ({
-  db: 'postgres',
-  workload: 'append',
-  nemesis: 'latency',
-  timeLimitS: 10,
-  concurrency: 6,
-  rate: 150,
-  nodes: 3,
-  replication: 'async',
-  reads: 'any',
-  keys: 20,
-  seed: 7,
-  runtime: 'local',
-  opTimeoutMs: 3000,
-  nemesisIntervalS: 2,
-  store,
-  argv: ['faultline', 'run', '(test)'],
-  ...over,
-});
+  const base = (over: Partial<RunSpec>): RunSpec => ({
+    db: 'postgres',
+    workload: 'append',
+    nemesis: 'latency',
+    timeLimitS: 10,
+    concurrency: 6,
+    rate: 150,
+    nodes: 3,
+    replication: 'async',
+    reads: 'any',
+    keys: 20,
+    seed: 7,
+    runtime,
+    opTimeoutMs: 3000,
+    nemesisIntervalS: 2,
+    store,
+    argv: ['faultline', 'run', '(test)'],
+    ...over,
+  });
 
-const run = (over: Partial<RunSpec>) => runChecked(base(over));
+  const run = (over: Partial<RunSpec>) => runChecked(base(over));
 
-describe('proxy faults in the client path: postgres', () => {
   it('latency: every op on the faulted node inside a window takes at least the injected latency', async () => {
     const r = await run({ seed: 12 }); // seed 12: client-path latency on the primary, then on n3
     const ws = windows(r.history, 'latency');

@@ -5,8 +5,8 @@ import { expect } from 'vitest';
 import type { Adapter, Db } from '../../src/adapters/types.js';
 import { halfOpenPackage } from '../../src/nemesis/proxy-faults.js';
 import { startProxies } from '../../src/nemesis/proxy/start.js';
-import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers } from './support.js';
+import { runtimeByName } from '../../src/runtime/index.js';
+import { leftoversOf } from './support.js';
 
 let seq = 0;
 
@@ -26,11 +26,12 @@ export async function replicationThroughProxies(
     /** Whether to restart (rebuild) the fenced old primary and check its link too. */
     restart: boolean;
   },
+  runtime = 'local',
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fl-proxy-repl-'));
   chmodSync(dir, 0o755); // the database user must reach its node directories
   const runId = `proxyrepl-${process.pid}-${seq++}`;
-  const cluster = await localRuntime.up({ runId, dir, nodes: 3 });
+  const cluster = await runtimeByName(runtime).up({ runId, dir, nodes: 3, image: adapter.name });
   const proxies = await startProxies(cluster, adapter.description, [halfOpenPackage()]);
   let db: Db | undefined;
   try {
@@ -94,5 +95,5 @@ export async function replicationThroughProxies(
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  expect(leftovers(runId)).toEqual([]);
+  expect(await leftoversOf(runtime, runId)).toEqual([]);
 }
