@@ -21,9 +21,10 @@ export { leftovers };
  */
 export const RUNTIMES: readonly string[] = (process.env.FAULTLINE_TEST_RUNTIMES ?? 'local,docker').split(',').filter(Boolean);
 
-/** What a run left on the machine in its runtime: namespaces, links, rules, processes (local); containers, networks (docker). */
-export async function leftoversOf(runtime: string, runId: string): Promise<string[]> {
-  return runtime === 'docker' ? dockerLeftovers(runId) : leftovers(runId);
+/** What a run left on the machine in its runtime: namespaces, links, rules, processes (local); containers, networks and processes (docker); with `workDir`, its work folder. */
+export async function leftoversOf(runtime: string, runId: string, opts: { workDir?: boolean } = {}): Promise<string[]> {
+  // leftovers() also lists processes naming the run's folders: a container's processes show in the host's ps too.
+  return runtime === 'docker' ? [...(await dockerLeftovers(runId)), ...leftovers(runId, opts)] : leftovers(runId, opts);
 }
 
 /**
