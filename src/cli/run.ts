@@ -42,6 +42,7 @@ interface RunFlags {
   name?: string;
   keys: number;
   sentinel?: boolean;
+  image?: string;
 }
 
 export function runCommand(): Command {
@@ -86,6 +87,10 @@ export function runCommand(): Command {
     )
     .option('--store <dir>', 'where runs are stored', 'reports')
     .option('--name <name>', 'run name (default <db>-<workload>)')
+    .option(
+      '--image <ref>',
+      "docker runtime: run the nodes in this image instead of faultline/<db>:bookworm (it must have the adapter's binaries, paths and user, as `faultline images build` makes them)",
+    )
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unknown, 64 usage error or a machine that cannot run it, 70 internal error.')
     .action(async (flags: RunFlags, cmd: Command) => {
       if (flags.consistency !== undefined && flags.db !== 'cassandra') throw new UsageError('--consistency is for --db cassandra; use --replication');
@@ -109,6 +114,7 @@ export function runCommand(): Command {
         keys: flags.keys,
         seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
         runtime: flags.runtime,
+        ...(flags.image !== undefined ? { image: flags.image } : {}),
         opTimeoutMs: flags.opTimeout * 1000,
         nemesisIntervalS: flags.nemesisInterval,
         recoveryTimeoutS: flags.recoveryTimeout,

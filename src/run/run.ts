@@ -69,6 +69,8 @@ export interface RunSpec {
   seed: number;
   /** A runtime's name in src/runtime/index.ts, or 'auto' (local when it can run here, else docker); run.json keeps the one chosen. */
   runtime: string;
+  /** The docker runtime: the image to run this database's nodes in, instead of faultline/<db>:bookworm (`--image`). */
+  image?: string;
   opTimeoutMs: number;
   nemesisIntervalS: number;
   /** After the final heal the cluster must serve again within this (checker recovery; default 30 s). */
@@ -136,7 +138,9 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
       );
     }
   } else adapter = await adapterByName(given.db ?? 'postgres');
-  const runtime = await chooseRuntime(given.runtime, adapter.name);
+  const image = given.image ?? adapter.name;
+  const runtime = await chooseRuntime(given.runtime, image);
+  if (given.image !== undefined && runtime.kind !== 'docker') throw new UsageError(`--image is for the docker runtime; this run uses ${runtime.kind}`);
   const spec = withDefaults({ ...given, runtime: runtime.kind }, adapter);
   if (!adapter.replicationModes.includes(spec.replication)) {
     throw new UsageError(`${spec.db} has no replication mode '${spec.replication}'; modes: ${adapter.replicationModes.join(', ')}`);
@@ -156,7 +160,7 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
   if (runtime.kind === 'local' && process.platform === 'linux' && process.getuid?.() === 0) {
     await setup(await componentsFor(given.adapter === undefined ? [spec.db] : []));
   }
-  const why = (await runtime.unavailable(adapter.name)) ?? (await adapter.unavailable(runtime.probe(adapter.name)));
+  const why = (await runtime.unavailable(image)) ?? (await adapter.unavailable(runtime.probe(image)));
   if (why) throw new UsageError(why);
   return { spec, adapter, adapterFile, runtime, packages };
 }
@@ -251,7 +255,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
   let failure: Error | undefined;
   try {
     io.log('starting the cluster...');
-    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: adapter.name });
+    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: spec.image ?? adapter.name });
     if (abort.signal.aborted) throw new Aborted();
     proxies = await startProxies(cluster, adapter.description, packages);
     db = await adapter.setup(cluster, {

@@ -135,8 +135,9 @@ export interface ClusterSpec {
   dir: string;
   nodes: number;
   /**
-   * What the nodes run: the adapter's name (postgres, mysql, ...). The docker runtime starts its nodes from
-   * that database's image (src/runtime/docker/images.ts); the local runtime, where binaries are the host's, ignores it.
+   * What the nodes run: the adapter's name (postgres, mysql, ...) or an image reference (`--image`). The docker
+   * runtime starts its nodes from that image (src/runtime/docker/images.ts); the local runtime, where binaries are
+   * the host's, ignores it.
    */
   image?: string;
 }

@@ -45,12 +45,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(argv: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function cli(argv: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [main, ...argv],
-      { cwd: opts.cwd ?? root, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: opts.cwd ?? root, env: opts.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr });

@@ -6,7 +6,10 @@
  */
 export const IMAGE_TAG = 'bookworm';
 
-/** The image a database's nodes run in, by its key (the adapter's name: postgres, mysql, redis, cassandra, etcd). */
+/**
+ * The image a database's nodes run in, by its key (the adapter's name: postgres, mysql, redis, cassandra,
+ * etcd); a full reference (with a ':' or '/', as `--image` gives one) is taken as it is.
+ */
 export function imageRef(key: string): string {
-  return `faultline/${key}:${IMAGE_TAG}`;
+  return /[:/]/.test(key) ? key : `faultline/${key}:${IMAGE_TAG}`;
 }
