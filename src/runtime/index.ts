@@ -22,15 +22,15 @@ export function runtimeByName(name: string): Runtime {
 /**
  * `--runtime auto`: local when it can run here (root on Linux, with its tools: the fast path), else docker
  * when an engine answers, else one usage error saying, per runtime, what is missing. `image` is the
- * database the nodes will run (the docker runtime needs its image built).
+ * database the nodes will run (the docker runtime needs its image built); `order` is the registry's (tests give their own).
  */
-export async function chooseRuntime(name: string, image?: string): Promise<Runtime> {
+export async function chooseRuntime(name: string, image?: string, order: readonly Runtime[] = runtimeNames.map((n) => runtimes[n]!)): Promise<Runtime> {
   if (name !== AUTO) return runtimeByName(name);
   const why: string[] = [];
-  for (const n of runtimeNames) {
-    const no = await runtimes[n]!.unavailable(image);
-    if (!no) return runtimes[n]!;
-    why.push(`${n}: ${no}`);
+  for (const r of order) {
+    const no = await r.unavailable(image);
+    if (!no) return r;
+    why.push(`${r.kind}: ${no}`);
   }
   throw new UsageError(`no runtime can run here.\n  ${why.join('\n  ')}\nInstall what one of them needs, or see \`faultline doctor\`.`);
 }
