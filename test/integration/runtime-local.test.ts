@@ -296,19 +296,25 @@ describe('runtime local cleanup', () => {
   const work = mkdtempSync(join(tmpdir(), 'faultline-cleanup-'));
   const started: string[] = [];
 
-  /** Transpiles src/runtime/local/*.ts (node: imports and type-only imports only) to plain JS for the child. */
+  /**
+   * Transpiles src/runtime/local/*.ts and the runtime-wide modules it imports (src/runtime/*.ts: node: imports
+   * and type-only imports only) to plain JS for the child.
+   */
   function transpile(): string {
-    const src = resolve('src/runtime/local');
-    const out = join(work, 'local');
-    mkdirSync(out, { recursive: true });
-    for (const f of readdirSync(src).filter((f) => f.endsWith('.ts'))) {
-      const js = ts.transpileModule(readFileSync(join(src, f), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-      }).outputText;
-      writeFileSync(join(out, basename(f, '.ts') + '.js'), js);
+    for (const [src, out] of [
+      [resolve('src/runtime/local'), join(work, 'local')],
+      [resolve('src/runtime'), work],
+    ] as const) {
+      mkdirSync(out, { recursive: true });
+      for (const f of readdirSync(src).filter((f) => f.endsWith('.ts'))) {
+        const js = ts.transpileModule(readFileSync(join(src, f), 'utf8'), {
+          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+        }).outputText;
+        writeFileSync(join(out, basename(f, '.ts') + '.js'), js);
+      }
     }
     writeFileSync(join(work, 'package.json'), '{"type":"module"}');
-    return join(out, 'index.js');
+    return join(work, 'local', 'index.js');
   }
 
   afterAll(async () => {
