@@ -251,7 +251,9 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
   let failure: Error | undefined;
   try {
     io.log('starting the cluster...');
-    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: adapter.name });
+    // The ports faultline's own process connects to: a runtime that cannot route the host to its nodes publishes them.
+    const ports = [adapter.description.clientPort, ...(adapter.description.hostPorts ?? [])];
+    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: adapter.name, ports });
     if (abort.signal.aborted) throw new Aborted();
     proxies = await startProxies(cluster, adapter.description, packages);
     db = await adapter.setup(cluster, {
