@@ -96,7 +96,8 @@ export class MyDb implements Db {
           .map(([n]) => n)
           .sort();
       },
-      address: (n) => this.init.clientAddress?.(n) ?? { host: this.server(n).node.ip, port: PORT },
+      // A fault proxy's address when one sits in between, else where the host reaches the node's port.
+      address: (n) => this.init.clientAddress?.(n) ?? this.server(n).node.endpoint(PORT),
     };
   }
 
