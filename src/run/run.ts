@@ -32,7 +32,7 @@ import {
 } from '../nemesis/index.js';
 import { describeHealthWait, healthBudgetMs, waitHealthy } from './healthy.js';
 import { AUTO, chooseRuntime, runtimeByName } from '../runtime/index.js';
-import { adapterByName } from '../adapters/index.js';
+import { adapterByName, hostPortsOf } from '../adapters/index.js';
 import { loadAdapter } from '../adapters/external.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
@@ -252,8 +252,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
   try {
     io.log('starting the cluster...');
     // The ports faultline's own process connects to: a runtime that cannot route the host to its nodes publishes them.
-    const ports = [adapter.description.clientPort, ...(adapter.description.hostPorts ?? [])];
-    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: adapter.name, ports });
+    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: adapter.name, ports: hostPortsOf(adapter.description) });
     if (abort.signal.aborted) throw new Aborted();
     proxies = await startProxies(cluster, adapter.description, packages);
     db = await adapter.setup(cluster, {
