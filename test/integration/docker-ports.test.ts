@@ -6,6 +6,7 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cassandraAdapter } from '../../src/adapters/cassandra/index.js';
+import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
 import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import { redisAdapter } from '../../src/adapters/redis/index.js';
 import type { Adapter } from '../../src/adapters/types.js';
@@ -17,8 +18,9 @@ import type { Cluster, ClusterSpec } from '../../src/runtime/types.js';
 import { leftoversOf, runsOf, verdict } from './support.js';
 
 /** host:port of every TCP connect this process starts (unix sockets, such as the engine's, are skipped). */
-function recordConnects(): { seen: string[]; stop(): void } {
+function recordConnects(): { seen: string[]; paths: string[]; stop(): void } {
   const seen: string[] = [];
+  const paths: string[] = [];
   const original = net.Socket.prototype.connect;
   const spy = vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
     // net.createConnection passes its normalized arguments as one array ([options, callback]); pg calls connect(port, host).
@@ -26,12 +28,13 @@ function recordConnects(): { seen: string[]; stop(): void } {
     if (typeof a[0] === 'object' && a[0] !== null) {
       const o = a[0] as { host?: string; port?: number | string; path?: string };
       if (o.path === undefined) seen.push(`${o.host ?? 'localhost'}:${o.port}`);
+      else paths.push(o.path);
     } else if (typeof a[0] === 'number' || (typeof a[0] === 'string' && /^\d+$/.test(a[0]))) {
       seen.push(`${typeof a[1] === 'string' ? a[1] : 'localhost'}:${a[0]}`);
     }
     return original.apply(this, args as Parameters<typeof original>);
   });
-  return { seen, stop: () => spy.mockRestore() };
+  return { seen, paths, stop: () => spy.mockRestore() };
 }
 
 interface Published {
@@ -67,6 +70,8 @@ function watchUp(): Published[] {
 // faultline polls for the primary; no faults there, since Sentinel's own failovers may lose writes).
 const cases: { adapter: Adapter; nemesis: string; sentinel?: boolean; used: number[]; over?: Partial<RunSpec> }[] = [
   { adapter: postgresAdapter, nemesis: 'partition', used: [5432] },
+  // Admin statements too: over TCP as the admin user, never the unix socket in the node's folder.
+  { adapter: mysqlAdapter, nemesis: 'kill', used: [3306] },
   { adapter: redisAdapter, nemesis: 'kill', used: [6379] },
   { adapter: redisAdapter, nemesis: 'none', sentinel: true, used: [6379, 26379] },
   // The driver discovers its peers by their network addresses: its AddressTranslator maps them to endpoints.
@@ -114,6 +119,8 @@ describe.each(cases)('docker runtime, published ports: $adapter.name under $neme
     const ips = new Set(nodes.map((n) => n.ip));
     const published = new Set(nodes.flatMap((n) => Object.values(n.engine).map((hp) => `127.0.0.1:${hp}`)));
     expect(connects.seen.filter((c) => ips.has(c.replace(/:\d+$/, '')))).toEqual([]);
+    // Nor a unix socket in a node's folder (a host cannot open one inside a Docker Desktop VM).
+    expect(connects.paths.filter((p) => /\/n\d+\//.test(p))).toEqual([]);
     const toNodes = connects.seen.filter((c) => published.has(c));
     expect(toNodes.length).toBeGreaterThan(nodes.length);
     // Every node's ports were used (admin, readiness, clients, sentinel polls), not only one node's.
