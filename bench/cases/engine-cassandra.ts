@@ -1,6 +1,7 @@
 import { cassandraAdapter } from '../../src/adapters/cassandra/index.js';
 import { Coordinator } from '../../src/adapters/cassandra/coordinator.js';
 import { WORKLOADS as CQL } from '../../src/adapters/cassandra/cql.js';
+import { cqlEndpoint, NodeAddressTranslator } from '../../src/adapters/cassandra/endpoints.js';
 import type { BenchCase } from '../types.js';
 import { engineCase } from './engine-common.js';
 
@@ -15,7 +16,7 @@ const cass = (concurrency: number): BenchCase =>
     replication: 'one',
     concurrency,
     async openRaw(cluster) {
-      const coord = new Coordinator('n1', cluster.nodes[0]!.ip);
+      const coord = new Coordinator('n1', cqlEndpoint(cluster.nodes[0]!), new NodeAddressTranslator(cluster.nodes));
       const consistency = { read: 'one', write: 'one' } as const;
       const exec = (s: Parameters<Coordinator['execute']>[0]) => coord.execute(s, 5000, { sent: false });
       return {

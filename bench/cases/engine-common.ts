@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hostPortsOf } from '../../src/adapters/index.js';
 import type { Adapter } from '../../src/adapters/types.js';
 import { clients, timeLimit, WORKLOADS } from '../../src/generators/index.js';
 import { HistoryWriter } from '../../src/history/writer.js';
@@ -46,7 +47,13 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
       const work = mkdtempSync(join(tmpdir(), `fl-bench-${o.adapter.name}-`));
       chmodSync(work, 0o755);
       const t0 = performance.now();
-      const cluster = await runtime.up({ runId: `bench-${o.adapter.name}-${process.pid}`, dir: work, nodes: 1, image: o.adapter.name });
+      const cluster = await runtime.up({
+        runId: `bench-${o.adapter.name}-${process.pid}`,
+        dir: work,
+        nodes: 1,
+        image: o.adapter.name,
+        ports: hostPortsOf(o.adapter.description),
+      });
       try {
         const db = await o.adapter.setup(cluster, { replication: o.replication, reads: 'primary', workload: 'register' });
         const startS = (performance.now() - t0) / 1000;

@@ -1,5 +1,5 @@
 import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
-import { connect, destroy } from '../../src/adapters/mysql/sql.js';
+import { connect, destroy, PORT } from '../../src/adapters/mysql/sql.js';
 import { WORKLOADS as MY_SQL } from '../../src/adapters/mysql/workloads.js';
 import type { BenchCase } from '../types.js';
 import { engineCase } from './engine-common.js';
@@ -17,7 +17,7 @@ const my = (concurrency: number): BenchCase =>
       const conns: Conn[] = [];
       return {
         async worker() {
-          const c = await connect({ host: cluster.nodes[0]!.ip }, { timeoutMs: 5000 });
+          const c = await connect(cluster.nodes[0]!.endpoint(PORT), { timeoutMs: 5000 });
           conns.push(c);
           return (f, value) => MY_SQL.register!.run(c, f, value);
         },

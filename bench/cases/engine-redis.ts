@@ -21,7 +21,7 @@ const redis = (concurrency: number): BenchCase =>
       const conns: Conn[] = [];
       return {
         async worker() {
-          const c = await connect(cluster.nodes[0]!.ip, PORT, 5000);
+          const c = await connect(cluster.nodes[0]!.endpoint(PORT).host, cluster.nodes[0]!.endpoint(PORT).port, 5000);
           conns.push(c);
           return (f, value) => REDIS_OPS.register!.run(c, f, value);
         },

@@ -1,5 +1,6 @@
 import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import { connect, destroy, type PgConn } from '../../src/adapters/postgres/sql.js';
+import { PORT } from '../../src/adapters/postgres/settings.js';
 import { WORKLOADS as PG_SQL } from '../../src/adapters/postgres/workloads.js';
 import type { BenchCase } from '../types.js';
 import { engineCase } from './engine-common.js';
@@ -16,7 +17,7 @@ const pg = (concurrency: number, runtime = 'local'): BenchCase =>
       const conns: PgConn[] = [];
       return {
         async worker() {
-          const c = await connect(cluster.nodes[0]!.ip, { timeoutMs: 5000 });
+          const c = await connect(cluster.nodes[0]!.endpoint(PORT).host, { port: cluster.nodes[0]!.endpoint(PORT).port, timeoutMs: 5000 });
           conns.push(c);
           return (f, value) => PG_SQL.register!.run(c, f, value);
         },

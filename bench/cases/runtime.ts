@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adapterByName } from '../../src/adapters/index.js';
+import { adapterByName, hostPortsOf } from '../../src/adapters/index.js';
 import { runtimeByName, runtimeNames } from '../../src/runtime/index.js';
 import type { RuntimeNode } from '../../src/runtime/types.js';
 import type { BenchCase } from '../types.js';
@@ -87,7 +87,13 @@ const clusterStartCase = (kind: string, db: string): BenchCase => ({
     chmodSync(dir, 0o755);
     try {
       const t0 = performance.now();
-      const cluster = await runtime.up({ runId: `bench-start-${kind}-${db}-${process.pid}`, dir, nodes: 3, image: db });
+      const cluster = await runtime.up({
+        runId: `bench-start-${kind}-${db}-${process.pid}`,
+        dir,
+        nodes: 3,
+        image: db,
+        ports: hostPortsOf(adapter.description),
+      });
       try {
         const database = await adapter.setup(cluster, { replication: adapter.description.defaultReplication, reads: 'primary', workload: 'register' });
         const startMs = ms(t0);

@@ -128,6 +128,10 @@ export function adapterProblems(x: unknown): string[] {
     if (typeof d.clientPort !== 'number' || !Number.isInteger(d.clientPort) || d.clientPort < 1 || d.clientPort > 65535) {
       out.push('description.clientPort must be a port number (1-65535)');
     }
+    const port = (p: unknown) => typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 65535;
+    if (d.hostPorts !== undefined && (!Array.isArray(d.hostPorts) || !d.hostPorts.every(port))) {
+      out.push('description.hostPorts, when given, must be an array of port numbers (1-65535)');
+    }
     if (!isStrings(d.proxiedLinks) || d.proxiedLinks.some((l) => !LINKS.includes(l))) {
       out.push(`description.proxiedLinks must be an array of ${LINKS.map((l) => `'${l}'`).join(', ')} (or empty)`);
     }

@@ -1,5 +1,13 @@
 import { UsageError } from '../errors.js';
-import type { Adapter } from './types.js';
+import type { Adapter, AdapterDescription } from './types.js';
+
+/**
+ * The node ports faultline's own process connects to (ClusterSpec.ports): the client port and the
+ * adapter's other host ports (admin ports such as Redis Sentinel's).
+ */
+export function hostPortsOf(d: AdapterDescription): number[] {
+  return [...new Set([d.clientPort, ...(d.hostPorts ?? [])])];
+}
 
 /**
  * Every database adapter by its --db name, and the export its folder's index.js names it by. Loaded

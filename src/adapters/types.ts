@@ -31,10 +31,10 @@ export interface DbOptions {
   /** Redis: run Sentinel (one per node) for automatic failover. Other databases ignore it. */
   sentinel?: boolean;
   /**
-   * Where clients reach a node's client port, when not at the node's own address (a fault proxy sits
+   * Where clients reach a node's client port, when not at node.endpoint(clientPort) (a fault proxy sits
    * in between: src/nemesis/proxy). Admin and replication traffic still goes to the node directly.
    * Adapters that honour it list `client` in AdapterDescription.proxiedLinks (the proxy packages refuse the
-   * others); Cassandra does not yet (its driver connects to node.ip).
+   * others); Cassandra does not yet (its driver connects to node.endpoint(clientPort) and discovers its peers).
    */
   clientAddress?: (node: string) => { host: string; port: number };
   /**
@@ -113,6 +113,12 @@ export interface AdapterDescription {
   readonly defaultReplication: string;
   /** The port clients connect to on every node (a client proxy listens in front of it). */
   readonly clientPort: number;
+  /**
+   * Other node ports faultline's own process connects to (admin ports, such as Redis Sentinel's). The run asks
+   * the runtime to make these and clientPort reachable from the host (ClusterSpec.ports: the docker runtime
+   * publishes them in published-port mode); RuntimeNode.endpoint() of a port in neither throws there.
+   */
+  readonly hostPorts?: readonly number[];
   /**
    * The links faultline's proxy may sit in: `client` when the adapter honours DbOptions.clientAddress,
    * `replication` when it honours DbOptions.replicationAddress. The proxy packages need `client`.

@@ -32,7 +32,7 @@ import {
 } from '../nemesis/index.js';
 import { describeHealthWait, healthBudgetMs, waitHealthy } from './healthy.js';
 import { AUTO, chooseRuntime, runtimeByName } from '../runtime/index.js';
-import { adapterByName } from '../adapters/index.js';
+import { adapterByName, hostPortsOf } from '../adapters/index.js';
 import { loadAdapter } from '../adapters/external.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
@@ -255,7 +255,8 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
   let failure: Error | undefined;
   try {
     io.log('starting the cluster...');
-    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: spec.image ?? adapter.name });
+    // The ports faultline's own process connects to: a runtime that cannot route the host to its nodes publishes them.
+    cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: spec.image ?? adapter.name, ports: hostPortsOf(adapter.description) });
     if (abort.signal.aborted) throw new Aborted();
     proxies = await startProxies(cluster, adapter.description, packages);
     db = await adapter.setup(cluster, {

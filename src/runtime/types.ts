@@ -92,8 +92,18 @@ export interface Remote {
 
 export interface RuntimeNode extends Remote {
   readonly name: string;
-  /** Address on the run's bridge, reachable from the host (where clients run) and from other nodes. */
+  /**
+   * Address on the run's network, where other nodes reach this one: what a database listens on, replicates
+   * from and gossips to. Not necessarily reachable from faultline's own process: use endpoint() for that.
+   */
   readonly ip: string;
+  /**
+   * Where faultline's own process (clients, admin connections, readiness checks) reaches this node's `port`:
+   * { host: ip, port } where the node's address is routable from the host (local; docker in address mode),
+   * a loopback port the runtime published otherwise (docker in published-port mode, as on Docker Desktop).
+   * Throws, naming the port, when this port is not reachable from the host (not in ClusterSpec.ports).
+   */
+  endpoint(port: number): { host: string; port: number };
   /** This node's private directory inside the run directory (data, sockets, logs). */
   readonly dir: string;
   spawn(spec: ServiceSpec): Promise<Service>;
@@ -140,6 +150,12 @@ export interface ClusterSpec {
    * the host's, ignores it.
    */
   image?: string;
+  /**
+   * The node ports faultline's own process connects to (the adapter's client port, and any admin port such as
+   * Redis Sentinel's): a runtime whose node addresses are not routable from the host publishes these, and
+   * RuntimeNode.endpoint() of any other port throws. Runtimes that reach nodes by address ignore it.
+   */
+  ports?: number[];
 }
 
 export interface Cluster {

@@ -3,6 +3,7 @@ import { postgresAdapter, type PgDb } from '../../src/adapters/postgres/index.js
 import { failoverPackage, killPackage } from '../../src/nemesis/process-faults.js';
 import type { NemesisContext } from '../../src/nemesis/types.js';
 import { adminQuery } from '../../src/adapters/postgres/sql.js';
+import { PORT } from '../../src/adapters/postgres/settings.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import { clusterPerTest, requireRuntime } from './support.js';
 
@@ -61,9 +62,11 @@ describe('kill after failover on a real Postgres cluster', () => {
       const end = Date.now() + 15_000;
       let seen: unknown;
       for (;;) {
-        const r = await adminQuery<{ s: string }>(db.server(n).node.ip, 'SELECT status AS s FROM pg_stat_wal_receiver', [], 2000).catch((e: Error) => ({
-          rows: [{ s: e.message }],
-        }));
+        const r = await adminQuery<{ s: string }>(db.server(n).node.endpoint(PORT), 'SELECT status AS s FROM pg_stat_wal_receiver', [], 2000).catch(
+          (e: Error) => ({
+            rows: [{ s: e.message }],
+          }),
+        );
         seen = r.rows[0]?.s;
         if (seen === 'streaming' || Date.now() > end) break;
         await new Promise((res) => setTimeout(res, 100));

@@ -9,6 +9,7 @@ import { PgClient } from '../../src/adapters/postgres/client.js';
 import { WORKLOADS } from '../../src/adapters/postgres/workloads.js';
 import { alive } from '../../src/runtime/local/procs.js';
 import { adminQuery } from '../../src/adapters/postgres/sql.js';
+import { PORT } from '../../src/adapters/postgres/settings.js';
 import { localRuntime } from '../../src/runtime/local/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import { requireRuntime, tearDown } from './support.js';
@@ -172,17 +173,17 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     else expect(w.node).toBe(promoted);
     // sync: no acknowledged write lost; the remaining standby follows the new primary.
     const other = promoted === 'n2' ? 'n3' : 'n2';
-    const direct = await adminQuery(cluster.nodes.find((n) => n.name === promoted)!.ip, 'SELECT v FROM registers WHERE k = 1');
+    const direct = await adminQuery(cluster.nodes.find((n) => n.name === promoted)!.endpoint(PORT), 'SELECT v FROM registers WHERE k = 1');
     expect(direct.rows[0].v).toBe(21);
     await eventually(async () => {
-      const r = await adminQuery(db.server(other).node.ip, 'SELECT v FROM registers WHERE k = 1');
+      const r = await adminQuery(db.server(other).node.endpoint(PORT), 'SELECT v FROM registers WHERE k = 1');
       return r.rows[0]?.v === 21;
     });
     // The fenced node comes back as a standby of the new primary.
     await db.restart(cluster.nodes[0]!);
     expect(db.roles().get('n1')).toBe('standby');
     expect((await c.invoke('write', [1, 22], T)).type).toBe('ok');
-    await eventually(async () => (await adminQuery(db.server('n1').node.ip, 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 22);
+    await eventually(async () => (await adminQuery(db.server('n1').node.endpoint(PORT), 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 22);
   });
 
   it('sync + concurrent adds + fenced failover: every acknowledged add is on the new primary', async () => {
@@ -222,7 +223,7 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(promoted).toBe('n2'); // the paused n3 is no candidate
     await db.resume(cluster.nodes[2]!);
     expect(await c.invoke('write', [1, 2], T)).toMatchObject({ type: 'ok', node: 'n2' });
-    await eventually(async () => (await adminQuery(db.server('n3').node.ip, 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 2);
+    await eventually(async () => (await adminQuery(db.server('n3').node.endpoint(PORT), 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 2);
   });
 
   it('a standby down during a failover is rebuilt from the new primary when it restarts', async () => {
@@ -235,8 +236,8 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     expect(await c.invoke('write', [1, 2], T)).toMatchObject({ type: 'ok', node: 'n2' });
     await db.restart(cluster.nodes[2]!);
     expect(db.roles().get('n3')).toBe('standby');
-    await eventually(async () => (await adminQuery(db.server('n3').node.ip, 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 2);
-    const r = await adminQuery<{ s: string }>(db.server('n3').node.ip, 'SELECT status AS s FROM pg_stat_wal_receiver');
+    await eventually(async () => (await adminQuery(db.server('n3').node.endpoint(PORT), 'SELECT v FROM registers WHERE k = 1')).rows[0]?.v === 2);
+    const r = await adminQuery<{ s: string }>(db.server('n3').node.endpoint(PORT), 'SELECT status AS s FROM pg_stat_wal_receiver');
     expect(r.rows[0]?.s).toBe('streaming');
   });
 
@@ -254,7 +255,7 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
         .map(([n]) => n)
         .sort(),
     ).toEqual(['n1', promoted].sort());
-    expect((await adminQuery(db.server('n1').node.ip, 'SELECT array_agg(e ORDER BY e) AS a FROM elements')).rows[0].a).toEqual([1, 2]);
+    expect((await adminQuery(db.server('n1').node.endpoint(PORT), 'SELECT array_agg(e ORDER BY e) AS a FROM elements')).rows[0].a).toEqual([1, 2]);
     expect(await after.invoke('read', null, T)).toMatchObject({ type: 'ok' });
   });
 
@@ -262,7 +263,7 @@ describe('postgres adapter on the local runtime (3 nodes)', () => {
     const { db } = await start();
     const n2 = db.server('n2').node;
     const skew = async () => {
-      const r = await adminQuery<{ s: number }>(n2.ip, 'SELECT extract(epoch FROM now()) AS s');
+      const r = await adminQuery<{ s: number }>(n2.endpoint(PORT), 'SELECT extract(epoch FROM now()) AS s');
       return Number(r.rows[0]!.s) - Date.now() / 1000;
     };
     expect(Math.abs(await skew())).toBeLessThan(5);

@@ -25,6 +25,7 @@ function recording() {
     return {
       name,
       ip: `10.0.0.${11 + i}`,
+      endpoint: (port: number) => ({ host: `10.0.0.${11 + i}`, port }),
       dir: '/nonexistent',
       exec: async () => ({ code: 0, stdout: '', stderr: '' }),
       spawn: async () => {

@@ -89,7 +89,10 @@ class Member {
     this.user = user;
     this.dataDir = `${node.dir}/etcd`;
     this.logFile = `${node.dir}/etcd.log`;
-    this.url = `http://${node.ip}:${CLIENT_PORT}`;
+    // Where faultline's process reaches the client port (node.endpoint: a published loopback port on Docker
+    // Desktop); the member itself listens and advertises on node.ip, where the other members reach it.
+    const at = node.endpoint(CLIENT_PORT);
+    this.url = `http://${at.host}:${at.port}`;
     /** @type {Service | undefined} */
     this.service = undefined;
     this.paused = false;
@@ -444,7 +447,7 @@ const adapter = {
   description: {
     defaultReplication: 'linearizable',
     clientPort: CLIENT_PORT,
-    // Clients connect to node.ip directly (DbOptions.clientAddress is not honoured), so no proxy packages.
+    // Clients connect to node.endpoint(CLIENT_PORT) directly (DbOptions.clientAddress is not honoured), so no proxy packages.
     proxiedLinks: [],
     abilities: [],
     lacks: {

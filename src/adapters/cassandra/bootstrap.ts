@@ -31,7 +31,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<Cass
     await Promise.all(servers.map((s, i) => s.prepare({ seeds, token: initialToken(i, servers.length) })));
     await Promise.all(servers.map((s) => s.start()));
     await Promise.all(servers.map((s) => waitServing(s, servers, 240_000, false)));
-    const admin = await adminClient(servers[0]!.node.ip);
+    const admin = await adminClient(servers[0]!.node, cluster.nodes);
     try {
       await admin.execute(`CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${servers.length}}`);
       await admin.execute(`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.ready (node text PRIMARY KEY, at timestamp)`);

@@ -1,5 +1,4 @@
 import cassandra from 'cassandra-driver';
-import { CQL_PORT } from './config.js';
 import type { Stmt } from './cql.js';
 import { newClient, shutdownClient } from './shutdown.js';
 
@@ -26,7 +25,10 @@ export class Coordinator {
 
   constructor(
     readonly node: string,
-    readonly ip: string,
+    /** Where faultline's process reaches the node's CQL port (cqlEndpoint): the contact point and the one allowed host. */
+    readonly endpoint: string,
+    /** Maps the peers the driver discovers (by their addresses on the run's network) to their endpoints. */
+    private readonly translator: cassandra.policies.addressResolution.AddressTranslator,
   ) {}
 
   private async connected(timeoutMs: number): Promise<cassandra.Client> {
@@ -34,12 +36,11 @@ export class Coordinator {
     if (this.client) return this.client;
     this.connecting ??= (async () => {
       const c = newClient({
-        contactPoints: [`${this.ip}:${CQL_PORT}`],
+        contactPoints: [this.endpoint],
         localDataCenter: 'datacenter1',
         policies: {
-          loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy('datacenter1'), [
-            `${this.ip}:${CQL_PORT}`,
-          ]),
+          addressResolution: this.translator,
+          loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy('datacenter1'), [this.endpoint]),
           retry: new policies.retry.FallthroughRetryPolicy(),
           reconnection: new policies.reconnection.ConstantReconnectionPolicy(300),
           // null: no client-side timestamps (the driver's default generator would hide clock skew).

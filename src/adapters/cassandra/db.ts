@@ -7,6 +7,7 @@ import { Coordinator } from './coordinator.js';
 import type { WorkloadCql } from './cql.js';
 import { waitServing } from './ready.js';
 import type { CassServer } from './server.js';
+import { cqlEndpoint, NodeAddressTranslator } from './endpoints.js';
 import { shutdownClientsOf } from './shutdown.js';
 
 export interface CassDbInit {
@@ -39,9 +40,10 @@ export class CassDb implements Db {
 
   constructor(private readonly init: CassDbInit) {
     this.cluster = init.cluster;
+    const translator = new NodeAddressTranslator(init.servers.map((s) => s.node));
     for (const s of init.servers) {
       this.servers.set(s.name, s);
-      this.coordinators.set(s.name, new Coordinator(s.name, s.node.ip));
+      this.coordinators.set(s.name, new Coordinator(s.name, cqlEndpoint(s.node), translator));
     }
   }
 
@@ -143,7 +145,7 @@ export class CassDb implements Db {
     this.tearing ??= (async () => {
       await Promise.all([...this.clients].map((c) => c.close()));
       await Promise.all([...this.coordinators.values()].map((c) => c.close()));
-      await shutdownClientsOf(this.init.servers.map((s) => s.node.ip));
+      await shutdownClientsOf(this.init.servers.map((s) => cqlEndpoint(s.node)));
       await Promise.all(this.init.servers.map((s) => s.stop(3000)));
     })();
     return this.tearing;

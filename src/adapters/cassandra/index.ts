@@ -15,7 +15,7 @@ export const cassandraAdapter: Adapter = {
   description: {
     defaultReplication: 'quorum',
     clientPort: CQL_PORT,
-    // Its driver connects to node.ip, not DbOptions.clientAddress, and it has no standby to re-point.
+    // Its driver connects to node.endpoint(CQL_PORT) and the peers it discovers, not DbOptions.clientAddress; no standby to re-point.
     proxiedLinks: [],
     abilities: ['clock'],
     lacks: { failover: 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition' },

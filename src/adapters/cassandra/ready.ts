@@ -1,17 +1,23 @@
 import cassandra from 'cassandra-driver';
-import { CQL_PORT } from './config.js';
+import type { RuntimeNode } from '../../runtime/types.js';
+import { cqlEndpoint, NodeAddressTranslator } from './endpoints.js';
 import type { CassServer } from './server.js';
 import { newClient, shutdownClient } from './shutdown.js';
 
 const { policies, types } = cassandra;
 
-/** A short-lived driver client pinned to one node, for setup and readiness checks. */
-export async function adminClient(ip: string, connectTimeoutMs = 2000): Promise<cassandra.Client> {
+/**
+ * A short-lived driver client pinned to one node (at its endpoint), for setup and readiness checks; `nodes`
+ * (the cluster's) translate the peers the driver discovers to their endpoints too.
+ */
+export async function adminClient(node: RuntimeNode, nodes: readonly RuntimeNode[], connectTimeoutMs = 2000): Promise<cassandra.Client> {
+  const at = cqlEndpoint(node);
   const c = newClient({
-    contactPoints: [`${ip}:${CQL_PORT}`],
+    contactPoints: [at],
     localDataCenter: 'datacenter1',
     policies: {
-      loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy('datacenter1'), [`${ip}:${CQL_PORT}`]),
+      addressResolution: new NodeAddressTranslator(nodes),
+      loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy('datacenter1'), [at]),
       retry: new policies.retry.FallthroughRetryPolicy(),
     },
     socketOptions: { connectTimeout: connectTimeoutMs, readTimeout: 12_000 },
@@ -38,7 +44,10 @@ export async function waitServing(s: CassServer, all: CassServer[], timeoutMs = 
     await s.assertRunning();
     let c: cassandra.Client | undefined;
     try {
-      c = await adminClient(s.node.ip);
+      c = await adminClient(
+        s.node,
+        all.map((o) => o.node),
+      );
       await c.execute('SELECT release_version FROM system.local', [], { consistency: types.consistencies.one });
       if (!probe) return;
       const want = all.filter((o) => o.running() && !o.isPaused()).length;
@@ -54,7 +63,7 @@ export async function waitServing(s: CassServer, all: CassServer[], timeoutMs = 
     }
     if (Date.now() > end)
       throw new Error(
-        `${s.name}: cassandra not serving at ${s.node.ip}:${CQL_PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${s.logFile}:\n${await s.logTail()}`,
+        `${s.name}: cassandra not serving at ${cqlEndpoint(s.node)} after ${timeoutMs} ms (last error: ${last}); last lines of ${s.logFile}:\n${await s.logTail()}`,
       );
     await new Promise((r) => setTimeout(r, 250));
   }

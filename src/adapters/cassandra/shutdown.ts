@@ -31,11 +31,12 @@ export async function shutdownClient(c: cassandra.Client | undefined): Promise<v
 }
 
 /**
- * Shuts down every client still registered whose contact point is one of these addresses (a cluster's
- * teardown: nothing of the driver outlives it; clients of another cluster in this process are left alone).
+ * Shuts down every client still registered whose contact point is one of these endpoints (host:port, as
+ * cqlEndpoint writes them: a cluster's teardown: nothing of the driver outlives it; clients of another
+ * cluster in this process are left alone, also when both reach their nodes through published loopback ports).
  */
-export async function shutdownClientsOf(ips: readonly string[]): Promise<void> {
+export async function shutdownClientsOf(endpoints: readonly string[]): Promise<void> {
   const points = (c: cassandra.Client) => (c as unknown as { options?: { contactPoints?: string[] } }).options?.contactPoints ?? [];
-  const ours = (c: cassandra.Client) => points(c).some((cp) => ips.includes(cp.replace(/:\d+$/, '')));
+  const ours = (c: cassandra.Client) => points(c).some((cp) => endpoints.includes(cp));
   await Promise.all([...live].filter(ours).map((c) => shutdownClient(c)));
 }

@@ -46,7 +46,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
     // The schema's own commits must not wait for a semi-sync ack from replicas that are not there yet.
     const semi = mode === 'semi-sync' && rest.length > 0;
     const semiVar = FLAVOURS[bins.flavour].semiSyncPrimaryVar;
-    if (semi) await adminQuery(p.socket, `SET GLOBAL ${semiVar} = 0`);
+    if (semi) await adminQuery(p.admin, `SET GLOBAL ${semiVar} = 0`);
     for (const stmt of [
       `CREATE USER '${USER}'@'${from}' IDENTIFIED BY ''`,
       `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER ON ${DATABASE}.* TO '${USER}'@'${from}'`,
@@ -55,11 +55,11 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
       `CREATE DATABASE IF NOT EXISTS ${DATABASE}`,
       ...sql.schema.map((s) => s.replace(/^CREATE TABLE IF NOT EXISTS /, `CREATE TABLE IF NOT EXISTS ${DATABASE}.`)),
     ])
-      await adminQuery(p.socket, stmt, [], 10_000);
+      await adminQuery(p.admin, stmt, [], 10_000);
     await Promise.all(rest.map((s) => follow(s, p, bins.flavour, opts.replicationAddress)));
     await waitCaughtUp(p, rest, bins.flavour);
     if (semi) {
-      await adminQuery(p.socket, `SET GLOBAL ${semiVar} = 1`);
+      await adminQuery(p.admin, `SET GLOBAL ${semiVar} = 1`);
       await waitSemiSync(p, bins.flavour);
     }
     return new MyDb({

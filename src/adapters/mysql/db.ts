@@ -96,7 +96,8 @@ export class MyDb implements Db {
           .map(([n]) => n)
           .sort();
       },
-      address: (n) => this.init.clientAddress?.(n) ?? { host: this.server(n).node.ip, port: PORT },
+      // A fault proxy's address when one sits in between, else where the host reaches the node's port.
+      address: (n) => this.init.clientAddress?.(n) ?? this.server(n).node.endpoint(PORT),
     };
   }
 
@@ -226,16 +227,16 @@ export class MyDb implements Db {
       this.held.set(old, 'fenced');
     }
     const p = this.server(best.n);
-    await adminQuery(p.socket, f.stopIoThread, [], 10_000);
+    await adminQuery(p.admin, f.stopIoThread, [], 10_000);
     if (best.received) {
-      const r = await adminQuery<{ r: number }>(p.socket, f.waitApplied, [best.received, 30], 35_000);
+      const r = await adminQuery<{ r: number }>(p.admin, f.waitApplied, [best.received, 30], 35_000);
       if (Number(r[0]?.r) !== 0)
         throw new Error(`mysql failover: ${best.n} did not apply what it received (${best.received}) within 30 s; log:\n${await p.logTail()}`);
     }
-    await adminQuery(p.socket, f.stopReplica, [], 10_000);
-    await adminQuery(p.socket, f.resetReplicaAll, [], 10_000);
+    await adminQuery(p.admin, f.stopReplica, [], 10_000);
+    await adminQuery(p.admin, f.resetReplicaAll, [], 10_000);
     const writable = [...f.makeWritable, ...(this.init.mode === 'semi-sync' ? [`SET GLOBAL ${f.semiSyncPrimaryVar} = 1`] : [])];
-    for (const stmt of writable) await adminQuery(p.socket, stmt, [], 10_000);
+    for (const stmt of writable) await adminQuery(p.admin, stmt, [], 10_000);
     p.readOnly = false;
     this.held.set(best.n, 'primary');
     this.floor = seen.get(best.n);
@@ -277,7 +278,7 @@ export class MyDb implements Db {
     await s.start();
     await s.waitReady();
     const f = FLAVOURS[this.flavour];
-    if (this.init.mode === 'semi-sync') await adminQuery(s.socket, `SET GLOBAL ${f.semiSyncReplicaVar} = 0`, [], 10_000);
+    if (this.init.mode === 'semi-sync') await adminQuery(s.admin, `SET GLOBAL ${f.semiSyncReplicaVar} = 0`, [], 10_000);
     const primary = this.server(this.current);
     await follow(s, primary, this.flavour, this.init.replicationAddress);
     this.repoint.delete(s.name);
@@ -300,14 +301,14 @@ export class MyDb implements Db {
         { cause: e },
       );
     }
-    const users = await adminQuery<{ n: number }>(s.socket, 'SELECT COUNT(*) AS n FROM mysql.user WHERE User = ?', [USER], 5000);
+    const users = await adminQuery<{ n: number }>(s.admin, 'SELECT COUNT(*) AS n FROM mysql.user WHERE User = ?', [USER], 5000);
     if (Number(users[0]?.n) < 1) throw new Error(`mysql: ${s.name} was rebuilt from ${primary.name} but has no '${USER}' user, so it stays fenced`);
     if (this.init.mode === 'semi-sync') {
       const f = FLAVOURS[this.flavour];
       // The IO thread reads the setting when it connects: reconnect it to start acknowledging.
-      await adminQuery(s.socket, `SET GLOBAL ${f.semiSyncReplicaVar} = 1`, [], 10_000);
-      await adminQuery(s.socket, f.stopIoThread, [], 10_000);
-      await adminQuery(s.socket, f.startIoThread, [], 10_000);
+      await adminQuery(s.admin, `SET GLOBAL ${f.semiSyncReplicaVar} = 1`, [], 10_000);
+      await adminQuery(s.admin, f.stopIoThread, [], 10_000);
+      await adminQuery(s.admin, f.startIoThread, [], 10_000);
     }
     this.catchingUp.delete(s.name);
     this.held.set(s.name, 'standby');

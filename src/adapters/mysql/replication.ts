@@ -13,7 +13,7 @@ export interface ReplicaStatus {
 /** A replica's SHOW SLAVE/REPLICA STATUS, or undefined when it replicates from nobody. */
 export async function replicaStatus(s: MyServer, flavour: Flavour, timeoutMs = 2000): Promise<ReplicaStatus | undefined> {
   const f = FLAVOURS[flavour];
-  const rows = await adminQuery(s.socket, f.showReplicaStatus, [], timeoutMs);
+  const rows = await adminQuery(s.admin, f.showReplicaStatus, [], timeoutMs);
   const r = rows[0];
   if (!r) return undefined;
   const str = (k: string) => String(r[k] ?? '');
@@ -26,7 +26,7 @@ export async function replicaStatus(s: MyServer, flavour: Flavour, timeoutMs = 2
 }
 
 export async function appliedPosition(s: MyServer, flavour: Flavour, timeoutMs = 2000): Promise<string> {
-  const rows = await adminQuery<Row & { pos: string | null }>(s.socket, FLAVOURS[flavour].appliedPosition, [], timeoutMs);
+  const rows = await adminQuery<Row & { pos: string | null }>(s.admin, FLAVOURS[flavour].appliedPosition, [], timeoutMs);
   return String(rows[0]?.pos ?? '');
 }
 
@@ -38,9 +38,9 @@ export async function follow(replica: MyServer, primary: MyServer, flavour: Flav
   const f = FLAVOURS[flavour];
   const direct = { host: primary.node.ip, port: PORT };
   const to = via ? await via(replica.name, direct) : direct;
-  await adminQuery(replica.socket, f.stopReplica, [], 10_000);
-  await adminQuery(replica.socket, f.changePrimary(to.host, to.port, USER), [], 10_000);
-  await adminQuery(replica.socket, f.startReplica, [], 10_000);
+  await adminQuery(replica.admin, f.stopReplica, [], 10_000);
+  await adminQuery(replica.admin, f.changePrimary(to.host, to.port, USER), [], 10_000);
+  await adminQuery(replica.admin, f.startReplica, [], 10_000);
 }
 
 /** Until every replica applied what the primary has written and both of its threads run. */
@@ -75,7 +75,7 @@ export async function waitSemiSync(primary: MyServer, flavour: Flavour, timeoutM
   const name = FLAVOURS[flavour].semiSyncClientsStatus;
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await adminQuery<Row & { Value: string }>(primary.socket, 'SHOW GLOBAL STATUS LIKE ?', [name]).catch(() => []);
+    const rows = await adminQuery<Row & { Value: string }>(primary.admin, 'SHOW GLOBAL STATUS LIKE ?', [name]).catch(() => []);
     if (Number(rows[0]?.Value ?? 0) >= 1) return;
     if (Date.now() > end) throw new Error(`${primary.name}: no semi-sync replica after ${timeoutMs} ms (${name} = ${rows[0]?.Value ?? '?'})`);
     await new Promise((res) => setTimeout(res, 30));

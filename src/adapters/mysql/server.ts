@@ -3,7 +3,7 @@ import type { RuntimeNode, Service } from '../../runtime/types.js';
 import { logTail } from '../remote.js';
 import type { ServerBinaries } from './bin.js';
 import { serverArgs, MYSQL_USER, type NodePaths, type Replication } from './settings.js';
-import { adminQuery } from './sql.js';
+import { ADMIN_USER, adminQuery, PORT } from './sql.js';
 import { initDataDir } from './template.js';
 
 /**
@@ -39,6 +39,14 @@ export class MyServer {
   get socket(): string {
     return this.paths.socket;
   }
+  /** Where faultline's process runs admin statements (as ADMIN_USER): the node's endpoint(3306). */
+  get admin(): { host: string; port: number } {
+    return this.node.endpoint(PORT);
+  }
+  /** The SQL every start runs (--init-file): the admin user, from the node's /24 (the run's subnet), kept out of the binlog. */
+  private get initFile(): string {
+    return join(this.node.dir, 'admin-init.sql');
+  }
   running(): boolean {
     return this.service?.running() ?? false;
   }
@@ -59,11 +67,13 @@ export class MyServer {
   async start(): Promise<void> {
     if (this.running()) return;
     this.paused = false;
+    await this.node.writeFile(this.initFile, adminInitSql(this.node.ip), { mode: 0o600, owner: MYSQL_USER });
     this.service = await this.node.spawn({
       name: 'mysqld',
       argv: [
         this.bins.server,
         ...serverArgs({ flavour: this.bins.flavour, node: this.node, serverId: this.serverId, paths: this.paths, mode: this.mode, readOnly: this.readOnly }),
+        `--init-file=${this.initFile}`,
       ],
       user: MYSQL_USER,
       logFile: this.logFile,
@@ -71,7 +81,7 @@ export class MyServer {
     });
   }
 
-  /** Waits until the node answers SELECT 1 on its socket; the error names the node and ends with its log. */
+  /** Waits until the node answers SELECT 1 at its admin endpoint; the error names the node and ends with its log. */
   async waitReady(timeoutMs = 60_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     let last = '';
@@ -85,7 +95,7 @@ export class MyServer {
         );
       }
       try {
-        await adminQuery(this.socket, 'SELECT 1', [], 1000);
+        await adminQuery(this.admin, 'SELECT 1', [], 1000);
         return;
       } catch (e) {
         last = (e as Error).message;
@@ -139,4 +149,21 @@ export class MyServer {
   pids(): number[] {
     return this.running() ? [this.service!.pid] : [];
   }
+}
+
+/**
+ * The admin user's SQL, run by the server itself before it accepts connections, at every start: each node
+ * has it (not replicated: sql_log_bin=0, so no node's GTIDs differ), from the node's own /24, where the host's
+ * connections come from (the bridge's host side, or the engine's port proxy at the gateway).
+ */
+export function adminInitSql(nodeIp: string): string {
+  const parts = nodeIp.split('.');
+  if (parts.length !== 4) throw new Error(`mysql: cannot derive a subnet from node address ${nodeIp}`);
+  const from = `${parts.slice(0, 3).join('.')}.%`;
+  return [
+    'SET sql_log_bin = 0;',
+    `CREATE USER IF NOT EXISTS '${ADMIN_USER}'@'${from}' IDENTIFIED BY '';`,
+    `GRANT ALL PRIVILEGES ON *.* TO '${ADMIN_USER}'@'${from}' WITH GRANT OPTION;`,
+    '',
+  ].join('\n');
 }

@@ -5,12 +5,21 @@ export const PORT = 3306;
 /** The workload's database and the user clients and replicas connect as (from the run's subnet only). */
 export const DATABASE = 'faultline';
 export const USER = 'faultline';
+/**
+ * The user faultline's own process runs admin statements as, over TCP at the node's endpoint (a published
+ * port where the host cannot route to nodes, and cannot open a unix socket inside them: Docker Desktop).
+ * Every server creates it at each start (--init-file, out of the binlog), from the run's subnet only.
+ */
+export const ADMIN_USER = 'faultline_admin';
 
 export type MyConn = mysql.Connection;
 export type Row = Record<string, unknown>;
 
-/** Where to connect: a node's TCP address as the faultline user, or its unix socket as root (admin). */
-export type Target = { host: string; port?: number } | { socket: string };
+/**
+ * Where to connect: a node's TCP address as the faultline user (or as ADMIN_USER with `admin`), or its unix
+ * socket as root.
+ */
+export type Target = { host: string; port?: number; admin?: boolean } | { socket: string };
 
 export interface ConnectOptions {
   timeoutMs: number;
@@ -25,7 +34,9 @@ export async function connect(to: Target, o: ConnectOptions): Promise<MyConn> {
   };
   const c =
     'host' in to
-      ? await mysql.createConnection({ ...common, host: to.host, port: to.port ?? PORT, user: USER, password: '', database: DATABASE })
+      ? to.admin
+        ? await mysql.createConnection({ ...common, host: to.host, port: to.port ?? PORT, user: ADMIN_USER, password: '' })
+        : await mysql.createConnection({ ...common, host: to.host, port: to.port ?? PORT, user: USER, password: '', database: DATABASE })
       : await mysql.createConnection({ ...common, socketPath: to.socket, user: 'root', password: '' });
   // An idle connection whose server dies emits 'error'; without a listener that would crash the process.
   c.on('error', () => {
@@ -43,12 +54,21 @@ export function destroy(c: MyConn): void {
   }
 }
 
-/** One admin statement on a fresh root connection over the node's unix socket, bounded by timeoutMs end to end. */
-export async function adminQuery<R extends Row = Row>(socket: string, text: string, params: unknown[] = [], timeoutMs = 5000): Promise<R[]> {
+/**
+ * One admin statement on a fresh connection, bounded by timeoutMs end to end: as ADMIN_USER at a node's
+ * endpoint (MyServer.admin, what the adapter uses), or as root over a unix socket path (tests on the host).
+ */
+export async function adminQuery<R extends Row = Row>(
+  to: string | { host: string; port: number },
+  text: string,
+  params: unknown[] = [],
+  timeoutMs = 5000,
+): Promise<R[]> {
   let conn: MyConn | undefined;
   let over = false;
+  const where = typeof to === 'string' ? to : `${to.host}:${to.port}`;
   const work = (async () => {
-    const c = await connect({ socket }, { timeoutMs });
+    const c = await connect(typeof to === 'string' ? { socket: to } : { ...to, admin: true }, { timeoutMs });
     if (over) {
       destroy(c);
       throw new Error('connected after the deadline');
@@ -58,7 +78,7 @@ export async function adminQuery<R extends Row = Row>(socket: string, text: stri
     return (Array.isArray(rows) ? rows : []) as R[];
   })();
   try {
-    return await deadlineOrThrow(work, timeoutMs, () => new Error(`query on ${socket} timed out after ${timeoutMs} ms: ${text}`));
+    return await deadlineOrThrow(work, timeoutMs, () => new Error(`query on ${where} timed out after ${timeoutMs} ms: ${text}`));
   } finally {
     over = true;
     if (conn) destroy(conn);

@@ -4,7 +4,7 @@ import type { DbOptions } from '../types.js';
 import { mustPgBinDir } from './bin.js';
 import { PgDb } from './db.js';
 import { PgServer } from './server.js';
-import { baseConf, faultlineConf, hbaConf, REPLICATION_MODES, type Replication } from './settings.js';
+import { baseConf, faultlineConf, hbaConf, PORT, REPLICATION_MODES, type Replication } from './settings.js';
 import { adminQuery } from './sql.js';
 import { cloneStandby } from './standby.js';
 import { initPrimaryData } from './template.js';
@@ -37,7 +37,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<PgDb
     await p.writeDataFile('faultline.conf', faultlineConf({ mode, standbys: [] }));
     await p.start();
     await p.waitReady();
-    await adminQuery(p.node.ip, sql.schema);
+    await adminQuery(p.node.endpoint(PORT), sql.schema);
     await Promise.all(rest.map((s) => cloneStandby(s, p, mode, opts.replicationAddress)));
     const db = new PgDb({
       cluster,
@@ -70,7 +70,7 @@ async function waitStreaming(p: PgServer, standbys: string[], mode: Replication,
   let seen = '';
   for (;;) {
     const r = await adminQuery<{ application_name: string; state: string; sync_state: string }>(
-      p.node.ip,
+      p.node.endpoint(PORT),
       'SELECT application_name, state, sync_state FROM pg_stat_replication',
     ).catch(() => undefined);
     const rows = r?.rows ?? [];

@@ -95,8 +95,9 @@ export class PgDb implements Db {
           .map(([n]) => n)
           .sort();
       },
-      ip: (n) => this.init.clientAddress?.(n).host ?? this.server(n).node.ip,
-      port: (n) => this.init.clientAddress?.(n).port ?? PORT,
+      // A fault proxy's address when one sits in between, else where the host reaches the node's port.
+      ip: (n) => (this.init.clientAddress?.(n) ?? this.server(n).node.endpoint(PORT)).host,
+      port: (n) => (this.init.clientAddress?.(n) ?? this.server(n).node.endpoint(PORT)).port,
     };
   }
 
@@ -138,7 +139,12 @@ export class PgDb implements Db {
       const p = this.server(this.current);
       const want = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
       try {
-        const r = await adminQuery<{ n: string }>(p.node.ip, "SELECT application_name AS n FROM pg_stat_replication WHERE state = 'streaming'", [], 2000);
+        const r = await adminQuery<{ n: string }>(
+          p.node.endpoint(PORT),
+          "SELECT application_name AS n FROM pg_stat_replication WHERE state = 'streaming'",
+          [],
+          2000,
+        );
         const streaming = new Set(r.rows.map((x) => x.n));
         const missing = want.filter((n) => !streaming.has(n));
         if (missing.length === 0) return;
@@ -172,7 +178,7 @@ export class PgDb implements Db {
     let seen = '';
     for (;;) {
       try {
-        seen = (await adminQuery<{ v: string }>(p.node.ip, 'SELECT current_setting($1) AS v', ['synchronous_standby_names'], 2000)).rows[0]!.v;
+        seen = (await adminQuery<{ v: string }>(p.node.endpoint(PORT), 'SELECT current_setting($1) AS v', ['synchronous_standby_names'], 2000)).rows[0]!.v;
       } catch (e) {
         seen = (e as Error).message;
       }
@@ -243,7 +249,7 @@ export class PgDb implements Db {
       this.held.set(old, 'fenced');
     }
     const p = this.server(best);
-    const r = await adminQuery<{ ok: boolean }>(p.node.ip, 'SELECT pg_promote(true, 60) AS ok', [], 65_000);
+    const r = await adminQuery<{ ok: boolean }>(p.node.endpoint(PORT), 'SELECT pg_promote(true, 60) AS ok', [], 65_000);
     if (r.rows[0]?.ok !== true) throw new Error(`postgres failover: pg_promote on ${best} did not finish within 60 s; log:\n${await p.logTail()}`);
     this.held.set(best, 'primary');
     this.floor = seen.get(best);
@@ -251,7 +257,7 @@ export class PgDb implements Db {
     for (const n of this.standbys()) {
       if (!this.server(n).running()) this.diverged.add(n);
       await adminQuery(
-        p.node.ip,
+        p.node.endpoint(PORT),
         'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)',
         [n],
       );
@@ -271,9 +277,13 @@ export class PgDb implements Db {
   private async dropSlot(p: PgServer, slot: string): Promise<void> {
     const end = Date.now() + 10_000;
     for (;;) {
-      await adminQuery(p.node.ip, 'SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL', [slot]);
+      await adminQuery(
+        p.node.endpoint(PORT),
+        'SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL',
+        [slot],
+      );
       try {
-        await adminQuery(p.node.ip, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+        await adminQuery(p.node.endpoint(PORT), 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
         return;
       } catch (e) {
         if (!/is active for PID/.test((e as Error).message) || Date.now() > end) throw e;

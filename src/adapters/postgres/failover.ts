@@ -1,6 +1,7 @@
 import type { Answer } from '../failover-choice.js';
 import { parseLsn } from './lsn.js';
 import type { PgServer } from './server.js';
+import { PORT } from './settings.js';
 import { adminQuery } from './sql.js';
 
 /**
@@ -10,7 +11,7 @@ import { adminQuery } from './sql.js';
 export async function walPosition(s: PgServer): Promise<Answer | undefined> {
   try {
     const r = await adminQuery<{ recv: string | null; replay: string | null }>(
-      s.node.ip,
+      s.node.endpoint(PORT),
       'SELECT pg_last_wal_receive_lsn()::text AS recv, pg_last_wal_replay_lsn()::text AS replay',
       [],
       2000,

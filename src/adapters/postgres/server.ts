@@ -101,14 +101,14 @@ export class PgServer {
         );
       }
       try {
-        await adminQuery(this.node.ip, 'SELECT 1', [], 1000);
+        await adminQuery(this.node.endpoint(PORT), 'SELECT 1', [], 1000);
         return;
       } catch (e) {
         last = (e as Error).message;
       }
       if (Date.now() > end) {
         throw new Error(
-          `${this.name}: postgres not ready at ${this.node.ip}:${PORT} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n` +
+          `${this.name}: postgres not ready at ${this.node.endpoint(PORT).host}:${this.node.endpoint(PORT).port} after ${timeoutMs} ms (last error: ${last}); last lines of ${this.logFile}:\n` +
             `${await this.logTail()}`,
         );
       }

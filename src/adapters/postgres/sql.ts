@@ -49,9 +49,9 @@ export function destroy(c: PgConn): void {
   });
 }
 
-/** One admin query on a fresh connection, bounded by timeoutMs end to end. */
+/** One admin query on a fresh connection to `to` (a node's endpoint(PORT)), bounded by timeoutMs end to end. */
 export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
-  host: string,
+  to: { host: string; port: number },
   text: string,
   params: unknown[] = [],
   timeoutMs = 5000,
@@ -59,7 +59,7 @@ export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow
   let conn: PgConn | undefined;
   let over = false;
   const work = (async () => {
-    const c = await connect(host, { timeoutMs, statementTimeoutMs: timeoutMs });
+    const c = await connect(to.host, { port: to.port, timeoutMs, statementTimeoutMs: timeoutMs });
     if (over) {
       destroy(c);
       throw new Error('connected after the deadline');
@@ -68,7 +68,7 @@ export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow
     return c.query<R>(text, params);
   })();
   try {
-    return await deadlineOrThrow(work, timeoutMs, () => new Error(`query on ${host} timed out after ${timeoutMs} ms: ${text}`));
+    return await deadlineOrThrow(work, timeoutMs, () => new Error(`query on ${to.host}:${to.port} timed out after ${timeoutMs} ms: ${text}`));
   } finally {
     over = true;
     if (conn) destroy(conn);

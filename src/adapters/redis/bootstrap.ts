@@ -85,7 +85,7 @@ async function waitReplicasOnline(p: RedisProcess, replicas: number, timeoutMs =
   let seen = '';
   for (;;) {
     try {
-      const info = parseInfo(String(await adminCall(p.ip, PORT, ['INFO', 'replication'], 2000)));
+      const info = parseInfo(String(await adminCall(p.endpoint.host, p.endpoint.port, ['INFO', 'replication'], 2000)));
       const online = [...info].filter(([k, v]) => /^slave\d+$/.test(k) && v.includes('state=online'));
       seen = `${online.length} online (${info.get('connected_slaves') ?? '?'} connected)`;
       if (online.length >= replicas) return;
@@ -106,7 +106,7 @@ async function waitSentinelsAgree(sentinels: RedisProcess[], replicas: number, t
     const answers = await Promise.all(
       sentinels.map(async (s) => {
         try {
-          const r = await connect(s.ip, SENTINEL_PORT, 1000);
+          const r = await connect(s.endpoint.host, s.endpoint.port, 1000);
           try {
             return await askSentinel(r, s.name);
           } finally {

@@ -55,7 +55,8 @@ export class RedisDb implements Db {
     this.held.set(this.current, 'primary');
     if (init.sentinels.length > 0) {
       this.view = new SentinelView(
-        init.sentinels.map((s) => ({ name: s.name, ip: s.ip })),
+        init.sentinels.map((s) => ({ name: s.name, ...s.endpoint })),
+        // The sentinels name the primary by its address on the run's network: mapped back to its server.
         (ip, epoch) => {
           const s = [...this.servers.values()].find((x) => x.ip === ip);
           if (!s) return;
@@ -121,7 +122,8 @@ export class RedisDb implements Db {
           .map(([n]) => n)
           .sort();
       },
-      address: (n) => this.init.clientAddress?.(n) ?? { host: this.server(n).ip, port: PORT },
+      // A fault proxy's address when one sits in between, else where the host reaches the node's port.
+      address: (n) => this.init.clientAddress?.(n) ?? this.server(n).endpoint,
       waitReplicas: () => waitReplicas(this.init.mode, this.servers.size - 1),
     };
   }
@@ -178,7 +180,7 @@ export class RedisDb implements Db {
   /** master_repl_offset a replica has received (its position in the primary's stream). */
   private async offset(name: string): Promise<number | undefined> {
     try {
-      const info = parseInfo(String(await adminCall(this.server(name).ip, PORT, ['INFO', 'replication'], 2000)));
+      const info = parseInfo(String(await adminCall(this.server(name).endpoint.host, this.server(name).endpoint.port, ['INFO', 'replication'], 2000)));
       const v = Number(info.get('master_repl_offset'));
       return Number.isFinite(v) ? v : undefined;
     } catch {
@@ -259,7 +261,7 @@ export class RedisDb implements Db {
       this.held.set(old, 'fenced');
     }
     const p = this.server(best);
-    await adminCall(p.ip, PORT, ['REPLICAOF', 'NO', 'ONE'], 5000);
+    await adminCall(p.endpoint.host, p.endpoint.port, ['REPLICAOF', 'NO', 'ONE'], 5000);
     this.held.set(best, 'primary');
     this.floor = seen.get(best);
     if (!opts.fence) this.held.set(old, 'primary');
@@ -268,7 +270,7 @@ export class RedisDb implements Db {
         const s = this.server(n);
         const to = await this.upstream(n, best);
         await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: to }));
-        if (s.running() && !s.isPaused()) await adminCall(s.ip, PORT, ['REPLICAOF', to.host, String(to.port)], 5000);
+        if (s.running() && !s.isPaused()) await adminCall(s.endpoint.host, s.endpoint.port, ['REPLICAOF', to.host, String(to.port)], 5000);
       }),
     );
     this.current = best;
@@ -284,7 +286,7 @@ export class RedisDb implements Db {
     let lastErr = '';
     for (const s of asked) {
       try {
-        await adminCall(s.ip, s.port, ['SENTINEL', 'FAILOVER', 'faultline'], 3000);
+        await adminCall(s.endpoint.host, s.endpoint.port, ['SENTINEL', 'FAILOVER', 'faultline'], 3000);
         lastErr = '';
         break;
       } catch (e) {

@@ -3,7 +3,7 @@ import type { Adapter } from '../types.js';
 import { redisBinPath } from './bin.js';
 import { bootstrap } from './bootstrap.js';
 import { REDIS_USER } from './server.js';
-import { PORT, REPLICATION_MODES } from './settings.js';
+import { PORT, REPLICATION_MODES, SENTINEL_PORT } from './settings.js';
 import { WORKLOADS } from './workloads.js';
 
 /**
@@ -15,6 +15,8 @@ export const redisAdapter: Adapter = {
   description: {
     defaultReplication: 'async',
     clientPort: PORT,
+    // Sentinel's port: faultline asks the sentinels who the primary is, and sends them SENTINEL FAILOVER.
+    hostPorts: [SENTINEL_PORT],
     // With Sentinel the adapter ignores replicationAddress (Sentinel re-points replicas around any proxy).
     proxiedLinks: ['client', 'replication'],
     abilities: ['failover'],

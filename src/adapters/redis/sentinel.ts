@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { withDeadline } from '../deadline.js';
 import { connect, pairs } from './conn.js';
-import { MASTER_NAME, SENTINEL_PORT } from './settings.js';
+import { MASTER_NAME } from './settings.js';
 
 export interface SentinelAnswer {
   sentinel: string;
@@ -49,7 +49,8 @@ export class SentinelView {
   static readonly ASK_MS = 400;
 
   constructor(
-    private readonly sentinels: { name: string; ip: string }[],
+    /** Each sentinel's name and where the host reaches its port (node.endpoint(SENTINEL_PORT)). */
+    private readonly sentinels: { name: string; host: string; port: number }[],
     private readonly onChange: (ip: string, epoch: number) => void,
   ) {}
 
@@ -82,13 +83,13 @@ export class SentinelView {
   }
 
   /** One sentinel's answer, bounded end to end (connect included) by ASK_MS; undefined when it does not answer. */
-  private async ask(s: { name: string; ip: string }): Promise<SentinelAnswer | undefined> {
+  private async ask(s: { name: string; host: string; port: number }): Promise<SentinelAnswer | undefined> {
     const work = (async () => {
       let r = this.conns.get(s.name);
       if (!r || r.status !== 'ready') {
         r?.disconnect();
         this.conns.delete(s.name);
-        r = await connect(s.ip, SENTINEL_PORT, SentinelView.ASK_MS);
+        r = await connect(s.host, s.port, SentinelView.ASK_MS);
         if (this.stopped) {
           r.disconnect();
           throw new Error('stopped');

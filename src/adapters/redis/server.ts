@@ -34,8 +34,13 @@ export class RedisProcess {
   get name(): string {
     return this.node.name;
   }
+  /** The node's address on the run's network: what it binds, replicates from and is monitored at. */
   get ip(): string {
     return this.node.ip;
+  }
+  /** Where faultline's own process reaches this process's port (node.endpoint): admin calls, readiness, sentinel polls. */
+  get endpoint(): { host: string; port: number } {
+    return this.node.endpoint(this.port);
   }
   running(): boolean {
     return this.service?.running() ?? false;
@@ -73,13 +78,13 @@ export class RedisProcess {
         );
       }
       try {
-        if ((await adminCall(this.ip, this.port, ['PING'], 1000)) === 'PONG') return;
+        if ((await adminCall(this.endpoint.host, this.endpoint.port, ['PING'], 1000)) === 'PONG') return;
       } catch (e) {
         last = (e as Error).message;
       }
       if (Date.now() > end)
         throw new Error(
-          `${this.name}: ${this.kind} not ready at ${this.ip}:${this.port} after ${timeoutMs} ms (last error: ${last}); ` +
+          `${this.name}: ${this.kind} not ready at ${this.endpoint.host}:${this.endpoint.port} after ${timeoutMs} ms (last error: ${last}); ` +
             `last lines of ${this.logFile}:\n${await this.logTail()}`,
         );
       await new Promise((r) => setTimeout(r, 20));

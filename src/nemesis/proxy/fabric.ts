@@ -43,7 +43,8 @@ export class ProxyFabric implements ProxyLinks {
     const links = new Map<string, TcpProxy>();
     try {
       for (const n of cluster.nodes) {
-        links.set(n.name, await TcpProxy.start({ listen: { host: listenHost, port: 0 }, target: { host: n.ip, port } }));
+        // The proxy runs in faultline's process: it reaches the node where the host does (a published port on Docker Desktop).
+        links.set(n.name, await TcpProxy.start({ listen: { host: listenHost, port: 0 }, target: n.endpoint(port) }));
       }
     } catch (e) {
       await Promise.all([...links.values()].map((p) => p.close()));

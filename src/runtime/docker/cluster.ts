@@ -12,6 +12,55 @@ export interface DockerOptions {
   stopGraceMs?: number;
   /** Image to use instead of the database's own (`--image`). */
   image?: string;
+  /**
+   * How faultline's own process reaches the nodes (RuntimeNode.endpoint): `address`, at each container's
+   * address on the run's network (Linux routes the host to it); `published`, through the ports of
+   * ClusterSpec.ports published on 127.0.0.1 at random host ports (Docker Desktop on macOS and Windows,
+   * where container addresses are not routable from the host); `auto`, address on Linux and published
+   * elsewhere. Default: $FAULTLINE_DOCKER_PORTS (address, published or auto), else auto.
+   */
+  ports?: PortMode;
+}
+
+export type PortMode = 'address' | 'published' | 'auto';
+const PORT_MODES: readonly PortMode[] = ['address', 'published', 'auto'];
+
+/** The mode a run uses: the option, else $FAULTLINE_DOCKER_PORTS, else auto; auto is address on Linux only. */
+export function portMode(
+  given: PortMode | undefined,
+  env: string | undefined = process.env.FAULTLINE_DOCKER_PORTS,
+  platform: NodeJS.Platform = process.platform,
+): 'address' | 'published' {
+  const raw = given ?? (env === undefined || env === '' ? 'auto' : env);
+  if (!PORT_MODES.includes(raw as PortMode)) {
+    const from = given === undefined ? 'FAULTLINE_DOCKER_PORTS' : 'DockerOptions.ports';
+    throw new Error(`docker runtime: ${from} must be one of ${PORT_MODES.join(', ')}, got '${raw}'`);
+  }
+  if (raw === 'auto') return platform === 'linux' ? 'address' : 'published';
+  return raw as 'address' | 'published';
+}
+
+/** The ports to publish: ClusterSpec.ports, each a TCP port number, once. */
+function portsToPublish(ports: readonly number[] | undefined): number[] {
+  const out = [...new Set(ports ?? [])];
+  const bad = out.filter((p) => !Number.isInteger(p) || p < 1 || p > 65535);
+  if (bad.length) throw new Error(`docker runtime: ClusterSpec.ports must be port numbers (1-65535), got ${bad.join(', ')}`);
+  return out;
+}
+
+/** The loopback host port the engine published a container's port at (read back after start). */
+async function publishedPorts(c: Docker.Container, node: string, ports: readonly number[]): Promise<Map<number, number>> {
+  const info = await c.inspect();
+  const bound = info.NetworkSettings.Ports ?? {};
+  const out = new Map<number, number>();
+  for (const p of ports) {
+    const bindings = bound[`${p}/tcp`] ?? [];
+    const b = bindings.find((x) => x.HostIp === '127.0.0.1') ?? bindings[0];
+    const hostPort = Number(b?.HostPort);
+    if (!Number.isInteger(hostPort) || hostPort <= 0) throw new Error(`${node}: the engine published no host port for ${p}/tcp`);
+    out.set(p, hostPort);
+  }
+  return out;
 }
 
 export const MAX_NODES = 99;
@@ -65,6 +114,8 @@ export async function up(spec: ClusterSpec, opts: DockerOptions = {}): Promise<C
   if (!Number.isInteger(spec.nodes) || spec.nodes < 1 || spec.nodes > MAX_NODES) {
     throw new Error(`docker runtime: nodes must be an integer in 1..${MAX_NODES}, got ${spec.nodes}`);
   }
+  const mode = portMode(opts.ports);
+  const ports = mode === 'published' ? portsToPublish(spec.ports) : [];
   const image = opts.image ?? imageRef(spec.image ?? 'base');
   const name = runName(spec.runId);
   const labels = { [RUN_LABEL]: spec.runId, [PID_LABEL]: String(process.pid) };
@@ -89,7 +140,10 @@ export async function up(spec: ClusterSpec, opts: DockerOptions = {}): Promise<C
           Image: image,
           Cmd: ['sleep', 'infinity'],
           Labels: { ...labels, [NODE_LABEL]: node },
+          // Published-port mode: each port the host connects to, on loopback only, at a port the engine picks.
+          ExposedPorts: Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}])),
           HostConfig: {
+            PortBindings: Object.fromEntries(ports.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
             // docker-init as PID 1 reaps whatever a database daemonizes; the databases themselves are execs.
             Init: true,
             NetworkMode: name,
@@ -101,7 +155,8 @@ export async function up(spec: ClusterSpec, opts: DockerOptions = {}): Promise<C
           NetworkingConfig: { EndpointsConfig: { [name]: { IPAMConfig: { IPv4Address: ip } } } },
         });
         await c.start();
-        const n = new DockerNode(c, node, ip, dir);
+        const published = mode === 'published' ? await publishedPorts(c, node, ports) : undefined;
+        const n = new DockerNode(c, node, ip, dir, published);
         await n.prepare();
         return n;
       }),

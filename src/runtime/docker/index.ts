@@ -37,5 +37,5 @@ export function createDockerRuntime(opts: DockerOptions = {}): Runtime {
 }
 
 export const dockerRuntime: Runtime = createDockerRuntime();
-export type { DockerOptions } from './cluster.js';
-export { leftovers, removeLabelled, removeRun } from './cluster.js';
+export type { DockerOptions, PortMode } from './cluster.js';
+export { leftovers, portMode, removeLabelled, removeRun } from './cluster.js';

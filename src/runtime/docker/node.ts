@@ -29,6 +29,8 @@ export class DockerNode extends ContainerRemote implements RuntimeNode {
     readonly name: string,
     readonly ip: string,
     readonly dir: string,
+    /** Published-port mode: each published node port and the loopback port the engine chose for it; undefined in address mode. */
+    private readonly published?: ReadonlyMap<number, number>,
   ) {
     super((argv, opts) => execIn(container, argv, opts), name);
     const shell = {
@@ -39,6 +41,23 @@ export class DockerNode extends ContainerRemote implements RuntimeNode {
             execIn(container, ['sh', '-c', 'in=$1; shift; printf "%s" "$in" | "$@"', 'sh', input, ...argv]),
     };
     this.faults = new NetFaults(shell, 'eth0', name);
+  }
+
+  /**
+   * Address mode: the container's own address (Linux routes the host to it). Published-port mode: 127.0.0.1
+   * and the host port the engine published the node's port at (ClusterSpec.ports); any other port throws.
+   */
+  endpoint(port: number): { host: string; port: number } {
+    if (!this.published) return { host: this.ip, port };
+    const hostPort = this.published.get(port);
+    if (hostPort === undefined) {
+      const ports = [...this.published.keys()].join(', ') || 'none';
+      throw new Error(
+        `${this.name}: port ${port} is not published to the host (docker runtime in published-port mode; published: ${ports}); ` +
+          `list it in ClusterSpec.ports (an adapter: AdapterDescription.clientPort or hostPorts)`,
+      );
+    }
+    return { host: '127.0.0.1', port: hostPort };
   }
 
   /** The node's own folders and a zero clock offset, before any service starts. */

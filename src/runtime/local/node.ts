@@ -33,6 +33,11 @@ export class LocalNode extends HostRemote implements RuntimeNode {
     this.faults = new NetFaults({ run: (argv, input) => run(['ip', 'netns', 'exec', ns, ...argv], { input }) }, nodeVeth(id, name), ns);
   }
 
+  /** The host routes to every namespace's address on the bridge: a node's port is reached at its own address. */
+  endpoint(port: number): { host: string; port: number } {
+    return { host: this.ip, port };
+  }
+
   /** Creates the node directory (0755, so a service user can reach its own subdirectories) and the offset file. */
   prepare(): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o755 });
