@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localRuntime } from '../../src/runtime/local/index.js';
-import { leftovers, requireRuntime } from './support.js';
+import { leftovers, requireRuntime, runCli } from './support.js';
 
 // `faultline run` as a user runs it, a child process, with kill faults: it must exit by itself within a
 // bound after the workload's time limit, with a verdict exit code, the run stored, and nothing left on the
 // machine. In-process tests cannot see a command that never ends (a stray timer of a driver keeps the
 // process alive after "stored in"; in CI that is a hung job).
 
-const root = join(import.meta.dirname, '..', '..');
-const main = join(root, 'dist', 'src', 'cli', 'main.js');
 let store: string;
 
 beforeAll(async () => {
@@ -22,40 +19,6 @@ beforeAll(async () => {
 afterAll(() => {
   if (store) rmSync(store, { recursive: true, force: true });
 });
-
-interface Ended {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** With closeOutputOnRunId, our end of both pipes is closed once the run id was printed: the reader went away. */
-function runCli(argv: string[], boundMs: number, closeOutputOnRunId = false): Promise<Ended> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [main, ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (closeOutputOnRunId && /faultline run [0-9a-f]+:/.test(stderr)) {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }
-    });
-    // Past the bound the command is hung: kill it (our own child, by its handle) and fail below.
-    const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-}
 
 const TIME_LIMIT_S = 8;
 // Cluster start (Cassandra's JVMs take longest), the run, the final heal (a restart), quiet, final reads,

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapter } from '../../src/adapters/external.js';
 import { runtimeByName } from '../../src/runtime/index.js';
-import { leftovers, leftoversOf, requireRuntime, RUNTIMES } from './support.js';
+import { leftovers, leftoversOf, requireRuntime, runCli, RUNTIMES } from './support.js';
 
 // Your own database (issue 12): the etcd adapter in examples/adapters/etcd, which lives outside src/ as a
 // user's would, loaded by `faultline run --adapter` in a child process, as a user runs it. With linearizable
@@ -13,7 +12,6 @@ import { leftovers, leftoversOf, requireRuntime, RUNTIMES } from './support.js';
 // a member cut off from the leader answers from its own stale state and the checker must say so.
 
 const root = join(import.meta.dirname, '..', '..');
-const main = join(root, 'dist', 'src', 'cli', 'main.js');
 const ADAPTER = 'examples/adapters/etcd';
 let store: string;
 
@@ -28,36 +26,6 @@ beforeAll(async () => {
 afterAll(() => {
   if (store) rmSync(store, { recursive: true, force: true });
 });
-
-interface Ended {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** The CLI as a child process (cwd: the repository, so the relative --adapter path is the user's). */
-function runCli(argv: string[], boundMs: number): Promise<Ended> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [main, ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    // Past the bound the command is hung: kill it (our own child, by its handle) and fail below.
-    const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-}
 
 interface Results {
   valid: boolean | 'unknown';

@@ -14,8 +14,13 @@ import { requireRuntime, runChecked } from './support.js';
  * least the injected latency, ops outside the windows are not delayed, and nothing is left behind.
  * Behaviour, not speed: each bound is a latency the run injected (how fast ops are is the bench's).
  */
-export function latencyCheck(unavailable: () => Promise<string | undefined>, runtime = 'local') {
-  let store: string;
+/**
+ * The store of a proxy test file's runs: beforeAll requires the runtime (failing, never skipping), makes the
+ * folder and builds the replication proxy (it runs as a compiled program inside the standbys' nodes);
+ * afterAll removes the folder. Returns the folder's getter.
+ */
+export function proxyStore(unavailable: () => Promise<string | undefined>): () => string {
+  let store = '';
   beforeAll(async () => {
     await requireRuntime(unavailable);
     store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
@@ -43,7 +48,11 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>, run
   afterAll(() => {
     if (store) rmSync(store, { recursive: true, force: true });
   });
+  return () => store;
+}
 
+export function latencyCheck(unavailable: () => Promise<string | undefined>, runtime = 'local') {
+  const store = proxyStore(unavailable);
   return async (over: Partial<RunSpec> & Pick<RunSpec, 'db'>) => {
     const spec: RunSpec = {
       workload: 'append',
@@ -59,7 +68,7 @@ export function latencyCheck(unavailable: () => Promise<string | undefined>, run
       runtime,
       opTimeoutMs: 3000,
       nemesisIntervalS: 2,
-      store,
+      store: store(),
       argv: ['faultline', 'run', '(test)'],
       ...over,
     };

@@ -1,48 +1,20 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import { pairOps } from '../../src/history/pairs.js';
 import type { RunSpec } from '../../src/run/run.js';
 import { runtimeByName } from '../../src/runtime/index.js';
-import { windows } from './proxy-latency.js';
-import { requireRuntime, runChecked, RUNTIMES } from './support.js';
+import { proxyStore, windows } from './proxy-latency.js';
+import { runChecked, RUNTIMES } from './support.js';
 
 // Faults in the client path: a TCP proxy per node in faultline's process sits between the clients
 // and each node's port 5432; the latency, half-open and reset packages act on it.
 describe.each(RUNTIMES)('proxy faults in the client path: postgres on %s', (runtime) => {
-  let store: string;
-  beforeAll(async () => {
+  const store = proxyStore(async () => {
     const rt = runtimeByName(runtime);
-    await requireRuntime(async () => (await rt.unavailable('postgres')) ?? (await postgresAdapter.unavailable(rt.probe('postgres'))));
-    store = mkdtempSync(join(tmpdir(), 'fl-proxy-test-'));
-    // The replication proxies run as a compiled program inside the standbys' namespaces: build just it.
-    execFileSync(
-      'npx',
-      [
-        'tsc',
-        '--outDir',
-        'dist',
-        '--rootDir',
-        '.',
-        '--module',
-        'nodenext',
-        '--moduleResolution',
-        'nodenext',
-        '--target',
-        'es2022',
-        '--skipLibCheck',
-        'src/nemesis/proxy/main.ts',
-      ],
-      { stdio: 'ignore' },
-    );
-  }, 120_000);
-  afterAll(() => {
-    if (store) rmSync(store, { recursive: true, force: true });
+    return (await rt.unavailable('postgres')) ?? (await postgresAdapter.unavailable(rt.probe('postgres')));
   });
-
   const base = (over: Partial<RunSpec>): RunSpec => ({
     db: 'postgres',
     workload: 'append',
@@ -58,7 +30,7 @@ describe.each(RUNTIMES)('proxy faults in the client path: postgres on %s', (runt
     runtime,
     opTimeoutMs: 3000,
     nemesisIntervalS: 2,
-    store,
+    store: store(),
     argv: ['faultline', 'run', '(test)'],
     ...over,
   });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,4 +143,44 @@ export function runsOf(adapter: Adapter, defaults: Partial<RunSpec> = {}) {
     ...over,
   });
   return { run: (over: Partial<RunSpec>) => runChecked(spec(over)), spec, store: () => store };
+}
+
+/** The repository and its built CLI. */
+export const repoRoot = join(import.meta.dirname, '..', '..');
+const main = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+
+export interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * The built CLI as a child process (cwd: the repository), as a user runs it, killed (our own child, by its
+ * handle) past boundMs so a hung command fails its test instead of the CI job. With closeOutputOnRunId, our end of both pipes is closed once the run id was printed: the reader went away. */
+export function runCli(argv: string[], boundMs: number, closeOutputOnRunId = false): Promise<Ended> {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [main, ...argv], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (closeOutputOnRunId && /faultline run [0-9a-f]+:/.test(stderr)) {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }
+    });
+    // Past the bound the command is hung: kill it (our own child, by its handle) and fail below.
+    const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
+    });
+  });
 }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BaseCluster } from '../cluster-base.js';
 import type { Cluster, ClusterSpec } from '../types.js';
 import { docker, engineMessage, NODE_LABEL, notFound, PID_LABEL, RUN_LABEL } from './engine.js';
 import { imageRef } from './images.js';
@@ -72,37 +73,11 @@ export function runName(runId: string): string {
   return `fl-${runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
 }
 
-class DockerCluster implements Cluster {
-  private downing?: Promise<void>;
-  private gone = false;
-
-  constructor(
-    readonly runId: string,
-    readonly hostIp: string,
-    readonly nodes: DockerNode[],
-    private readonly graceMs: number,
-  ) {}
-
-  async healAll(): Promise<void> {
-    if (this.gone) return;
-    const results = await Promise.allSettled(this.nodes.flatMap((n) => [n.healAll(), n.setClockOffset(0)]));
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
-    if (errors.length) throw new Error(`healing run ${this.runId} failed: ${errors.join('; ')}`);
-  }
-
-  down(): Promise<void> {
-    this.downing ??= this.teardown();
-    return this.downing;
-  }
-
-  private async teardown(): Promise<void> {
-    const errors: string[] = [];
-    await this.healAll().catch((e: Error) => errors.push(e.message));
-    // Databases get their graceful stop (a clean shutdown flushes logs); the containers then go with everything in them.
-    await Promise.all(this.nodes.map((n) => n.stopAll(this.graceMs).catch(() => undefined)));
-    await removeRun(this.runId).catch((e: Error) => errors.push(e.message));
-    this.gone = true;
-    if (errors.length) throw new Error(`docker runtime: down() of run ${this.runId}: ${errors.join('; ')}`);
+class DockerCluster extends BaseCluster<DockerNode> {
+  protected readonly what = 'docker runtime';
+  protected async remove(): Promise<void> {
+    // Databases got their graceful stop (a clean shutdown flushes logs); the containers go with everything in them.
+    await removeRun(this.runId);
   }
 }
 

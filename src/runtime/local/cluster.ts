@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BaseCluster } from '../cluster-base.js';
 import type { Cluster, ClusterSpec } from '../types.js';
 import { shortId, nodeName } from './names.js';
 import { createBridge, createNode } from './network.js';
@@ -16,40 +17,25 @@ export interface LocalOptions {
 
 export const MAX_NODES = 99;
 
-class LocalCluster implements Cluster {
-  private downing?: Promise<void>;
-  private gone = false;
+class LocalCluster extends BaseCluster<LocalNode> {
+  protected readonly what = 'local runtime';
 
   constructor(
-    readonly runId: string,
+    runId: string,
     readonly id: string,
-    readonly hostIp: string,
-    readonly nodes: LocalNode[],
-    private readonly graceMs: number,
-  ) {}
-
-  async healAll(): Promise<void> {
-    if (this.gone) return; // nothing left to heal
-    const results = await Promise.allSettled(this.nodes.flatMap((n) => [n.healAll(), n.setClockOffset(0)]));
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
-    if (errors.length) throw new Error(`healing run ${this.runId} failed: ${errors.join('; ')}`);
+    hostIp: string,
+    nodes: LocalNode[],
+    graceMs: number,
+  ) {
+    super(runId, hostIp, nodes, graceMs);
   }
 
-  /** Idempotent: a second call (e.g. from the signal handler while the first runs) awaits the same teardown. */
-  down(): Promise<void> {
-    this.downing ??= this.teardown();
-    return this.downing;
-  }
-
-  private async teardown(): Promise<void> {
-    const errors: string[] = [];
-    // Heal first: a service must not be stopped while its node is cut off or its clock skewed.
-    await this.healAll().catch((e: Error) => errors.push(e.message));
-    await Promise.all(this.nodes.map((n) => n.stopAll(this.graceMs)));
-    await removeRun(this.id).catch((e: Error) => errors.push(e.message));
-    this.gone = true;
-    unregister(this);
-    if (errors.length) throw new Error(`local runtime: down() of run ${this.runId}: ${errors.join('; ')}`);
+  protected async remove(): Promise<void> {
+    try {
+      await removeRun(this.id);
+    } finally {
+      unregister(this);
+    }
   }
 }
 
