@@ -71,11 +71,12 @@ export interface ContainerExec {
   cwd?: string;
 }
 
-/**
- * Runs argv in a running container (docker exec, no shell) and resolves when it ends, with its output
- * and exit status (128 + N when a signal ended it, as a shell reports it).
- */
-export async function execIn(container: Docker.Container, argv: string[], opts: ContainerExec = {}): Promise<ExecResult> {
+/** Creates and starts a `docker exec` of argv (no shell) with its output attached; the stream ends with the process. */
+export async function startExec(
+  container: Docker.Container,
+  argv: string[],
+  opts: ContainerExec = {},
+): Promise<{ exec: Docker.Exec; stream: NodeJS.ReadWriteStream }> {
   const exec = await container.exec({
     Cmd: argv,
     AttachStdout: true,
@@ -84,7 +85,15 @@ export async function execIn(container: Docker.Container, argv: string[], opts: 
     Env: opts.env ? Object.entries(opts.env).map(([k, v]) => `${k}=${v}`) : undefined,
     WorkingDir: opts.cwd,
   });
-  const stream = await exec.start({ hijack: true, stdin: false });
+  return { exec, stream: await exec.start({ hijack: true, stdin: false }) };
+}
+
+/**
+ * Runs argv in a running container (docker exec, no shell) and resolves when it ends, with its output
+ * and exit status (128 + N when a signal ended it, as a shell reports it).
+ */
+export async function execIn(container: Docker.Container, argv: string[], opts: ContainerExec = {}): Promise<ExecResult> {
+  const { exec, stream } = await startExec(container, argv, opts);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const stdout = new PassThrough().on('data', (b: Buffer) => out.push(b));

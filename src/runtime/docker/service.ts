@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { constants } from 'node:os';
 import type { Service, ServiceExit } from '../types.js';
-import { execIn, exitCode } from './engine.js';
+import { execIn, exitCode, startExec } from './engine.js';
 
 /**
  * Starts argv in the container as a foreground `docker exec` that lasts as long as the process: its PID
@@ -15,15 +15,7 @@ export async function launchIn(
   signal: (pid: number, sig: NodeJS.Signals) => Promise<void>,
 ): Promise<Service> {
   const wrapper = ['sh', '-c', 'echo $$ > "$1"; log=$2; shift 2; exec "$@" >>"$log" 2>&1', 'sh', spec.pidFile, spec.logFile, ...spec.argv];
-  const exec = await container.exec({
-    Cmd: wrapper,
-    AttachStdout: true,
-    AttachStderr: true,
-    User: spec.user ?? 'root',
-    Env: spec.env ? Object.entries(spec.env).map(([k, v]) => `${k}=${v}`) : undefined,
-    WorkingDir: spec.cwd,
-  });
-  const stream = await exec.start({ hijack: true, stdin: false });
+  const { exec, stream } = await startExec(container, wrapper, spec);
   stream.resume();
   let done = false;
   const exited: Promise<ServiceExit> = new Promise<void>((resolve) => {
