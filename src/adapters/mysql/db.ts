@@ -1,5 +1,6 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
 import { gatherAndDecide, type Answer } from '../failover-choice.js';
+import { ReplicaSet } from '../replicated.js';
 import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import type { ServerBinaries } from './bin.js';
 import { MyClient, type Routing } from './client.js';
@@ -9,8 +10,6 @@ import type { MyServer } from './server.js';
 import { semiSyncRule, type Replication } from './settings.js';
 import { adminQuery, PORT, USER } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
-
-type Held = 'primary' | 'standby' | 'fenced';
 
 /** How long one restart of a rebuilt node waits for it to apply the primary's history (it goes on replicating after). */
 const REBUILD_CATCH_UP_MS = 10_000;
@@ -33,26 +32,18 @@ export interface MyDbInit {
 export class MyDb implements Db {
   readonly name = 'mysql';
   readonly cluster: Cluster;
-  private readonly servers = new Map<string, MyServer>();
-  private readonly held = new Map<string, Held>();
+  /** Servers, the role each is held in, the primary sessions write to, and its floor. */
+  private readonly rs: ReplicaSet<MyServer>;
   /** Replicas that were down or paused at a failover: they follow the new primary when they are back. */
   private readonly repoint = new Set<string>();
   /** Rebuilt nodes still applying the primary's history (fenced until admitted): node -> the primary it follows. */
   private readonly catchingUp = new Map<string, string>();
-  private current: string;
-  /** What the current primary held when faultline promoted it (failover-choice.ts: the floor); undefined for the first primary. */
-  private floor?: Answer;
   private readonly clients = new Set<MyClient>();
   private tearing?: Promise<void>;
 
   constructor(private readonly init: MyDbInit) {
     this.cluster = init.cluster;
-    for (const s of init.servers) {
-      this.servers.set(s.name, s);
-      this.held.set(s.name, 'standby');
-    }
-    this.current = init.servers[0]!.name;
-    this.held.set(this.current, 'primary');
+    this.rs = new ReplicaSet({ db: 'mysql', servers: init.servers, port: PORT, clientAddress: init.clientAddress });
   }
 
   private get flavour() {
@@ -60,45 +51,20 @@ export class MyDb implements Db {
   }
 
   server(name: string): MyServer {
-    const s = this.servers.get(name);
-    if (!s) throw new Error(`mysql: no node named ${name}`);
-    return s;
+    return this.rs.server(name);
   }
-
   roles(): Map<string, Role> {
-    const out = new Map<string, Role>();
-    for (const [name, role] of this.held) out.set(name, role === 'fenced' ? 'fenced' : this.server(name).running() ? role : 'down');
-    return out;
+    return this.rs.roles();
   }
-
   primary(): RuntimeNode {
-    return this.server(this.current).node;
+    return this.rs.primary();
   }
-
   standbys(): string[] {
-    return [...this.held]
-      .filter(([, r]) => r === 'standby')
-      .map(([n]) => n)
-      .sort();
+    return this.rs.standbys();
   }
 
   private routing(): Routing {
-    return {
-      primary: () => this.current,
-      readable: (reads) => {
-        if (reads === 'primary') return [this.current];
-        if (reads === 'replicas') {
-          const s = this.standbys();
-          return s.length ? s : [this.current];
-        }
-        return [...this.held]
-          .filter(([, r]) => r !== 'fenced')
-          .map(([n]) => n)
-          .sort();
-      },
-      // A fault proxy's address when one sits in between, else where the host reaches the node's port.
-      address: (n) => this.init.clientAddress?.(n) ?? this.server(n).node.endpoint(PORT),
-    };
+    return { primary: () => this.rs.current, readable: (reads) => this.rs.readable(reads), address: (n) => this.rs.address(n) };
   }
 
   async client(session: number, opts: { reads?: ReadRouting } = {}): Promise<Client> {
@@ -114,9 +80,9 @@ export class MyDb implements Db {
   /** Starts a killed node again; a fenced old primary comes back rebuilt as a replica of the current primary. */
   async restart(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
-    if (this.held.get(s.name) === 'fenced') {
+    if (this.rs.held(s.name) === 'fenced') {
       // Rebuilt earlier and still replicating from this primary: only wait for it again.
-      if (this.catchingUp.get(s.name) === this.current && s.running() && !s.isPaused()) await this.admit(s);
+      if (this.catchingUp.get(s.name) === this.rs.current && s.running() && !s.isPaused()) await this.admit(s);
       else await this.rebuild(s);
       return;
     }
@@ -130,7 +96,7 @@ export class MyDb implements Db {
 
   /** The primary answers (replicas catch up on their own; the final reads go to the primary). */
   async waitHealthy(timeoutMs: number): Promise<void> {
-    await this.server(this.current).waitReady(timeoutMs);
+    await this.server(this.rs.current).waitReady(timeoutMs);
   }
 
   async pause(node: RuntimeNode): Promise<void> {
@@ -146,14 +112,14 @@ export class MyDb implements Db {
 
   /** Fails fast rather than wait out a timeout: the next stop-kill (after the restart or resume) tries again. */
   private primaryServing(s: MyServer): void {
-    const p = this.server(this.current);
+    const p = this.server(this.rs.current);
     if (!p.running()) throw new Error(`${s.name}: cannot follow the primary ${p.name}: it is down`);
     if (p.isPaused()) throw new Error(`${s.name}: cannot follow the primary ${p.name}: it is paused`);
   }
 
   private async follow(s: MyServer): Promise<void> {
     this.primaryServing(s);
-    await follow(s, this.server(this.current), this.flavour, this.init.replicationAddress);
+    await follow(s, this.server(this.rs.current), this.flavour, this.init.replicationAddress);
     this.repoint.delete(s.name);
   }
 
@@ -183,7 +149,7 @@ export class MyDb implements Db {
    */
   async failover(opts: FailoverOptions): Promise<FailoverOutcome> {
     const f = FLAVOURS[this.flavour];
-    const old = this.current;
+    const old = this.rs.current;
     const policy = opts.policy ?? 'safe';
     const standbys = this.standbys();
     const oldServer = this.server(old);
@@ -191,7 +157,7 @@ export class MyDb implements Db {
     const wasRunning = oldServer.running();
     if (fenceFirst) {
       await oldServer.kill();
-      this.held.set(old, 'fenced');
+      this.rs.fence(old);
     }
     const received = new Map<string, string>();
     const seen = new Map<string, Answer>();
@@ -209,11 +175,11 @@ export class MyDb implements Db {
         seen.set(n, a);
         return a;
       },
-      floor: this.floor,
+      floor: this.rs.floor,
     });
     if (rec.decision === 'refused') {
       if (fenceFirst) {
-        this.held.set(old, 'primary');
+        this.rs.setRole(old, 'primary');
         if (wasRunning) {
           await oldServer.start();
           await oldServer.waitReady();
@@ -224,7 +190,7 @@ export class MyDb implements Db {
     const best = { n: rec.chosen!, received: received.get(rec.chosen!) ?? '' };
     if (opts.fence && !fenceFirst) {
       await oldServer.kill();
-      this.held.set(old, 'fenced');
+      this.rs.fence(old);
     }
     const p = this.server(best.n);
     await adminQuery(p.admin, f.stopIoThread, [], 10_000);
@@ -238,10 +204,9 @@ export class MyDb implements Db {
     const writable = [...f.makeWritable, ...(this.init.mode === 'semi-sync' ? [`SET GLOBAL ${f.semiSyncPrimaryVar} = 1`] : [])];
     for (const stmt of writable) await adminQuery(p.admin, stmt, [], 10_000);
     p.readOnly = false;
-    this.held.set(best.n, 'primary');
-    this.floor = seen.get(best.n);
-    if (!opts.fence) this.held.set(old, 'primary');
-    this.current = best.n;
+    this.rs.promote(best.n, seen.get(best.n));
+    if (!opts.fence) this.rs.setRole(old, 'primary');
+    this.rs.switchTo(best.n);
     for (const n of this.standbys()) {
       const s = this.server(n);
       if (!s.running() || s.isPaused()) {
@@ -279,7 +244,7 @@ export class MyDb implements Db {
     await s.waitReady();
     const f = FLAVOURS[this.flavour];
     if (this.init.mode === 'semi-sync') await adminQuery(s.admin, `SET GLOBAL ${f.semiSyncReplicaVar} = 0`, [], 10_000);
-    const primary = this.server(this.current);
+    const primary = this.server(this.rs.current);
     await follow(s, primary, this.flavour, this.init.replicationAddress);
     this.repoint.delete(s.name);
     this.catchingUp.set(s.name, primary.name);
@@ -292,7 +257,7 @@ export class MyDb implements Db {
    * and the node stays fenced but keeps replicating, so the next restart waits again from where it got.
    */
   private async admit(s: MyServer): Promise<void> {
-    const primary = this.server(this.current);
+    const primary = this.server(this.rs.current);
     try {
       await waitCaughtUp(primary, [s], this.flavour, REBUILD_CATCH_UP_MS);
     } catch (e) {
@@ -311,7 +276,7 @@ export class MyDb implements Db {
       await adminQuery(s.admin, f.startIoThread, [], 10_000);
     }
     this.catchingUp.delete(s.name);
-    this.held.set(s.name, 'standby');
+    this.rs.setRole(s.name, 'standby');
   }
 
   describe(): Record<string, unknown> {
@@ -319,7 +284,7 @@ export class MyDb implements Db {
       database: 'mysql',
       flavour: this.flavour,
       version: this.init.bins.version,
-      nodes: [...this.servers.values()].map((s) => ({
+      nodes: this.rs.all().map((s) => ({
         name: s.name,
         ip: s.node.ip,
         serverId: s.serverId,
@@ -327,7 +292,7 @@ export class MyDb implements Db {
         data: s.paths.data,
         log: s.logFile,
       })),
-      primary: this.current,
+      primary: this.rs.current,
       replication: this.init.mode,
       ...(this.init.mode === 'semi-sync' ? { semiSyncTimeoutMs: SEMI_SYNC_TIMEOUT_MS, semiSyncWaitPoint: 'AFTER_SYNC' } : {}),
       reads: this.init.reads,
@@ -337,13 +302,13 @@ export class MyDb implements Db {
 
   /** Every server process of the cluster, for leak checks. */
   pids(): number[] {
-    return [...this.servers.values()].flatMap((s) => s.pids());
+    return this.rs.all().flatMap((s) => s.pids());
   }
 
   teardown(): Promise<void> {
     this.tearing ??= (async () => {
       await Promise.all([...this.clients].map((c) => c.close()));
-      await Promise.all([...this.servers.values()].map((s) => s.stop()));
+      await Promise.all(this.rs.all().map((s) => s.stop()));
     })();
     return this.tearing;
   }

@@ -1,5 +1,6 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
 import { gatherAndDecide, type Answer } from '../failover-choice.js';
+import { ReplicaSet } from '../replicated.js';
 import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { PgClient, type Routing } from './client.js';
 import { walPosition } from './failover.js';
@@ -16,8 +17,6 @@ import type { WorkloadSql } from './workloads.js';
  * It fails, and the next stop tries again.
  */
 const REBUILD_COPY_MS = 20_000;
-
-type Held = 'primary' | 'standby' | 'fenced';
 
 export interface PgDbInit {
   cluster: Cluster;
@@ -37,11 +36,8 @@ export interface PgDbInit {
 export class PgDb implements Db {
   readonly name = 'postgres';
   readonly cluster: Cluster;
-  private readonly servers = new Map<string, PgServer>();
-  private readonly held = new Map<string, Held>();
-  private current: string;
-  /** What the current primary held when faultline promoted it (failover-choice.ts: the floor); undefined for the first primary. */
-  private floor?: Answer;
+  /** Servers, the role each is held in, the primary sessions write to, and its floor. */
+  private readonly rs: ReplicaSet<PgServer>;
   private readonly clients = new Set<PgClient>();
   /** Standbys that were down at a failover: they may hold WAL the new primary never had. */
   private readonly diverged = new Set<string>();
@@ -49,55 +45,29 @@ export class PgDb implements Db {
 
   constructor(private readonly init: PgDbInit) {
     this.cluster = init.cluster;
-    for (const s of init.servers) {
-      this.servers.set(s.name, s);
-      this.held.set(s.name, 'standby');
-    }
-    this.current = init.servers[0]!.name;
-    this.held.set(this.current, 'primary');
+    this.rs = new ReplicaSet({ db: 'postgres', servers: init.servers, port: PORT, clientAddress: init.clientAddress });
   }
 
   server(name: string): PgServer {
-    const s = this.servers.get(name);
-    if (!s) throw new Error(`postgres: no node named ${name}`);
-    return s;
+    return this.rs.server(name);
   }
-
   roles(): Map<string, Role> {
-    const out = new Map<string, Role>();
-    for (const [name, role] of this.held) out.set(name, role === 'fenced' ? 'fenced' : this.server(name).running() ? role : 'down');
-    return out;
+    return this.rs.roles();
   }
-
   primary(): RuntimeNode {
-    return this.server(this.current).node;
+    return this.rs.primary();
   }
-
   /** Standbys of the current primary (fenced nodes and a split-brain old primary are not), by name. */
   standbys(): string[] {
-    return [...this.held]
-      .filter(([, r]) => r === 'standby')
-      .map(([n]) => n)
-      .sort();
+    return this.rs.standbys();
   }
 
   private routing(): Routing {
     return {
-      primary: () => this.current,
-      readable: (reads) => {
-        if (reads === 'primary') return [this.current];
-        if (reads === 'replicas') {
-          const s = this.standbys();
-          return s.length ? s : [this.current];
-        }
-        return [...this.held]
-          .filter(([, r]) => r !== 'fenced')
-          .map(([n]) => n)
-          .sort();
-      },
-      // A fault proxy's address when one sits in between, else where the host reaches the node's port.
-      ip: (n) => (this.init.clientAddress?.(n) ?? this.server(n).node.endpoint(PORT)).host,
-      port: (n) => (this.init.clientAddress?.(n) ?? this.server(n).node.endpoint(PORT)).port,
+      primary: () => this.rs.current,
+      readable: (reads) => this.rs.readable(reads),
+      ip: (n) => this.rs.address(n).host,
+      port: (n) => this.rs.address(n).port,
     };
   }
 
@@ -118,7 +88,7 @@ export class PgDb implements Db {
    */
   async restart(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
-    if (this.held.get(s.name) === 'fenced' || this.diverged.has(s.name)) {
+    if (this.rs.held(s.name) === 'fenced' || this.diverged.has(s.name)) {
       await this.rebuild(s);
       this.diverged.delete(s.name);
       return;
@@ -136,7 +106,7 @@ export class PgDb implements Db {
     const end = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
-      const p = this.server(this.current);
+      const p = this.server(this.rs.current);
       const want = this.standbys().filter((n) => this.server(n).running() && !this.server(n).isPaused());
       try {
         const r = await adminQuery<{ n: string }>(
@@ -168,7 +138,7 @@ export class PgDb implements Db {
    * Rewrites a primary's synchronous standbys for the current standby set, reloads it, and waits until
    * the new value is in force (reload is asynchronous; a commit acknowledged before that would not wait).
    */
-  async configurePrimary(name = this.current): Promise<void> {
+  async configurePrimary(name = this.rs.current): Promise<void> {
     const p = this.server(name);
     const want = syncStandbyNames(this.init.mode, this.standbys());
     await p.writeDataFile('faultline.conf', faultlineConf({ mode: this.init.mode, standbys: this.standbys() }));
@@ -209,7 +179,7 @@ export class PgDb implements Db {
    * and follow it (they switch to its timeline: recovery_target_timeline is 'latest' by default).
    */
   async failover(opts: FailoverOptions): Promise<FailoverOutcome> {
-    const old = this.current;
+    const old = this.rs.current;
     const policy = opts.policy ?? 'safe';
     const standbys = this.standbys();
     const oldServer = this.server(old);
@@ -217,7 +187,7 @@ export class PgDb implements Db {
     const wasRunning = oldServer.running();
     if (fenceFirst) {
       await oldServer.kill();
-      this.held.set(old, 'fenced');
+      this.rs.fence(old);
     }
     const seen = new Map<string, Answer>();
     const rec = await gatherAndDecide({
@@ -231,11 +201,11 @@ export class PgDb implements Db {
         if (a) seen.set(n, a);
         return a;
       },
-      floor: this.floor,
+      floor: this.rs.floor,
     });
     if (rec.decision === 'refused') {
       if (fenceFirst) {
-        this.held.set(old, 'primary');
+        this.rs.setRole(old, 'primary');
         if (wasRunning) {
           await oldServer.start();
           await oldServer.waitReady();
@@ -246,14 +216,13 @@ export class PgDb implements Db {
     const best = rec.chosen!;
     if (opts.fence && !fenceFirst) {
       await oldServer.kill();
-      this.held.set(old, 'fenced');
+      this.rs.fence(old);
     }
     const p = this.server(best);
     const r = await adminQuery<{ ok: boolean }>(p.node.endpoint(PORT), 'SELECT pg_promote(true, 60) AS ok', [], 65_000);
     if (r.rows[0]?.ok !== true) throw new Error(`postgres failover: pg_promote on ${best} did not finish within 60 s; log:\n${await p.logTail()}`);
-    this.held.set(best, 'primary');
-    this.floor = seen.get(best);
-    if (!opts.fence) this.held.set(old, 'primary');
+    this.rs.promote(best, seen.get(best));
+    if (!opts.fence) this.rs.setRole(old, 'primary');
     for (const n of this.standbys()) {
       if (!this.server(n).running()) this.diverged.add(n);
       await adminQuery(
@@ -265,7 +234,7 @@ export class PgDb implements Db {
     }
     await this.configurePrimary(best);
     // Only now do sessions (re)connect to it: in sync modes its commits already wait for its standbys.
-    this.current = best;
+    this.rs.switchTo(best);
     return { ...rec, old, promoted: best };
   }
 
@@ -294,7 +263,7 @@ export class PgDb implements Db {
 
   /** Wipes a fenced node and clones it from the current primary as a standby. */
   private async rebuild(s: PgServer): Promise<void> {
-    const p = this.server(this.current);
+    const p = this.server(this.rs.current);
     // Fail fast rather than wait out a timeout: the next stop-kill (after the restart or resume) tries again.
     if (!p.running()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is down`);
     if (p.isPaused()) throw new Error(`${s.name}: cannot rebuild from the primary ${p.name}: it is paused`);
@@ -318,7 +287,7 @@ export class PgDb implements Db {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    this.held.set(s.name, 'standby');
+    this.rs.setRole(s.name, 'standby');
     await this.configurePrimary();
   }
 
@@ -326,8 +295,8 @@ export class PgDb implements Db {
     return {
       database: 'postgres',
       version: this.init.version,
-      nodes: [...this.servers.values()].map((s) => ({ name: s.name, ip: s.node.ip, role: this.roles().get(s.name), data: s.data, log: s.logFile })),
-      primary: this.current,
+      nodes: this.rs.all().map((s) => ({ name: s.name, ip: s.node.ip, role: this.roles().get(s.name), data: s.data, log: s.logFile })),
+      primary: this.rs.current,
       replication: this.init.mode,
       synchronous_standby_names: syncStandbyNames(this.init.mode, this.standbys()),
       synchronous_commit: synchronousCommit(this.init.mode),
@@ -338,13 +307,13 @@ export class PgDb implements Db {
 
   /** Every postgres process of the cluster (postmasters and their children), for leak checks. */
   async pids(): Promise<number[]> {
-    return (await Promise.all([...this.servers.values()].map((s) => s.pids()))).flat();
+    return (await Promise.all(this.rs.all().map((s) => s.pids()))).flat();
   }
 
   teardown(): Promise<void> {
     this.tearing ??= (async () => {
       await Promise.all([...this.clients].map((c) => c.close()));
-      await Promise.all([...this.servers.values()].map((s) => s.stop()));
+      await Promise.all(this.rs.all().map((s) => s.stop()));
     })();
     return this.tearing;
   }

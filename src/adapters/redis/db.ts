@@ -1,5 +1,6 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
 import { gatherAndDecide, type Answer } from '../failover-choice.js';
+import { ReplicaSet } from '../replicated.js';
 import type { Client, Db, DbOptions, FailoverOptions, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { RedisClient, type Routing } from './client.js';
 import { adminCall, parseInfo } from './conn.js';
@@ -7,8 +8,6 @@ import type { RedisProcess } from './server.js';
 import { SentinelView } from './sentinel.js';
 import { PORT, serverConf, waitReplicas, waitRule, type Replication } from './settings.js';
 import type { WorkloadOps } from './workloads.js';
-
-type Held = 'primary' | 'standby' | 'fenced';
 
 export interface RedisDbInit {
   cluster: Cluster;
@@ -34,11 +33,8 @@ export interface RedisDbInit {
 export class RedisDb implements Db {
   readonly name = 'redis';
   readonly cluster: Cluster;
-  private readonly servers = new Map<string, RedisProcess>();
-  private readonly held = new Map<string, Held>();
-  private current: string;
-  /** What the current primary held when faultline promoted it (failover-choice.ts: the floor); undefined for the first primary. */
-  private floor?: Answer;
+  /** Servers, the role each is held in, the primary sessions write to, and its floor. */
+  private readonly rs: ReplicaSet<RedisProcess>;
   private readonly clients = new Set<RedisClient>();
   private readonly view?: SentinelView;
   /** Primaries Sentinel has named, in order, with their epochs (for describe and tests). */
@@ -47,23 +43,16 @@ export class RedisDb implements Db {
 
   constructor(private readonly init: RedisDbInit) {
     this.cluster = init.cluster;
-    for (const s of init.servers) {
-      this.servers.set(s.name, s);
-      this.held.set(s.name, 'standby');
-    }
-    this.current = init.servers[0]!.name;
-    this.held.set(this.current, 'primary');
+    this.rs = new ReplicaSet({ db: 'redis', servers: init.servers, port: PORT, clientAddress: init.clientAddress });
     if (init.sentinels.length > 0) {
       this.view = new SentinelView(
         init.sentinels.map((s) => ({ name: s.name, ...s.endpoint })),
         // The sentinels name the primary by its address on the run's network: mapped back to its server.
         (ip, epoch) => {
-          const s = [...this.servers.values()].find((x) => x.ip === ip);
+          const s = this.rs.all().find((x) => x.ip === ip);
           if (!s) return;
           this.switches.push({ primary: s.name, epoch, at: Date.now() });
-          for (const [n, r] of this.held) if (r === 'primary') this.held.set(n, 'standby');
-          this.held.set(s.name, 'primary');
-          this.current = s.name;
+          this.rs.takeOver(s.name);
         },
       );
     }
@@ -86,45 +75,24 @@ export class RedisDb implements Db {
   }
 
   server(name: string): RedisProcess {
-    const s = this.servers.get(name);
-    if (!s) throw new Error(`redis: no node named ${name}`);
-    return s;
+    return this.rs.server(name);
   }
-
   roles(): Map<string, Role> {
-    const out = new Map<string, Role>();
-    for (const [name, role] of this.held) out.set(name, role === 'fenced' ? 'fenced' : this.server(name).running() ? role : 'down');
-    return out;
+    return this.rs.roles();
   }
-
   primary(): RuntimeNode {
-    return this.server(this.current).node;
+    return this.rs.primary();
   }
-
   standbys(): string[] {
-    return [...this.held]
-      .filter(([, r]) => r === 'standby')
-      .map(([n]) => n)
-      .sort();
+    return this.rs.standbys();
   }
 
   private routing(): Routing {
     return {
-      primary: () => this.current,
-      readable: (reads) => {
-        if (reads === 'primary') return [this.current];
-        if (reads === 'replicas') {
-          const s = this.standbys();
-          return s.length ? s : [this.current];
-        }
-        return [...this.held]
-          .filter(([, r]) => r !== 'fenced')
-          .map(([n]) => n)
-          .sort();
-      },
-      // A fault proxy's address when one sits in between, else where the host reaches the node's port.
-      address: (n) => this.init.clientAddress?.(n) ?? this.server(n).endpoint,
-      waitReplicas: () => waitReplicas(this.init.mode, this.servers.size - 1),
+      primary: () => this.rs.current,
+      readable: (reads) => this.rs.readable(reads),
+      address: (n) => this.rs.address(n),
+      waitReplicas: () => waitReplicas(this.init.mode, this.rs.size - 1),
     };
   }
 
@@ -137,8 +105,8 @@ export class RedisDb implements Db {
   /** The config a node starts with: a replica of the current primary unless it is (or still claims to be) a primary. */
   async confFor(name: string): Promise<string> {
     const s = this.server(name);
-    const primary = this.held.get(name) === 'primary' ? undefined : await this.upstream(name, this.current);
-    return serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: primary });
+    const primary = this.rs.held(name) === 'primary' ? undefined : await this.upstream(name, this.rs.current);
+    return serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.rs.size - 1, replicaof: primary });
   }
 
   /** Where replica `name` streams from to reach `primary`: directly, or through its replication proxy (retargeted). */
@@ -159,7 +127,7 @@ export class RedisDb implements Db {
   async restart(node: RuntimeNode): Promise<void> {
     const s = this.server(node.name);
     if (s.running()) return;
-    if (this.held.get(s.name) === 'fenced') this.held.set(s.name, 'standby');
+    if (this.rs.held(s.name) === 'fenced') this.rs.setRole(s.name, 'standby');
     await s.writeConf(await this.confFor(s.name));
     await s.start();
     await s.waitReady();
@@ -167,7 +135,7 @@ export class RedisDb implements Db {
 
   /** The primary answers PING (replicas catch up on their own; the final reads go to the primary). */
   async waitHealthy(timeoutMs: number): Promise<void> {
-    await this.server(this.current).waitReady(timeoutMs);
+    await this.server(this.rs.current).waitReady(timeoutMs);
   }
 
   async pause(node: RuntimeNode): Promise<void> {
@@ -200,12 +168,12 @@ export class RedisDb implements Db {
    * sentinels name the new primary; fence kills the old primary first. Sentinel's choice is its own.
    */
   async failover(opts: FailoverOptions): Promise<FailoverOutcome> {
-    const old = this.current;
+    const old = this.rs.current;
     if (this.view) {
       const r = await this.sentinelFailover(old, opts.fence);
       return {
         policy: 'sentinel',
-        sync: waitRule(this.init.mode, this.servers.size - 1, this.standbys())?.text ?? 'async',
+        sync: waitRule(this.init.mode, this.rs.size - 1, this.standbys())?.text ?? 'async',
         chosen: r.promoted,
         positions: {},
         unanswered: [],
@@ -226,12 +194,12 @@ export class RedisDb implements Db {
     const wasRunning = oldServer.running();
     if (fenceFirst) {
       await oldServer.kill();
-      this.held.set(old, 'fenced');
+      this.rs.fence(old);
     }
     const seen = new Map<string, Answer>();
     const rec = await gatherAndDecide({
       policy,
-      rule: waitRule(this.init.mode, this.servers.size - 1, standbys),
+      rule: waitRule(this.init.mode, this.rs.size - 1, standbys),
       standbys,
       waitMs: opts.waitMs ?? 5000,
       askable: (n) => this.server(n).running() && !this.server(n).isPaused(),
@@ -242,11 +210,11 @@ export class RedisDb implements Db {
         seen.set(n, a);
         return a;
       },
-      floor: this.floor,
+      floor: this.rs.floor,
     });
     if (rec.decision === 'refused') {
       if (fenceFirst) {
-        this.held.set(old, 'primary');
+        this.rs.setRole(old, 'primary');
         if (wasRunning) {
           await oldServer.writeConf(await this.confFor(old));
           await oldServer.start();
@@ -258,29 +226,28 @@ export class RedisDb implements Db {
     const best = rec.chosen!;
     if (opts.fence && !fenceFirst) {
       await oldServer.kill();
-      this.held.set(old, 'fenced');
+      this.rs.fence(old);
     }
     const p = this.server(best);
     await adminCall(p.endpoint.host, p.endpoint.port, ['REPLICAOF', 'NO', 'ONE'], 5000);
-    this.held.set(best, 'primary');
-    this.floor = seen.get(best);
-    if (!opts.fence) this.held.set(old, 'primary');
+    this.rs.promote(best, seen.get(best));
+    if (!opts.fence) this.rs.setRole(old, 'primary');
     await Promise.all(
       this.standbys().map(async (n) => {
         const s = this.server(n);
         const to = await this.upstream(n, best);
-        await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.servers.size - 1, replicaof: to }));
+        await s.writeConf(serverConf({ ip: s.ip, dir: s.dir, mode: this.init.mode, replicas: this.rs.size - 1, replicaof: to }));
         if (s.running() && !s.isPaused()) await adminCall(s.endpoint.host, s.endpoint.port, ['REPLICAOF', to.host, String(to.port)], 5000);
       }),
     );
-    this.current = best;
+    this.rs.switchTo(best);
     return { ...rec, old, promoted: best };
   }
 
   private async sentinelFailover(old: string, fence: boolean): Promise<{ promoted: string; old: string }> {
     if (fence) {
       await this.server(old).kill();
-      this.held.set(old, 'fenced');
+      this.rs.fence(old);
     }
     const asked = this.init.sentinels.filter((s) => s.name !== old && s.running());
     let lastErr = '';
@@ -295,7 +262,7 @@ export class RedisDb implements Db {
     }
     // "INPROG" (a failover already running) or "NOGOODSLAVE" are reported unless the view changes anyway.
     const end = Date.now() + 15_000;
-    while (this.current === old) {
+    while (this.rs.current === old) {
       if (Date.now() > end) {
         throw new Error(
           `redis failover: the sentinels still name ${old} 15 s after SENTINEL FAILOVER${lastErr ? ` (${lastErr})` : ''}; ` +
@@ -305,21 +272,18 @@ export class RedisDb implements Db {
       await new Promise((r) => setTimeout(r, 50));
       await this.view!.poll();
     }
-    if (fence) this.held.set(old, 'fenced');
-    return { promoted: this.current, old };
+    if (fence) this.rs.fence(old);
+    return { promoted: this.rs.current, old };
   }
 
   describe(): Record<string, unknown> {
     return {
       database: 'redis',
       version: this.init.version,
-      nodes: [...this.servers.values()].map((s) => ({ name: s.name, ip: s.ip, role: this.roles().get(s.name), dir: s.dir, log: s.logFile })),
-      primary: this.current,
+      nodes: this.rs.all().map((s) => ({ name: s.name, ip: s.ip, role: this.roles().get(s.name), dir: s.dir, log: s.logFile })),
+      primary: this.rs.current,
       replication: this.init.mode,
-      wait:
-        this.init.mode === 'wait'
-          ? `WAIT ${this.servers.size - 1} (every replica); min-replicas-to-write ${this.servers.size - 1}, min-replicas-max-lag 1`
-          : 'none',
+      wait: this.init.mode === 'wait' ? `WAIT ${this.rs.size - 1} (every replica); min-replicas-to-write ${this.rs.size - 1}, min-replicas-max-lag 1` : 'none',
       sentinel: this.view
         ? {
             sentinels: this.init.sentinels.map((s) => s.name),
@@ -336,7 +300,7 @@ export class RedisDb implements Db {
 
   /** Every redis-server and redis-sentinel process of the cluster, for leak checks. */
   async pids(): Promise<number[]> {
-    return (await Promise.all([...this.servers.values(), ...this.init.sentinels].map((s) => s.pids()))).flat();
+    return (await Promise.all([...this.rs.all(), ...this.init.sentinels].map((s) => s.pids()))).flat();
   }
 
   teardown(): Promise<void> {
@@ -344,7 +308,7 @@ export class RedisDb implements Db {
       this.view?.stop();
       await Promise.all([...this.clients].map((c) => c.close()));
       await Promise.all(this.init.sentinels.map((s) => s.stop()));
-      await Promise.all([...this.servers.values()].map((s) => s.stop()));
+      await Promise.all(this.rs.all().map((s) => s.stop()));
     })();
     return this.tearing;
   }
