@@ -25,7 +25,7 @@ describe('docker runtime port modes', () => {
   });
 
   it('address mode: a node port is reached at the container address', () => {
-    const n = new DockerNode(container, 'n1', '10.78.20.11', '/tmp/n1');
+    const n = new DockerNode(container, 'n1', '10.78.20.11', '/tmp/n1', undefined, container);
     expect(n.endpoint(5432)).toEqual({ host: '10.78.20.11', port: 5432 });
   });
 
@@ -39,6 +39,7 @@ describe('docker runtime port modes', () => {
         [6379, 49170],
         [26379, 49171],
       ]),
+      container,
     );
     expect(n.endpoint(6379)).toEqual({ host: '127.0.0.1', port: 49170 });
     expect(n.endpoint(26379)).toEqual({ host: '127.0.0.1', port: 49171 });

@@ -122,7 +122,6 @@ export async function up(spec: ClusterSpec, opts: DockerOptions = {}): Promise<C
             // docker-init as PID 1 reaps whatever a database daemonizes; the databases themselves are execs.
             Init: true,
             NetworkMode: name,
-            CapAdd: ['NET_ADMIN'],
             // The node's folder is the same path inside and out: node logs land in the run's folder.
             Binds: [`${dir}:${dir}`, ...selfMounts()],
             ShmSize: 256 * 1024 * 1024,
@@ -130,8 +129,9 @@ export async function up(spec: ClusterSpec, opts: DockerOptions = {}): Promise<C
           NetworkingConfig: { EndpointsConfig: { [name]: { IPAMConfig: { IPv4Address: ip } } } },
         });
         await c.start();
+        const net = await netHelper(c, `${name}-${node}-net`, { ...labels, [NODE_LABEL]: `${node}${NET_SUFFIX}` });
         const published = mode === 'published' ? await publishedPorts(c, node, ports) : undefined;
-        const n = new DockerNode(c, node, ip, dir, published);
+        const n = new DockerNode(c, node, ip, dir, published, net);
         await n.prepare();
         return n;
       }),
@@ -143,6 +143,26 @@ export async function up(spec: ClusterSpec, opts: DockerOptions = {}): Promise<C
     await removeRun(spec.runId).catch((e2: Error) => (also = `; cleaning up after it failed too: ${e2.message}`));
     throw new Error(`docker runtime: bringing up ${spec.nodes} node(s) for run '${spec.runId}' failed: ${cause}${also}`, { cause: e });
   }
+}
+
+/** The node label of a node's network helper: `n1-net`. */
+const NET_SUFFIX = '-net';
+
+/**
+ * The helper container of a node's network faults: faultline/base (iptables, tc) in the node's own network
+ * namespace (NetworkMode container:<node>) with NET_ADMIN, so faults need nothing of the database's image
+ * and the database's container gets no extra capability. Through the Engine API, so Docker Desktop too.
+ */
+async function netHelper(node: Docker.Container, name: string, labels: Record<string, string>): Promise<Docker.Container> {
+  const helper = await docker().createContainer({
+    name,
+    Image: imageRef('base'),
+    Cmd: ['sleep', 'infinity'],
+    Labels: labels,
+    HostConfig: { Init: true, NetworkMode: `container:${node.id}`, CapAdd: ['NET_ADMIN'] },
+  });
+  await helper.start();
+  return helper;
 }
 
 /** A network of the run's own on a free 10.78.X.0/24 (another run's, or anyone's, is skipped); returns 10.78.X. */
@@ -192,16 +212,9 @@ export async function removeLabelled(label: string, opts: { spareLive?: boolean 
   const spared = (labels: Record<string, string> | undefined): boolean => opts.spareLive === true && ownerAlive(labels?.[PID_LABEL]);
   const all = await docker().listContainers({ all: true, filters: { label: [label] } });
   const containers = all.filter((c) => !spared(c.Labels));
-  await Promise.all(
-    containers.map(async (c: Docker.ContainerInfo) => {
-      try {
-        await docker().getContainer(c.Id).remove({ force: true, v: true });
-        removed.push(`container ${c.Names[0]?.replace(/^\//, '') ?? c.Id}`);
-      } catch (e) {
-        if (!notFound(e)) errors.push(`container ${c.Id}: ${engineMessage(e)}`);
-      }
-    }),
-  );
+  // Network helpers first: they live in their node's network namespace.
+  const helper = (c: Docker.ContainerInfo) => (c.Labels?.[NODE_LABEL] ?? '').endsWith(NET_SUFFIX);
+  for (const batch of [containers.filter(helper), containers.filter((c) => !helper(c))]) await removeContainers(batch, removed, errors);
   for (const n of await docker().listNetworks({ filters: { label: [label] } })) {
     if (spared(n.Labels)) continue;
     try {
@@ -225,6 +238,20 @@ function ownerAlive(pid: string | undefined): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Removes these containers (force: running ones are killed, anonymous volumes too), in parallel. */
+async function removeContainers(containers: Docker.ContainerInfo[], removed: string[], errors: string[]): Promise<void> {
+  await Promise.all(
+    containers.map(async (c) => {
+      try {
+        await docker().getContainer(c.Id).remove({ force: true, v: true });
+        removed.push(`container ${c.Names[0]?.replace(/^\//, '') ?? c.Id}`);
+      } catch (e) {
+        if (!notFound(e)) errors.push(`container ${c.Id}: ${engineMessage(e)}`);
+      }
+    }),
+  );
 }
 
 /** What is left of a run (or of every run): containers and networks with our label. */

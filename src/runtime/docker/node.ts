@@ -30,15 +30,17 @@ export class DockerNode extends ContainerRemote implements RuntimeNode {
     readonly ip: string,
     readonly dir: string,
     /** Published-port mode: each published node port and the loopback port the engine chose for it; undefined in address mode. */
-    private readonly published?: ReadonlyMap<number, number>,
+    private readonly published: ReadonlyMap<number, number> | undefined,
+    /** The node's network helper (cluster.ts netHelper): iptables and tc in the node's network namespace. */
+    net: Docker.Container,
   ) {
     super((argv, opts) => execIn(container, argv, opts), name);
     const shell = {
       run: (argv: string[], input?: string) =>
         input === undefined
-          ? execIn(container, argv)
+          ? execIn(net, argv)
           : // stdin as an argv element, piped into the command by a constant script.
-            execIn(container, ['sh', '-c', 'in=$1; shift; printf "%s" "$in" | "$@"', 'sh', input, ...argv]),
+            execIn(net, ['sh', '-c', 'in=$1; shift; printf "%s" "$in" | "$@"', 'sh', input, ...argv]),
     };
     this.faults = new NetFaults(shell, 'eth0', name);
   }
