@@ -1,4 +1,3 @@
-import { stringifyExact } from '../history/exact.js';
 import { Command, Option } from 'commander';
 import { checkHistoryFile, validateRequest, LintFailure, type CheckRequest, type FileResult } from '../check.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -7,6 +6,7 @@ import { HistoryError } from '../history/errors.js';
 import { models } from '../checkers/linearizability/models/index.js';
 import { checkerRegistry } from '../checkers/registry.js';
 import { formatFileResult } from './format.js';
+import { printResults, resultsDocument } from './results-json.js';
 import { parseSeconds, parseMegabytes, progressLine } from './options.js';
 
 interface CheckFlags {
@@ -75,12 +75,11 @@ async function runCheck(files: string[], flags: CheckFlags): Promise<number> {
       if (!flags.json) for (const line of f.error.messages) console.error(`faultline: ${termSafe(line)}`);
     }
   }
-  const results = entries.filter((r): r is FileResult => !('error' in r));
-  const failed = entries.filter((r): r is FileFailure => 'error' in r);
-  const count = (v: unknown) => results.filter((r) => r.valid === v).length;
-  const summary = { files: files.length, valid: count(true), invalid: count(false), unknown: count('unknown'), failed: failed.length };
+  // The same document as `run --json` and `analyze --json` (schema faultline.results/1, docs/json.md).
+  const doc = resultsDocument(entries);
+  const summary = doc.summary;
   if (flags.json) {
-    console.log(stringifyExact({ summary, results: entries }, 2));
+    printResults(doc);
   } else if (files.length > 1) {
     console.log(`${summary.files} histories: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.unknown} unknown, ${summary.failed} not checked`);
   }

@@ -6,6 +6,7 @@ import { AUTO, runtimeNames } from '../runtime/index.js';
 import { adapterNames } from '../adapters/index.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
+import { printResults, resultsDocument } from './results-json.js';
 
 function positiveInt(what: string, max: number) {
   return (v: string): number => {
@@ -43,6 +44,7 @@ interface RunFlags {
   keys: number;
   sentinel?: boolean;
   image?: string;
+  json?: boolean;
 }
 
 export function runCommand(): Command {
@@ -91,6 +93,7 @@ export function runCommand(): Command {
       '--image <ref>',
       "docker runtime: run the nodes in this image instead of faultline/<db>:bookworm (it must have the adapter's binaries, paths and user, as `faultline images build` makes them)",
     )
+    .option('--json', 'print the verdicts as JSON (schema faultline.results/1, as `check --json`) instead of the verdict lines; progress stays on stderr')
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unknown, 64 usage error or a machine that cannot run it, 70 internal error.')
     .action(async (flags: RunFlags, cmd: Command) => {
       if (flags.consistency !== undefined && flags.db !== 'cassandra') throw new UsageError('--consistency is for --db cassandra; use --replication');
@@ -124,8 +127,12 @@ export function runCommand(): Command {
       };
       void cmd;
       const r = await runTest(spec, { log: (m) => console.error(m) });
-      console.log(formatFileResult({ ...r.results, file: r.dir, warnings: [] }).join('\n'));
-      console.log(`stored in ${r.dir}`);
+      if (flags.json) {
+        printResults(resultsDocument([{ file: r.dir, ...r.results, aborted: r.aborted }]));
+      } else {
+        console.log(formatFileResult({ ...r.results, file: r.dir, warnings: [] }).join('\n'));
+        console.log(`stored in ${r.dir}`);
+      }
       process.exitCode = r.results.valid === true ? EXIT.valid : r.results.valid === false ? EXIT.invalid : EXIT.unknown;
     });
 }
