@@ -457,8 +457,10 @@ export function suiteFromLocated(
 function suiteError(file: string, lines: Lines, problems: Problem[]): InputError {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const p of problems) {
-    const line = lineOf(lines, p.path) ?? 1;
+  // In the file's order (a stable sort keeps the order of problems on one line).
+  const located = problems.map((p) => ({ ...p, line: lineOf(lines, p.path) ?? 1 })).sort((a, b) => a.line - b.line);
+  for (const p of located) {
+    const line = p.line;
     const s = `${file}:${line}: ${p.path === '' ? '' : `${p.path}: `}${p.message}`;
     if (seen.has(s)) continue;
     seen.add(s);
