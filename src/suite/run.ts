@@ -101,13 +101,19 @@ export async function runSuite(suite: Suite, opts: SuiteOptions): Promise<SuiteO
   const records = new Map<string, RunRecord[]>(suite.entries.map((e) => [e.id, []]));
 
   let stopped = false;
+  // Also reaches the runs still being prepared, which have no signal handlers of their own yet.
+  const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (stopped) return;
     stopped = true;
+    stop.abort();
     opts.log(`${sig}: the suite starts no new run; the runs going on heal and tear down, then suite.json records what finished`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Each run adds its own SIGINT and SIGTERM handlers: N at once must not trip Node's leak warning (10).
+  const maxListeners = process.getMaxListeners();
+  if (maxListeners !== 0 && maxListeners < parallel + 10) process.setMaxListeners(parallel + 10);
 
   const width = String(jobs.length).length;
   let next = 0;
@@ -123,7 +129,7 @@ export async function runSuite(suite: Suite, opts: SuiteOptions): Promise<SuiteO
       let runDir: string | undefined;
       let error: string | undefined;
       try {
-        const r = await run(spec, { log: (l) => lines.push(l) });
+        const r = await run(spec, { log: (l) => lines.push(l), signal: stop.signal });
         runDir = r.dir;
         if (r.aborted) error = 'stopped by a signal before its time limit';
       } catch (e) {
@@ -156,6 +162,7 @@ export async function runSuite(suite: Suite, opts: SuiteOptions): Promise<SuiteO
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.setMaxListeners(maxListeners);
   }
 
   const entries: EntryResult[] = suite.entries.map((e) =>

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { runtimeByName } from '../../src/runtime/index.js';
 import { readJson } from '../../src/run/store.js';
 import type { SuiteResult } from '../../src/suite/types.js';
 import { buildCli } from '../cli/cli.js';
-import { leftoversOf, requireRuntime, runCli } from './support.js';
+import { leftoversOf, repoRoot, requireRuntime, runCli } from './support.js';
 
 // `faultline suite` end to end, as a child process, on the local runtime: the known-anomaly pairs of
 // run-postgres and run-redis (their settings: one key at 2000 ops/s for postgres; partitions every 2 s for
@@ -102,4 +103,42 @@ describe('faultline suite on the local runtime', () => {
     expect(result.entries[0]!.outcome).toBe('contradiction');
     await noLeftovers(out, result);
   }, 300_000);
+
+  it('Ctrl-C stops the run going on (healed, torn down), starts no other, and suite.json records what finished: exit 2', async () => {
+    const file = suiteFile('stopped', {
+      entries: [
+        { ...pg, id: 'first', replication: 'remote-apply', timeLimit: 60 },
+        { ...pg, id: 'second', replication: 'remote-apply', timeLimit: 60 },
+      ],
+    });
+    const out = join(dir, 'stopped-out');
+    const child = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'suite', file, '--out', out], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // Once the first run's workload has written ops, interrupt (our own child, by its handle).
+    const hist = join(out, 'runs', 'first', 'latest', 'history.jsonl');
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && !(existsSync(hist) && statSync(hist).size > 10_000)) await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(hist)).toBe(true);
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/SIGINT: the suite starts no new run/);
+    expect(stderr).toMatch(/\[1\/2\] first rep 1\/1: .*stopped by a signal before its time limit/);
+    const result = readJson<SuiteResult>(join(out, 'suite.json'));
+    expect(result.outcome).toBe('unknown');
+    expect(result.entries.map((e) => [e.entry.id, e.outcome, e.runs.length])).toEqual([
+      ['first', 'unknown', 1],
+      ['second', 'unknown', 0],
+    ]);
+    expect(result.entries[1]!.why).toMatch(/not run/);
+    expect(existsSync(join(out, 'runs', 'second'))).toBe(false);
+    await noLeftovers(out, result);
+  }, 240_000);
 });

@@ -39,7 +39,8 @@ function fake(verdict: (s: RunSpec) => boolean | 'fail', opts: { delayMs?: numbe
   let active = 0;
   let maxActive = 0;
   let n = 0;
-  const run = (async (spec: RunSpec, io: { log: (l: string) => void }) => {
+  const stoppedBy: Record<string, boolean> = {};
+  const run = (async (spec: RunSpec, io: { log: (l: string) => void; signal?: AbortSignal }) => {
     specs.push(spec);
     active++;
     maxActive = Math.max(maxActive, active);
@@ -47,6 +48,7 @@ function fake(verdict: (s: RunSpec) => boolean | 'fail', opts: { delayMs?: numbe
     io.log('faultline run abc: a line of its own');
     await new Promise((r) => setTimeout(r, opts.delayMs ?? 5));
     active--;
+    stoppedBy[spec.name!] = io.signal?.aborted === true;
     const dir = join(spec.store, spec.name!, `t${n++}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'run.json'), JSON.stringify({ runId: 'abc', spec }));
@@ -69,7 +71,7 @@ function fake(verdict: (s: RunSpec) => boolean | 'fail', opts: { delayMs?: numbe
     writeFileSync(join(dir, 'results.json'), JSON.stringify(results));
     return { dir, results, aborted: false };
   }) as unknown as typeof runTest;
-  return { run, specs, maxActive: () => maxActive };
+  return { run, specs, maxActive: () => maxActive, stoppedBy };
 }
 
 const suite = (entries: SuiteEntry[]): Suite => ({ name: 's', file: 's.json', entries });
@@ -144,6 +146,8 @@ describe('the suite runner', () => {
     const log: string[] = [];
     const r = await runSuite(suite([entry('a'), entry('b'), entry('c')]), { out, log: (l) => log.push(l), run: f.run });
     expect(f.specs.map((s) => s.name)).toEqual(['a', 'b']);
+    // The run going on is told too (a run still being prepared has no signal handlers of its own yet).
+    expect(f.stoppedBy).toEqual({ a: false, b: true });
     expect(r.stopped).toBe(true);
     expect(r.result.entries.map((e) => [e.entry.id, e.outcome])).toEqual([
       ['a', 'as-expected'],
