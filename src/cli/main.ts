@@ -15,6 +15,7 @@ import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 import { setupCommand } from './setup.js';
 import { imagesCommand } from './images.js';
+import { suiteCommand } from './suite.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -32,6 +33,7 @@ function program(): Command {
     checkCommand(),
     convertCommand(),
     runCommand(),
+    suiteCommand(),
     analyzeCommand(),
     cleanupCommand(),
     doctorCommand(),

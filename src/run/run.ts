@@ -186,7 +186,7 @@ function finalReads(workload: string, keys: Set<number | string>, setFinal?: Gen
  * `faultline run`: up a cluster, run the workload with the fault schedule, heal, final reads, tear
  * everything down (also on SIGINT/SIGTERM and on errors), check the history and store the run.
  */
-export async function runTest(given: RunSpec, io: { log: (line: string) => void }): Promise<RunOutcome> {
+export async function runTest(given: RunSpec, io: { log: (line: string) => void; signal?: AbortSignal }): Promise<RunOutcome> {
   const { spec, adapter, adapterFile, runtime, packages } = await preflight(given);
   const runId = randomBytes(3).toString('hex');
   const paths = createRunDir(spec.store, spec.name ?? `${spec.db}-${spec.workload}`);
@@ -231,6 +231,15 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A caller's stop (`faultline suite` after a Ctrl-C that came while this run was still being prepared):
+  // the same as a first signal, once.
+  const onStop = () => {
+    if (abort.signal.aborted) return;
+    io.log('stopped by the caller: stopping the workload, then healing every fault and tearing the cluster down (the history is kept)...');
+    abort.abort();
+  };
+  if (io.signal?.aborted) onStop();
+  else io.signal?.addEventListener('abort', onStop, { once: true });
 
   // Marked as ours, so `faultline cleanup` can remove it after a kill -9 (and nothing else).
   const work = createWorkDir(runId);
@@ -254,6 +263,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
   let healed = false;
   let failure: Error | undefined;
   try {
+    if (abort.signal.aborted) throw new Aborted();
     io.log('starting the cluster...');
     // The ports faultline's own process connects to: a runtime that cannot route the host to its nodes publishes them.
     cluster = await runtime.up({ runId, dir: work, nodes: spec.nodes, image: spec.image ?? adapter.name, ports: hostPortsOf(adapter.description) });
@@ -350,6 +360,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void 
     rmSync(work, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    io.signal?.removeEventListener('abort', onStop);
     runInfo.endedAt = new Date().toISOString();
     runInfo.aborted = aborted || abort.signal.aborted;
     if (failure) runInfo.error = failure.message;

@@ -31,6 +31,13 @@ export interface SuiteEntry {
   seed: number;
   repeat: number;
   expect: Expectation;
+  /** Run options beyond the contract's first version (optional, so older suite.json files still read): append keys, and the timeouts in seconds. */
+  keys?: number;
+  opTimeoutS?: number;
+  nemesisIntervalS?: number;
+  recoveryTimeoutS?: number;
+  sentinel?: boolean;
+  image?: string;
 }
 
 /** One repetition of an entry: where it is stored and what the checkers said. */
