@@ -73,6 +73,14 @@ describe('suite files: validation names the file, the line and the field', () =>
     );
   });
 
+  it('a YAML file: the same error names the line of the bad value; a good one expands like JSON', async () => {
+    await expect(loadSuite(fixture('bad-replication.yaml'), catalog)).rejects.toThrow(
+      /bad-replication\.yaml:10: matrix\.replication\[1\]: 'asyncc' is not a replication mode of postgres/,
+    );
+    const ok = await loadSuite(fixture('matrix.yaml'), catalog);
+    expect(ok.entries.map((e) => e.replication)).toEqual(['async', 'remote-apply']);
+  });
+
   it('a JSON syntax error: line and column', async () => {
     await expect(loadSuite(fixture('syntax.json'), catalog)).rejects.toThrow(/syntax\.json:4:25: not valid JSON: expected a key in double quotes/);
   });
