@@ -6,6 +6,7 @@ import { loadSuite } from '../suite/file.js';
 import { runSuite } from '../suite/run.js';
 import type { SuiteEntry } from '../suite/types.js';
 import { stringifyExact } from '../history/exact.js';
+import { readBaseline } from '../suite/outputs/index.js';
 
 interface SuiteFlags {
   out?: string;
@@ -55,6 +56,8 @@ export function suiteCommand(): Command {
         process.exitCode = EXIT.valid;
         return;
       }
+      // A bad baseline is refused now (65), not after a night of runs.
+      if (flags.baseline !== undefined) readBaseline(flags.baseline);
       const { result, dir, stopped } = await runSuite(suite, {
         ...(flags.out !== undefined ? { out: flags.out } : {}),
         parallel: flags.parallel,

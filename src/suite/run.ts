@@ -6,6 +6,7 @@ import type { Suite } from './file.js';
 import { judgeEntry, suiteOutcome } from './judge.js';
 import { recordOf } from './record.js';
 import { SUITE_SCHEMA, type EntryResult, type RunRecord, type SuiteEntry, type SuiteResult } from './types.js';
+import { writeOutputs } from './outputs/index.js';
 
 export interface SuiteOptions {
   /** The suite's folder; default suites/<name>/<timestamp>/ (with suites/<name>/latest). */
@@ -181,25 +182,9 @@ export async function runSuite(suite: Suite, opts: SuiteOptions): Promise<SuiteO
     outcome: suiteOutcome(entries),
   };
   writeJson(join(dir, 'suite.json'), result);
-  await writeOutputsIfBuilt(result, dir, opts.baseline, opts.log);
+  // JUnit XML, the summaries, index.html and the trend against the baseline (src/suite/outputs/).
+  writeOutputs(result, dir, opts.baseline);
   // The outputs may have added the baseline's trends: suite.json is the result as they left it.
   writeJson(join(dir, 'suite.json'), result);
   return { result, dir, stopped: stopped && next < jobs.length };
-}
-
-/** The outputs (JUnit XML, Markdown, index.html, trends) live in src/suite/outputs/; called when that module exists. */
-async function writeOutputsIfBuilt(result: SuiteResult, dir: string, baseline: string | undefined, log: (l: string) => void): Promise<void> {
-  let mod: { writeOutputs?: (r: SuiteResult, outDir: string, baselineDir?: string) => unknown };
-  try {
-    // A URL, not a literal path: the module is optional (another change adds it), and vite rewrites template imports.
-    mod = (await import(new URL('./outputs/index.js', import.meta.url).href)) as typeof mod;
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ERR_MODULE_NOT_FOUND' && /outputs[/\\]index/.test(err.message)) {
-      if (baseline !== undefined) log('note: --baseline needs the suite outputs, which this build does not have; no trends were computed');
-      return;
-    }
-    throw e;
-  }
-  if (typeof mod.writeOutputs === 'function') await mod.writeOutputs(result, dir, baseline);
 }
