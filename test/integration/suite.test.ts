@@ -85,6 +85,18 @@ describe('faultline suite on the local runtime', () => {
       expect(JSON.parse(readFileSync(join(out, run.dir, 'results.json'), 'utf8'))).toHaveProperty('verdicts');
     }
     expect(pgRemote!.runs[0]!.valid).toBe(true);
+    // The outputs a CI job reads: JUnit XML (one passing testcase per entry), the JSON and Markdown summaries, index.html.
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite [^>]*tests="4"[^>]*failures="0"/);
+    expect(junit.match(/<testcase /g)).toHaveLength(4);
+    expect(junit).toMatch(/<testcase [^>]*name="postgres-async-replicas-append-none"[^>]*classname="postgres"/);
+    expect(junit).not.toMatch(/<failure/);
+    const summary = readJson<{ totals: { entries: number; asExpected: number; contradictions: number } }>(join(out, 'suite-summary.json'));
+    expect(summary.totals).toMatchObject({ entries: 4, asExpected: 4, contradictions: 0 });
+    const md = readFileSync(join(out, 'suite-summary.md'), 'utf8');
+    expect(md).toMatch(/all as expected\*\*: 4 entries, 4 runs/);
+    expect(md).toMatch(/\| postgres-async-replicas-append-none \|/);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(new RegExp(`href="${result.entries[0]!.runs[0]!.report}"`));
     // Progress on stderr: one line per repetition.
     expect(r.stderr).toMatch(/\[1\/4\] postgres-async-replicas-append-none rep 1\/1: invalid \([^)]*read-your-writes[^)]*\) \d+\.\d s/);
     expect(r.stderr).toMatch(/\[4\/4\] redis-async-primary-append-partition rep 1\/1: valid \d+\.\d s/);
@@ -101,6 +113,13 @@ describe('faultline suite on the local runtime', () => {
     const result = readJson<SuiteResult>(join(out, 'suite.json'));
     expect(result.outcome).toBe('contradiction');
     expect(result.entries[0]!.outcome).toBe('contradiction');
+    // JUnit: the contradiction is a failure carrying why, the anomaly's sentence and the run's report.
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite [^>]*failures="1"/);
+    expect(junit).toMatch(/<failure message="expected valid; 1 of 1 repetition invalid/);
+    expect(junit).toMatch(/read key \d+ from n[23]/);
+    expect(junit).toContain(result.entries[0]!.runs[0]!.report!);
+    expect(readFileSync(join(out, 'suite-summary.md'), 'utf8')).toMatch(/1 contradiction/i);
     await noLeftovers(out, result);
   }, 300_000);
 
