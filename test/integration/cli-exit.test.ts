@@ -113,3 +113,24 @@ describe('faultline run whose output reader goes away', () => {
     expect(leftovers(runId!)).toEqual([]);
   }, 120_000);
 });
+
+describe('faultline run --json', () => {
+  it('prints one JSON document (schema faultline.results/1) and nothing else on stdout; progress stays on stderr', async () => {
+    const argv = ['run', '--db', 'redis', '--workload', 'register', '--time-limit', '3', '--seed', '4', '--store', store, '--name', 'json', '--json'];
+    const r = await runCli(argv, 90_000);
+    expect(r.signal).toBeNull();
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      schema: string;
+      summary: { valid: number; invalid: number };
+      results: Array<{ file: string; valid: boolean; verdicts: Record<string, { valid: boolean }>; aborted: boolean }>;
+    };
+    expect(doc.schema).toBe('faultline.results/1');
+    expect(doc.summary).toMatchObject({ valid: 1, invalid: 0 });
+    expect(doc.results).toHaveLength(1);
+    expect(doc.results[0]).toMatchObject({ valid: true, aborted: false });
+    expect(doc.results[0]!.verdicts.linearizable?.valid).toBe(true);
+    expect(existsSync(join(doc.results[0]!.file, 'results.json'))).toBe(true);
+    expect(r.stderr).toMatch(/faultline run [0-9a-f]+:/);
+  }, 120_000);
+});
