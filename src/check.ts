@@ -1,7 +1,7 @@
 import { ModelUsageError, checkLinearizability } from './checkers/linearizability/index.js';
 import { getModel, models } from './checkers/linearizability/models/index.js';
 import { checkerRegistry, crashVerdict, runCheckers } from './checkers/registry.js';
-import { combineValidity, type Validity, type Verdict } from './checkers/types.js';
+import { combineValidity, type TxnCheckOptions, type Validity, type Verdict } from './checkers/types.js';
 import { UsageError } from './errors.js';
 import { HistoryError, type HistoryWarning } from './history/errors.js';
 import { lintHistory } from './history/lint.js';
@@ -18,6 +18,8 @@ export interface CheckRequest {
   keyed?: 'auto' | boolean;
   /** recovery: the bound after the final heal (ms). */
   recoveryTimeoutMs?: number;
+  /** list-append, rw-register: models, anomalies, key assumptions (elle-cli's flags). */
+  txn?: TxnCheckOptions;
   onProgress?: (msg: string) => void;
 }
 
@@ -80,6 +82,7 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
       timeLimitMs: req.timeLimitMs,
       memoryLimitBytes: req.memoryLimitBytes,
       keyed: req.keyed ?? 'auto',
+      ...(req.txn ? { txn: req.txn } : {}),
       ...(req.recoveryTimeoutMs !== undefined ? { recoveryTimeoutMs: req.recoveryTimeoutMs } : {}),
     }),
   );

@@ -36,8 +36,21 @@ export interface CheckOptions {
   keyed?: KeyedMode;
   /** recovery: how long after the final heal the cluster may take to serve again (ms; default 30 s). */
   recoveryTimeoutMs?: number;
+  /** Transactional (Elle-style) checkers: list-append, rw-register. */
+  txn?: TxnCheckOptions;
   /** Free-form options per checker (e.g. bank: total, negative balances allowed). */
   [k: string]: unknown;
+}
+
+/** elle-cli's words: `--consistency`, `--anomalies` and the key assumptions. */
+export interface TxnCheckOptions {
+  /** Models to check (Elle's names); default ['strict-serializable']; [] with anomalies = only those anomalies (`none`). */
+  consistency?: string[];
+  /** Anomalies to look for in addition to those the models rule out (Elle's names, e.g. G2-item, lost-update). */
+  anomalies?: string[];
+  linearizableKeys?: boolean;
+  sequentialKeys?: boolean;
+  wfrKeys?: boolean;
 }
 
 /** A checker is a pure function from a history to a verdict; it writes no files. */
