@@ -77,3 +77,13 @@ export interface Inference {
 }
 
 export type Infer = (history: readonly Op[], opts: InferOptions) => Inference;
+
+/**
+ * A cycle anomaly's `data` (Anomaly.data.cycle), what the report draws: the transactions in cycle
+ * order, named T1..Tk for this cycle, and the edges between them (edges[i] runs from txns[i] to
+ * txns[(i + 1) % k]).
+ */
+export interface CycleWitness {
+  txns: { name: string; index: number; invokeIndex: number; process: Process; type: 'ok' | 'info'; mops: string }[];
+  edges: { from: number; to: number; kind: EdgeKind; key?: unknown; value?: unknown; sentence: string }[];
+}
