@@ -1,7 +1,7 @@
 import { ModelUsageError, checkLinearizability } from './checkers/linearizability/index.js';
 import { getModel, models } from './checkers/linearizability/models/index.js';
 import { checkerRegistry, crashVerdict, runCheckers } from './checkers/registry.js';
-import { combineValidity, type TxnCheckOptions, type Validity, type Verdict } from './checkers/types.js';
+import { CheckerInputError, combineValidity, type TxnCheckOptions, type Validity, type Verdict } from './checkers/types.js';
 import { UsageError } from './errors.js';
 import { HistoryError, type HistoryWarning } from './history/errors.js';
 import { lintHistory } from './history/lint.js';
@@ -76,16 +76,16 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
     }
   }
   const names = (req.checkers ?? []).filter((n) => n !== 'linearizable');
-  Object.assign(
-    verdicts,
-    await runCheckers(names, history, {
-      timeLimitMs: req.timeLimitMs,
-      memoryLimitBytes: req.memoryLimitBytes,
-      keyed: req.keyed ?? 'auto',
-      ...(req.txn ? { txn: req.txn } : {}),
-      ...(req.recoveryTimeoutMs !== undefined ? { recoveryTimeoutMs: req.recoveryTimeoutMs } : {}),
-    }),
-  );
+  const run = runCheckers(names, history, {
+    timeLimitMs: req.timeLimitMs,
+    memoryLimitBytes: req.memoryLimitBytes,
+    keyed: req.keyed ?? 'auto',
+    ...(req.txn ? { txn: req.txn } : {}),
+    ...(req.recoveryTimeoutMs !== undefined ? { recoveryTimeoutMs: req.recoveryTimeoutMs } : {}),
+  }).catch((e: unknown) => {
+    throw e instanceof CheckerInputError ? new UsageError(e.message) : e;
+  });
+  Object.assign(verdicts, await run);
   return {
     valid: combineValidity(Object.values(verdicts).map((v) => v.valid)),
     ops: history.length,

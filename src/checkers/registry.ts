@@ -15,7 +15,7 @@ import {
   checkStats,
   checkWritesFollowReads,
 } from './replication/index.js';
-import { combineValidity, type Checker, type CheckOptions, type Validity, type Verdict } from './types.js';
+import { CheckerInputError, combineValidity, type Checker, type CheckOptions, type Validity, type Verdict } from './types.js';
 
 /** A checker the CLI can run by name. */
 export interface CheckerEntry {
@@ -91,7 +91,8 @@ for (const e of replication) registerChecker(e);
 
 /**
  * Runs the named checkers on one history, in the order given. Unknown names throw (a usage error,
- * not a property of the history); a checker that throws on this history (a bug) gives unknown with
+ * not a property of the history), and so does a history that does not fit a checker (CheckerInputError,
+ * its message naming the checker); a checker that throws on this history (a bug) gives unknown with
  * the error as its cause instead of taking the others down.
  */
 export async function runCheckers(names: string[], history: readonly Op[], opts: CheckOptions): Promise<Record<string, Verdict>> {
@@ -103,6 +104,7 @@ export async function runCheckers(names: string[], history: readonly Op[], opts:
     try {
       out[n] = await checkerRegistry.get(n)!.check(history, opts);
     } catch (e) {
+      if (e instanceof CheckerInputError) throw new CheckerInputError(`this history does not fit ${n}: ${e.message}`);
       out[n] = crashVerdict(n, e);
     }
   }

@@ -56,6 +56,13 @@ export interface TxnCheckOptions {
 /** A checker is a pure function from a history to a verdict; it writes no files. */
 export type Checker = (history: readonly Op[], opts: CheckOptions) => Verdict | Promise<Verdict>;
 
+/**
+ * The history does not have the shape a checker reads (e.g. a list-append checker given register ops, or
+ * a value appended twice to one key): a property of the request, not of the database. `check` reports
+ * it as "this history does not fit <checker>: ..." (exit 64), never as a verdict.
+ */
+export class CheckerInputError extends Error {}
+
 /** false beats unknown beats true. */
 export function combineValidity(vs: Iterable<Validity>): Validity {
   let out: Validity = true;
