@@ -2,6 +2,7 @@ import { faultTimeline } from '../checkers/replication/windows.js';
 import { fmtValue, type Op } from '../history/op.js';
 import { windowLabel, type AvailabilityWindow, type ChartSpec, type WindowSpan } from './charts.js';
 import { toBase64 } from './columns.js';
+import { cycleCard, modelWords } from './cycle.js';
 import { TYPE_NAMES, type Digest } from './collect.js';
 import { durationWords, faultWords, reproduceCommand, topologyWords, validWord, verdictWords } from './describe.js';
 import type { AnomalyCard, LinData, OpRow, PageData } from './page/api.js';
@@ -74,7 +75,10 @@ function rows(d: Digest, indices: number[]): OpRow[] {
 }
 
 export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d: Digest, charts: ChartSpec[], windows: WindowSpan[]): PageData {
-  const verdicts = Object.entries(results?.verdicts ?? {}).map(([name, v]) => ({ name, valid: validWord(v.valid), words: verdictWords(v) }));
+  const verdicts = Object.entries(results?.verdicts ?? {}).map(([name, v]) => {
+    const models = modelWords(v.stats); // transactional checkers: the consistency models ruled out
+    return { name, valid: validWord(v.valid), words: models ? `${verdictWords(v)}; ${models}` : verdictWords(v) };
+  });
   const anomalies: AnomalyCard[] = [];
   let total = 0;
   for (const [checker, v] of Object.entries(results?.verdicts ?? {})) {
@@ -82,7 +86,15 @@ export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d
       total++;
       if (anomalies.length >= MAX_CARDS) continue;
       const r = rows(d, a.ops.slice(0, MAX_ROWS));
-      anomalies.push({ checker, kind: a.kind, explanation: a.explanation, rows: r, bars: r.flatMap((x) => (x.bar === null ? [] : [x.bar])) });
+      const cycle = cycleCard(a.data);
+      anomalies.push({
+        checker,
+        kind: a.kind,
+        explanation: a.explanation,
+        rows: r,
+        bars: r.flatMap((x) => (x.bar === null ? [] : [x.bar])),
+        ...(cycle ? { cycle } : {}),
+      });
     }
   }
   const lin: LinData[] = [];
