@@ -29,6 +29,7 @@ export function cycleCard(data: unknown): CycleCard | undefined {
       type: typeof t.type === 'string' ? t.type : '',
       index,
       mops: t.mops,
+      bar: null,
     });
   }
   for (const e of edges as unknown[]) {
@@ -41,6 +42,11 @@ export function cycleCard(data: unknown): CycleCard | undefined {
     });
   }
   return out;
+}
+
+/** History indices of a stored cycle's transactions (their completions), for the page's rows and bars. */
+export function cycleOps(data: unknown): number[] {
+  return cycleCard(data)?.txns.map((t) => t.index) ?? [];
 }
 
 /**

@@ -2,7 +2,7 @@ import { faultTimeline } from '../checkers/replication/windows.js';
 import { fmtValue, type Op } from '../history/op.js';
 import { windowLabel, type AvailabilityWindow, type ChartSpec, type WindowSpan } from './charts.js';
 import { toBase64 } from './columns.js';
-import { cycleCard, modelWords } from './cycle.js';
+import { cycleCard, cycleOps, modelWords } from './cycle.js';
 import { TYPE_NAMES, type Digest } from './collect.js';
 import { durationWords, faultWords, reproduceCommand, topologyWords, validWord, verdictWords } from './describe.js';
 import type { AnomalyCard, LinData, OpRow, PageData } from './page/api.js';
@@ -11,6 +11,7 @@ import type { RunInfo, StoredResultsFile } from './run-files.js';
 const MAX_CARDS = 100;
 const MAX_ROWS = 24;
 const MAX_PREFIX_ROWS = 40;
+const MAX_CYCLE_BARS = 12;
 
 /** History indices the page shows as rows: every anomaly's witness ops and the linearizability witnesses. */
 export function wantedOps(results: StoredResultsFile | undefined): Set<number> {
@@ -20,6 +21,7 @@ export function wantedOps(results: StoredResultsFile | undefined): Set<number> {
     for (const a of v.anomalies ?? []) {
       if (cards++ >= MAX_CARDS) break;
       for (const i of a.ops.slice(0, MAX_ROWS)) out.add(i);
+      for (const i of cycleOps(a.data).slice(0, MAX_CYCLE_BARS)) out.add(i); // a click on a node shows it on the timeline
     }
     if (v.witness) {
       out.add(v.witness.op);
@@ -87,6 +89,9 @@ export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d
       if (anomalies.length >= MAX_CARDS) continue;
       const r = rows(d, a.ops.slice(0, MAX_ROWS));
       const cycle = cycleCard(a.data);
+      cycle?.txns.forEach((t, j) => {
+        if (j < MAX_CYCLE_BARS) t.bar = d.barOf.get(t.index) ?? null;
+      });
       anomalies.push({
         checker,
         kind: a.kind,

@@ -20,6 +20,7 @@ a.show { cursor: pointer; color: #0b57d0; }
 .hint { color: #666; font-size: 12px; }
 svg.cycle-graph { display: block; max-width: 100%; height: auto; margin: 6px 0; font: 12px system-ui, sans-serif; }
 .cyc-node circle { fill: #fff; stroke: #333; stroke-width: 1.5; } .cyc-node.cyc-info circle { stroke-dasharray: 4 2; }
+.cyc-link { cursor: pointer; } .cyc-link:hover circle { fill: #fff3c4; }
 .cyc-name { font-weight: 600; fill: #222; } .cyc-proc { fill: #666; font-size: 11px; }
 .cyc-line { fill: none; stroke-width: 2; } .cyc-label { paint-order: stroke; stroke: #fffafa; stroke-width: 4px; stroke-linejoin: round; }
 .cyc-ww .cyc-line { stroke: #1f5fa8; } .cyc-ww .cyc-head, .cyc-ww .cyc-label { fill: #1f5fa8; }

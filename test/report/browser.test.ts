@@ -204,6 +204,15 @@ describe('transactional cycles in headless Chromium', () => {
         .evaluate((p) => [getComputedStyle(p).stroke, getComputedStyle(p).strokeDasharray]),
     ).resolves.toEqual(['rgb(192, 57, 43)', '6px, 4px']);
     await g2.screenshot({ path: join(OUT, 'cycle.png') });
+    // A click on a node shows that transaction on the timeline.
+    await g2.locator('g.cyc-node text.cyc-name').nth(1).click();
+    const tl = await page.evaluate(() => (window as unknown as { __timeline: { highlighted: number[] } }).__timeline.highlighted);
+    const bar = await page.evaluate(
+      () =>
+        (JSON.parse(document.getElementById('report-data')!.textContent!) as { anomalies: { cycle: { txns: { bar: number }[] } }[] }).anomalies[0]!.cycle
+          .txns[1]!.bar,
+    );
+    expect(tl).toEqual([bar]);
     await cards.nth(1).screenshot({ path: join(OUT, 'cycle-two.png') });
   });
 

@@ -35,6 +35,8 @@ describe('report: transactional cycles', () => {
       ['ww', '"z"', '2'],
     ]);
     expect(c.edges[0]!.sentence).toBe(`T1 read key "${KEY}" without "${VALUE}"; T2 appended "${VALUE}" to it, so T1 precedes T2 (rw)`);
+    expect(c.txns.every((t) => t.bar !== null)).toBe(true); // each on the timeline, for a click on its node
+    expect(page.anomalies[2]!.cycle!.txns.filter((t) => t.bar !== null)).toHaveLength(12); // the 13th is never drawn
     expect(c.txns[1]!.mops).toBe(`[append "${KEY}" "${VALUE}"] [r "y" []]`);
   });
 

@@ -25,7 +25,8 @@ export interface AnomalyCard {
 
 /** A cycle T1 -> T2 -> ... -> Tk -> T1: edges[i] runs from txns[i] to txns[(i + 1) % k]. */
 export interface CycleCard {
-  txns: { name: string; process: string; type: string; index: number; mops: string }[];
+  /** bar: the transaction's bar on the timeline, when the history has it. */
+  txns: { name: string; process: string; type: string; index: number; mops: string; bar: number | null }[];
   edges: { kind: string; key: string | null; value: string | null; sentence: string }[];
 }
 

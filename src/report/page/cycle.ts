@@ -1,6 +1,7 @@
 // Browser code (see dom.ts): a transactional cycle (G0, G1c, G-single, G2-item...) as a small SVG
 // graph, built with DOM calls: T1..Tk clockwise on a circle from the top, one curved arrow per
 // dependency labelled with its kind and key, styled per kind (style.ts), then the chain of sentences.
+// A click on a node shows that transaction on the timeline.
 // Every string from the history goes in through textContent.
 import type { CycleCard, CycleLayout, PageApi } from './api.js';
 declare const FL: PageApi;
@@ -109,6 +110,14 @@ export function cycle(c: CycleCard): HTMLElement {
       const p = L.nodes[i]!;
       const ng = svgEl('g', { class: `cyc-node cyc-${t.type}` });
       ng.appendChild(svgEl('title', {}, `${t.name}: ${t.process}, ${t.type}, history index ${t.index}\n${t.mops}`));
+      const bar = t.bar;
+      if (bar !== null) {
+        ng.classList.add('cyc-link');
+        ng.addEventListener('click', () => {
+          FL.tl?.focus([bar], 'anomaly');
+          document.getElementById('timeline')?.scrollIntoView({ block: 'start' });
+        });
+      }
       ng.appendChild(svgEl('circle', { cx: p.x, cy: p.y, r: L.r }));
       ng.appendChild(svgEl('text', { class: 'cyc-name', x: p.x, y: p.y + 5, 'text-anchor': 'middle' }, short(t.name)));
       // The process, just outside the node, away from the centre (the edge labels sit between nodes).
