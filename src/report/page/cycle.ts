@@ -9,7 +9,7 @@ declare const FL: PageApi;
 /** Geometry only (pure, so Node tests can check it): node centres, curves bulging outward, label anchors. */
 export function cycleLayout(k: number): CycleLayout {
   const r = 20;
-  const R = k === 2 ? 70 : Math.min(170, 45 + 11 * k);
+  const R = k === 2 ? 70 : Math.min(190, 45 + 12 * k);
   const mx = 130,
     my = 46;
   const width = 2 * (R + mx),
@@ -52,7 +52,7 @@ export function cycleLayout(k: number): CycleLayout {
       head,
       lx: round(mid.x),
       ly: round(mid.y + (n.y > 0.3 ? 9 : n.y < -0.3 ? -2 : 4)),
-      anchor: n.x > 0.3 ? 'start' : n.x < -0.3 ? 'end' : 'middle',
+      anchor: n.x > 0.1 ? 'start' : n.x < -0.1 ? 'end' : 'middle',
     };
   });
   return { width, height, r, nodes, edges };
