@@ -1,5 +1,6 @@
 import type { FileResult } from '../check.js';
-import type { Validity, Verdict } from '../checkers/types.js';
+import type { Anomaly, Validity, Verdict } from '../checkers/types.js';
+import { cycleCard, modelWords } from '../report/cycle.js';
 import { termSafe } from '../terminal.js';
 
 export function word(v: Validity): string {
@@ -10,7 +11,11 @@ function ms(n: number): string {
   return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(2)} s`;
 }
 
-/** The lines for one file: a verdict line, then each anomaly's sentence (first few) or the cause of unknown. */
+/**
+ * The lines for one file: a verdict line, then per checker the cause of unknown, the consistency models
+ * ruled out (transactional checkers), and each anomaly's sentence (first few); a cycle anomaly adds who
+ * its transactions T1..Tk are.
+ */
 export function formatFileResult(r: FileResult, opts: { maxAnomalies?: number } = {}): string[] {
   const max = opts.maxAnomalies ?? 5;
   const names = Object.keys(r.verdicts);
@@ -24,9 +29,24 @@ export function formatFileResult(r: FileResult, opts: { maxAnomalies?: number } 
 function detail(name: string, v: Verdict, max: number): string[] {
   const out: string[] = [];
   if (v.valid === 'unknown' && v.cause) out.push(`  ${name}: ${v.cause}`);
+  const models = modelWords(v.stats);
+  if (models) out.push(`  ${name}: ${models}`);
   if (v.valid === false || v.anomalies.length > 0) {
-    for (const a of v.anomalies.slice(0, max)) out.push(`  ${name}: ${a.explanation}`);
+    for (const a of v.anomalies.slice(0, max)) out.push(...(models || a.data?.cycle ? txnAnomaly(name, a) : [`  ${name}: ${a.explanation}`]));
     if (v.anomalies.length > max) out.push(`  ${name}: ... and ${v.anomalies.length - max} more anomalies (use --json for all)`);
   }
+  return out;
+}
+
+const MAX_TXNS = 12;
+
+/** A transactional anomaly: its name (G2-item...), its explanation chain, and the transactions its cycle names. */
+function txnAnomaly(name: string, a: Anomaly): string[] {
+  const [first = '', ...rest] = a.explanation.split('\n');
+  const out = [`  ${name}: ${first.startsWith(a.kind) ? first : `${a.kind}: ${first}`}`, ...rest.map((l) => `      ${l}`)];
+  const cycle = cycleCard(a.data);
+  if (!cycle) return out;
+  for (const t of cycle.txns.slice(0, MAX_TXNS)) out.push(`      ${t.name} = ${t.process}, ${t.type}, history index ${t.index}: ${t.mops}`);
+  if (cycle.txns.length > MAX_TXNS) out.push(`      ... and ${cycle.txns.length - MAX_TXNS} more transactions (use --json for all)`);
   return out;
 }

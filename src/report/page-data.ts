@@ -2,6 +2,7 @@ import { faultTimeline } from '../checkers/replication/windows.js';
 import { fmtValue, type Op } from '../history/op.js';
 import { windowLabel, type AvailabilityWindow, type ChartSpec, type WindowSpan } from './charts.js';
 import { toBase64 } from './columns.js';
+import { cycleCard, cycleOps, modelWords } from './cycle.js';
 import { TYPE_NAMES, type Digest } from './collect.js';
 import { durationWords, faultWords, reproduceCommand, topologyWords, validWord, verdictWords } from './describe.js';
 import type { AnomalyCard, LinData, OpRow, PageData } from './page/api.js';
@@ -10,6 +11,7 @@ import type { RunInfo, StoredResultsFile } from './run-files.js';
 const MAX_CARDS = 100;
 const MAX_ROWS = 24;
 const MAX_PREFIX_ROWS = 40;
+const MAX_CYCLE_BARS = 12;
 
 /** History indices the page shows as rows: every anomaly's witness ops and the linearizability witnesses. */
 export function wantedOps(results: StoredResultsFile | undefined): Set<number> {
@@ -19,6 +21,7 @@ export function wantedOps(results: StoredResultsFile | undefined): Set<number> {
     for (const a of v.anomalies ?? []) {
       if (cards++ >= MAX_CARDS) break;
       for (const i of a.ops.slice(0, MAX_ROWS)) out.add(i);
+      for (const i of cycleOps(a.data).slice(0, MAX_CYCLE_BARS)) out.add(i); // a click on a node shows it on the timeline
     }
     if (v.witness) {
       out.add(v.witness.op);
@@ -74,7 +77,10 @@ function rows(d: Digest, indices: number[]): OpRow[] {
 }
 
 export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d: Digest, charts: ChartSpec[], windows: WindowSpan[]): PageData {
-  const verdicts = Object.entries(results?.verdicts ?? {}).map(([name, v]) => ({ name, valid: validWord(v.valid), words: verdictWords(v) }));
+  const verdicts = Object.entries(results?.verdicts ?? {}).map(([name, v]) => {
+    const models = modelWords(v.stats); // transactional checkers: the consistency models ruled out
+    return { name, valid: validWord(v.valid), words: models ? `${verdictWords(v)}; ${models}` : verdictWords(v) };
+  });
   const anomalies: AnomalyCard[] = [];
   let total = 0;
   for (const [checker, v] of Object.entries(results?.verdicts ?? {})) {
@@ -82,7 +88,18 @@ export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d
       total++;
       if (anomalies.length >= MAX_CARDS) continue;
       const r = rows(d, a.ops.slice(0, MAX_ROWS));
-      anomalies.push({ checker, kind: a.kind, explanation: a.explanation, rows: r, bars: r.flatMap((x) => (x.bar === null ? [] : [x.bar])) });
+      const cycle = cycleCard(a.data);
+      cycle?.txns.forEach((t, j) => {
+        if (j < MAX_CYCLE_BARS) t.bar = d.barOf.get(t.index) ?? null;
+      });
+      anomalies.push({
+        checker,
+        kind: a.kind,
+        explanation: a.explanation,
+        rows: r,
+        bars: r.flatMap((x) => (x.bar === null ? [] : [x.bar])),
+        ...(cycle ? { cycle } : {}),
+      });
     }
   }
   const lin: LinData[] = [];

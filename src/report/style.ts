@@ -18,5 +18,18 @@ a.show { cursor: pointer; color: #0b57d0; }
 .tip { position: absolute; background: rgba(30,30,30,0.92); color: #fff; font-size: 12px; padding: 4px 6px; border-radius: 3px;
   pointer-events: none; max-width: 320px; }
 .hint { color: #666; font-size: 12px; }
+svg.cycle-graph { display: block; max-width: 100%; height: auto; margin: 6px 0; font: 12px system-ui, sans-serif; }
+.cyc-node circle { fill: #fff; stroke: #333; stroke-width: 1.5; } .cyc-node.cyc-info circle { stroke-dasharray: 4 2; }
+.cyc-link { cursor: pointer; } .cyc-link:hover circle { fill: #fff3c4; }
+.cyc-name { font-weight: 600; fill: #222; } .cyc-proc { fill: #666; font-size: 11px; }
+.cyc-line { fill: none; stroke-width: 2; } .cyc-label { paint-order: stroke; stroke: #fffafa; stroke-width: 4px; stroke-linejoin: round; }
+.cyc-ww .cyc-line { stroke: #1f5fa8; } .cyc-ww .cyc-head, .cyc-ww .cyc-label { fill: #1f5fa8; }
+.cyc-wr .cyc-line { stroke: #2a7d2a; stroke-dasharray: 9 3 2 3; } .cyc-wr .cyc-head, .cyc-wr .cyc-label { fill: #2a7d2a; }
+.cyc-rw .cyc-line { stroke: #c0392b; stroke-dasharray: 6 4; } .cyc-rw .cyc-head, .cyc-rw .cyc-label { fill: #c0392b; }
+.cyc-process .cyc-line { stroke: #666; stroke-dasharray: 2 3; } .cyc-process .cyc-head, .cyc-process .cyc-label { fill: #555; }
+.cyc-realtime .cyc-line { stroke: #8e44ad; stroke-dasharray: 12 3 2 3 2 3; } .cyc-realtime .cyc-head, .cyc-realtime .cyc-label { fill: #8e44ad; }
+ul.cyc-legend { list-style: none; padding: 0; margin: 0 0 6px; font-size: 12px; } ul.cyc-legend li { margin: 1px 0; }
+ul.cyc-legend svg { vertical-align: middle; margin-right: 6px; }
+ol.chain { margin: 4px 0 6px; padding-left: 22px; } ol.chain li { margin: 2px 0; overflow-wrap: anywhere; }
 figure.chart { margin: 12px 0; } figure.chart canvas, figure.chart img { max-width: 100%; border: 1px solid #eee; }
 `;

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../bench/gen/chromium.js';
 import { buildReport } from '../../src/report/index.js';
+import { KEY, VALUE, writeCycleRun } from './cycle-fixture.js';
 import { writeSyntheticRun, XSS_IMG, XSS_SCRIPT } from './fixture.js';
 
 // Real headless Chromium (Debian's, installed by scripts/setup.sh). No skip: a missing browser fails.
@@ -125,5 +126,104 @@ describe('report in headless Chromium', () => {
     await p.screenshot({ path: join(OUT, 'index.png') });
     await p.close();
     expect(dialogs).toEqual([]);
+  });
+});
+
+describe('transactional cycles in headless Chromium', () => {
+  let store: string, browser: Awaited<ReturnType<typeof launchChromium>>, page: Page;
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    store = mkdtempSync(join(tmpdir(), 'faultline-report-cycle-browser-'));
+    const html = (await buildReport(writeCycleRun(store))).html;
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.route(/^(?!file:)/, (r) => {
+      errors.push(`request ${r.request().url()}`);
+      void r.abort();
+    });
+    await page.goto(pathToFileURL(html).href);
+    await page.waitForFunction(() => (window as unknown as { __reportReady?: number }).__reportReady, null, { timeout: 30_000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(store, { recursive: true, force: true });
+  });
+
+  it('draws each cycle of up to 12 transactions as a graph: one node per transaction, one labelled arrow per step', async () => {
+    const cards = page.locator('#anomalies .card');
+    await expect(cards.count()).resolves.toBe(3);
+    const g2 = cards.nth(0);
+    await expect(g2.locator('svg.cycle-graph').count()).resolves.toBe(1);
+    await expect(g2.locator('svg.cycle-graph g.cyc-node').count()).resolves.toBe(3);
+    await expect(g2.locator('svg.cycle-graph g.cyc-node text.cyc-name').allTextContents()).resolves.toEqual(['T1', 'T2', 'T3']);
+    await expect(g2.locator('svg.cycle-graph g.cyc-edge path').count()).resolves.toBe(3);
+    await expect(g2.locator('svg.cycle-graph g.cyc-edge polygon').count()).resolves.toBe(3);
+    await expect(g2.locator('svg.cycle-graph g.cyc-edge').evaluateAll((es) => es.map((e) => e.getAttribute('class')))).resolves.toEqual([
+      'cyc-edge cyc-rw',
+      'cyc-edge cyc-rw',
+      'cyc-edge cyc-ww',
+    ]);
+    // The key is markup: shown as text (shortened on the arrow, whole in the tooltip and the chain), never parsed.
+    const labels = await g2.locator('text.cyc-label').allTextContents();
+    expect(labels).toEqual([`rw "<script>alert(1)<…`, 'rw "y"', 'ww "z"']);
+    await expect(g2.locator('g.cyc-edge title').first().textContent()).resolves.toBe(
+      `T1 → T2 (rw, key "${KEY}", value "${VALUE}"): T1 read key "${KEY}" without "${VALUE}"; T2 appended "${VALUE}" to it, so T1 precedes T2 (rw)`,
+    );
+    await expect(g2.locator('g.cyc-node title').nth(1).textContent()).resolves.toBe(
+      `T2: process 1, ok, history index 5\n[append "${KEY}" "${VALUE}"] [r "y" []]`,
+    );
+    await expect(g2.locator('ol.chain li').count()).resolves.toBe(3);
+    await expect(g2.locator('ol.chain li').nth(2).textContent()).resolves.toBe(
+      'T3 → T1 (ww, key "z", value 2): T3 appended 1 to key "z" and T1 appended 2 after it (a read saw [1 2]), so T3 precedes T1 (ww)',
+    );
+    await expect(g2.locator('ul.cyc-legend li').allTextContents()).resolves.toEqual([
+      'ww: write-write, the second overwrote the first',
+      'rw: read-write (anti-dependency), the first read a version the second overwrote',
+    ]);
+    // Two transactions: two arrows; thirteen: no drawing, the list only.
+    await expect(cards.nth(1).locator('svg.cycle-graph g.cyc-node').count()).resolves.toBe(2);
+    await expect(cards.nth(1).locator('svg.cycle-graph g.cyc-edge').count()).resolves.toBe(2);
+    await expect(cards.nth(2).locator('svg.cycle-graph').count()).resolves.toBe(0);
+    await expect(cards.nth(2).locator('ol.chain li').count()).resolves.toBe(13);
+    await expect(cards.nth(2).locator('p.hint').textContent()).resolves.toBe('A cycle of 13 transactions, too long to draw: its steps are listed below.');
+    // Drawn: the graph has a real size on the page, and the arrows are visible strokes.
+    const box = await g2.locator('svg.cycle-graph').boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+    expect(box!.height).toBeGreaterThan(200);
+    await expect(
+      g2
+        .locator('g.cyc-edge path')
+        .first()
+        .evaluate((p) => [getComputedStyle(p).stroke, getComputedStyle(p).strokeDasharray]),
+    ).resolves.toEqual(['rgb(192, 57, 43)', '6px, 4px']);
+    await g2.screenshot({ path: join(OUT, 'cycle.png') });
+    // A click on a node shows that transaction on the timeline.
+    await g2.locator('g.cyc-node text.cyc-name').nth(1).click();
+    const tl = await page.evaluate(() => (window as unknown as { __timeline: { highlighted: number[] } }).__timeline.highlighted);
+    const bar = await page.evaluate(
+      () =>
+        (JSON.parse(document.getElementById('report-data')!.textContent!) as { anomalies: { cycle: { txns: { bar: number }[] } }[] }).anomalies[0]!.cycle
+          .txns[1]!.bar,
+    );
+    expect(tl).toEqual([bar]);
+    await cards.nth(1).screenshot({ path: join(OUT, 'cycle-two.png') });
+  });
+
+  it('shows the models ruled out next to the verdict, and runs nothing from the history', async () => {
+    await expect(page.locator('.verdicts').textContent()).resolves.toBe(
+      'list-append: invalid: 3 anomalies found; not read-uncommitted; also not read-committed, repeatable-read, serializable, strict-serializable',
+    );
+    await expect(page.locator('script').count()).resolves.toBe(3);
+    expect(await page.locator('body').textContent()).toContain(KEY);
+    await page.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -19,6 +19,25 @@ export interface AnomalyCard {
   explanation: string;
   rows: OpRow[];
   bars: number[];
+  /** A transactional cycle (G0, G1c, G2-item...), drawn as a graph: display text only (report/cycle.ts). */
+  cycle?: CycleCard;
+}
+
+/** A cycle T1 -> T2 -> ... -> Tk -> T1: edges[i] runs from txns[i] to txns[(i + 1) % k]. */
+export interface CycleCard {
+  /** bar: the transaction's bar on the timeline, when the history has it. */
+  txns: { name: string; process: string; type: string; index: number; mops: string; bar: number | null }[];
+  edges: { kind: string; key: string | null; value: string | null; sentence: string }[];
+}
+
+/** Where cycleLayout puts a cycle's nodes, arrows and edge labels (SVG user units). */
+export interface CycleLayout {
+  width: number;
+  height: number;
+  r: number;
+  nodes: { x: number; y: number }[];
+  /** Quadratic curve from (x1,y1) through control (cx,cy) to (x2,y2), the arrowhead polygon at its end, the label's anchor. */
+  edges: { x1: number; y1: number; cx: number; cy: number; x2: number; y2: number; head: string; lx: number; ly: number; anchor: string }[];
 }
 
 export interface TimelineData {
@@ -81,6 +100,8 @@ export interface PageApi {
   cards(root: HTMLElement, d: PageData): void;
   timeline(root: HTMLElement, t: TimelineData, windows: WindowSpan[]): TimelineApi;
   lin(root: HTMLElement, d: PageData): void;
+  cycleLayout(k: number): CycleLayout;
+  cycle(c: CycleCard): HTMLElement;
   charts(root: HTMLElement, d: PageData): void;
   main(): void;
   tl?: TimelineApi;

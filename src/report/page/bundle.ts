@@ -1,6 +1,7 @@
 import { shadeWindowsPlugin } from '../shade-plugin.js';
 import { charts } from './charts.js';
 import { cards } from './cards.js';
+import { cycle, cycleLayout } from './cycle.js';
 import { decode, el, opTable, table } from './dom.js';
 import { header } from './header.js';
 import { lin } from './lin.js';
@@ -13,7 +14,7 @@ import { timeline } from './timeline.js';
  * bundler. The functions close over nothing and import nothing at run time.
  */
 export function pageScript(): string {
-  const fns: Record<string, (...a: never[]) => unknown> = { el, table, opTable, decode, header, cards, timeline, lin, charts, main };
+  const fns: Record<string, (...a: never[]) => unknown> = { el, table, opTable, decode, header, cards, cycleLayout, cycle, timeline, lin, charts, main };
   const plugin = `{ id: ${JSON.stringify(shadeWindowsPlugin.id)}, ${shadeWindowsPlugin.beforeDatasetsDraw.toString()} }`;
   return [
     '"use strict";',

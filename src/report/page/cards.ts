@@ -1,4 +1,5 @@
-// Browser code (see dom.ts): one card per anomaly, its sentence, its witness ops, a link to the timeline.
+// Browser code (see dom.ts): one card per anomaly, its sentence, its cycle drawn when it has one (cycle.ts),
+// its witness ops, a link to the timeline.
 import type { PageApi, PageData } from './api.js';
 declare const FL: PageApi;
 
@@ -9,6 +10,7 @@ export function cards(root: HTMLElement, d: PageData): void {
     card.id = `anomaly-${i}`;
     card.appendChild(FL.el('h3', `${a.checker}: ${a.kind}`));
     card.appendChild(FL.el('p', a.explanation, 'sentence'));
+    if (a.cycle) card.appendChild(FL.cycle(a.cycle));
     card.appendChild(FL.opTable(a.rows));
     if (a.bars.length > 0) {
       const link = FL.el('a', 'Show these ops on the timeline', 'show') as HTMLAnchorElement;
