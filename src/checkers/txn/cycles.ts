@@ -100,6 +100,8 @@ export interface CycleSearchOptions {
   variant?: number;
   /** Date.now() after which the search stops. */
   deadline?: number;
+  /** The clock the deadline is read on (tests pass a fake one); default Date.now. */
+  now?: () => number;
   /** Max edge visits per class per component, beyond 8 per edge and state of the component (default 2,000,000). */
   workFloor?: number;
 }
@@ -153,7 +155,7 @@ class Tarjan {
    * reaches another, the reached one has the smaller number. Returns the components of size > 1
    * (sorted vertex lists), or null when the deadline passed.
    */
-  run(mask: number, verts: Uint32Array | null, member: Int32Array | null, tag: number, deadline: number): Uint32Array[] | null {
+  run(mask: number, verts: Uint32Array | null, member: Int32Array | null, tag: number, deadline: number, now: () => number = Date.now): Uint32Array[] | null {
     const { offsets, targets, kinds } = this.g;
     const { index, low, cid, onStack, stack, callV, callE } = this;
     const count = verts ? verts.length : this.g.n;
@@ -172,7 +174,7 @@ class Tarjan {
       callV[sp] = root;
       callE[sp++] = offsets[root]!;
       while (sp > 0) {
-        if ((++steps & 0xffff) === 0 && Date.now() > deadline) {
+        if ((++steps & 0xffff) === 0 && now() > deadline) {
           this.reset(verts);
           return null;
         }
@@ -308,6 +310,7 @@ interface SccCtx {
   /** Sub-component numbers over the automaton's rest kinds. */
   cid: Int32Array;
   deadline: number;
+  now: () => number;
 }
 
 /**
@@ -316,7 +319,7 @@ interface SccCtx {
  */
 function bfsFrom(c: SccCtx, b: Bfs, a: Automaton, s: number, best: number, workCap: number): { vs: number[]; ks: number[] } | null {
   const { offsets, targets, kinds } = c.g;
-  const { local, cid, deadline } = c;
+  const { local, cid, deadline, now } = c;
   const { seen, parent, pkind, queue } = b;
   const stamp = ++b.stamp;
   const cs = cid[s]!;
@@ -348,7 +351,10 @@ function bfsFrom(c: SccCtx, b: Bfs, a: Automaton, s: number, best: number, workC
       const v = c.members[(p - st) / STATES]!;
       const eEnd = offsets[v + 1]!;
       b.work += eEnd - offsets[v]!;
-      if ((++b.steps & 0xfff) === 0 && (Date.now() > deadline || b.work > workCap)) throw new Stopped(Date.now() > deadline ? 'deadline' : 'work');
+      if ((++b.steps & 0xfff) === 0) {
+        if (now() > deadline) throw new Stopped('deadline');
+        if (b.work > workCap) throw new Stopped('work');
+      }
       for (let e = offsets[v]!; e < eEnd; e++) {
         const kb = kinds[e]! & a.rest;
         if (kb === 0) continue;
@@ -417,12 +423,13 @@ function simpleCycles(vs: number[], ks: number[]): { vs: number[]; ks: number[] 
 export function findCycles(g: TxnGraph, opts: CycleSearchOptions = {}): CycleSearchResult {
   const variant = opts.variant ?? 0;
   const deadline = opts.deadline ?? Infinity;
+  const now = opts.now ?? Date.now;
   const workFloor = opts.workFloor ?? 2_000_000;
   const result: CycleSearchResult = { sccs: 0, largestScc: 0, cycles: [], incomplete: [], cycleExists: [], timedOut: false };
   const classes = automata(variant);
   const allMask = WW | WR | RW | variant;
   const tarjan = new Tarjan(g);
-  const sccs = tarjan.run(allMask, null, null, 0, deadline);
+  const sccs = tarjan.run(allMask, null, null, 0, deadline, now);
   if (sccs === null) {
     result.timedOut = true;
     result.incomplete.push({ scc: -1, kind: '*', why: 'deadline' });
@@ -445,31 +452,30 @@ export function findCycles(g: TxnGraph, opts: CycleSearchOptions = {}): CycleSea
     let edges = 0;
     for (const v of members) edges += g.offsets[v + 1]! - g.offsets[v]!;
     const workCap = workFloor + 8 * edges * STATES;
-    const found = new Set<string>();
     const redundant = new Set<string>();
     let incomplete = false;
     for (const a of classes) {
       if (redundant.has(a.name)) continue;
-      if (result.timedOut) {
+      if (result.timedOut || now() > deadline) {
+        result.timedOut = true;
         result.incomplete.push({ scc: si, kind: a.name, why: 'deadline' });
         incomplete = true;
         continue;
       }
-      const subs = tarjan.run(a.rest, members, member, si, deadline);
+      const subs = tarjan.run(a.rest, members, member, si, deadline, now);
       if (subs === null) {
         result.timedOut = true;
         result.incomplete.push({ scc: si, kind: a.name, why: 'deadline' });
         incomplete = true;
         continue;
       }
-      const ctx: SccCtx = { g, members, local, cid: tarjan.cid, deadline };
+      const ctx: SccCtx = { g, members, local, cid: tarjan.cid, deadline, now };
       const out = searchClass(ctx, bfs, a, workCap);
+      if (out.stopped === 'deadline') result.timedOut = true;
       if (out.cycle) {
         result.cycles.push(out.cycle);
-        found.add(a.name);
         for (const r of IMPLIES[a.name] ?? []) redundant.add(r);
       } else if (out.stopped) {
-        if (out.stopped === 'deadline') result.timedOut = true;
         result.incomplete.push({ scc: si, kind: a.name, why: out.stopped });
         incomplete = true;
       }
@@ -490,6 +496,7 @@ function searchClass(c: SccCtx, b: Bfs, a: Automaton, workCap: number): { cycle?
   b.work = 0;
   try {
     for (let i = 0; i < members.length; i++) {
+      if ((i & 0xff) === 0xff && c.now() > c.deadline) throw new Stopped('deadline');
       const s = members[i]!;
       let starts = false;
       for (let e = g.offsets[s]!; e < g.offsets[s + 1]! && !starts; e++) {
@@ -511,9 +518,10 @@ function searchClass(c: SccCtx, b: Bfs, a: Automaton, workCap: number): { cycle?
     }
   } catch (err) {
     if (!(err instanceof Stopped)) throw err;
-    return { cycle: best, stopped: best ? undefined : (err.message as 'deadline' | 'work') };
+    // With a cycle in hand a stop only means it may not be the shortest; without, absence is unproven.
+    return { cycle: best, stopped: err.message as 'deadline' | 'work' };
   }
-  return { cycle: best, stopped: best || !unsure ? undefined : 'walk' };
+  return best ? { cycle: best } : unsure ? { stopped: 'walk' } : {};
 }
 
 /** Elle's cycle-exists specs we can decide by components alone (the snapshot-isolation ones need more). */

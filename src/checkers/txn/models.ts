@@ -121,7 +121,7 @@ const MODELS: Dag = dag(
 const MODELS_IN = reverse(MODELS);
 
 /** Model (canonical) -> the anomalies it proscribes over the models it implies. */
-const PROSCRIBES: ReadonlyMap<string, readonly string[]> = new Map(
+const PROSCRIBES: ReadonlyMap<string, readonly string[]> = merged(
   Object.entries({
     'causal-cerone': ['internal', 'G1a'],
     'cursor-stability': ['G1', 'G-cursor', 'lost-update'],
@@ -150,6 +150,13 @@ const PROSCRIBES: ReadonlyMap<string, readonly string[]> = new Map(
     'update-serializable': ['G1', 'G-update'],
   }).map(([m, as]) => [canonicalModel(m), as]),
 );
+
+/** Entries with the same key (serializable and PL-3 are one model) merged, as Elle's map->dag does. */
+function merged(entries: [string, readonly string[]][]): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const [k, vs] of entries) out.set(k, [...new Set([...(out.get(k) ?? []), ...vs])]);
+  return out;
+}
 const PROSCRIBED_BY: ReadonlyMap<string, readonly string[]> = (() => {
   const out = new Map<string, string[]>();
   for (const [m, as] of PROSCRIBES) for (const a of as) out.set(a, [...(out.get(a) ?? []), m]);
