@@ -15,6 +15,7 @@ import {
   checkStats,
   checkWritesFollowReads,
 } from './replication/index.js';
+import { checkListAppend, checkRwRegister } from './txn/index.js';
 import { CheckerInputError, combineValidity, type Checker, type CheckOptions, type Validity, type Verdict } from './types.js';
 
 /** A checker the CLI can run by name. */
@@ -86,6 +87,20 @@ const replication: CheckerEntry[] = [
   { name: 'stats', check: checkStats, doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims' },
 ];
 for (const e of replication) registerChecker(e);
+
+const transactional: CheckerEntry[] = [
+  {
+    name: 'list-append',
+    check: checkListAppend,
+    doc: "Elle's list-append: [[append k v] [r k [..]]] transactions; dependency cycles and the consistency models they rule out",
+  },
+  {
+    name: 'rw-register',
+    check: checkRwRegister,
+    doc: "Elle's rw-register: [[w k v] [r k v]] transactions; dependency cycles and the consistency models they rule out",
+  },
+];
+for (const e of transactional) registerChecker(e);
 // `linearizable` is not in this registry: it needs a model, so src/check.ts (checkHistory) runs it
 // itself when a model is given and accepts the name in --checker only alongside --model.
 

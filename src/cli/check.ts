@@ -5,6 +5,8 @@ import { termSafe } from '../terminal.js';
 import { HistoryError } from '../history/errors.js';
 import { models } from '../checkers/linearizability/models/index.js';
 import { checkerRegistry } from '../checkers/registry.js';
+import { validateTxnOptions } from '../checkers/txn/models.js';
+import type { TxnCheckOptions } from '../checkers/types.js';
 import { formatFileResult } from './format.js';
 import { printResults, resultsDocument } from './results-json.js';
 import { parseSeconds, parseMegabytes, progressLine } from './options.js';
@@ -16,6 +18,11 @@ interface CheckFlags {
   memoryLimit: number;
   json?: boolean;
   keyed: 'auto' | 'yes' | 'no';
+  consistency?: string;
+  anomalies?: string;
+  linearizableKeys?: boolean;
+  sequentialKeys?: boolean;
+  wfrKeys?: boolean;
 }
 
 export function checkCommand(): Command {
@@ -31,6 +38,15 @@ export function checkCommand(): Command {
     .option('--time-limit <seconds>', 'budget for searching checkers per file; 0 = none; verdict unknown when it runs out', parseSeconds, 300)
     .option('--memory-limit <MB>', 'ceiling on the search memo per file; verdict unknown when reached', parseMegabytes, 1024)
     .addOption(new Option('--keyed <mode>', "Jepsen's independent-key convention value=[key, v]").choices(['auto', 'yes', 'no']).default('auto'))
+    .option(
+      '--consistency <models>',
+      "list-append, rw-register: models the history must obey (Elle's names; default strict-serializable; none = only --anomalies)",
+    )
+    .addOption(new Option('--consistency-models <models>', "elle-cli's spelling of --consistency").hideHelp())
+    .option('--anomalies <names>', 'list-append, rw-register: anomalies to look for besides those the models rule out (G2-item, lost-update, ...)')
+    .option('--linearizable-keys', 'rw-register: assume each key is linearizable (real-time order of writes orders versions)')
+    .option('--sequential-keys', "rw-register: assume each key is sequentially consistent (a process's order of writes orders versions)")
+    .option('--wfr-keys', 'rw-register: assume writes follow reads within a transaction')
     .option('--json', 'print the verdicts as JSON')
     .addHelpText(
       'after',
@@ -56,6 +72,7 @@ async function runCheck(files: string[], flags: CheckFlags): Promise<number> {
     timeLimitMs: flags.timeLimit * 1000,
     memoryLimitBytes: flags.memoryLimit * 1024 * 1024,
     keyed: flags.keyed === 'auto' ? 'auto' : flags.keyed === 'yes',
+    ...txnRequest(flags, checkers),
   };
   validateRequest(req);
   // One entry per file, in the order given: a verdict, or the error that stopped that file. A bad
@@ -84,6 +101,41 @@ async function runCheck(files: string[], flags: CheckFlags): Promise<number> {
     console.log(`${summary.files} histories: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.unknown} unknown, ${summary.failed} not checked`);
   }
   return combinedExit(entries);
+}
+
+const TXN_CHECKERS = ['list-append', 'rw-register'];
+
+/** elle-cli's flags as CheckRequest.txn; refused when no transactional checker runs or a name is unknown. */
+function txnRequest(flags: CheckFlags & { consistencyModels?: string }, checkers: string[]): Pick<CheckRequest, 'txn'> {
+  const consistency = flags.consistency ?? flags.consistencyModels;
+  const given = [
+    consistency !== undefined && '--consistency',
+    flags.anomalies !== undefined && '--anomalies',
+    flags.linearizableKeys && '--linearizable-keys',
+    flags.sequentialKeys && '--sequential-keys',
+    flags.wfrKeys && '--wfr-keys',
+  ].filter((x): x is string => typeof x === 'string');
+  if (!checkers.some((c) => TXN_CHECKERS.includes(c))) {
+    if (given.length > 0) throw new UsageError(`${given.join(', ')}: only for --checker ${TXN_CHECKERS.join(' or ')}`);
+    return {};
+  }
+  const list = (s: string | undefined): string[] | undefined =>
+    s === undefined
+      ? undefined
+      : s
+          .split(',')
+          .map((x) => x.trim().replace(/^:/, ''))
+          .filter((x) => x && x !== 'none');
+  const txn: TxnCheckOptions = {
+    ...(consistency !== undefined ? { consistency: list(consistency) } : {}),
+    ...(flags.anomalies !== undefined ? { anomalies: list(flags.anomalies) } : {}),
+    ...(flags.linearizableKeys ? { linearizableKeys: true } : {}),
+    ...(flags.sequentialKeys ? { sequentialKeys: true } : {}),
+    ...(flags.wfrKeys ? { wfrKeys: true } : {}),
+  };
+  const problems = validateTxnOptions(txn);
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return { txn };
 }
 
 /** A file that could not be checked: `kind` says why (exit code in combinedExit). */
