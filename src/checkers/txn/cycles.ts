@@ -1,12 +1,12 @@
 /**
  * Cycle search over the transaction graph, as Elle does it: strongly connected components first
  * (a cycle never leaves one), then, per component of more than one transaction, at most one cycle
- * per anomaly class, the shortest we can find, in Elle's order of severity (G0, G1c, G-single,
- * G2-item, G-nonadjacent, then the -process and then the -realtime variants). A class implied by one
+ * per anomaly class, the shortest we can find, in Elle's order of severity (G0, G1c, G-single-item,
+ * G2-item, G-nonadjacent-item, then the -process and then the -realtime variants). A class implied by one
  * already found in the component is not searched (G0 there makes G1c redundant, as in Elle).
  *
  * Classes, by the kinds of the cycle's edges (each edge of the cycle taken as one of its kinds):
- * G0 all ww; G1c ww and wr, at least one wr; G-single exactly one rw, the rest ww/wr; G-nonadjacent
+ * G0 all ww; G1c ww and wr, at least one wr; G-single-item exactly one rw, the rest ww/wr; G-nonadjacent-item
  * two or more rw, no two adjacent (the last and the first edge count as adjacent); G2-item two or
  * more rw, some two adjacent. The -process variant (the -realtime one) may also take process
  * (realtime) edges and must take at least one. Elle's G2 needs predicate reads, which these
@@ -15,7 +15,7 @@
  * Search: a breadth-first search over (vertex, state) from each start vertex, the state being the
  * little the class needs (was the last edge rw, were two rw taken, was a process/realtime edge
  * taken), so the first return to the start is the shortest such cycle through it. Each cycle is
- * rotated so its first edge is the one the class is about (the rw of G-single, a wr of G1c), which
+ * rotated so its first edge is the one the class is about (the rw of G-single-item, a wr of G1c), which
  * fixes the start among the cycle's vertices; a BFS never expands past the best length found so
  * far, and is confined to the sub-component (over the kinds the rest of the cycle may use) that
  * can lead back to its start. Typed arrays throughout; no recursion.
@@ -29,23 +29,33 @@ import { modelAndStronger } from './models.js';
 import { PROCESS, REALTIME, RW, WR, WW, type EdgeKind, type TxnGraph } from './types.js';
 
 /** The classes in Elle's search order (anomaly depth, then name). */
-const BASE_CLASSES = ['G0', 'G1c', 'G-single', 'G2-item', 'G-nonadjacent'] as const;
+const BASE_CLASSES = ['G0', 'G1c', 'G-single-item', 'G-nonadjacent-item', 'G2-item'] as const;
 type BaseClass = (typeof BASE_CLASSES)[number];
 
 /** Elle's implication among the cycle classes we search (a found class makes these redundant). */
 const IMPLIES: Readonly<Record<string, readonly string[]>> = {
   G0: ['G1c', 'G0-process', 'G1c-process', 'G0-realtime', 'G1c-realtime'],
   G1c: ['G1c-process', 'G1c-realtime'],
-  'G-single': ['G-nonadjacent', 'G-single-process', 'G-nonadjacent-process', 'G-single-realtime', 'G-nonadjacent-realtime'],
+  'G-single-item': [
+    'G-nonadjacent-item',
+    'G2-item',
+    'G-single-item-process',
+    'G-nonadjacent-item-process',
+    'G2-item-process',
+    'G-single-item-realtime',
+    'G-nonadjacent-item-realtime',
+    'G2-item-realtime',
+  ],
   'G2-item': ['G2-item-process', 'G2-item-realtime'],
-  'G-nonadjacent': ['G-nonadjacent-process', 'G-nonadjacent-realtime'],
+  'G-nonadjacent-item': ['G2-item', 'G-nonadjacent-item-process', 'G2-item-process', 'G-nonadjacent-item-realtime', 'G2-item-realtime'],
   'G0-process': ['G1c-process', 'G0-realtime', 'G1c-realtime'],
   'G1c-process': ['G1c-realtime'],
-  'G-single-process': ['G-nonadjacent-process', 'G-single-realtime', 'G-nonadjacent-realtime'],
+  'G-single-item-process': ['G-nonadjacent-item-process', 'G2-item-process', 'G-single-item-realtime', 'G-nonadjacent-item-realtime', 'G2-item-realtime'],
   'G2-item-process': ['G2-item-realtime'],
-  'G-nonadjacent-process': ['G-nonadjacent-realtime'],
+  'G-nonadjacent-item-process': ['G2-item-process', 'G-nonadjacent-item-realtime', 'G2-item-realtime'],
   'G0-realtime': ['G1c-realtime'],
-  'G-single-realtime': ['G-nonadjacent-realtime'],
+  'G-single-item-realtime': ['G-nonadjacent-item-realtime', 'G2-item-realtime'],
+  'G-nonadjacent-item-realtime': ['G2-item-realtime'],
 };
 
 const KIND_NAMES: readonly EdgeKind[] = ['ww', 'wr', 'rw', 'process', 'realtime'];
@@ -69,13 +79,13 @@ export function classifyCycle(kinds: readonly EdgeKind[]): string | null {
     else if (k === 'process') process++;
     else realtime++;
   }
-  const base = rw === 1 ? 'G-single' : rw > 1 ? (adjacent ? 'G2-item' : 'G-nonadjacent') : wr > 0 ? 'G1c' : ww > 0 ? 'G0' : null;
+  const base = rw === 1 ? 'G-single-item' : rw > 1 ? (adjacent ? 'G2-item' : 'G-nonadjacent-item') : wr > 0 ? 'G1c' : ww > 0 ? 'G0' : null;
   if (base === null) return null;
   return base + (realtime > 0 ? '-realtime' : process > 0 ? '-process' : '');
 }
 
 export interface FoundCycle {
-  /** The class, e.g. 'G-single-realtime'. */
+  /** The class, e.g. 'G-single-item-realtime'. */
   kind: string;
   /** Vertices in cycle order; edge i runs from vertices[i] to vertices[(i + 1) % k]. */
   vertices: number[];
@@ -249,7 +259,7 @@ interface Automaton {
 function automaton(name: string, base: BaseClass, variant: number): Automaton {
   const V = variant;
   const first = base === 'G0' ? (V ? V : WW) : base === 'G1c' ? WR : RW;
-  const rest = (base === 'G0' ? WW : base === 'G1c' || base === 'G-single' ? WW | WR : WW | WR | RW) | V;
+  const rest = (base === 'G0' ? WW : base === 'G1c' || base === 'G-single-item' ? WW | WR : WW | WR | RW) | V;
   const trans = new Int8Array(STATES * 5).fill(-1);
   const firstState = new Int8Array(5).fill(-1);
   const accept = new Uint8Array(STATES);
@@ -259,14 +269,14 @@ function automaton(name: string, base: BaseClass, variant: number): Automaton {
     if (!(rest & bit)) continue;
     for (let s = 0; s < STATES; s++) {
       if (bit === RW) {
-        if (base === 'G-nonadjacent') trans[s * 5 + k] = s & LAST_RW ? -1 : s | LAST_RW | TWO_RW;
+        if (base === 'G-nonadjacent-item') trans[s * 5 + k] = s & LAST_RW ? -1 : s | LAST_RW | TWO_RW;
         else trans[s * 5 + k] = s | LAST_RW;
       } else trans[s * 5 + k] = (s & ~LAST_RW) | (V && bit === V ? SEEN_V : 0);
     }
   }
   for (let s = 0; s < STATES; s++) {
     let ok = !V || (s & SEEN_V) !== 0;
-    if (base === 'G-nonadjacent') ok &&= (s & LAST_RW) === 0 && (s & TWO_RW) !== 0;
+    if (base === 'G-nonadjacent-item') ok &&= (s & LAST_RW) === 0 && (s & TWO_RW) !== 0;
     if (base === 'G2-item') ok &&= (s & LAST_RW) !== 0;
     accept[s] = ok ? 1 : 0;
   }

@@ -35,12 +35,12 @@ const CANONICAL: Readonly<Record<string, string>> = {
   'strong-read-committed': 'strong-PL-2',
 };
 
-/** Canonical name -> the friendly name results use (PL-3 is serializable, PL-SS strict-serializable). */
+/** Canonical name -> the name results use, Elle's (PL-3 is serializable, PL-SS strong-serializable, which strict-serializable also names). */
 const FRIENDLY: Readonly<Record<string, string>> = (() => {
   const out: Record<string, string> = {};
   for (const [f, c] of Object.entries(CANONICAL)) out[c] ??= f;
   out['PL-3'] = 'serializable';
-  out['PL-SS'] = 'strict-serializable';
+  out['PL-SS'] = 'strong-serializable';
   return out;
 })();
 

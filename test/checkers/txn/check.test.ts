@@ -24,18 +24,18 @@ describe('checkInference', () => {
     expect(v.valid).toBe(false);
     expect(v.anomalies).toHaveLength(1);
     const a = v.anomalies[0]!;
-    expect(a.kind).toBe('G-single');
+    expect(a.kind).toBe('G-single-item');
     expect(a.ops).toEqual([11, 21, 1]);
     expect(a.explanation).toBe(
       [
         'T1 = process 1, index 11: [[append 1 1]]',
         'T2 = process 2, index 21: [[append 2 1]]',
         'T3 = process 0, index 1: [[append 0 1]]',
-        'T1 < T2: T1 rw T2 (rw); T2 < T3: T2 ww T3 (ww); T3 < T1: T3 wr T1 (wr): a cycle, so not consistent-view',
+        'T1 < T2: T1 rw T2 (rw); T2 < T3: T2 ww T3 (ww); T3 < T1: T3 wr T1 (wr): a cycle, so not consistent-view nor repeatable-read',
       ].join('\n'),
     );
     expect(a.data).toMatchObject({
-      notModels: ['consistent-view'],
+      notModels: ['consistent-view', 'repeatable-read'],
       cycle: {
         txns: [
           { name: 'T1', index: 11, invokeIndex: 10, process: 1, type: 'ok', mops: '[[append 1 1]]' },
@@ -49,7 +49,7 @@ describe('checkInference', () => {
         ],
       },
     });
-    expect(v.stats).toMatchObject({ txns: 3, committed: 3, sccs: 1, largestScc: 3, not: ['consistent-view'], anomalyTypes: ['G-single'] });
+    expect(v.stats).toMatchObject({ txns: 3, committed: 3, sccs: 1, largestScc: 3, not: ['consistent-view'], anomalyTypes: ['G-single-item'] });
   });
 
   it('no cycle: valid', () => {
@@ -80,7 +80,7 @@ describe('checkInference', () => {
   it('realtime cycles break strict-serializable, not serializable', () => {
     const ss = checkInference(inference(2, gsingleRealtime), {});
     expect(ss.valid).toBe(false);
-    expect(ss.anomalies.map((a) => a.kind)).toEqual(['G-single-realtime']);
+    expect(ss.anomalies.map((a) => a.kind)).toEqual(['G-single-item-realtime']);
     const ser = checkInference(inference(2, gsingleRealtime), { txn: { consistency: ['serializable'] } });
     expect(ser.valid).toBe(true);
   });

@@ -10,12 +10,12 @@ describe('classifyCycle (Elle rules)', () => {
   it('names cycles by their edges', () => {
     expect(classifyCycle(['ww', 'ww'])).toBe('G0');
     expect(classifyCycle(['ww', 'wr'])).toBe('G1c');
-    expect(classifyCycle(['rw', 'wr', 'ww'])).toBe('G-single');
-    expect(classifyCycle(['rw', 'wr', 'rw', 'ww'])).toBe('G-nonadjacent');
+    expect(classifyCycle(['rw', 'wr', 'ww'])).toBe('G-single-item');
+    expect(classifyCycle(['rw', 'wr', 'rw', 'ww'])).toBe('G-nonadjacent-item');
     expect(classifyCycle(['rw', 'wr', 'ww', 'rw'])).toBe('G2-item'); // last and first are adjacent
     expect(classifyCycle(['rw', 'rw'])).toBe('G2-item');
     expect(classifyCycle(['ww', 'process'])).toBe('G0-process');
-    expect(classifyCycle(['rw', 'process', 'realtime'])).toBe('G-single-realtime');
+    expect(classifyCycle(['rw', 'process', 'realtime'])).toBe('G-single-item-realtime');
     expect(classifyCycle(['process', 'realtime'])).toBeNull();
   });
 });
@@ -41,24 +41,24 @@ describe('findCycles: one graph per class', () => {
     ).toEqual([{ kind: 'G1c', vertices: [1, 2, 0], kinds: ['wr', 'ww', 'ww'] }]);
   });
 
-  it('G-single: exactly one rw, starting with it', () => {
+  it('G-single-item: exactly one rw, starting with it', () => {
     expect(
       cyc(3, [
         [0, 1, 'wr'],
         [1, 2, 'rw'],
         [2, 0, 'ww'],
       ]),
-    ).toEqual([{ kind: 'G-single', vertices: [1, 2, 0], kinds: ['rw', 'ww', 'wr'] }]);
+    ).toEqual([{ kind: 'G-single-item', vertices: [1, 2, 0], kinds: ['rw', 'ww', 'wr'] }]);
   });
 
-  it('G-nonadjacent: two rw, never adjacent, wrap-around included', () => {
+  it('G-nonadjacent-item: two rw, never adjacent, wrap-around included', () => {
     const edges: E[] = [
       [0, 1, 'rw'],
       [1, 2, 'wr'],
       [2, 3, 'rw'],
       [3, 0, 'ww'],
     ];
-    expect(cyc(4, edges)).toEqual([{ kind: 'G-nonadjacent', vertices: [0, 1, 2, 3], kinds: ['rw', 'wr', 'rw', 'ww'] }]);
+    expect(cyc(4, edges)).toEqual([{ kind: 'G-nonadjacent-item', vertices: [0, 1, 2, 3], kinds: ['rw', 'wr', 'rw', 'ww'] }]);
   });
 
   it('G2-item: two adjacent rw (a write skew), found as the pair wrapping around', () => {
@@ -79,7 +79,7 @@ describe('findCycles: one graph per class', () => {
   });
 
   it('an edge of several kinds is taken as the kind each class needs', () => {
-    // 0 -(wr+rw)-> 1 -ww-> 0 is both a G1c and a G-single; Elle reports both (G1c does not imply G-single).
+    // 0 -(wr+rw)-> 1 -ww-> 0 is both a G1c and a G-single-item; Elle reports both (G1c does not imply G-single-item).
     expect(
       cyc(2, [
         [0, 1, 'wr', 'rw'],
@@ -87,7 +87,7 @@ describe('findCycles: one graph per class', () => {
       ]),
     ).toEqual([
       { kind: 'G1c', vertices: [0, 1], kinds: ['wr', 'ww'] },
-      { kind: 'G-single', vertices: [0, 1], kinds: ['rw', 'ww'] },
+      { kind: 'G-single-item', vertices: [0, 1], kinds: ['rw', 'ww'] },
     ]);
   });
 
@@ -132,7 +132,7 @@ describe('findCycles: -process and -realtime variants', () => {
     ).toEqual([]);
   });
 
-  it('G1c-realtime, G-single-realtime, G-nonadjacent-realtime and G2-item-realtime', () => {
+  it('G1c-realtime, G-single-item-realtime, G-nonadjacent-item-realtime and G2-item-realtime', () => {
     expect(
       cyc(
         3,
@@ -153,7 +153,7 @@ describe('findCycles: -process and -realtime variants', () => {
         ],
         REALTIME,
       ),
-    ).toEqual([{ kind: 'G-single-realtime', vertices: [0, 1], kinds: ['rw', 'realtime'] }]);
+    ).toEqual([{ kind: 'G-single-item-realtime', vertices: [0, 1], kinds: ['rw', 'realtime'] }]);
     expect(
       cyc(
         4,
@@ -165,7 +165,7 @@ describe('findCycles: -process and -realtime variants', () => {
         ],
         REALTIME,
       ),
-    ).toEqual([{ kind: 'G-nonadjacent-realtime', vertices: [0, 1, 2, 3], kinds: ['rw', 'realtime', 'rw', 'wr'] }]);
+    ).toEqual([{ kind: 'G-nonadjacent-item-realtime', vertices: [0, 1, 2, 3], kinds: ['rw', 'realtime', 'rw', 'wr'] }]);
     expect(
       cyc(
         3,
@@ -179,12 +179,12 @@ describe('findCycles: -process and -realtime variants', () => {
     ).toEqual([{ kind: 'G2-item-realtime', vertices: [1, 2, 0], kinds: ['rw', 'realtime', 'rw'] }]);
   });
 
-  it('G-single-process with process edges, and the realtime variant ignores process edges', () => {
+  it('G-single-item-process with process edges, and the realtime variant ignores process edges', () => {
     const edges: E[] = [
       [0, 1, 'rw'],
       [1, 0, 'process'],
     ];
-    expect(cyc(2, edges, PROCESS)).toEqual([{ kind: 'G-single-process', vertices: [0, 1], kinds: ['rw', 'process'] }]);
+    expect(cyc(2, edges, PROCESS)).toEqual([{ kind: 'G-single-item-process', vertices: [0, 1], kinds: ['rw', 'process'] }]);
     expect(cyc(2, edges, REALTIME)).toEqual([]);
   });
 
@@ -248,14 +248,14 @@ describe('findCycles: shortest, components, budget', () => {
     expect(r.sccs).toBe(1);
     expect(r.largestScc).toBe(n);
     expect(r.cycles).toHaveLength(1);
-    expect(r.cycles[0]!.kind).toBe('G-single');
+    expect(r.cycles[0]!.kind).toBe('G-single-item');
     expect(r.cycles[0]!.vertices[0]).toBe(n - 1);
     expect(r.cycles[0]!.vertices).toHaveLength(n);
   });
 
   it('the deadline stops the search: what was found is kept, the rest is incomplete, with a cycle-exists fallback', () => {
     // Component {0,1} holds a G0; component {2,3} a write skew. The fake clock passes the deadline
-    // after the four class checks of the first component (G0, then G-single, G2-item, G-nonadjacent).
+    // after the four class checks of the first component (G0, then G-single-item, G2-item, G-nonadjacent-item).
     let calls = 0;
     const now = () => (calls++ < 4 ? 0 : 100);
     const r = findCycles(
@@ -269,7 +269,7 @@ describe('findCycles: shortest, components, budget', () => {
     );
     expect(r.timedOut).toBe(true);
     expect(r.cycles.map((c) => [c.kind, c.vertices])).toEqual([['G0', [0, 1]]]);
-    expect(r.incomplete).toEqual(['G0', 'G1c', 'G-single', 'G2-item', 'G-nonadjacent'].map((kind) => ({ scc: 1, kind, why: 'deadline' })));
+    expect(r.incomplete).toEqual(['G0', 'G1c', 'G-single-item', 'G-nonadjacent-item', 'G2-item'].map((kind) => ({ scc: 1, kind, why: 'deadline' })));
     expect(r.cycleExists).toEqual([{ kind: 'PL-3-cycle-exists', model: 'serializable', subgraph: 'ww wr rw', vertices: [2, 3] }]);
   });
 });

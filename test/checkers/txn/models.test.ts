@@ -37,7 +37,7 @@ describe('consistency models (Elle consistency_model_test expectations)', () => 
         'forward-consistent-view',
         'serializable',
         'snapshot-isolation',
-        'strict-serializable',
+        'strong-serializable',
         'strong-session-serializable',
         'strong-session-snapshot-isolation',
         'strong-snapshot-isolation',
@@ -55,7 +55,7 @@ describe('consistency models (Elle consistency_model_test expectations)', () => 
         'prefix',
         'serializable',
         'snapshot-isolation',
-        'strict-serializable',
+        'strong-serializable',
         'strong-session-serializable',
         'strong-session-snapshot-isolation',
         'strong-snapshot-isolation',
@@ -93,7 +93,7 @@ describe('consistency models (Elle consistency_model_test expectations)', () => 
         'repeatable-read',
         'serializable',
         'snapshot-isolation',
-        'strict-serializable',
+        'strong-serializable',
         'strong-read-committed',
         'strong-session-read-committed',
         'strong-session-serializable',
@@ -120,11 +120,11 @@ describe('consistency models (Elle consistency_model_test expectations)', () => 
     expect(modelsRuledOutBy(['G-nonadjacent']).not).toEqual(['snapshot-isolation']);
   });
 
-  it('realtime variants rule out strict-serializable but not serializable', () => {
+  it('realtime variants rule out strong-serializable (strict-serializable) but not serializable', () => {
     for (const a of ['G-single-realtime', 'G2-item-realtime', 'G1c-realtime', 'G0-realtime']) {
       const b = modelsRuledOutBy([a]);
       const all = [...b.not, ...b.alsoNot];
-      expect(all).toContain('strict-serializable');
+      expect(all).toContain('strong-serializable');
       expect(all).not.toContain('serializable');
     }
     expect(modelsRuledOutBy(['G-single-process']).not).toEqual(['strong-session-snapshot-isolation']);
