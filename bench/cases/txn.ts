@@ -102,7 +102,15 @@ function viaCli(workload: TxnWorkload, txns: number, goal: 'time' | 'memory' | '
             ? `goal ${RSS_GOAL_MB} MB: ${rss === undefined ? 'unknown' : rss <= RSS_GOAL_MB ? 'met' : 'missed'} (peak RSS ${rss?.toFixed(0) ?? '?'} MB)`
             : `peak RSS ${rss?.toFixed(0) ?? '?'} MB`;
       const firstErr = r.stderr.trim().split('\n')[0] ?? '';
-      if (r.status === 64) return { ops, rssMB: rss, note: `not available: ${firstErr.replace(/^faultline: /, '').slice(0, 60)}` };
+      if (r.status === 64)
+        return {
+          ops,
+          rssMB: rss,
+          note: `not available: ${firstErr
+            .replace(/^faultline: /, '')
+            .split(';')[0]!
+            .slice(0, 80)}`,
+        };
       if (r.status === null || ![0, 1, 2].includes(r.status)) {
         const how = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
         return { ops, rssMB: rss, note: `failed: ${how}${firstErr ? `: ${firstErr.slice(0, 100)}` : ''}; ${goalWords}` };
