@@ -10,6 +10,6 @@ if (mode === 'prepare') {
   const t0 = performance.now();
   const r = await c.run(dir);
   const wallMs = performance.now() - t0;
-  const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ ...r, wallMs, maxRssMB }));
+  const maxRssMB = r.rssMB ?? process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ ops: r.ops, note: r.note, wallMs, maxRssMB }));
 }

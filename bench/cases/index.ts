@@ -4,7 +4,16 @@ import { cases as linearizability } from './linearizability.js';
 /** Every benchmark case, in the order they print. Capabilities add their files here. */
 export async function allCases(): Promise<BenchCase[]> {
   const out = [...linearizability];
-  for (const mod of ['./replication.js', './engine.js', './engine-mysql.js', './engine-cassandra.js', './engine-redis.js', './runtime.js', './report.js']) {
+  for (const mod of [
+    './replication.js',
+    './engine.js',
+    './engine-mysql.js',
+    './engine-cassandra.js',
+    './engine-redis.js',
+    './runtime.js',
+    './report.js',
+    './txn.js',
+  ]) {
     try {
       const m = (await import(mod)) as { cases?: BenchCase[] };
       out.push(...(m.cases ?? []));
