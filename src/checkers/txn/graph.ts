@@ -12,7 +12,8 @@
  * completions and links it to each new invocation; a completion retires the frontier entries its own
  * invocation already saw. The frontier stays about as wide as the concurrency, so edges stay linear.
  */
-import { PROCESS, REALTIME, type TxnGraph } from './types.js';
+import { fmtValue } from '../../history/op.js';
+import { PROCESS, REALTIME, type EdgeKind, type EdgeWhy, type Txn, type TxnGraph } from './types.js';
 import type { TxnTable } from './txns.js';
 
 export class EdgeBuilder {
@@ -148,4 +149,12 @@ export function addRealtimeEdges(b: EdgeBuilder, t: TxnTable): void {
       queueAt[tail++] = d.index;
     }
   }
+}
+
+/** The sentence for a process or realtime edge a -> c (named A and C), or undefined when it does not hold. */
+export function explainOrder(a: Txn, c: Txn, kind: EdgeKind, A: string, C: string): EdgeWhy | undefined {
+  if (a.type !== 'ok' || a.index >= c.invokeIndex) return undefined;
+  if (kind === 'process' && a.process === c.process) return { kind, sentence: `${A} completed before ${C} on process ${fmtValue(a.process)}` };
+  if (kind === 'realtime') return { kind, sentence: `${A} completed (index ${a.index}) before ${C} began (index ${c.invokeIndex})` };
+  return undefined;
 }

@@ -21,46 +21,13 @@ import { fmtValue } from '../../history/op.js';
 import { stringifyExact } from '../../history/exact.js';
 import type { Anomaly } from '../types.js';
 import { readWriter, type Orders } from './list-append-orders.js';
-import { fmtKey, fmtList, fmtRead } from './say.js';
-import { canon, same, type TxnRec, type TxnTable } from './txns.js';
+import { at, cap, fmtKey, fmtList, fmtRead } from './say.js';
+import { canon, intermediateWrites, repeatsKey, same, type TxnRec, type TxnTable } from './txns.js';
 
 export function listAppendAnomalies(t: TxnTable, o: Orders): Anomaly[] {
-  const intermediate = intermediateAppends(t);
+  const intermediate = intermediateWrites(t);
   return [...o.incompatible, ...readAnomalies(t, o, intermediate), ...txnAnomalies(t, o), ...dirtyUpdates(t, o)];
 }
-
-/** Per row: 1 for an append followed by another append to the same key in the same transaction. */
-function intermediateAppends(t: TxnTable): Uint8Array {
-  const out = new Uint8Array(t.mopValue.length);
-  const { mopStart, mopWrite, mopKey } = t;
-  for (let x = 0; x < t.txns.length; x++) {
-    const lo = mopStart[x]!;
-    const hi = mopStart[x + 1]!;
-    if (hi - lo < 2) continue;
-    if (hi - lo <= 16) {
-      for (let a = lo; a < hi; a++) {
-        if (!mopWrite[a]) continue;
-        for (let b = a + 1; b < hi; b++) {
-          if (mopWrite[b] && mopKey[b] === mopKey[a]) {
-            out[a] = 1;
-            break;
-          }
-        }
-      }
-    } else {
-      const last = new Map<number, number>();
-      for (let a = lo; a < hi; a++) {
-        if (!mopWrite[a]) continue;
-        const prev = last.get(mopKey[a]!);
-        if (prev !== undefined) out[prev] = 1;
-        last.set(mopKey[a]!, a);
-      }
-    }
-  }
-  return out;
-}
-
-const at = (txn: TxnRec): string => `the transaction at index ${txn.index}`;
 
 /** duplicate-elements, G1a, garbage-read, G1b: one pass over the ok reads. */
 function readAnomalies(t: TxnTable, o: Orders, intermediate: Uint8Array): Anomaly[] {
@@ -147,25 +114,6 @@ function readAnomalies(t: TxnTable, o: Orders, intermediate: Uint8Array): Anomal
     }
   }
   return [...dups, ...g1a, ...garbage, ...g1b];
-}
-
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** Whether rows lo..hi touch some key twice. */
-function repeatsKey(mopKey: Uint32Array, lo: number, hi: number): boolean {
-  if (hi - lo < 2) return false;
-  if (hi - lo <= 16) {
-    for (let a = lo; a < hi; a++) for (let b = a + 1; b < hi; b++) if (mopKey[a] === mopKey[b]) return true;
-    return false;
-  }
-  const seen = new Set<number>();
-  for (let a = lo; a < hi; a++) {
-    if (seen.has(mopKey[a]!)) return true;
-    seen.add(mopKey[a]!);
-  }
-  return false;
 }
 
 /** internal, future-read, lost-update: ok transactions that touch a key more than once. */

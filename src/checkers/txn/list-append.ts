@@ -15,7 +15,7 @@
  * two transactions' micro-ops and the key's order; nothing is stored per edge.
  */
 import { fmtValue } from '../../history/op.js';
-import { addProcessEdges, addRealtimeEdges, EdgeBuilder } from './graph.js';
+import { addProcessEdges, addRealtimeEdges, EdgeBuilder, explainOrder } from './graph.js';
 import { listAppendAnomalies } from './list-append-checks.js';
 import { inferOrders, prevAppend, readPos, readWriter, type Orders } from './list-append-orders.js';
 import { fmtKey, fmtList, fmtRead } from './say.js';
@@ -166,15 +166,11 @@ function explainEdge(t: TxnTable, o: Orders, from: number, to: number, kind: Edg
       break;
     }
     case 'process':
-      if (a.type === 'ok' && a.process === c.process && a.index < c.invokeIndex) {
-        return { kind, sentence: `${A} completed before ${C} on process ${fmtValue(a.process)}` };
-      }
+    case 'realtime': {
+      const why = explainOrder(a, c, kind, A, C);
+      if (why) return why;
       break;
-    case 'realtime':
-      if (a.type === 'ok' && a.index < c.invokeIndex) {
-        return { kind, sentence: `${A} completed (index ${a.index}) before ${C} began (index ${c.invokeIndex})` };
-      }
-      break;
+    }
   }
   throw new Error(`no ${kind} edge from ${A} to ${C}`);
 }

@@ -1,5 +1,6 @@
 // Words for the transactional checkers' sentences.
 import { fmtValue } from '../../history/op.js';
+import type { Txn } from './types.js';
 
 export function fmtKey(k: unknown): string {
   return `key ${fmtValue(k)}`;
@@ -29,4 +30,13 @@ export function fmtList(list: readonly unknown[], lo = 0, hi = list.length, max 
 /** The tail of a read for a sentence: the whole list when short, else "[.. x y z]". */
 export function fmtRead(list: readonly unknown[]): string {
   return list.length <= 8 ? fmtList(list) : fmtList(list, list.length - 5);
+}
+
+/** "the transaction at index 12" (the index of its completion; of its invocation when it has none). */
+export function at(txn: Txn): string {
+  return `the transaction at index ${txn.index}`;
+}
+
+export function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

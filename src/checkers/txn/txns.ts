@@ -227,3 +227,49 @@ export function buildTxnTable(history: readonly Op[], model: TxnModel): TxnTable
   table.okByCompletion = oks.done();
   return table;
 }
+
+/** Whether rows lo..hi touch some key twice. */
+export function repeatsKey(mopKey: Uint32Array, lo: number, hi: number): boolean {
+  if (hi - lo < 2) return false;
+  if (hi - lo <= 16) {
+    for (let a = lo; a < hi; a++) for (let b = a + 1; b < hi; b++) if (mopKey[a] === mopKey[b]) return true;
+    return false;
+  }
+  const seen = new Set<number>();
+  for (let a = lo; a < hi; a++) {
+    if (seen.has(mopKey[a]!)) return true;
+    seen.add(mopKey[a]!);
+  }
+  return false;
+}
+
+/** Per row: 1 for a write (append) followed by another write to the same key in the same transaction. */
+export function intermediateWrites(t: TxnTable): Uint8Array {
+  const out = new Uint8Array(t.mopValue.length);
+  const { mopStart, mopWrite, mopKey } = t;
+  for (let x = 0; x < t.txns.length; x++) {
+    const lo = mopStart[x]!;
+    const hi = mopStart[x + 1]!;
+    if (hi - lo < 2) continue;
+    if (hi - lo <= 16) {
+      for (let a = lo; a < hi; a++) {
+        if (!mopWrite[a]) continue;
+        for (let b = a + 1; b < hi; b++) {
+          if (mopWrite[b] && mopKey[b] === mopKey[a]) {
+            out[a] = 1;
+            break;
+          }
+        }
+      }
+    } else {
+      const last = new Map<number, number>();
+      for (let a = lo; a < hi; a++) {
+        if (!mopWrite[a]) continue;
+        const prev = last.get(mopKey[a]!);
+        if (prev !== undefined) out[prev] = 1;
+        last.set(mopKey[a]!, a);
+      }
+    }
+  }
+  return out;
+}
