@@ -9,28 +9,26 @@
  * fail one did not happen; an info one may take effect any time later, so nothing is ordered after
  * it). realtime: T1 -> T2 when T1 completed ok before T2 was invoked (history index order). Both are
  * transitive, so only a reduction is emitted, as Elle does: realtime keeps a frontier of ok
- * completions and links it to each new invocation; a completion retires the frontier entries its own
- * invocation already saw. The frontier stays about as wide as the concurrency, so edges stay linear.
+ * completions and links it to each new invocation. Elle retires the entries that completed before the
+ * invocation of the transaction now completing; we retire those that completed before the latest
+ * invocation of any ok transaction completed so far (a superset: each of them reaches that one, which
+ * reaches every later invocation), so the transitive closure is the same with fewer edges. The
+ * frontier stays narrower than the concurrency, so edges stay linear.
  */
 import { fmtValue } from '../../history/op.js';
 import { PROCESS, REALTIME, type EdgeKind, type EdgeWhy, type Txn, type TxnGraph } from './types.js';
 import type { TxnTable } from './txns.js';
 
+const CHUNK = 1 << 20;
+
 export class EdgeBuilder {
-  private from: Uint32Array;
-  private to: Uint32Array;
-  private kind: Uint8Array;
+  // Edges in fixed-size chunks: growing never copies, and the peak stays near the edge count.
+  private from: Uint32Array[] = [];
+  private to: Uint32Array[] = [];
+  private kind: Uint8Array[] = [];
   private m = 0;
 
-  constructor(
-    readonly n: number,
-    capacity = 4 * n,
-  ) {
-    const c = Math.max(64, capacity);
-    this.from = new Uint32Array(c);
-    this.to = new Uint32Array(c);
-    this.kind = new Uint8Array(c);
-  }
+  constructor(readonly n: number) {}
 
   /** Number of edges added so far (before dedupe). */
   get size(): number {
@@ -39,39 +37,46 @@ export class EdgeBuilder {
 
   add(from: number, to: number, kind: number): void {
     if (from === to) return;
-    if (this.m === this.from.length) this.grow();
-    this.from[this.m] = from;
-    this.to[this.m] = to;
-    this.kind[this.m++] = kind;
+    const c = this.m >>> 20;
+    const i = this.m & (CHUNK - 1);
+    if (i === 0 && c === this.from.length) {
+      this.from.push(new Uint32Array(CHUNK));
+      this.to.push(new Uint32Array(CHUNK));
+      this.kind.push(new Uint8Array(CHUNK));
+    }
+    this.from[c]![i] = from;
+    this.to[c]![i] = to;
+    this.kind[c]![i] = kind;
+    this.m++;
   }
 
-  private grow(): void {
-    const c = this.from.length * 2;
-    const f = new Uint32Array(c);
-    f.set(this.from);
-    this.from = f;
-    const t = new Uint32Array(c);
-    t.set(this.to);
-    this.to = t;
-    const k = new Uint8Array(c);
-    k.set(this.kind);
-    this.kind = k;
-  }
-
-  /** Compacts to CSR; the builder's buffers are released. */
+  /** Compacts to CSR; the builder's chunks are released as they are consumed. */
   build(): TxnGraph {
     const n = this.n;
     if (n >= 2 ** 27) throw new RangeError(`a dependency graph of ${n} transactions is beyond this builder (2^27)`);
     const m = this.m;
     const counts = new Uint32Array(n + 1);
-    for (let e = 0; e < m; e++) counts[this.from[e]! + 1]!++;
+    for (const f of this.from) {
+      const len = f === this.from[this.from.length - 1] ? m - (this.from.length - 1) * CHUNK : CHUNK;
+      for (let i = 0; i < len; i++) counts[f[i]! + 1]!++;
+    }
     for (let v = 0; v < n; v++) counts[v + 1]! += counts[v]!;
     // Bucket by source, each entry encoded (target << 5 | kinds) so a numeric sort groups targets.
     const enc = new Uint32Array(m);
     const fill = counts.slice(0, n);
-    for (let e = 0; e < m; e++) enc[fill[this.from[e]!]!++] = ((this.to[e]! << 5) | this.kind[e]!) >>> 0;
-    this.from = this.to = new Uint32Array(0);
-    this.kind = new Uint8Array(0);
+    for (let c = 0; c < this.from.length; c++) {
+      const f = this.from[c]!;
+      const t = this.to[c]!;
+      const k = this.kind[c]!;
+      const len = c === this.from.length - 1 ? m - c * CHUNK : CHUNK;
+      for (let i = 0; i < len; i++) enc[fill[f[i]!]!++] = ((t[i]! << 5) | k[i]!) >>> 0;
+      this.from[c] = this.to[c] = new Uint32Array(0);
+      this.kind[c] = new Uint8Array(0);
+    }
+    this.from = [];
+    this.to = [];
+    this.kind = [];
+    this.m = 0;
     const offsets = new Uint32Array(n + 1);
     let w = 0;
     for (let v = 0; v < n; v++) {
@@ -132,6 +137,7 @@ export function addRealtimeEdges(b: EdgeBuilder, t: TxnTable): void {
   const queueAt = new Float64Array(oks.length); // their completion indices
   let head = 0;
   let tail = 0;
+  let newest = -1; // the latest invocation index of a completed ok transaction
   let i = 0; // next invocation (txns are in invocation order)
   let j = 0; // next ok completion
   while (i < txns.length || j < oks.length) {
@@ -143,8 +149,10 @@ export function addRealtimeEdges(b: EdgeBuilder, t: TxnTable): void {
       for (let q = head; q < tail; q++) b.add(txns[queue[q]!]!.id, txn.id, REALTIME);
     } else {
       const d = txns[oks[j++]!]!;
-      // Entries completed before d's invocation were linked to d: d now stands for them.
-      while (head < tail && queueAt[head]! < d.invokeIndex) head++;
+      // Entries completed before the invocation of any ok transaction completed so far (d or an
+      // earlier one) reach every later invocation through it: drop them.
+      if (d.invokeIndex > newest) newest = d.invokeIndex;
+      while (head < tail && queueAt[head]! < newest) head++;
       queue[tail] = d.at;
       queueAt[tail++] = d.index;
     }

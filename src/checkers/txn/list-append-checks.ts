@@ -116,6 +116,17 @@ function readAnomalies(t: TxnTable, o: Orders, intermediate: Uint8Array): Anomal
   return [...dups, ...g1a, ...garbage, ...g1b];
 }
 
+/** Per key, within one transaction: what it did there so far. */
+interface KeyState {
+  /** The last read row of the key, -1 when none yet (its state before our appends is unknown). */
+  base: number;
+  /** Our appends since that read. */
+  tail: unknown[];
+  /** Every read row of the key so far (future-read). */
+  reads: number[];
+  wrote: boolean;
+}
+
 /** internal, future-read, lost-update: ok transactions that touch a key more than once. */
 function txnAnomalies(t: TxnTable, o: Orders): Anomaly[] {
   const { txns, mopStart, mopWrite, mopKey, mopValue, keys } = t;
@@ -123,25 +134,22 @@ function txnAnomalies(t: TxnTable, o: Orders): Anomaly[] {
   const future: Anomaly[] = [];
   // lost-update: key id + read version -> the transactions that read it and then appended.
   const readers = new Map<string, { k: number; value: unknown[]; txns: TxnRec[] }>();
+  const plain = (r: number): boolean => o.isPrefix[r] === 1 && o.dupAt[mopKey[r]!] === -1;
   for (const txn of txns) {
     if (txn.type !== 'ok') continue;
     const lo = mopStart[txn.at]!;
     const hi = mopStart[txn.at + 1]!;
     if (!repeatsKey(mopKey, lo, hi)) continue;
-    // internal: what each key must read next; `unknownPrefix` when only our own appends are known.
-    const expect = new Map<number, { unknownPrefix: boolean; list: unknown[] }>();
+    const state = new Map<number, KeyState>();
     let internalDone = false;
-    const seen = new Map<number, Set<unknown>>(); // future-read: elements read so far, per key
     let futureDone = false;
-    const firstRead = new Map<number, number>(); // lost-update: key -> its first read row
-    const wrote = new Set<number>();
     for (let m = lo; m < hi; m++) {
       const k = mopKey[m]!;
-      const v = mopValue[m];
+      let s = state.get(k);
+      if (!s) state.set(k, (s = { base: -1, tail: [], reads: [], wrote: false }));
       if (mopWrite[m]) {
-        const s = expect.get(k);
-        expect.set(k, s ? { unknownPrefix: s.unknownPrefix, list: [...s.list, v] } : { unknownPrefix: true, list: [v] });
-        if (!futureDone && seen.get(k)?.has(canon(v))) {
+        const v = mopValue[m];
+        if (!futureDone && s.reads.some((r) => holds(t, o, r, m))) {
           futureDone = true;
           future.push({
             kind: 'future-read',
@@ -150,37 +158,39 @@ function txnAnomalies(t: TxnTable, o: Orders): Anomaly[] {
             data: { key: keys[k], element: v },
           });
         }
-        const r = firstRead.get(k);
-        if (r !== undefined && !wrote.has(k)) {
-          wrote.add(k);
+        if (s.reads.length > 0 && !s.wrote) {
+          // Elle's rule: the first append after the first read of the key, keyed by that read.
+          s.wrote = true;
+          const r = s.reads[0]!;
           const rv = mopValue[r] as unknown[];
-          const id = `${k}:${o.isPrefix[r] ? 'p' + rv.length : 's' + (stringifyExact(rv) ?? '')}`;
+          const id = `${k}:${plain(r) ? 'p' + rv.length : 's' + (stringifyExact(rv) ?? '')}`;
           const g = readers.get(id);
           if (g) g.txns.push(txn);
           else readers.set(id, { k, value: rv, txns: [txn] });
         }
-      } else {
-        const list = v as unknown[];
-        const s = expect.get(k);
-        if (s && !internalDone) {
-          const ok = s.unknownPrefix ? endsWith(list, s.list) : list.length === s.list.length && endsWith(list, s.list);
-          if (!ok) {
-            internalDone = true;
-            const want = s.unknownPrefix ? '[.. ' + s.list.map(fmtValue).join(' ') + ']' : fmtList(s.list);
-            internal.push({
-              kind: 'internal',
-              ops: [txn.index],
-              explanation: `${cap(at(txn))} read ${fmtKey(keys[k])} = ${fmtRead(list)}, but its own earlier reads and appends there imply ${want}.`,
-              data: { key: keys[k], value: list, expected: s.unknownPrefix ? ['...', ...s.list] : s.list },
-            });
-          }
-        }
-        expect.set(k, { unknownPrefix: false, list });
-        let set = seen.get(k);
-        if (!set) seen.set(k, (set = new Set()));
-        for (const e of list) set.add(canon(e));
-        if (!firstRead.has(k)) firstRead.set(k, m);
+        s.tail.push(v);
+        continue;
       }
+      const list = mopValue[m] as unknown[];
+      if (!internalDone && (s.base >= 0 || s.tail.length > 0)) {
+        const base = s.base >= 0 ? (mopValue[s.base] as unknown[]) : undefined;
+        const ok = base
+          ? list.length === base.length + s.tail.length && (plain(s.base) && plain(m) ? true : startsWith(list, base)) && endsWith(list, s.tail)
+          : endsWith(list, s.tail);
+        if (!ok) {
+          internalDone = true;
+          const want = base ? fmtList([...base, ...s.tail]) : '[.. ' + s.tail.map(fmtValue).join(' ') + ']';
+          internal.push({
+            kind: 'internal',
+            ops: [txn.index],
+            explanation: `${cap(at(txn))} read ${fmtKey(keys[k])} = ${fmtRead(list)}, but its own earlier reads and appends there imply ${want}.`,
+            data: { key: keys[k], value: list, expected: base ? [...base, ...s.tail] : ['...', ...s.tail] },
+          });
+        }
+      }
+      s.base = m;
+      s.tail = [];
+      s.reads.push(m);
     }
   }
   const lost: Anomaly[] = [];
@@ -197,6 +207,20 @@ function txnAnomalies(t: TxnTable, o: Orders): Anomaly[] {
     });
   }
   return [...internal, ...future, ...lost];
+}
+
+/** Whether read row r holds the element append row m appends. */
+function holds(t: TxnTable, o: Orders, r: number, m: number): boolean {
+  const list = t.mopValue[r] as unknown[];
+  if (o.isPrefix[r] && o.dupAt[t.mopKey[r]!] === -1) return o.appendPos[m]! >= 0 && o.appendPos[m]! < list.length;
+  const v = t.mopValue[m];
+  return list.some((e) => same(e, v));
+}
+
+function startsWith(list: readonly unknown[], head: readonly unknown[]): boolean {
+  if (head.length > list.length) return false;
+  for (let i = 0; i < head.length; i++) if (!same(list[i], head[i])) return false;
+  return true;
 }
 
 function endsWith(list: readonly unknown[], tail: readonly unknown[]): boolean {

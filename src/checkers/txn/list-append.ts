@@ -26,7 +26,7 @@ export const inferListAppend: Infer = (history) => {
   const t = buildTxnTable(history, 'list-append');
   const o = inferOrders(t);
   const anomalies = listAppendAnomalies(t, o);
-  const b = new EdgeBuilder(t.vertexTxn.length, 3 * t.vertexTxn.length);
+  const b = new EdgeBuilder(t.vertexTxn.length);
   addDataEdges(b, t, o);
   addProcessEdges(b, t);
   addRealtimeEdges(b, t);

@@ -21,7 +21,7 @@ export const inferRwRegister: Infer = (history, opts) => {
   const t = buildTxnTable(history, 'rw-register');
   const vs = inferVersions(t, opts);
   const anomalies = [...rwRegisterAnomalies(t), ...vs.anomalies];
-  const b = new EdgeBuilder(t.vertexTxn.length, 3 * t.vertexTxn.length);
+  const b = new EdgeBuilder(t.vertexTxn.length);
   addDataEdges(b, t, vs);
   addProcessEdges(b, t);
   addRealtimeEdges(b, t);

@@ -144,36 +144,44 @@ export function buildTxnTable(history: readonly Op[], model: TxnModel): TxnTable
   }
 
   const n = invokes.length;
+  // Each transaction's micro-ops: the ok completion's, else the invocation's. Counted first, so the
+  // row arrays are allocated once, at their size.
+  const sources = new Array<Op>(n);
+  let rows = 0;
+  for (let t = 0; t < n; t++) {
+    const comp = completes[t];
+    const src = comp?.type === 'ok' ? comp : invokes[t]!;
+    if (!Array.isArray(src.value)) throw new TxnShapeError(`op ${src.index}'s value ${fmtValue(src.value)} is not a list of micro-ops`);
+    sources[t] = src;
+    rows += src.value.length;
+  }
   const table: TxnTable = {
     model,
     txns: new Array<TxnRec>(n),
     vertexTxn: new Uint32Array(0),
     mopStart: new Uint32Array(n + 1),
-    mopTxn: new Uint32Array(0),
-    mopKey: new Uint32Array(0),
-    mopWrite: new Uint8Array(0),
-    mopValue: [],
+    mopTxn: new Uint32Array(rows),
+    mopKey: new Uint32Array(rows),
+    mopWrite: new Uint8Array(rows),
+    mopValue: new Array<unknown>(rows),
     keys: [],
     writers: [],
-    okByCompletion: new Uint32Array(0),
+    okByCompletion: oks.done(),
   };
+  const { mopTxn, mopKey, mopWrite, mopValue } = table;
   const keyId = new Map<unknown, number>();
-  const mopTxn = new Growable(n * 3);
-  const mopKey = new Growable(n * 3);
-  const mopWrite = new Growable(n * 3);
   const vertices = new Growable(n);
   let m = 0;
   for (let t = 0; t < n; t++) {
-    const inv = invokes[t]!;
-    const comp = completes[t];
-    const txn = new TxnRec(table, t, inv, comp);
+    const txn = new TxnRec(table, t, invokes[t]!, completes[t]);
     table.txns[t] = txn;
-    if (txn.type !== 'fail') txn.id = vertices.n;
-    if (txn.type !== 'fail') vertices.push(t);
-    const src = txn.type === 'ok' ? comp! : inv;
-    const value = src.value;
+    if (txn.type !== 'fail') {
+      txn.id = vertices.n;
+      vertices.push(t);
+    }
+    const src = sources[t]!;
+    const value = src.value as unknown[];
     table.mopStart[t] = m;
-    if (!Array.isArray(value)) throw new TxnShapeError(`op ${src.index}'s value ${fmtValue(value)} is not a list of micro-ops`);
     for (let i = 0; i < value.length; i++) {
       const mop: unknown = value[i];
       if (!Array.isArray(mop) || mop.length !== 3 || typeof mop[0] !== 'string') {
@@ -199,8 +207,8 @@ export function buildTxnTable(history: readonly Op[], model: TxnModel): TxnTable
         const cv = canon(v);
         const prev = w.get(cv);
         if (prev !== undefined) {
-          const other = table.txns[mopTxn.a[prev]!]!;
-          const where = other.at === t ? 'earlier in the same transaction' : `op ${other.type === 'ok' ? other.index : other.invokeIndex} did too`;
+          const other = table.txns[mopTxn[prev]!]!;
+          const where = other.at === t ? 'earlier in the same transaction' : `op ${sources[other.at]!.index} did too`;
           throw new TxnShapeError(
             `op ${src.index} ${model === 'list-append' ? 'appends' : 'writes'} ${fmtValue(v)} to key ${fmtValue(mop[1])} and ${where}, but values must be unique per key`,
           );
@@ -212,19 +220,15 @@ export function buildTxnTable(history: readonly Op[], model: TxnModel): TxnTable
         if (v === null) v = EMPTY;
         else if (!Array.isArray(v)) throw new TxnShapeError(`op ${src.index} reads key ${fmtValue(mop[1])} as ${fmtValue(v)}, which is not a list`);
       }
-      mopTxn.push(t);
-      mopKey.push(k);
-      mopWrite.push(isWrite ? 1 : 0);
-      table.mopValue.push(v);
+      mopTxn[m] = t;
+      mopKey[m] = k;
+      mopWrite[m] = isWrite ? 1 : 0;
+      mopValue[m] = v;
       m++;
     }
   }
   table.mopStart[n] = m;
-  table.mopTxn = mopTxn.done();
-  table.mopKey = mopKey.done();
-  table.mopWrite = Uint8Array.from(mopWrite.done());
   table.vertexTxn = vertices.done();
-  table.okByCompletion = oks.done();
   return table;
 }
 
