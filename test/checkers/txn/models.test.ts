@@ -22,6 +22,7 @@ describe('consistency models (Elle consistency_model_test expectations)', () => 
         'G0',
         'cyclic-versions',
         'duplicate-elements',
+        'garbage-read',
         'incompatible-order',
         'future-read',
         'PL-1-cycle-exists',
