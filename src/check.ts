@@ -97,13 +97,17 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
 /** Loads, lints and checks one history file. Throws HistoryError for unreadable or malformed input. */
 export async function checkHistoryFile(file: string, req: CheckRequest): Promise<FileResult> {
   validateRequest(req);
-  const h = await loadHistory(file);
+  const shareValues = !req.model && (req.checkers ?? []).every((n) => TRANSACTIONAL.has(n));
+  const h = await loadHistory(file, { shareCompletedValues: shareValues });
   if (h.ops.length === 0) return { file, warnings: h.warnings, ...emptyResult(req) };
   const problems = lintHistory(h);
   if (problems.length > 0) throw new LintFailure(file, problems);
   const r = await checkHistory(h.ops, req);
   return { file, warnings: h.warnings, ...r };
 }
+
+/** Checkers that read an invocation's value only where its completion carries the same micro-ops. */
+const TRANSACTIONAL = new Set(['list-append', 'rw-register', 'stats']);
 
 /** An empty history tested nothing: every requested checker says unknown, with that cause. */
 function emptyResult(req: CheckRequest): HistoryResult {

@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import { parseEdn } from './edn.js';
 import type { HistoryWarning } from './errors.js';
 import { parseJsonArray } from './json.js';
@@ -5,6 +6,9 @@ import { scanJsonl } from './jsonl.js';
 import { readHistoryText } from './read-text.js';
 import { normalizeOp, notesWarning, type NormalizeNotes } from './normalize.js';
 import type { Op } from './op.js';
+
+import { CompletedValueSharing } from './share.js';
+import { readHistory } from './stream.js';
 
 export { readHistory, type HistoryStream } from './stream.js';
 
@@ -23,11 +27,58 @@ export interface LoadedHistory {
  * Loads a history in any supported format, detected from the content: our JSONL, a JSON array of
  * op maps, an EDN vector (or list) of op maps, or EDN op maps one after another (one per line).
  * Unreadable file -> HistoryError 'unreadable'; bad content -> 'parse' with the line. Bounded as it
- * reads (read-text.ts): no NUL bytes, no line over 64 MB, at most ~512 MB in all.
+ * reads (read-text.ts): no NUL bytes, no line over 64 MB, at most ~512 MB in all for EDN and JSON
+ * (JSONL is read in chunks, with no bound on its size).
  */
-export async function loadHistory(file: string): Promise<LoadedHistory> {
+export async function loadHistory(file: string, opts: LoadOptions = {}): Promise<LoadedHistory> {
+  if (await startsLikeJsonl(file)) return loadJsonl(file, opts);
   const text = await readHistoryText(file);
-  return parseHistory(text, file);
+  const h = parseHistory(text, file);
+  if (opts.shareCompletedValues) {
+    const share = new CompletedValueSharing();
+    for (const op of h.ops) share.add(op);
+  }
+  return h;
+}
+
+export interface LoadOptions {
+  /** Invocations take their completion's value when it holds the same micro-ops (share.ts): for transactional checkers only. */
+  shareCompletedValues?: boolean;
+}
+
+/**
+ * JSONL is read in chunks (stream.ts), never as one string: the text of a 1,000,000-transaction
+ * history is 300 MB, twice over (bytes and string) while the ops are built beside it.
+ */
+async function loadJsonl(file: string, opts: LoadOptions): Promise<LoadedHistory> {
+  const ops: Op[] = [];
+  const lines: number[] = [];
+  const stream = readHistory(file);
+  const share = opts.shareCompletedValues ? new CompletedValueSharing() : undefined;
+  for await (const { op, line } of stream) {
+    ops.push(op);
+    lines.push(line);
+    share?.add(op);
+  }
+  return { file, format: 'jsonl', ops, lines, warnings: stream.warnings };
+}
+
+/** Whether the first 4 KB say JSONL (detectFormat on them); unreadable files go the general way, which says why. */
+async function startsLikeJsonl(file: string): Promise<boolean> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(file, 'r');
+    if (!(await fh.stat()).isFile()) return false;
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    let text = buf.toString('utf8', 0, bytesRead);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return bytesRead > 0 && detectFormat(text) === 'jsonl';
+  } catch {
+    return false;
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
 }
 
 /** The same as loadHistory, on text already in memory (`file` names it in messages). */
