@@ -15,6 +15,7 @@ import {
   checkStats,
   checkWritesFollowReads,
 } from './replication/index.js';
+import { checkListAppend, checkRwRegister } from './txn/index.js';
 import { combineValidity, type Checker, type CheckOptions, type Validity, type Verdict } from './types.js';
 
 /** A checker the CLI can run by name. */
@@ -86,6 +87,17 @@ const replication: CheckerEntry[] = [
   { name: 'stats', check: checkStats, doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims' },
 ];
 for (const e of replication) registerChecker(e);
+// Elle's transactional checkers (src/checkers/txn): what the list-append and txn-register workloads are checked with.
+registerChecker({
+  name: 'list-append',
+  check: checkListAppend,
+  doc: "Elle's list-append: txns of appends and reads of lists; dependency cycles and other anomalies against --consistency models",
+});
+registerChecker({
+  name: 'rw-register',
+  check: checkRwRegister,
+  doc: "Elle's rw-register: txns of writes and reads of registers (unique values per key); anomalies against --consistency models",
+});
 // `linearizable` is not in this registry: it needs a model, so src/check.ts (checkHistory) runs it
 // itself when a model is given and accepts the name in --checker only alongside --model.
 
