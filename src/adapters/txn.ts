@@ -41,6 +41,11 @@ export function txnCertainlyNotApplied(progress: TxnProgress | undefined, certai
   return certainForAStatement || (progress !== undefined && !progress.commitSent);
 }
 
+/** An error's text, saying why it is certain when only the unsent COMMIT makes it so. */
+export function txnErrorText(progress: TxnProgress | undefined, certainForAStatement: boolean, text: string): string {
+  return progress && !progress.commitSent && !certainForAStatement ? `${text} (before COMMIT was sent: rolled back)` : text;
+}
+
 export type Mop = [f: string, key: number, value: unknown];
 
 /** The micro-ops of a txn op, each `[f, key, value]` with f among `fs`; throws (before anything is sent) on another shape. */

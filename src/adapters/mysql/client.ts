@@ -1,5 +1,5 @@
 import { withDeadline } from '../deadline.js';
-import { txnCertainlyNotApplied, txnProgress } from '../txn.js';
+import { txnCertainlyNotApplied, txnErrorText, txnProgress } from '../txn.js';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
 import { connect, destroy, type MyConn } from './sql.js';
@@ -60,7 +60,8 @@ export class MyClient implements Client {
         node ||= this.pending?.node ?? '';
         if (!conn) this.drop(this.pending);
         else if (!connectionSurvives(e)) this.drop(conn);
-        return this.complete(isWrite, txnCertainlyNotApplied(progress, certainlyNotApplied(e, phase)), value, errorText(e), node);
+        const stmt = certainlyNotApplied(e, phase);
+        return this.complete(isWrite, txnCertainlyNotApplied(progress, stmt), value, txnErrorText(progress, stmt, errorText(e)), node);
       },
       timedOut: () => {
         node ||= this.pending?.node ?? '';

@@ -1,5 +1,5 @@
 import { withDeadline } from '../deadline.js';
-import { txnCertainlyNotApplied, txnProgress, type TxnProgress } from '../txn.js';
+import { txnCertainlyNotApplied, txnErrorText, txnProgress, type TxnProgress } from '../txn.js';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
 import { connect, destroy, type PgConn } from './sql.js';
@@ -72,8 +72,9 @@ export class PgClient implements Client {
     }
     const failed = (e: unknown): Completion => {
       if (!connectionSurvives(e)) this.drop(conn);
-      const certain = txnCertainlyNotApplied(progress, certainlyNotApplied(e, 'query'));
-      return this.complete(isWrite, certain, value, errorText(e), conn.node || (this.pending?.node ?? ''));
+      const stmt = certainlyNotApplied(e, 'query');
+      const error = txnErrorText(progress, stmt, errorText(e));
+      return this.complete(isWrite, txnCertainlyNotApplied(progress, stmt), value, error, conn.node || (this.pending?.node ?? ''));
     };
     if (callerTimesOut) return work.then((r) => withNode(r, conn.node), failed);
     return withDeadline(work, timeoutMs, {
@@ -113,7 +114,8 @@ export class PgClient implements Client {
       node ||= this.pending?.node ?? '';
       if (!conn) this.drop(this.pending);
       else if (!connectionSurvives(e)) this.drop(conn);
-      return this.complete(isWrite, txnCertainlyNotApplied(progress, certainlyNotApplied(e, phase)), value, errorText(e), node);
+      const stmt = certainlyNotApplied(e, phase);
+      return this.complete(isWrite, txnCertainlyNotApplied(progress, stmt), value, txnErrorText(progress, stmt, errorText(e)), node);
     };
     // The caller's timer closes this client when it fires, which ends `work` (sockets destroyed).
     if (callerTimesOut) return work.then((r) => withNode(r, node), failed);
