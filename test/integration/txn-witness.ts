@@ -30,13 +30,16 @@ export function writeSkew(h: readonly Op[]): [Mop[], Mop[]] | undefined {
   return undefined;
 }
 
-/** Lost updates in an rw-register history: committed txns that read the same version of a key and both wrote it. */
+/**
+ * Lost updates in an rw-register history: committed txns that read the same version of a key (before writing
+ * it themselves: an external read) and both wrote it.
+ */
 export function lostUpdates(h: readonly Op[]): [Mop[], Mop[]][] {
   const firstReader = new Map<string, Mop[]>();
   const out: [Mop[], Mop[]][] = [];
   for (const t of committed(h))
-    for (const [f, k, v] of t) {
-      if (f !== 'r' || !t.some(([g, key]) => g === 'w' && key === k)) continue;
+    for (const [i, [f, k, v]] of t.entries()) {
+      if (f !== 'r' || t.slice(0, i).some(([g, key]) => g === 'w' && key === k) || !t.some(([g, key]) => g === 'w' && key === k)) continue;
       const id = JSON.stringify([k, v]);
       const other = firstReader.get(id);
       if (other) out.push([other, t]);
