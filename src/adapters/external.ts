@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
 import { WORKLOADS } from '../generators/workloads/index.js';
+import { ISOLATION_LEVELS } from './txn.js';
 import type { Adapter } from './types.js';
 
 // `faultline run --adapter PATH|PACKAGE` (issue 12): a database adapter from outside the repository, an ES
@@ -137,6 +138,15 @@ export function adapterProblems(x: unknown): string[] {
     }
     if (!isStrings(d.abilities) || d.abilities.some((a) => !ABILITIES.includes(a))) {
       out.push(`description.abilities must be an array of ${ABILITIES.map((a) => `'${a}'`).join(', ')} (or empty)`);
+    }
+    const documented = (m: unknown) => isObject(m) && typeof m.model === 'string' && typeof m.why === 'string';
+    if (
+      d.isolation !== undefined &&
+      (!isObject(d.isolation) ||
+        Array.isArray(d.isolation) ||
+        Object.entries(d.isolation).some(([l, m]) => !(ISOLATION_LEVELS as readonly string[]).includes(l) || !documented(m)))
+    ) {
+      out.push(`description.isolation, when given, must map isolation levels (${ISOLATION_LEVELS.join(', ')}) to { model, why } strings`);
     }
   }
   if (!isStrings(x.replicationModes) || x.replicationModes.length === 0) out.push('replicationModes must be a non-empty array of strings');

@@ -26,8 +26,13 @@ export type ReadRouting = 'primary' | 'replicas' | 'any';
 export interface DbOptions {
   replication: string;
   reads: ReadRouting;
-  /** Workload whose tables/keys the database must prepare: register, append, set. */
+  /** Workload whose tables/keys the database must prepare: register, append, set, list-append, txn-register. */
   workload: string;
+  /**
+   * Transactional workloads (list-append, txn-register): the isolation level every txn runs at, one of the
+   * adapter's AdapterDescription.isolation levels (default serializable). Other workloads ignore it.
+   */
+  isolation?: string;
   /** Redis: run Sentinel (one per node) for automatic failover. Other databases ignore it. */
   sentinel?: boolean;
   /**
@@ -128,6 +133,18 @@ export interface AdapterDescription {
   readonly abilities: readonly Ability[];
   /** Why it lacks an ability, in the sentence a refusal shows (without one, the refusal says it generically). */
   readonly lacks?: Readonly<Partial<Record<Ability, string>>>;
+  /**
+   * The isolation levels it runs transactional workloads at (read-uncommitted, read-committed, repeatable-read,
+   * serializable), each with the consistency model (Elle's name) the database documents for it and where it
+   * says so: what a run at that level is checked against. Absent: no transactional workloads.
+   */
+  readonly isolation?: Readonly<Record<string, DocumentedModel>>;
+}
+
+/** The consistency model a database documents for one of its isolation levels, and why we hold it to that one. */
+export interface DocumentedModel {
+  model: string;
+  why: string;
 }
 
 export interface Adapter {

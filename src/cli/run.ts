@@ -4,6 +4,7 @@ import { faultPackages } from '../nemesis/index.js';
 import { runTest, type RunSpec } from '../run/run.js';
 import { AUTO, runtimeNames } from '../runtime/index.js';
 import { adapterNames } from '../adapters/index.js';
+import { ISOLATION_LEVELS } from '../adapters/txn.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
 import { printResults, resultsDocument } from './results-json.js';
@@ -42,6 +43,12 @@ interface RunFlags {
   store: string;
   name?: string;
   keys: number;
+  isolation?: string;
+  consistencyModels?: string[];
+  txnShape?: string;
+  minTxnLength?: number;
+  maxTxnLength?: number;
+  maxWritesPerKey?: number;
   sentinel?: boolean;
   image?: string;
   json?: boolean;
@@ -55,7 +62,11 @@ export function runCommand(): Command {
       '--adapter <path|package>',
       'a database adapter from outside faultline: an ES module file or folder (relative to here), or a package name (docs/adapters.md)',
     )
-    .addOption(new Option('--workload <name>', 'workload').choices(['register', 'rw-register', 'append', 'set']).default('append'))
+    .addOption(
+      new Option('--workload <name>', 'workload: single ops (register, rw-register, append, set) or transactions checked like Elle (list-append, txn-register)')
+        .choices(['register', 'rw-register', 'append', 'set', 'list-append', 'txn-register'])
+        .default('append'),
+    )
     .option('--nemesis <names>', `comma-separated fault packages: ${Object.keys(faultPackages).join(', ')}, or none`, 'none')
     .option('--time-limit <seconds>', 'how long the workload runs', parseSeconds, 30)
     .option('--concurrency <n>', 'client workers (logical processes)', positiveInt('a worker count', 1000), 10)
@@ -69,7 +80,42 @@ export function runCommand(): Command {
     .option('--consistency <level>', 'cassandra: the same as --replication')
     .addOption(new Option('--reads <where>', 'where reads go').choices(['primary', 'replicas', 'any']).default('primary'))
     .option('--sentinel', 'redis: run 3 Sentinels that fail over automatically')
-    .option('--keys <n>', 'append workload: keys written at once (each is retired after 32 appends for a fresh one)', positiveInt('a key count', 100_000), 5)
+    .option(
+      '--keys <n>',
+      'append, list-append, txn-register: keys written at once (each is retired after 32 writes, --max-writes-per-key, for a fresh one)',
+      positiveInt('a key count', 100_000),
+      5,
+    )
+    .addOption(
+      new Option(
+        '--isolation <level>',
+        'list-append, txn-register: the isolation level every transaction runs at (default serializable; read-uncommitted: mysql only)',
+      ).choices([...ISOLATION_LEVELS]),
+    )
+    .option(
+      '--consistency-models <models>',
+      'list-append, txn-register: also check these models (comma-separated, Elle names, e.g. serializable on a repeatable-read run); ' +
+        'the model the database documents for --isolation is always checked',
+      (v: string) =>
+        v
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean),
+    )
+    .addOption(
+      new Option(
+        '--txn-shape <shape>',
+        'the transactions: mixed (default: 1-4 random reads and writes); list-append: write-skew (read both keys of a pair, append to one: ' +
+          'G2-item under snapshot isolation); txn-register: read-then-write (read a key, then write it: lost updates below repeatable read)',
+      ).choices(['mixed', 'write-skew', 'read-then-write']),
+    )
+    .option('--min-txn-length <n>', 'list-append, txn-register (mixed): fewest micro-ops per transaction (default 1)', positiveInt('a length', 1000))
+    .option('--max-txn-length <n>', 'list-append, txn-register (mixed): most micro-ops per transaction (default 4)', positiveInt('a length', 1000))
+    .option(
+      '--max-writes-per-key <n>',
+      'list-append, txn-register: writes to a key before it is retired for a fresh one (default 32)',
+      positiveInt('a count', 1_000_000),
+    )
     .option('--seed <n>', 'seed of the workload and fault schedule (default: random, printed and stored)', seed)
     .addOption(
       new Option(
@@ -115,6 +161,12 @@ export function runCommand(): Command {
         reads: flags.reads,
         sentinel: flags.sentinel,
         keys: flags.keys,
+        ...(flags.isolation !== undefined ? { isolation: flags.isolation } : {}),
+        ...(flags.consistencyModels !== undefined ? { consistencyModels: flags.consistencyModels } : {}),
+        ...(flags.txnShape !== undefined ? { txnShape: flags.txnShape } : {}),
+        ...(flags.minTxnLength !== undefined ? { minTxnLength: flags.minTxnLength } : {}),
+        ...(flags.maxTxnLength !== undefined ? { maxTxnLength: flags.maxTxnLength } : {}),
+        ...(flags.maxWritesPerKey !== undefined ? { maxWritesPerKey: flags.maxWritesPerKey } : {}),
         seed: flags.seed ?? Math.floor(Math.random() * 0xffffffff),
         runtime: flags.runtime,
         ...(flags.image !== undefined ? { image: flags.image } : {}),

@@ -30,6 +30,8 @@ export interface RunInfo {
   error?: string;
   /** Documented limits of the database this configuration will show (see src/run/caveats.ts). */
   caveats?: string[];
+  /** Transactional workloads: the isolation level, the models checked and why each (src/run/txn-check.ts). */
+  txnCheck?: { isolation?: string; consistency?: unknown; why?: Record<string, string> };
 }
 
 export interface StoredAnomaly {

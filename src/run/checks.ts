@@ -1,4 +1,6 @@
 import { checkHistoryFile, type CheckRequest, type FileResult } from '../check.js';
+import type { TxnCheckOptions } from '../checkers/types.js';
+import { TXN_WORKLOADS } from '../generators/workloads/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { readStoredJson, type RunInfo } from '../report/run-files.js';
@@ -23,6 +25,9 @@ export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
     ],
   },
   set: { checkers: ['set', 'stats'] },
+  // Elle's checkers; the models they check come from the run (checksFor's txn: run.json's txnCheck).
+  'list-append': { checkers: ['list-append', 'stats'] },
+  'txn-register': { checkers: ['rw-register', 'stats'] },
 };
 
 /**
@@ -30,9 +35,10 @@ export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
  * again within the bound). Without faults, availability is left out: it measures behaviour around fault
  * windows, and a run that injected none does not claim to test it (its unknown would hide the rest).
  */
-export function checksFor(workload: string, nemesis = 'none'): CheckRequest {
-  const req = WORKLOAD_CHECKS[workload];
-  if (!req) throw new UsageError(`unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`);
+export function checksFor(workload: string, nemesis = 'none', txn?: TxnCheckOptions): CheckRequest {
+  const found = WORKLOAD_CHECKS[workload];
+  if (!found) throw new UsageError(`unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`);
+  const req: CheckRequest = txn ? { ...found, txn } : found;
   const faults = nemesis
     .split(',')
     .map((s) => s.trim())
@@ -64,8 +70,12 @@ export async function analyzeRun(dir: string, opts: { timeLimitMs?: number; onPr
   if (!WORKLOAD_CHECKS[workload])
     throw new InputError(`names an unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`, p.runJson);
   const recoveryS = run.spec?.recoveryTimeoutS;
+  // A transactional run is checked against the models it stored (the level's documented one, and those asked for).
+  const models = run.txnCheck?.consistency;
+  if (TXN_WORKLOADS.has(workload) && (!Array.isArray(models) || models.length === 0 || !models.every((m) => typeof m === 'string')))
+    throw new InputError('a transactional run names no consistency models (txnCheck.consistency): cannot tell what to check it against', p.runJson);
   const r = await checkHistoryFile(p.history, {
-    ...checksFor(workload, run.spec?.nemesis),
+    ...checksFor(workload, run.spec?.nemesis, TXN_WORKLOADS.has(workload) ? { consistency: models as string[] } : undefined),
     ...(typeof recoveryS === 'number' && Number.isFinite(recoveryS) ? { recoveryTimeoutMs: recoveryS * 1000 } : {}),
     timeLimitMs: opts.timeLimitMs ?? 300_000,
     onProgress: opts.onProgress,

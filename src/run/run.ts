@@ -6,7 +6,6 @@ import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
 import { RunFailure, UsageError } from '../errors.js';
 import {
   any,
-  appendWorkload,
   clients,
   deadline,
   finalGen,
@@ -14,7 +13,10 @@ import {
   once,
   phases,
   stagger,
-  WORKLOADS,
+  TXN_SHAPES,
+  TXN_WORKLOADS,
+  txnKeys,
+  workloadFor,
   type Generator,
 } from '../generators/index.js';
 import type { Op } from '../history/op.js';
@@ -44,6 +46,7 @@ import { createRunDir, readJson, writeJson } from './store.js';
 import { createWorkDir } from './workdir.js';
 import { configurationCaveats } from './caveats.js';
 import { withDefaults, type ResolvedSpec } from './defaults.js';
+import { txnCheckPlan, type TxnCheckPlan } from './txn-check.js';
 
 export interface RunSpec {
   /** A built-in adapter's name (src/adapters/index.ts); with `adapter`, optional (the loaded adapter's name) and, if given, equal to it. */
@@ -64,8 +67,19 @@ export interface RunSpec {
   reads: ReadRouting;
   /** Redis: run Sentinel (3 sentinels, real automatic failover). */
   sentinel?: boolean;
-  /** append: keys written at once (each retires after 32 appends for a fresh one). */
+  /** append, list-append, txn-register: keys written at once (each retires after maxWritesPerKey writes for a fresh one). */
   keys: number;
+  /** Transactional workloads (list-append, txn-register): the isolation level txns run at; default serializable. */
+  isolation?: string;
+  /** Transactional workloads: consistency models (Elle's names) to check besides the one the database documents for the level. */
+  consistencyModels?: string[];
+  /** Transactional workloads: mixed (default), write-skew (list-append) or read-then-write (txn-register). */
+  txnShape?: string;
+  /** Transactional workloads: micro-ops per txn (mixed shape); defaults 1 and 4. */
+  minTxnLength?: number;
+  maxTxnLength?: number;
+  /** Transactional workloads: writes to one key before it is retired for a fresh one; default 32. */
+  maxWritesPerKey?: number;
   seed: number;
   /** A runtime's name in src/runtime/index.ts, or 'auto' (local when it can run here, else docker); run.json keeps the one chosen. */
   runtime: string;
@@ -125,9 +139,12 @@ function version(): string {
  * Refuses, before anything starts, a spec that cannot run here, with a sentence saying why; fills in
  * the adapter's defaults.
  */
-async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter: Adapter; adapterFile?: string; runtime: Runtime; packages: FaultPackage[] }> {
+async function preflight(
+  given: RunSpec,
+): Promise<{ spec: ResolvedSpec; adapter: Adapter; adapterFile?: string; runtime: Runtime; packages: FaultPackage[]; txnPlan?: TxnCheckPlan }> {
   if (given.runtime !== AUTO) runtimeByName(given.runtime); // a bad name is a usage error before anything else
   checksFor(given.workload);
+  refuseTxnMisuse(given);
   let adapter: Adapter;
   let adapterFile: string | undefined;
   if (given.adapter !== undefined) {
@@ -146,6 +163,11 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
     throw new UsageError(`${spec.db} has no replication mode '${spec.replication}'; modes: ${adapter.replicationModes.join(', ')}`);
   }
   if (!adapter.workloads.includes(spec.workload)) throw new UsageError(`${spec.db} does not run the ${spec.workload} workload`);
+  let txnPlan: TxnCheckPlan | undefined;
+  if (TXN_WORKLOADS.has(spec.workload)) {
+    spec.isolation ??= 'serializable';
+    txnPlan = txnCheckPlan(spec.db, adapter.description.isolation, spec.isolation, spec.consistencyModels);
+  }
   if (spec.sentinel && spec.db !== 'redis') throw new UsageError('--sentinel is for --db redis');
   if (spec.sentinel && spec.nodes < 3) throw new UsageError('--sentinel needs at least 3 nodes (3 sentinels, quorum 2)');
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
@@ -162,7 +184,37 @@ async function preflight(given: RunSpec): Promise<{ spec: ResolvedSpec; adapter:
   }
   const why = (await runtime.unavailable(image)) ?? (await adapter.unavailable(runtime.probe(image)));
   if (why) throw new UsageError(why);
-  return { spec, adapter, adapterFile, runtime, packages };
+  return { spec, adapter, adapterFile, runtime, packages, txnPlan };
+}
+
+/** The transactional settings: only with a transactional workload, and its txns all on the primary. */
+function refuseTxnMisuse(given: RunSpec): void {
+  const txnFlags = (
+    [
+      ['isolation', '--isolation'],
+      ['consistencyModels', '--consistency-models'],
+      ['txnShape', '--txn-shape'],
+      ['minTxnLength', '--min-txn-length'],
+      ['maxTxnLength', '--max-txn-length'],
+      ['maxWritesPerKey', '--max-writes-per-key'],
+    ] as const
+  ).filter(([k]) => given[k] !== undefined);
+  if (!TXN_WORKLOADS.has(given.workload)) {
+    if (txnFlags.length > 0)
+      throw new UsageError(
+        `${txnFlags.map(([, f]) => f).join(', ')}: for the transactional workloads (${[...TXN_WORKLOADS].join(', ')}); ` +
+          `the ${given.workload} workload runs each op as one autocommit statement`,
+      );
+    return;
+  }
+  if (given.reads !== 'primary')
+    throw new UsageError(`--reads ${given.reads}: the ${given.workload} workload runs every statement of a transaction on the primary (use --reads primary)`);
+  const shapes = TXN_SHAPES[given.workload]!;
+  if (given.txnShape !== undefined && !shapes.includes(given.txnShape))
+    throw new UsageError(`--txn-shape ${given.txnShape}: the ${given.workload} workload's shapes are ${shapes.join(', ')}`);
+  const min = given.minTxnLength ?? 1;
+  const max = given.maxTxnLength ?? Math.max(4, min);
+  if (max < min) throw new UsageError(`--max-txn-length ${max} is below --min-txn-length ${min}`);
 }
 
 /**
@@ -175,10 +227,11 @@ export function scheduleGen(schedule: readonly ScheduledFault[], durationNs: num
   return onNemesis(deadline(durationNs, phases(...schedule.map((a) => once({ f: a.f, value: a.value, time: a.at })))));
 }
 
-/** Final reads: one read of every key the run touched, by the client threads, after the heal. */
+/** Final reads: one read of every key the run touched, by the client threads, after the heal (a one-read txn for txn workloads). */
 function finalReads(workload: string, keys: Set<number | string>, setFinal?: Generator): Generator | undefined {
   if (workload === 'set') return setFinal;
   if (keys.size === 0) return undefined;
+  if (TXN_WORKLOADS.has(workload)) return phases(...[...keys].map((k) => once({ f: 'txn', value: [['r', k, null]] })));
   return phases(...[...keys].map((k) => once({ f: 'read', value: [k, null] })));
 }
 
@@ -187,7 +240,7 @@ function finalReads(workload: string, keys: Set<number | string>, setFinal?: Gen
  * everything down (also on SIGINT/SIGTERM and on errors), check the history and store the run.
  */
 export async function runTest(given: RunSpec, io: { log: (line: string) => void; signal?: AbortSignal }): Promise<RunOutcome> {
-  const { spec, adapter, adapterFile, runtime, packages } = await preflight(given);
+  const { spec, adapter, adapterFile, runtime, packages, txnPlan } = await preflight(given);
   const runId = randomBytes(3).toString('hex');
   const paths = createRunDir(spec.store, spec.name ?? `${spec.db}-${spec.workload}`);
   const durationNs = spec.timeLimitS * 1e9;
@@ -203,6 +256,8 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
     startedAt: new Date().toISOString(),
     versions: { faultline: version(), node: process.version },
     schedule,
+    // What a transactional run is checked against and why; `analyze` reads it back.
+    ...(txnPlan ? { txnCheck: txnPlan } : {}),
   };
   const caveats = configurationCaveats(spec);
   if (caveats.length > 0) runInfo.caveats = caveats;
@@ -211,6 +266,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
     `faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, ` +
       `nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`,
   );
+  if (txnPlan) io.log(`transactions at ${txnPlan.isolation}, checked against ${txnPlan.consistency.join(', ')}`);
   for (const c of caveats) io.log(`note: ${c}`);
 
   const abort = new AbortController();
@@ -257,7 +313,9 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
   const onOp = (op: Op) => {
     progress.op(op);
     if (op.process === 'nemesis' && op.type !== 'invoke') lastNemesisDoneMs = Date.now();
-    if (op.type === 'invoke' && op.process !== 'nemesis' && Array.isArray(op.value)) keys.add(op.value[0] as number);
+    if (op.type !== 'invoke' || op.process === 'nemesis' || !Array.isArray(op.value)) return;
+    if (op.f === 'txn') for (const k of txnKeys(op.value)) keys.add(k as number);
+    else keys.add(op.value[0] as number);
   };
   let aborted = false;
   let healed = false;
@@ -273,6 +331,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
       replication: spec.replication,
       reads: spec.reads,
       workload: spec.workload,
+      ...(spec.isolation !== undefined ? { isolation: spec.isolation } : {}),
       ...(spec.sentinel ? { sentinel: true } : {}),
       clientAddress: proxies.clientAddress,
       replicationAddress: proxies.replicationAddress,
@@ -282,7 +341,13 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
     if (abort.signal.aborted) throw new Aborted();
     nem = new Nemesis(packages, { cluster, db, ...proxies.nemesisContextExtra });
     const n = nem;
-    const workload = spec.workload === 'append' ? appendWorkload({ keys: spec.keys }) : WORKLOADS[spec.workload]!();
+    const workload = workloadFor(spec.workload, {
+      keys: spec.keys,
+      txnShape: spec.txnShape,
+      minTxnLength: spec.minTxnLength,
+      maxTxnLength: spec.maxTxnLength,
+      maxWritesPerKey: spec.maxWritesPerKey,
+    });
     const main = clients(deadline(durationNs, stagger(spec.rate, workload.generator)));
     // Each package's own final heal, one nemesis op each (a stop ends only its package's layer).
     const heal = packages.length > 0 ? phases(...finalHeal(packages).map((a) => once({ f: a.f, value: a.value }))) : undefined;
@@ -326,7 +391,8 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
             onOp(op);
             if (op.process === 'nemesis' || op.type !== 'ok') return;
             anyOk = true;
-            if (Array.isArray(op.value)) pending.delete(op.value[0] as number | string);
+            if (op.f === 'txn') for (const k of txnKeys(op.value)) pending.delete(k as number | string);
+            else if (Array.isArray(op.value)) pending.delete(op.value[0] as number | string);
           },
         });
         aborted = r2.aborted;

@@ -107,4 +107,12 @@ describe('loadAdapter: what is wrong, said once', () => {
     expect(adapterProblems(null)).toEqual(['it is null, not an object']);
     expect(adapterProblems({ name: 'x' })).toContain('description is missing (an object with defaultReplication, clientPort, proxiedLinks and abilities)');
   });
+
+  it('takes description.isolation only as levels mapped to documented models', async () => {
+    const a = (await load('folder')).adapter;
+    const withIsolation = (isolation: unknown) => adapterProblems({ ...a, description: { ...a.description, isolation } });
+    expect(withIsolation({ serializable: { model: 'serializable', why: 'documented' } })).toEqual([]);
+    for (const bad of [{ snapshot: { model: 'snapshot-isolation', why: 'x' } }, { serializable: 'serializable' }, []])
+      expect(withIsolation(bad)).toEqual([expect.stringMatching(/^description.isolation, when given, must map isolation levels/)]);
+  });
 });

@@ -22,6 +22,15 @@ describe('configuration caveats', () => {
     }
   });
 
+  it('mysql txn-register at repeatable read: a note on lost updates and innodb_snapshot_isolation', () => {
+    const cs = configurationCaveats({ db: 'mysql', workload: 'txn-register', replication: 'async', isolation: 'repeatable-read' });
+    expect(cs).toHaveLength(1);
+    expect(cs[0]).toMatch(/innodb_snapshot_isolation/);
+    expect(cs[0]).toMatch(/lost update/);
+    expect(configurationCaveats({ db: 'mysql', workload: 'txn-register', replication: 'async', isolation: 'serializable' })).toEqual([]);
+    expect(configurationCaveats({ db: 'postgres', workload: 'txn-register', replication: 'async', isolation: 'repeatable-read' })).toEqual([]);
+  });
+
   it('no note for serial, for rw-register, or for other databases', () => {
     expect(configurationCaveats({ db: 'cassandra', workload: 'register', replication: 'serial' })).toEqual([]);
     expect(configurationCaveats({ db: 'cassandra', workload: 'rw-register', replication: 'quorum' })).toEqual([]);

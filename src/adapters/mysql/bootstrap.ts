@@ -7,7 +7,7 @@ import { follow, waitCaughtUp, waitSemiSync } from './replication.js';
 import { MyServer } from './server.js';
 import { REPLICATION_MODES, type Replication } from './settings.js';
 import { adminQuery, DATABASE, USER } from './sql.js';
-import { WORKLOADS } from './workloads.js';
+import { ISOLATION, WORKLOADS, workloadSql } from './workloads.js';
 
 /** The run's /24 as a MySQL host pattern ('10.77.3.%'): clients come from the host, replicas from the nodes. */
 function subnetPattern(cluster: Cluster): string {
@@ -25,9 +25,13 @@ function subnetPattern(cluster: Cluster): string {
 export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb> {
   const mode = opts.replication as Replication;
   if (!REPLICATION_MODES.includes(mode)) throw new Error(`mysql: replication must be one of ${REPLICATION_MODES.join(', ')}, got '${opts.replication}'`);
-  const sql = WORKLOADS[opts.workload];
+  const sql = workloadSql(opts.workload, opts.isolation);
   if (!sql) throw new Error(`mysql: workload must be one of ${Object.keys(WORKLOADS).join(', ')}, got '${opts.workload}'`);
   if (!['primary', 'replicas', 'any'].includes(opts.reads)) throw new Error(`mysql: reads must be primary, replicas or any, got '${opts.reads}'`);
+  if (sql.txn && opts.isolation !== undefined && !Object.hasOwn(ISOLATION, opts.isolation))
+    throw new Error(`mysql: isolation must be one of ${Object.keys(ISOLATION).join(', ')}, got '${opts.isolation}'`);
+  // Every statement of a transaction goes to one node, the primary: reads elsewhere would split it.
+  if (sql.txn && opts.reads !== 'primary') throw new Error(`mysql: the ${opts.workload} workload runs each transaction on the primary; reads must be primary`);
   if (cluster.nodes.length < 1) throw new Error('mysql: needs at least one node');
   // Every node runs the same installation: found once, on the first node.
   const bins = await mustBinaries(cluster.nodes[0]!);
@@ -62,6 +66,9 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
       await adminQuery(p.admin, `SET GLOBAL ${semiVar} = 1`);
       await waitSemiSync(p, bins.flavour);
     }
+    // MariaDB 10.11+ has innodb_snapshot_isolation (OFF by default): whether REPEATABLE READ refuses to
+    // write a row changed since its snapshot. Recorded, since it decides what that level allows.
+    const snap = sql.txn ? await adminQuery<{ Value: string }>(p.admin, "SHOW GLOBAL VARIABLES LIKE 'innodb_snapshot_isolation'") : [];
     return new MyDb({
       cluster,
       servers,
@@ -69,6 +76,8 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
       mode,
       reads: opts.reads,
       workload: opts.workload,
+      ...(sql.txn ? { isolation: opts.isolation ?? 'serializable' } : {}),
+      ...(snap[0] ? { innodbSnapshotIsolation: snap[0].Value } : {}),
       sql,
       clientAddress: opts.clientAddress,
       replicationAddress: opts.replicationAddress,

@@ -1,4 +1,5 @@
 import { withDeadline } from '../deadline.js';
+import { txnCertainlyNotApplied, txnErrorText, txnProgress } from '../txn.js';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
 import { connect, destroy, type MyConn } from './sql.js';
@@ -46,11 +47,12 @@ export class MyClient implements Client {
     let phase: Phase = 'connect';
     let conn: Conn | undefined;
     let node = '';
+    const progress = this.workload.txn ? txnProgress() : undefined;
     const work = (async () => {
       conn = useWrite ? await this.writeConn(timeoutMs) : await this.readConn(timeoutMs);
       node = conn.node;
       phase = 'query';
-      return this.workload.run(conn.my!, f, value);
+      return this.workload.run(conn.my!, f, value, progress);
     })();
     return withDeadline(work, timeoutMs, {
       ok: (r): Completion => ({ ...r, node }),
@@ -58,13 +60,17 @@ export class MyClient implements Client {
         node ||= this.pending?.node ?? '';
         if (!conn) this.drop(this.pending);
         else if (!connectionSurvives(e)) this.drop(conn);
-        return this.complete(isWrite, certainlyNotApplied(e, phase), value, errorText(e), node);
+        const stmt = certainlyNotApplied(e, phase);
+        return this.complete(isWrite, txnCertainlyNotApplied(progress, stmt), value, txnErrorText(progress, stmt, errorText(e)), node);
       },
       timedOut: () => {
         node ||= this.pending?.node ?? '';
         this.drop(conn ?? this.pending);
-        const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : 'statement sent'})`;
-        return this.complete(isWrite, phase === 'connect', value, error, node);
+        // A txn whose COMMIT was not sent yet is rolled back by the server when the connection closes.
+        if (progress) progress.gaveUp = true;
+        const sent = !progress ? 'statement sent' : progress.commitSent ? 'COMMIT sent' : 'before COMMIT: rolled back';
+        const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : sent})`;
+        return this.complete(isWrite, phase === 'connect' || txnCertainlyNotApplied(progress, false), value, error, node);
       },
     });
   }

@@ -21,6 +21,10 @@ export interface MyDbInit {
   mode: Replication;
   reads: ReadRouting;
   workload: string;
+  /** Transactional workloads: the level txns run at. */
+  isolation?: string;
+  /** The server's innodb_snapshot_isolation (MariaDB 10.11+), when it has that variable. */
+  innodbSnapshotIsolation?: string;
   sql: WorkloadSql;
   /** Where clients connect instead of the node itself (DbOptions.clientAddress). */
   clientAddress?: (node: string) => { host: string; port: number };
@@ -297,6 +301,8 @@ export class MyDb implements Db {
       ...(this.init.mode === 'semi-sync' ? { semiSyncTimeoutMs: SEMI_SYNC_TIMEOUT_MS, semiSyncWaitPoint: 'AFTER_SYNC' } : {}),
       reads: this.init.reads,
       workload: this.init.workload,
+      ...(this.init.isolation ? { isolation: this.init.isolation } : {}),
+      ...(this.init.innodbSnapshotIsolation !== undefined ? { innodb_snapshot_isolation: this.init.innodbSnapshotIsolation } : {}),
     };
   }
 

@@ -8,6 +8,9 @@
  *   key, 1213 deadlock (the transaction is rolled back), 1205 lock wait timeout (the statement, here the
  *   whole autocommit transaction, is rolled back), 1792 write in a read-only transaction, and syntax or
  *   missing-object errors (1064, 1146, 1054), which fail before executing.
+ * - Transactions (src/adapters/txn.ts): any error before COMMIT was sent is fail (the transaction is rolled
+ *   back, by our ROLLBACK or the server at disconnect; inside a transaction 1205 rolls back only the
+ *   statement, so the ROLLBACK is needed); after, the rules here decide.
  * - Everything else after sending is info: our own timeout, connection lost mid-query (2013, ECONNRESET,
  *   PROTOCOL_CONNECTION_LOST), 1927 connection killed, 1053 server shutdown. A commit can have happened
  *   just before any of those (in semi-sync, a commit waiting for its replica ack is already in the binlog).

@@ -4,7 +4,7 @@ import { serverBinaries } from './bin.js';
 import { bootstrap } from './bootstrap.js';
 import { MYSQL_USER, REPLICATION_MODES } from './settings.js';
 import { PORT } from './sql.js';
-import { WORKLOADS } from './workloads.js';
+import { ISOLATION, WORKLOADS } from './workloads.js';
 
 /** MySQL 8.x or MariaDB 10.11+ (Debian's mariadb-server): one primary (the first node) and GTID replicas. */
 export const mysqlAdapter: Adapter = {
@@ -14,6 +14,7 @@ export const mysqlAdapter: Adapter = {
     clientPort: PORT,
     proxiedLinks: ['client', 'replication'],
     abilities: ['failover', 'clock'],
+    isolation: ISOLATION,
   },
   replicationModes: REPLICATION_MODES,
   workloads: Object.keys(WORKLOADS),

@@ -1,4 +1,6 @@
-import type { MyConn } from './sql.js';
+import { isolationSql, microOps, runTxn, type TxnProgress, type TxnStatements } from '../txn.js';
+import type { DocumentedModel } from '../types.js';
+import { destroy, type MyConn } from './sql.js';
 
 /** What one op returned: ok with a value, or fail (certainly no effect, e.g. a cas whose guard did not hold). */
 export type OpResult = { type: 'ok'; value: unknown } | { type: 'fail'; value: unknown; error: string };
@@ -8,7 +10,9 @@ export interface WorkloadSql {
   schema: readonly string[];
   /** fs that change data: sent to the primary; everything else is a read. */
   writes: ReadonlySet<string>;
-  run(conn: MyConn, f: string, value: unknown): Promise<OpResult>;
+  /** A transactional workload: each op is one transaction, and the client passes its TxnProgress to run. */
+  txn?: boolean;
+  run(conn: MyConn, f: string, value: unknown, progress?: TxnProgress): Promise<OpResult>;
 }
 
 interface Changed {
@@ -87,4 +91,106 @@ const set: WorkloadSql = {
   },
 };
 
-export const WORKLOADS: Readonly<Record<string, WorkloadSql>> = { register, append, set };
+/**
+ * A txn's statements on one connection at `level`: SET TRANSACTION (no SESSION: it applies to the next
+ * transaction only), then START TRANSACTION. Statements run one at a time, so COMMIT is only ever sent
+ * after every micro-op answered.
+ *
+ * Errors inside: 1213 (deadlock) has rolled the whole transaction back; 1205 (lock wait timeout) only the
+ * statement (innodb_rollback_on_timeout is OFF by default), and the transaction is still open: runTxn
+ * sends ROLLBACK either way, so both end certainly without effect.
+ */
+function statements(conn: MyConn, level: string, read: (k: number) => Promise<unknown>, write: (k: number, v: unknown) => Promise<unknown>): TxnStatements {
+  return {
+    begin: async () => {
+      await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolationSql(level)}`);
+      await conn.query('START TRANSACTION');
+    },
+    read,
+    write: async (_f, k, v) => {
+      await write(k, v);
+    },
+    commit: async () => {
+      await conn.query('COMMIT');
+      return true;
+    },
+    rollback: async () => {
+      await conn.query('ROLLBACK');
+    },
+    abandon: () => destroy(conn),
+  };
+}
+
+/** list-append txns (Elle): lists(k, vals TEXT of comma-separated ints); append CONCATs in an upsert; a missing row reads []. */
+export function listAppendSql(level: string): WorkloadSql {
+  return {
+    schema: ['CREATE TABLE IF NOT EXISTS lists (k INT PRIMARY KEY, vals MEDIUMTEXT NOT NULL) ENGINE=InnoDB'],
+    writes: new Set(['txn']),
+    txn: true,
+    async run(conn, f, value, progress) {
+      if (f !== 'txn' || !progress) return fail(value, `list-append: unknown op ${f}`);
+      const mops = microOps(value, ['r', 'append']);
+      const read = async (k: number) => {
+        const [rows] = await conn.query('SELECT vals FROM lists WHERE k = ?', [k]);
+        const text = (rows as Rows<{ vals: string }>)[0]?.vals;
+        return text ? text.split(',').map(Number) : [];
+      };
+      const write = (k: number, v: unknown) =>
+        conn.query("INSERT INTO lists (k, vals) VALUES (?, ?) ON DUPLICATE KEY UPDATE vals = CONCAT(vals, ',', ?)", [k, String(Number(v)), String(Number(v))]);
+      return runTxn(mops, progress, statements(conn, level, read, write));
+    },
+  };
+}
+
+/** rw-register txns (Elle): registers(k, v); a write is an upsert, a read returns v or null for a missing row. */
+export function txnRegisterSql(level: string): WorkloadSql {
+  return {
+    schema: ['CREATE TABLE IF NOT EXISTS registers (k INT PRIMARY KEY, v INT) ENGINE=InnoDB'],
+    writes: new Set(['txn']),
+    txn: true,
+    async run(conn, f, value, progress) {
+      if (f !== 'txn' || !progress) return fail(value, `txn-register: unknown op ${f}`);
+      const mops = microOps(value, ['r', 'w']);
+      const read = async (k: number) => {
+        const [rows] = await conn.query('SELECT v FROM registers WHERE k = ?', [k]);
+        return (rows as Rows<{ v: number | null }>)[0]?.v ?? null;
+      };
+      const write = (k: number, v: unknown) => conn.query('INSERT INTO registers (k, v) VALUES (?, ?) ON DUPLICATE KEY UPDATE v = VALUES(v)', [k, Number(v)]);
+      return runTxn(mops, progress, statements(conn, level, read, write));
+    },
+  };
+}
+
+/** The isolation levels MySQL and MariaDB run txns at, with the model each one's name claims (InnoDB's documentation). */
+export const ISOLATION: Readonly<Record<string, DocumentedModel>> = {
+  'read-uncommitted': { model: 'read-uncommitted', why: 'InnoDB documents READ UNCOMMITTED as allowing dirty reads, and nothing weaker' },
+  'read-committed': {
+    model: 'read-committed',
+    why: 'InnoDB documents READ COMMITTED: each consistent read sees only committed data, from its own fresh snapshot',
+  },
+  'repeatable-read': {
+    model: 'repeatable-read',
+    why:
+      "InnoDB's default level, named for the SQL standard's REPEATABLE READ; note that its plain reads use the transaction's first " +
+      'snapshot while its writes act on the latest committed rows (innodb_snapshot_isolation, OFF by default in MariaDB 10.11, changes that)',
+  },
+  serializable: {
+    model: 'serializable',
+    why: 'InnoDB documents SERIALIZABLE as REPEATABLE READ with every plain SELECT taking shared locks (LOCK IN SHARE MODE)',
+  },
+};
+
+export const WORKLOADS: Readonly<Record<string, WorkloadSql>> = {
+  register,
+  append,
+  set,
+  'list-append': listAppendSql('serializable'),
+  'txn-register': txnRegisterSql('serializable'),
+};
+
+/** A workload's SQL, transactional ones at `isolation` (default serializable); undefined for an unknown name. */
+export function workloadSql(name: string, isolation?: string): WorkloadSql | undefined {
+  if (name === 'list-append') return listAppendSql(isolation ?? 'serializable');
+  if (name === 'txn-register') return txnRegisterSql(isolation ?? 'serializable');
+  return WORKLOADS[name];
+}

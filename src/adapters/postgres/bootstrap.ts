@@ -8,7 +8,7 @@ import { baseConf, faultlineConf, hbaConf, PORT, REPLICATION_MODES, type Replica
 import { adminQuery } from './sql.js';
 import { cloneStandby } from './standby.js';
 import { initPrimaryData } from './template.js';
-import { WORKLOADS } from './workloads.js';
+import { ISOLATION, WORKLOADS, workloadSql } from './workloads.js';
 
 /**
  * initdb on the first node (the primary), start it, create the workload's table, clone the other
@@ -19,9 +19,14 @@ import { WORKLOADS } from './workloads.js';
 export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<PgDb> {
   const mode = opts.replication as Replication;
   if (!REPLICATION_MODES.includes(mode)) throw new Error(`postgres: replication must be one of ${REPLICATION_MODES.join(', ')}, got '${opts.replication}'`);
-  const sql = WORKLOADS[opts.workload];
+  const sql = workloadSql(opts.workload, opts.isolation);
   if (!sql) throw new Error(`postgres: workload must be one of ${Object.keys(WORKLOADS).join(', ')}, got '${opts.workload}'`);
   if (!['primary', 'replicas', 'any'].includes(opts.reads)) throw new Error(`postgres: reads must be primary, replicas or any, got '${opts.reads}'`);
+  if (sql.txn && opts.isolation !== undefined && !Object.hasOwn(ISOLATION, opts.isolation))
+    throw new Error(`postgres: isolation must be one of ${Object.keys(ISOLATION).join(', ')}, got '${opts.isolation}'`);
+  // Every statement of a transaction goes to one node, the primary: reads elsewhere would split it.
+  if (sql.txn && opts.reads !== 'primary')
+    throw new Error(`postgres: the ${opts.workload} workload runs each transaction on the primary; reads must be primary`);
   if (cluster.nodes.length < 1) throw new Error('postgres: needs at least one node');
 
   // Every node runs the same installation: found once, on the first node.
@@ -45,6 +50,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<PgDb
       mode,
       reads: opts.reads,
       workload: opts.workload,
+      ...(sql.txn ? { isolation: opts.isolation ?? 'serializable' } : {}),
       sql,
       version: ver,
       clientAddress: opts.clientAddress,

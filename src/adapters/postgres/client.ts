@@ -1,4 +1,5 @@
 import { withDeadline } from '../deadline.js';
+import { txnCertainlyNotApplied, txnErrorText, txnProgress, type TxnProgress } from '../txn.js';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
 import { connect, destroy, type PgConn } from './sql.js';
@@ -63,14 +64,17 @@ export class PgClient implements Client {
   /** One op on an open connection: the query phase of connectAndQuery, with the same outcomes. */
   private query(conn: Conn, isWrite: boolean, f: string, value: unknown, timeoutMs: number, callerTimesOut: boolean): Promise<Completion> {
     let work: Promise<OpResult>;
+    const progress = this.workload.txn ? txnProgress() : undefined;
     try {
-      work = this.workload.run(conn.pg, f, value);
+      work = this.workload.run(conn.pg, f, value, progress);
     } catch (e) {
       work = Promise.reject(e);
     }
     const failed = (e: unknown): Completion => {
       if (!connectionSurvives(e)) this.drop(conn);
-      return this.complete(isWrite, certainlyNotApplied(e, 'query'), value, errorText(e), conn.node || (this.pending?.node ?? ''));
+      const stmt = certainlyNotApplied(e, 'query');
+      const error = txnErrorText(progress, stmt, errorText(e));
+      return this.complete(isWrite, txnCertainlyNotApplied(progress, stmt), value, error, conn.node || (this.pending?.node ?? ''));
     };
     if (callerTimesOut) return work.then((r) => withNode(r, conn.node), failed);
     return withDeadline(work, timeoutMs, {
@@ -78,7 +82,7 @@ export class PgClient implements Client {
       failed,
       timedOut: () => {
         this.drop(conn);
-        return this.complete(isWrite, false, value, `timed out after ${timeoutMs} ms (statement sent)`, conn.node || (this.pending?.node ?? ''));
+        return this.timedOut(progress, isWrite, value, timeoutMs, conn.node || (this.pending?.node ?? ''));
       },
     });
   }
@@ -94,6 +98,7 @@ export class PgClient implements Client {
     let phase: Phase = 'connect';
     let conn: Conn | undefined;
     let node = '';
+    const progress = this.workload.txn ? txnProgress() : undefined;
     const work = (async () => {
       conn = useWrite ? await this.writeConn(timeoutMs) : await this.readConn(timeoutMs);
       node = conn.node;
@@ -103,13 +108,14 @@ export class PgClient implements Client {
         conn.stmtTimeoutMs = timeoutMs + SERVER_TIMEOUT_MARGIN_MS;
       }
       phase = 'query';
-      return this.workload.run(conn.pg, f, value);
+      return this.workload.run(conn.pg, f, value, progress);
     })();
     const failed = (e: unknown): Completion => {
       node ||= this.pending?.node ?? '';
       if (!conn) this.drop(this.pending);
       else if (!connectionSurvives(e)) this.drop(conn);
-      return this.complete(isWrite, certainlyNotApplied(e, phase), value, errorText(e), node);
+      const stmt = certainlyNotApplied(e, phase);
+      return this.complete(isWrite, txnCertainlyNotApplied(progress, stmt), value, txnErrorText(progress, stmt, errorText(e)), node);
     };
     // The caller's timer closes this client when it fires, which ends `work` (sockets destroyed).
     if (callerTimesOut) return work.then((r) => withNode(r, node), failed);
@@ -119,10 +125,17 @@ export class PgClient implements Client {
       timedOut: () => {
         node ||= this.pending?.node ?? '';
         this.drop(conn ?? this.pending);
-        const error = `timed out after ${timeoutMs} ms (${phase === 'connect' ? 'connecting, nothing sent' : 'statement sent'})`;
-        return this.complete(isWrite, phase === 'connect', value, error, node);
+        if (phase === 'connect') return this.complete(isWrite, true, value, `timed out after ${timeoutMs} ms (connecting, nothing sent)`, node);
+        return this.timedOut(progress, isWrite, value, timeoutMs, node);
       },
     });
+  }
+
+  /** Our timer fired after the op was sent (the connection is already dropped): a txn without COMMIT sent is rolled back. */
+  private timedOut(progress: TxnProgress | undefined, isWrite: boolean, value: unknown, timeoutMs: number, node: string): Completion {
+    if (progress) progress.gaveUp = true;
+    const what = !progress ? 'statement sent' : progress.commitSent ? 'COMMIT sent' : 'before COMMIT: rolled back';
+    return this.complete(isWrite, txnCertainlyNotApplied(progress, false), value, `timed out after ${timeoutMs} ms (${what})`, node);
   }
 
   /** A read has no effect, so any error is fail; a write is fail only when certainly not applied. */

@@ -24,6 +24,8 @@ export interface PgDbInit {
   mode: Replication;
   reads: ReadRouting;
   workload: string;
+  /** Transactional workloads: the level txns run at. */
+  isolation?: string;
   sql: WorkloadSql;
   version: string;
   /** Where clients connect instead of the node itself (DbOptions.clientAddress). */
@@ -302,6 +304,7 @@ export class PgDb implements Db {
       synchronous_commit: synchronousCommit(this.init.mode),
       reads: this.init.reads,
       workload: this.init.workload,
+      ...(this.init.isolation ? { isolation: this.init.isolation } : {}),
     };
   }
 

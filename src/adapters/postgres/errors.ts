@@ -4,7 +4,9 @@
  *   the statement was never written to a socket, so it cannot have run.
  * - Sent, and the server says it rolled the statement back: 25006 read_only_sql_transaction (a standby),
  *   class 23 (constraint violations), 40001 serialization failure, 40P01 deadlock, class 22 (bad data),
- *   class 42 (syntax or missing object). Our ops are single autocommit statements, so the error ends them.
+ *   class 42 (syntax or missing object). Single-op workloads run one autocommit statement, so the error ends it.
+ * - Transactions (src/adapters/txn.ts): any error before COMMIT was sent is fail (the server never commits
+ *   what it was not asked to); after, the rules above decide (40001 at COMMIT: rolled back, certain).
  *   pg's own "Client has encountered a connection error and is not queryable" is raised before sending too.
  * - Everything else after sending is info: timeouts (57014, also our own timer), connection loss mid-query,
  *   57P01 admin shutdown, crashes. A commit can have happened just before any of those.

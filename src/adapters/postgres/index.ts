@@ -3,7 +3,7 @@ import type { Adapter } from '../types.js';
 import { missingBinaries } from './bin.js';
 import { bootstrap } from './bootstrap.js';
 import { PORT, REPLICATION_MODES } from './settings.js';
-import { WORKLOADS } from './workloads.js';
+import { ISOLATION, WORKLOADS } from './workloads.js';
 
 /** PostgreSQL (Debian's server packages): one primary (the first node) and streaming standbys. */
 export const postgresAdapter: Adapter = {
@@ -13,6 +13,7 @@ export const postgresAdapter: Adapter = {
     clientPort: PORT,
     proxiedLinks: ['client', 'replication'],
     abilities: ['failover', 'clock'],
+    isolation: ISOLATION,
   },
   replicationModes: REPLICATION_MODES,
   workloads: Object.keys(WORKLOADS),

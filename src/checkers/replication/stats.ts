@@ -10,6 +10,7 @@
  *     a fault never healed): nothing shows the cluster's state after recovery;
  *   - the history has fault windows, and no client op completed (ok or fail) inside any of them:
  *     the faults were never exercised.
+ * A transaction (f txn) with a read micro-op (`['r', k, v]`) counts as a read.
  * The last two apply only to histories with fault windows. A history with no client ops at all is
  * unknown. Otherwise the verdict is true: stats never finds anomalies.
  */
@@ -44,7 +45,7 @@ export function checkStats(history: readonly Op[], _opts: CheckOptions = {}): Ve
       else bump(outside, p.f, p.type);
       if (p.complete && p.type !== 'info' && inAnyWindow(tl, p.complete.index)) completedInside++;
     }
-    if (p.f === 'read' && p.type === 'ok') {
+    if (p.type === 'ok' && (p.f === 'read' || (p.f === 'txn' && readsInTxn(p.complete?.value)))) {
       okReads++;
       if (afterFinalHeal(tl, inv)) readsAfterHeal++;
     }
@@ -73,4 +74,9 @@ export function checkStats(history: readonly Op[], _opts: CheckOptions = {}): Ve
   }
   if (why.length > 0) return { valid: 'unknown', anomalies: [], cause: `the run did not test what it claims: ${why.join('; ')}`, stats };
   return { valid: true, anomalies: [], stats };
+}
+
+/** Whether a txn's micro-ops (`[f, k, v]` each) hold a read. */
+function readsInTxn(value: unknown): boolean {
+  return Array.isArray(value) && value.some((m) => Array.isArray(m) && m[0] === 'r');
 }

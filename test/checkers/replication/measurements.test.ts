@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkAvailability, checkStaleness, checkStats } from '../../../src/checkers/replication/index.js';
-import { ap, hist, nem, rd } from './build.js';
+import { ap, hist, nem, rd, type Row } from './build.js';
 
 // staleness, availability and stats measure rather than find anomalies: their tests assert the
 // exact figures, and the vacuity rules (unknown with a sentence, never a silent true).
@@ -104,6 +104,19 @@ describe('stats', () => {
 
   it('is unknown when no read completed', () => {
     expect(checkStats(hist(ap(0, 'x', 1)))).toMatchObject({
+      valid: 'unknown',
+      cause: 'the run did not test what it claims: no read completed, so nothing the database returned was checked',
+    });
+  });
+
+  it('counts a transaction with a read micro-op as a read, and one of appends only as none', () => {
+    const txn = (p: number, mops: unknown[]): Row[] => [
+      [p, 'invoke', 'txn', mops.map((m) => [...(m as unknown[]).slice(0, 2), (m as unknown[])[0] === 'r' ? null : (m as unknown[])[2]])],
+      [p, 'ok', 'txn', mops],
+    ];
+    const reads = checkStats(hist(txn(0, [['append', 'x', 1]]), txn(1, [['r', 'x', [1]]])));
+    expect(reads).toMatchObject({ valid: true, stats: { okReads: 1 } });
+    expect(checkStats(hist(txn(0, [['append', 'x', 1]])))).toMatchObject({
       valid: 'unknown',
       cause: 'the run did not test what it claims: no read completed, so nothing the database returned was checked',
     });
