@@ -1,6 +1,6 @@
 import type { FileResult } from '../check.js';
 import type { Anomaly, Validity, Verdict } from '../checkers/types.js';
-import { cycleCard, modelWords } from '../report/cycle.js';
+import { modelWords } from '../report/cycle.js';
 import { termSafe } from '../terminal.js';
 
 export function word(v: Validity): string {
@@ -13,8 +13,7 @@ function ms(n: number): string {
 
 /**
  * The lines for one file: a verdict line, then per checker the cause of unknown, the consistency models
- * ruled out (transactional checkers), and each anomaly's sentence (first few); a cycle anomaly adds who
- * its transactions T1..Tk are.
+ * ruled out (transactional checkers), and each anomaly's sentence (first few).
  */
 export function formatFileResult(r: FileResult, opts: { maxAnomalies?: number } = {}): string[] {
   const max = opts.maxAnomalies ?? 5;
@@ -30,7 +29,8 @@ function detail(name: string, v: Verdict, max: number): string[] {
   const out: string[] = [];
   if (v.valid === 'unknown' && v.cause) out.push(`  ${name}: ${v.cause}`);
   const models = modelWords(v.stats);
-  if (models) out.push(`  ${name}: ${models}`);
+  // Anomalies outside the checked models still say which models they rule out (unreported in Elle's words).
+  if (models) out.push(v.valid === true ? `  ${name}: the checked models hold; beyond them: ${models}` : `  ${name}: ${models}`);
   if (v.valid === false || v.anomalies.length > 0) {
     for (const a of v.anomalies.slice(0, max)) out.push(...(models || a.data?.cycle ? txnAnomaly(name, a) : [`  ${name}: ${a.explanation}`]));
     if (v.anomalies.length > max) out.push(`  ${name}: ... and ${v.anomalies.length - max} more anomalies (use --json for all)`);
@@ -38,15 +38,11 @@ function detail(name: string, v: Verdict, max: number): string[] {
   return out;
 }
 
-const MAX_TXNS = 12;
-
-/** A transactional anomaly: its name (G2-item...), its explanation chain, and the transactions its cycle names. */
+/**
+ * A transactional anomaly: its name (G2-item...) and its explanation, whose lines already say who the
+ * cycle's T1..Tk are, then the chain.
+ */
 function txnAnomaly(name: string, a: Anomaly): string[] {
   const [first = '', ...rest] = a.explanation.split('\n');
-  const out = [`  ${name}: ${first.startsWith(a.kind) ? first : `${a.kind}: ${first}`}`, ...rest.map((l) => `      ${l}`)];
-  const cycle = cycleCard(a.data);
-  if (!cycle) return out;
-  for (const t of cycle.txns.slice(0, MAX_TXNS)) out.push(`      ${t.name} = ${t.process}, ${t.type}, history index ${t.index}: ${t.mops}`);
-  if (cycle.txns.length > MAX_TXNS) out.push(`      ... and ${cycle.txns.length - MAX_TXNS} more transactions (use --json for all)`);
-  return out;
+  return [`  ${name}: ${first.startsWith(a.kind) ? first : `${a.kind}: ${first}`}`, ...rest.map((l) => `      ${l}`)];
 }
