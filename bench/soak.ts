@@ -27,6 +27,7 @@ const opts = new Command('soak')
   .option('--seeds <n>', 'runs per configuration (seeds first-seed, first-seed+1, ...)', int('a count'), 3)
   .option('--first-seed <n>', 'the first seed (default: random, printed)', (v) => Number(v))
   .option('--only <dbs>', 'comma-separated databases (postgres, mysql, redis, cassandra)')
+  .option('--workloads <names>', 'comma-separated workloads (e.g. list-append,txn-register): only the configurations running them')
   .option('--concurrency <n>', "client workers, instead of each database's default", int('a worker count'))
   .option('--rate <n>', "ops/s, instead of each database's default", int('a rate'))
   .option('--nemesis-interval <s>', 'mean seconds a fault stays on', int('seconds'), 5)
@@ -38,6 +39,7 @@ const opts = new Command('soak')
     seeds: number;
     firstSeed?: number;
     only?: string;
+    workloads?: string;
     concurrency?: number;
     rate?: number;
     nemesisInterval: number;
@@ -49,9 +51,16 @@ const only = opts.only
   ?.split(',')
   .map((s) => s.trim())
   .filter(Boolean);
-const configs = SAFE_CONFIGS.filter((c) => !only || only.includes(c.db));
+const workloads = opts.workloads
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const configs = SAFE_CONFIGS.filter((c) => (!only || only.includes(c.db)) && (!workloads || workloads.includes(c.workload)));
 if (configs.length === 0) {
-  console.error(`soak: --only ${opts.only} names no database; databases: postgres, mysql, redis, cassandra`);
+  console.error(
+    `soak: --only ${opts.only ?? '(all)'} --workloads ${opts.workloads ?? '(all)'} name no configuration; configurations: ` +
+      SAFE_CONFIGS.map((c) => `${c.db} ${c.workload}`).join(', '),
+  );
   process.exit(64);
 }
 const store = resolve(opts.store ?? mkdtempSync(join(tmpdir(), 'faultline-soak-')));

@@ -21,6 +21,9 @@ export const SAFE_CONFIGS: readonly SoakConfig[] = [
   { db: 'postgres', replication: 'sync', workload: 'append', concurrency: 20, rate: 500 },
   { db: 'postgres', replication: 'remote-apply', workload: 'append', concurrency: 20, rate: 500 },
   { db: 'mysql', replication: 'semi-sync', workload: 'append', concurrency: 20, rate: 500 },
+  // Transactions at the default --isolation serializable, checked against serializable (issue 14).
+  { db: 'postgres', replication: 'sync', workload: 'list-append', concurrency: 10, rate: 200 },
+  { db: 'mysql', replication: 'semi-sync', workload: 'txn-register', concurrency: 10, rate: 200 },
   { db: 'redis', replication: 'wait', workload: 'append', concurrency: 30, rate: 1000 },
   // append, not rw-register: list appends never overwrite, so clock skew's last-write-wins losses (a
   // documented anomaly of plain writes) do not drown out everything else, and lost-writes can speak.
