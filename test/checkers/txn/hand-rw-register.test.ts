@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRwRegister } from '../../../src/checkers/txn/index.js';
-import type { TxnCheckOptions } from '../../../src/checkers/types.js';
+import { CheckerInputError, type TxnCheckOptions } from '../../../src/checkers/types.js';
 import { loadHistory } from '../../../src/history/load.js';
 import type { Op } from '../../../src/history/op.js';
-import { concurrent, expectCycle, H, I, C, kinds, only, R, sentences, T, W } from './hand-support.js';
+import { A, C, concurrent, expectCycle, H, I, kinds, only, R, sentences, T, W } from './hand-support.js';
 
 const check = (ops: Op[], txn?: TxnCheckOptions) => checkRwRegister(ops, txn ? { txn } : {});
 
@@ -302,5 +302,24 @@ describe('rw-register histories that must stay valid', () => {
   it('concurrent writers seen in one order by a process, under every assumption', () => {
     const ops = H(I(0, [W('x', 1)]), I(1, [W('x', 2)]), T(2, [R('x', 1)]), T(2, [R('x', 2)]), C(0, [W('x', 1)]), C(1, [W('x', 2)]));
     expect(check(ops, { wfrKeys: true, sequentialKeys: true, linearizableKeys: true })).toMatchObject({ valid: true, anomalies: [] });
+  });
+});
+
+describe('histories that do not fit the checker', () => {
+  // Checker bug: txns.ts throws TxnShapeError, which is no CheckerInputError, so `check` reports a
+  // crash (unknown, exit 2, "a faultline bug") instead of "this history does not fit" (exit 64), as
+  // CheckerInputError's own doc asks for these very cases (register ops given to list-append, a value
+  // appended twice to one key).
+  it.fails('list-append micro-ops given to rw-register throw CheckerInputError', () => {
+    expect(() => check(H(T(0, [A('x', 1)])))).toThrow(CheckerInputError);
+  });
+
+  it.fails('a value written twice to one key throws CheckerInputError', () => {
+    expect(() => check(H(T(0, [W('x', 1)]), T(1, [W('x', 1)])))).toThrow(CheckerInputError);
+  });
+
+  it('(they do throw, naming the op and the problem)', () => {
+    expect(() => check(H(T(0, [A('x', 1)])))).toThrow(/op 1's micro-op \["append","x",1\] is neither w nor r, as rw-register needs/);
+    expect(() => check(H(T(0, [W('x', 1)]), T(1, [W('x', 1)])))).toThrow(/op 3 writes 1 to key "x" and op 1 did too, but values must be unique per key/);
   });
 });
