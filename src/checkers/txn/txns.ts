@@ -20,9 +20,10 @@
 import { fmtValue, type Op, type Process } from '../../history/op.js';
 import { stringifyExact } from '../../history/exact.js';
 import type { MicroOp, Txn } from './types.js';
+import { CheckerInputError } from '../types.js';
 
 /** The history does not have the shape the checker needs; the message names the op and the problem. */
-export class TxnShapeError extends Error {
+export class TxnShapeError extends CheckerInputError {
   override name = 'TxnShapeError';
 }
 
