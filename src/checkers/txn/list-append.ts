@@ -143,12 +143,14 @@ function explainEdge(t: TxnTable, o: Orders, from: number, to: number, kind: Edg
           const nm = o.orderMop[o.orderStart[k]! + p + 1]!;
           if (nm < 0 || mopTxn[nm] !== c.at) continue;
           const v = mopValue[nm];
-          return {
-            kind,
-            key: keys[k],
-            value: v,
-            sentence: `${A} read ${fmtKey(keys[k])} without ${fmtValue(v)}, which ${C} appended next, so ${A} precedes ${C}`,
-          };
+          const read = mopValue[r];
+          // An incompatible read may hold v elsewhere: the edge comes from the longest read's order, so say that.
+          const sentence =
+            Array.isArray(read) && read.includes(v)
+              ? `${A} read ${fmtKey(keys[k])} = ${fmtRead(read)}, which disagrees with the longest read of it (incompatible-order); ` +
+                `by the longest read, ${fmtValue(v)}, which ${C} appended, comes right after ${fmtValue(read[read.length - 1])}, the last element ${A} read, so ${A} precedes ${C}`
+              : `${A} read ${fmtKey(keys[k])} without ${fmtValue(v)}, which ${C} appended next, so ${A} precedes ${C}`;
+          return { kind, key: keys[k], value: v, sentence };
         }
         for (let m = clo; m < chi; m++) {
           if (!mopWrite[m] || mopKey[m] !== k || o.appendPos[m]! >= 0) continue;

@@ -469,3 +469,16 @@ describe('list-append anomalies that need no cycle, each with its witness', () =
     expect(kinds(ru)).toContain('garbage-read');
   });
 });
+
+describe('an rw edge out of an incompatible read', () => {
+  it('says the read disagrees with the longest one, instead of claiming the element was missing', () => {
+    const ops = H(T(0, [['append', 'x', 1]]), T(0, [['append', 'x', 2]]), T(1, [['r', 'x', [1, 2]]]), T(2, [['r', 'x', [2, 1]]]));
+    const v = check(ops);
+    const cyc = v.anomalies.find((a) => a.kind === 'G-single-item-realtime')!;
+    expect(cyc.explanation).toContain(
+      'T1 read key "x" = [2 1], which disagrees with the longest read of it (incompatible-order); by the longest read, 2, which T2 ' +
+        'appended, comes right after 1, the last element T1 read, so T1 precedes T2 (rw)',
+    );
+    expect(kinds(v)).toEqual(['incompatible-order', 'G-single-item-realtime']);
+  });
+});
