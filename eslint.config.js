@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const DOOR = 'adapters act through the RuntimeNode (issue 12)';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'reports/', 'examples/', 'test/fixtures/', 'node_modules/'] },
+  { ignores: ['dist/', 'reports/', 'examples/', 'test/fixtures/', 'node_modules/', 'bench/porcupine/.cache/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -5,6 +5,7 @@ import { cases as linearizability } from './linearizability.js';
 export async function allCases(): Promise<BenchCase[]> {
   const out = [...linearizability];
   for (const mod of [
+    './porcupine.js',
     './replication.js',
     './engine.js',
     './engine-mysql.js',

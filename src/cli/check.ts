@@ -1,8 +1,11 @@
-import { Command, Option } from 'commander';
-import { checkHistoryFile, validateRequest, LintFailure, type CheckRequest, type FileResult } from '../check.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { checkHistoryFile, validateRequest, type CheckRequest, type FileResult } from '../check.js';
 import { EXIT, UsageError } from '../errors.js';
 import { termSafe } from '../terminal.js';
-import { HistoryError } from '../history/errors.js';
+import { fileFailure, type FileFailure } from './check-failure.js';
+import { checkFilesOnThreads } from './check-pool.js';
 import { models } from '../checkers/linearizability/models/index.js';
 import { checkerRegistry } from '../checkers/registry.js';
 import { validateTxnOptions } from '../checkers/txn/models.js';
@@ -23,6 +26,21 @@ interface CheckFlags {
   linearizableKeys?: boolean;
   sequentialKeys?: boolean;
   wfrKeys?: boolean;
+  threads?: number;
+}
+
+export type { FileFailure } from './check-failure.js';
+
+/**
+ * Below this many bytes of history in all, files are checked in this thread: a worker thread costs its
+ * start and its own module loading (~40-80 ms on the 2-core machine), more than it saves on small files.
+ */
+const THREADS_MIN_BYTES = 2 * 1024 * 1024;
+
+function parseThreads(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of threads >= 0 (0: one per core)');
+  return n;
 }
 
 export function checkCommand(): Command {
@@ -48,6 +66,11 @@ export function checkCommand(): Command {
     .option('--sequential-keys', "rw-register: assume each key is sequentially consistent (a process's order of writes orders versions)")
     .option('--wfr-keys', 'rw-register: assume writes follow reads within a transaction')
     .option('--json', 'print the verdicts as JSON')
+    .addOption(
+      new Option('--threads <n>', 'worker threads for several files (0: one per core when the files are large enough; 1: none)')
+        .argParser(parseThreads)
+        .default(0),
+    )
     .addHelpText(
       'after',
       `\nModels:\n${modelList}\n\nCheckers:\n  ${'linearizable'.padEnd(20)} linearizability under --model\n${checkerList}\n\nExit codes: 0 all valid, ` +
@@ -78,18 +101,38 @@ async function runCheck(files: string[], flags: CheckFlags): Promise<number> {
   // One entry per file, in the order given: a verdict, or the error that stopped that file. A bad
   // file never hides the others' verdicts (nor, with --json, the JSON).
   const entries: (FileResult | FileFailure)[] = [];
-  for (const file of files) {
-    const progress = progressLine(file);
-    try {
-      const r = await checkHistoryFile(file, { ...req, onProgress: progress.update });
-      progress.clear();
-      entries.push(r);
-      if (!flags.json) console.log(formatFileResult(r).join('\n'));
-    } catch (e) {
-      progress.clear();
-      const f = fileFailure(file, e);
-      entries.push(f);
-      if (!flags.json) for (const line of f.error.messages) console.error(`faultline: ${termSafe(line)}`);
+  const show = (e: FileResult | FileFailure) => {
+    entries.push(e);
+    if (flags.json) return;
+    if ('error' in e) for (const line of e.error.messages) console.error(`faultline: ${termSafe(line)}`);
+    else console.log(formatFileResult(e).join('\n'));
+  };
+  const threads = await threadCount(files, flags.threads ?? 0);
+  if (threads > 1) {
+    // Several files on worker threads; results still print in the order given (check-pool.ts).
+    let progress = progressLine('');
+    await checkFilesOnThreads(files, req, threads, {
+      done: (_i, e) => {
+        progress.clear();
+        show(e);
+      },
+      progress: (file, msg) => {
+        progress = progressLine(file);
+        progress.update(msg);
+      },
+    });
+    progress.clear();
+  } else {
+    for (const file of files) {
+      const progress = progressLine(file);
+      try {
+        const r = await checkHistoryFile(file, { ...req, onProgress: progress.update });
+        progress.clear();
+        show(r);
+      } catch (e) {
+        progress.clear();
+        show(fileFailure(file, e));
+      }
     }
   }
   // The same document as `run --json` and `analyze --json` (schema faultline.results/1, docs/json.md).
@@ -138,20 +181,6 @@ function txnRequest(flags: CheckFlags & { consistencyModels?: string }, checkers
   return { txn };
 }
 
-/** A file that could not be checked: `kind` says why (exit code in combinedExit). */
-export interface FileFailure {
-  file: string;
-  error: { kind: 'unreadable' | 'malformed' | 'lint' | 'model' | 'internal'; messages: string[] };
-}
-
-function fileFailure(file: string, e: unknown): FileFailure {
-  if (e instanceof LintFailure) return { file, error: { kind: 'lint', messages: e.problems.map(String) } };
-  if (e instanceof HistoryError) return { file, error: { kind: e.code === 'unreadable' ? 'unreadable' : 'malformed', messages: [String(e)] } };
-  // The request was checked up front, so a usage error here is this file not fitting the model.
-  if (e instanceof UsageError) return { file, error: { kind: 'model', messages: [`${file}: ${e.message}`] } };
-  return { file, error: { kind: 'internal', messages: [`${file}: internal error: ${(e as Error)?.stack ?? String(e)}`] } };
-}
-
 /**
  * The exit code over all files: the worst file decides. An internal error (70) over a history that
  * does not fit the model (64) over unreadable, malformed or lint-failing input (65) over invalid (1)
@@ -165,4 +194,19 @@ function combinedExit(entries: (FileResult | FileFailure)[]): number {
   if (kinds.has(false)) return EXIT.invalid;
   if (kinds.has('unknown')) return EXIT.unknown;
   return EXIT.valid;
+}
+
+/** Threads to use: asked for (1 = none), or with 0 one per core when there are several files and enough bytes to pay for them. */
+async function threadCount(files: string[], asked: number): Promise<number> {
+  if (files.length < 2) return 1;
+  if (asked > 0) return Math.min(asked, files.length);
+  const cores = availableParallelism();
+  if (cores < 2) return 1;
+  let bytes = 0;
+  for (const f of files)
+    bytes += await stat(f).then(
+      (s) => (s.isFile() ? s.size : 0),
+      () => 0,
+    );
+  return bytes >= THREADS_MIN_BYTES ? Math.min(cores, files.length) : 1;
 }

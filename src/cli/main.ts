@@ -5,21 +5,28 @@ import { EXIT, InputError, RunFailure, UsageError } from '../errors.js';
 import { termSafe } from '../terminal.js';
 import { fsReason } from '../fs-words.js';
 import { HistoryError } from '../history/errors.js';
-import { checkCommand } from './check.js';
-import { convertCommand } from './convert.js';
-import { analyzeCommand } from './analyze.js';
-import { cleanupCommand } from './cleanup.js';
-import { doctorCommand } from './doctor.js';
-import { runCommand } from './run.js';
-import { reportCommand } from './report.js';
-import { serveCommand } from './serve.js';
-import { setupCommand } from './setup.js';
-import { imagesCommand } from './images.js';
-import { suiteCommand } from './suite.js';
-
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
-function program(): Command {
+/**
+ * Each command's module, loaded only when it runs: `faultline check` then loads the checkers and not
+ * the run engine, the database drivers, dockerode or the report code (about 220 modules against 84;
+ * a third of a small check's wall time was module loading). Help and unknown commands load them all.
+ */
+const COMMANDS: [string, () => Promise<Command>][] = [
+  ['check', async () => (await import('./check.js')).checkCommand()],
+  ['convert', async () => (await import('./convert.js')).convertCommand()],
+  ['run', async () => (await import('./run.js')).runCommand()],
+  ['suite', async () => (await import('./suite.js')).suiteCommand()],
+  ['analyze', async () => (await import('./analyze.js')).analyzeCommand()],
+  ['cleanup', async () => (await import('./cleanup.js')).cleanupCommand()],
+  ['doctor', async () => (await import('./doctor.js')).doctorCommand()],
+  ['report', async () => (await import('./report.js')).reportCommand()],
+  ['serve', async () => (await import('./serve.js')).serveCommand()],
+  ['setup', async () => (await import('./setup.js')).setupCommand()],
+  ['images', async () => (await import('./images.js')).imagesCommand()],
+];
+
+async function program(first: string | undefined): Promise<Command> {
   const p = new Command('faultline')
     .description(
       'Jepsen-style chaos and consistency checker: run workloads and faults against real clusters, ' +
@@ -29,19 +36,9 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`faultline: ${s.replace(/^error: /, '')}`) });
-  for (const c of [
-    checkCommand(),
-    convertCommand(),
-    runCommand(),
-    suiteCommand(),
-    analyzeCommand(),
-    cleanupCommand(),
-    doctorCommand(),
-    reportCommand(),
-    serveCommand(),
-    setupCommand(),
-    imagesCommand(),
-  ]) {
+  const named = COMMANDS.filter(([name]) => name === first);
+  for (const [, load] of named.length > 0 ? named : COMMANDS) {
+    const c = await load();
     c.exitOverride()
       .showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (s, write) => write(`faultline ${c.name()}: ${s.replace(/^error: /, '')}`) });
@@ -53,7 +50,7 @@ function program(): Command {
 /** Runs the CLI; returns the exit code. Never lets a stack trace reach the user for bad input. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    const p = program();
+    const p = await program(argv[0]);
     if (argv.length === 0) {
       // No command is a usage error, not success: a script that forgot its arguments must notice.
       p.outputHelp({ error: true });

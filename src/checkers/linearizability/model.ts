@@ -33,6 +33,12 @@ export interface Model<S = unknown> {
    * value is a pair whose second element has the plain shape (and, for `keyedOnly` models, always).
    */
   shape(f: string, value: unknown): boolean;
+  /**
+   * True when a state is a value whose step and key cost time in its size (kv's growing string, a
+   * set, a queue): the search then remembers each (state, op) transition it has computed and steps
+   * each pair once. Leave unset for states that are one token (registers): a lookup costs as much as a step.
+   */
+  cacheSteps?: boolean;
   /** True when ops on different keys are independent (P-compositionality): keyed histories are split per key. */
   partitionable: boolean;
   /** True when the model only makes sense keyed (kv): values are always [key, v]. */

@@ -30,6 +30,15 @@ export interface Stuck {
 
 const MAX_WITNESS_STATES = 8;
 const REC_HEADER = 5;
+const ILLEGAL = -1;
+
+/** A hash of a (state + 1, op) pair whose low bits are mixed (a product's low bits see only the operands' low bits). */
+function transHash(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
 
 export class PartitionSearch {
   readonly ops: LinOp[];
@@ -61,6 +70,11 @@ export class PartitionSearch {
   // Interned model states.
   private readonly stateIds = new Map<string | number, number>();
   private readonly states: unknown[] = [];
+  // Transitions already computed, for models whose states cost time in their size (Model.cacheSteps):
+  // an open-addressing table of [state + 1, op, next state or ILLEGAL] triples; state + 1 = 0 is empty.
+  private readonly cacheSteps: boolean;
+  private trans: Int32Array = new Int32Array(0);
+  private transUsed = 0;
   // Memo: an open-addressing table of offsets into an arena of records
   // [hash1, hash2, state, lo, hi, ok words lo..hi, info words]; offset 0 means an empty slot.
   private table: Int32Array | undefined = new Int32Array(1 << 10);
@@ -141,13 +155,15 @@ export class PartitionSearch {
     this.stPhase = new Uint8Array(n + 1);
     this.stMaxOk = new Int32Array(n + 1);
     this.stFull = new Int32Array(n + 1);
+    this.cacheSteps = model.cacheSteps === true;
+    if (this.cacheSteps) this.trans = new Int32Array(3 << 10);
     this.cur = this.intern(model.init());
     this.e = this.next[this.H];
   }
 
   /** Bytes held by the memo (arena and map), for the memory budget. */
   memoryBytes(): number {
-    return this.arena.byteLength + (this.table?.byteLength ?? 0) + this.trailOp.byteLength * 2 + this.states.length * 64;
+    return this.arena.byteLength + (this.table?.byteLength ?? 0) + this.trailOp.byteLength * 2 + this.trans.byteLength + this.states.length * 64;
   }
 
   /** Frees the memo; the search cannot continue afterwards. */
@@ -156,6 +172,7 @@ export class PartitionSearch {
     this.arena = new Int32Array(0);
     this.trailOp = new Int32Array(0);
     this.trailParent = new Int32Array(0);
+    this.trans = new Int32Array(0);
   }
 
   /** Where the search got furthest before it was stuck; call before release(). */
@@ -175,6 +192,49 @@ export class PartitionSearch {
       this.stateIds.set(k, id);
     }
     return id;
+  }
+
+  /** The interned state after op `id` in interned state `sid`, or ILLEGAL. */
+  private stepId(sid: number, id: number): number {
+    if (!this.cacheSteps) {
+      const ns = this.model.step(this.states[sid], this.mops[id]);
+      return ns === undefined ? ILLEGAL : this.intern(ns);
+    }
+    let t = this.trans;
+    let mask = t.length / 3 - 1;
+    let slot = transHash(sid + 1, id) & mask;
+    for (let p = slot * 3; t[p] !== 0; slot = (slot + 1) & mask, p = slot * 3) {
+      if (t[p] === sid + 1 && t[p + 1] === id) return t[p + 2];
+    }
+    const ns = this.model.step(this.states[sid], this.mops[id]);
+    const next = ns === undefined ? ILLEGAL : this.intern(ns);
+    if (++this.transUsed * 2 > mask + 1) {
+      this.growTrans();
+      t = this.trans;
+      mask = t.length / 3 - 1;
+      slot = transHash(sid + 1, id) & mask;
+      while (t[slot * 3] !== 0) slot = (slot + 1) & mask;
+    }
+    const p = slot * 3;
+    t[p] = sid + 1;
+    t[p + 1] = id;
+    t[p + 2] = next;
+    return next;
+  }
+
+  private growTrans(): void {
+    const old = this.trans;
+    const t = new Int32Array(old.length * 2);
+    const mask = t.length / 3 - 1;
+    for (let q = 0; q < old.length; q += 3) {
+      if (old[q] === 0) continue;
+      let slot = transHash(old[q], old[q + 1]) & mask;
+      while (t[slot * 3] !== 0) slot = (slot + 1) & mask;
+      t[slot * 3] = old[q];
+      t[slot * 3 + 1] = old[q + 1];
+      t[slot * 3 + 2] = old[q + 2];
+    }
+    this.trans = t;
   }
 
   // The hash covers ok ops only: records that differ only in info ops must meet in one probe run.
@@ -335,8 +395,7 @@ export class PartitionSearch {
    */
   private chainCovers(id: number, sid: number): boolean {
     for (let j = this.sp - 1; j >= 0 && this.stOp[j] >= this.nOk; j--) {
-      const s = this.model.step(this.states[this.stState[j]], this.mops[id]);
-      if (s !== undefined && this.intern(s) === sid) return true;
+      if (this.stepId(this.stState[j], id) === sid) return true;
     }
     return false;
   }
@@ -344,7 +403,7 @@ export class PartitionSearch {
   /** Runs at most maxSteps steps of the walk; returns the status afterwards. */
   run(maxSteps: number): SearchStatus {
     if (this.status !== 'running') return this.status;
-    const { next, mops, model, H, nOk } = this;
+    const { next, H, nOk } = this;
     let e = this.e;
     let phase = this.phase;
     let steps = 0;
@@ -360,9 +419,8 @@ export class PartitionSearch {
           e = next[e];
           continue;
         }
-        const ns = model.step(this.states[this.cur], mops[id]);
-        if (ns !== undefined) {
-          const sid = this.intern(ns);
+        const sid = this.stepId(this.cur, id);
+        if (sid !== ILLEGAL) {
           if (isInfo && this.chainCovers(id, sid)) {
             e = next[e];
             continue;

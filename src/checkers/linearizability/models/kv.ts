@@ -31,6 +31,8 @@ export const kv: Model<string> = {
   shape: (f, v) => FS.includes(f) && isStringOrNil(v),
   partitionable: true,
   keyedOnly: true,
+  // Appends grow the state: hashing it for the memo on every step cost more than the search itself.
+  cacheSteps: true,
   // A get of nil, or a get whose outcome is unknown, constrains nothing.
   irrelevant: (op) => op.f === 'get' && (op.info || op.value === null || op.value === undefined),
   validate(op: ModelOp) {
