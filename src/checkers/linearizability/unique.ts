@@ -230,9 +230,18 @@ function indices(os: (LinOp | undefined)[]): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
+/** Values in version order, long chains shortened: "1 then 2 then 3 ... then 9 (40 values)". */
 function chain(values: string[]): string {
-  return values.join(' then ');
+  if (values.length <= MAX_SHOWN) return values.join(' then ');
+  return `${values.slice(0, 3).join(' then ')} ... then ${values[values.length - 1]} (${values.length} values)`;
 }
+
+/** At most MAX_SHOWN values, the first and the last ones, for the witness's states. */
+function few(values: string[]): string[] {
+  return values.length <= MAX_SHOWN ? values : [...values.slice(0, MAX_SHOWN - 1), values[values.length - 1]];
+}
+
+const MAX_SHOWN = 8;
 
 function fail(model: Model, part: Partition, witnessOps: LinOp[], bad: LinOp, rule: Rule, values: string[], before?: LinOp): UniqueDecision {
   const where = part.key !== undefined ? `On key ${part.key}, ` : '';
@@ -259,8 +268,8 @@ function fail(model: Model, part: Partition, witnessOps: LinOp[], bad: LinOp, ru
   const explanation = `${where}${who(bad, model)} (${when(bad)}) cannot be linearized: ${why}.`;
   return {
     verdict: false,
-    anomaly: { kind: 'nonlinearizable', ops: indices(witnessOps), explanation, data: { key: part.key, states: values, rule, firstPass: 'unique-values' } },
-    witness: { key: part.key, op: bad.invokeIndex, prefix: [], states: values },
+    anomaly: { kind: 'nonlinearizable', ops: indices(witnessOps), explanation, data: { key: part.key, states: few(values), rule, firstPass: 'unique-values' } },
+    witness: { key: part.key, op: bad.invokeIndex, prefix: [], states: few(values) },
   };
 }
 
@@ -286,7 +295,7 @@ function zoneFail(model: Model, part: Partition, rule: Rule, a: Block, b: Block)
       `and the ops of ${vals(b)} must all take effect between the invocation of ${w(b.sOp!)} (index ${b.sOp!.invokeIndex}) ` +
       `and the completion of ${w(b.fOp!)} (index ${b.fOp!.completeIndex}), which lies inside that stretch.`;
   }
-  const states = [...a.values, ...b.values].map(show);
+  const states = [...few(a.values.map(show)), ...few(b.values.map(show))];
   return {
     verdict: false,
     anomaly: {

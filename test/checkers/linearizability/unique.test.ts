@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateHardKeyHistory } from '../../../bench/gen/hardkey.js';
 import { rng } from '../../../bench/gen/rng.js';
 import { checkLinearizability } from '../../../src/checkers/linearizability/index.js';
 import { getModel } from '../../../src/checkers/linearizability/models/index.js';
@@ -209,6 +210,25 @@ describe('unique-values first pass: the rules', () => {
     ]);
     expect(firstPass(nilWrite).verdict).toBe('unsure');
     expect(decideUnique(getModel('set')!, { ops: [] }).verdict).toBe('unsure');
+  });
+});
+
+describe('unique-values first pass in the checker', () => {
+  it('decides a key too hard for the search, and a false one names the ops of the violated rule', () => {
+    const o = { ops: 4000, processes: 24, seed: 1503 };
+    const ok = checkLinearizability(generateHardKeyHistory(o).ops, { model: cas, memoryLimitBytes: 64 * 2 ** 20 });
+    expect(ok.valid).toBe(true);
+    expect(ok.stats.uniqueDecided).toBe(1);
+    const bad = generateHardKeyHistory({ ...o, mutation: 'stale-cas' });
+    const v = checkLinearizability(bad.ops, { model: cas, memoryLimitBytes: 64 * 2 ** 20 });
+    expect(v.valid).toBe(false);
+    const a = v.anomalies[0];
+    expect(a.kind).toBe('nonlinearizable');
+    expect(a.ops).toContain(bad.mutatedAt);
+    expect(a.data?.firstPass).toBe('unique-values');
+    expect(a.explanation).toMatch(/cannot be linearized: values are written once/);
+    expect(v.witness?.prefix).toEqual([]);
+    expect(a.ops).toContain(v.witness?.op);
   });
 });
 
