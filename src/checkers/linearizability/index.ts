@@ -64,8 +64,8 @@ const SLICE_STEPS = 4096;
 const WITNESS_MIN_STEPS = 100_000;
 
 /**
- * Checks a history for linearizability against a model: P-compositional split by key, then a
- * just-in-time Wing-Gong search per key. Never throws on a legal history; returns unknown with its
+ * Checks a history for linearizability against a model: P-compositional split by key, then per key
+ * the unique-values pass (unique.ts, registers only) and, when it is unsure, a just-in-time Wing-Gong search. Never throws on a legal history; returns unknown with its
  * cause when the time or memory budget runs out; the first illegal key ends the check with false.
  */
 export function checkLinearizability(history: readonly Op[], opts: LinearizabilityOptions): LinearizabilityVerdict {
