@@ -1,9 +1,10 @@
 import type { BenchCase } from '../types.js';
+import { cases as hardkey } from './hardkey.js';
 import { cases as linearizability } from './linearizability.js';
 
 /** Every benchmark case, in the order they print. Capabilities add their files here. */
 export async function allCases(): Promise<BenchCase[]> {
-  const out = [...linearizability];
+  const out = [...linearizability, ...hardkey];
   for (const mod of [
     './porcupine.js',
     './replication.js',

@@ -3,6 +3,7 @@ import type { Anomaly, Verdict } from '../types.js';
 import type { Model } from './model.js';
 import { prepare, type Partition } from './prepare.js';
 import { PartitionSearch } from './search.js';
+import { decideUnique } from './unique.js';
 import { explainStuck } from './witness.js';
 
 export { ModelUsageError } from './prepare.js';
@@ -16,6 +17,11 @@ export interface LinearizabilityOptions {
   memoryLimitBytes?: number;
   /** Jepsen's independent-key convention: detect (default), force or refuse. */
   keyed?: 'auto' | boolean;
+  /**
+   * The polynomial pass for registers with unique values (unique.ts) before the general search.
+   * Default true; false runs the search alone (tests compare the two).
+   */
+  uniqueFirstPass?: boolean;
   /** Called now and then with progress, for long checks. */
   onProgress?: (p: { done: number; total: number; elapsedMs: number }) => void;
 }
@@ -27,6 +33,8 @@ export interface LinearizabilityStats extends Record<string, unknown> {
   partitions: number;
   keyed: boolean;
   steps: number;
+  /** Keys decided by the unique-values pass (unique.ts) without a search. */
+  uniqueDecided: number;
   elapsedMs: number;
   /** Keys (or '' for an unkeyed history) the budget ran out on. */
   unresolved: string[];
@@ -52,10 +60,12 @@ const DEFAULT_MEMORY = 1024 * 1024 * 1024;
 /** Steps a partition gets in the first pass, per op; most partitions finish within it. */
 const FIRST_PASS_STEPS_PER_OP = 64;
 const SLICE_STEPS = 4096;
+/** Steps the search gets to find the witness of a key the unique-values pass found illegal. */
+const WITNESS_MIN_STEPS = 100_000;
 
 /**
- * Checks a history for linearizability against a model: P-compositional split by key, then a
- * just-in-time Wing-Gong search per key. Never throws on a legal history; returns unknown with its
+ * Checks a history for linearizability against a model: P-compositional split by key, then per key
+ * the unique-values pass (unique.ts, registers only) and, when it is unsure, a just-in-time Wing-Gong search. Never throws on a legal history; returns unknown with its
  * cause when the time or memory budget runs out; the first illegal key ends the check with false.
  */
 export function checkLinearizability(history: readonly Op[], opts: LinearizabilityOptions): LinearizabilityVerdict {
@@ -72,6 +82,7 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
     partitions: parts.length,
     keyed: prepared.keyed,
     steps: 0,
+    uniqueDecided: 0,
     elapsedMs: 0,
     unresolved: [],
   };
@@ -120,8 +131,33 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
 
   // First pass: every partition gets a quota proportional to its size, smallest first.
   let started = 0;
+  const firstPass = opts.uniqueFirstPass !== false;
   for (const part of parts) {
     started++;
+    if (firstPass) {
+      const quick = decideUnique(model, part);
+      if (quick.verdict !== 'unsure') stats.uniqueDecided++;
+      if (quick.verdict === false) {
+        // The search's witness (longest linearizable prefix, stuck op, states) when it finds one within
+        // a first-pass quota; otherwise the zone witness: the ops of the violated rule.
+        const search = new PartitionSearch(model, part.ops);
+        const quota = Math.max(WITNESS_MIN_STEPS, part.ops.length * FIRST_PASS_STEPS_PER_OP);
+        let status: 'valid' | 'invalid' | 'running' = 'running';
+        for (let used = 0; used < quota && status === 'running' && search.memoryBytes() < memLimit / 4; used += SLICE_STEPS) {
+          status = slice(part, search, SLICE_STEPS);
+        }
+        if (status === 'invalid') return invalid(part, search);
+        search.release();
+        if (status === 'running') return finish({ valid: false, anomalies: [quick.anomaly], witness: quick.witness });
+        // The search is complete: were it ever to find the key valid, its verdict would stand.
+        stats.uniqueDecided--;
+      }
+      if (quick.verdict !== 'unsure') {
+        done++;
+        progress();
+        continue;
+      }
+    }
     const search = new PartitionSearch(model, part.ops);
     const quota = Math.max(10_000, part.ops.length * FIRST_PASS_STEPS_PER_OP);
     let status: 'valid' | 'invalid' | 'running' = 'running';

@@ -5,11 +5,11 @@ import type { LinOp, Partition } from './prepare.js';
 import type { LinWitness } from './index.js';
 import type { PartitionSearch } from './search.js';
 
-function who(o: LinOp, model: Model): string {
+export function who(o: LinOp, model: Model): string {
   return `process ${o.process}'s ${model.describeOp(o.op)}`;
 }
 
-function when(o: LinOp): string {
+export function when(o: LinOp): string {
   // Knossos histories carry no times (they load as 0): then the index alone locates the op.
   if (o.invokeTime === 0 && !o.completeTime) return `history index ${o.invokeIndex}`;
   const done = o.completeTime !== undefined ? `, completed at ${fmtTime(o.completeTime)}` : '';
