@@ -49,7 +49,14 @@ describe('checkInference', () => {
         ],
       },
     });
-    expect(v.stats).toMatchObject({ txns: 3, committed: 3, sccs: 1, largestScc: 3, not: ['consistent-view', 'repeatable-read'], anomalyTypes: ['G-single-item'] });
+    expect(v.stats).toMatchObject({
+      txns: 3,
+      committed: 3,
+      sccs: 1,
+      largestScc: 3,
+      not: ['consistent-view', 'repeatable-read'],
+      anomalyTypes: ['G-single-item'],
+    });
   });
 
   it('no cycle: valid', () => {
