@@ -60,9 +60,9 @@ export interface LoadOptions {
 async function loadJsonl(file: string, opts: LoadOptions): Promise<LoadedHistory> {
   const ops: Op[] = [];
   const lines: number[] = [];
-  const stream = readHistory(file);
-  const share = opts.shareCompletedValues ? new CompletedValueSharing() : undefined;
   const compact = opts.compactReads ? new ReadCompactor() : undefined;
+  const stream = readHistory(file, compact);
+  const share = opts.shareCompletedValues ? new CompletedValueSharing() : undefined;
   for await (const { op, line } of stream) {
     ops.push(op);
     lines.push(line);

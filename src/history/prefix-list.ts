@@ -45,6 +45,11 @@ export function listElements(x: readonly unknown[] | PrefixList): readonly unkno
 export class ReadCompactor {
   private readonly lists = new Map<unknown, unknown[]>();
 
+  /** The key's shared list, if it has one (the parser compares a read with it as it reads: fastline.ts). */
+  listOf(k: unknown): unknown[] | undefined {
+    return this.lists.get(k);
+  }
+
   add(op: Op): void {
     if (op.type !== 'ok' || op.f !== 'read') return;
     const v = op.value;
