@@ -98,7 +98,8 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
 export async function checkHistoryFile(file: string, req: CheckRequest): Promise<FileResult> {
   validateRequest(req);
   const shareValues = !req.model && (req.checkers ?? []).every((n) => TRANSACTIONAL.has(n));
-  const h = await loadHistory(file, { shareCompletedValues: shareValues });
+  const compactReads = !req.model && req.keyed !== false && (req.checkers ?? []).every((n) => COMPACT_READS.has(n));
+  const h = await loadHistory(file, { shareCompletedValues: shareValues, compactReads });
   if (h.ops.length === 0) return { file, warnings: h.warnings, ...emptyResult(req) };
   const problems = lintHistory(h);
   if (problems.length > 0) throw new LintFailure(file, problems);
@@ -108,6 +109,28 @@ export async function checkHistoryFile(file: string, req: CheckRequest): Promise
 
 /** Checkers that read an invocation's value only where its completion carries the same micro-ops. */
 const TRANSACTIONAL = new Set(['list-append', 'rw-register', 'stats']);
+
+/**
+ * Checkers that read a whole-list read's value only through the replication shapes (keyed.ts,
+ * set-shape.ts), which understand a PrefixList (history/prefix-list.ts), or not at all: for them the
+ * loader shares each key's list among its reads. Unkeyed checking (keyed false) reads [k, list] whole.
+ */
+const COMPACT_READS = new Set([
+  'read-your-writes',
+  'monotonic-reads',
+  'monotonic-writes',
+  'writes-follow-reads',
+  'consistent-prefix',
+  'lost-writes',
+  'set',
+  'set-full',
+  'counter',
+  'bank',
+  'staleness',
+  'availability',
+  'stats',
+  'recovery',
+]);
 
 /** An empty history tested nothing: every requested checker says unknown, with that cause. */
 function emptyResult(req: CheckRequest): HistoryResult {

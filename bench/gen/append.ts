@@ -21,6 +21,15 @@ export interface AppendGenOptions {
   /** Partition windows, spread over the run; each isolates one node. */
   faults: number;
   seed?: number;
+  /** Anomalies, for tests (all default 0, which leaves the valid history and its random sequence unchanged). */
+  /** Fraction of ok appends/writes that never take effect (lost acknowledged writes). */
+  lostRate?: number;
+  /** Fraction of reads served from a replica lagging far behind: a random shorter prefix (stale reads). */
+  staleRate?: number;
+  /** Fraction of list reads that diverge: the last two elements swapped, or an element nobody wrote added. */
+  divergentRate?: number;
+  /** start-failover / stop-failover nemesis pairs whose completion says a standby was promoted without its quorum. */
+  failovers?: number;
 }
 
 export interface AppendGenResult {
@@ -127,7 +136,7 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
       } else if (r() < o.infoRate) {
         g.outcome = 'info';
         g.applies = r() < 0.5;
-      }
+      } else if (o.lostRate && r() < o.lostRate) g.applies = false;
       if (g.applies) {
         logT[g.key]!.push(g.lin);
         logE[g.key]!.push(g.elem);
@@ -143,8 +152,9 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
         if (ts[m]! <= horizon) lo = m + 1;
         else hi = m;
       }
-      g.readN = lo;
-      if (g.key < o.registerKeys) g.readV = lo === 0 ? null : logE[g.key]![lo - 1]!;
+      g.readN = o.staleRate && lo > 0 && r() < o.staleRate ? Math.floor(r() * lo) : lo;
+      if (o.divergentRate && g.key >= o.registerKeys && r() < o.divergentRate) g.readV = r() < 0.5 ? -1 : -2;
+      if (g.key < o.registerKeys) g.readV = g.readN === 0 ? null : logE[g.key]![g.readN - 1]!;
     }
   }
   // Processes: an info op retires its process; the worker's later ops run as the next number.
@@ -156,7 +166,8 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
   }
 
   // Events in time order: 2 per op, 4 per window (invoke + info of start and stop).
-  type Ev = { t: number; i: number; done: boolean } | { t: number; nem: 'start-partition' | 'stop-partition'; node: number; done: boolean };
+  type Nem = 'start-partition' | 'stop-partition' | 'start-failover' | 'stop-failover';
+  type Ev = { t: number; i: number; done: boolean } | { t: number; nem: Nem; node: number; done: boolean };
   const evs: Ev[] = [];
   for (let i = 0; i < nOps; i++) {
     evs.push({ t: ops[i]!.inv, i, done: false });
@@ -168,6 +179,13 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
     evs.push({ t: x.from - lagNs[x.node]! - 1000, nem: 'start-partition', node: x.node, done: true });
     evs.push({ t: x.to, nem: 'stop-partition', node: x.node, done: false });
     evs.push({ t: x.to + 1000, nem: 'stop-partition', node: x.node, done: true });
+  }
+  for (let i = 0; i < (o.failovers ?? 0); i++) {
+    const t = (end * (i + 0.5)) / (o.failovers! + 1);
+    evs.push({ t, nem: 'start-failover', node: i % o.nodes, done: false });
+    evs.push({ t: t + 1000, nem: 'start-failover', node: i % o.nodes, done: true });
+    evs.push({ t: t + end * 0.01, nem: 'stop-failover', node: i % o.nodes, done: false });
+    evs.push({ t: t + end * 0.01 + 1000, nem: 'stop-failover', node: i % o.nodes, done: true });
   }
   evs.sort((a, b) => a.t - b.t);
 
@@ -182,7 +200,12 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
     let op: Op;
     const time = Math.round(e.t);
     if ('nem' in e) {
-      op = { index, time, type: e.done ? 'info' : 'invoke', process: 'nemesis', f: e.nem, value: `n${e.node + 1}` };
+      let value: unknown = `n${e.node + 1}`;
+      if (e.nem === 'start-failover' && e.done) {
+        // As src/adapters/failover-choice.ts records it: promoted without the quorum (faultline's own decision).
+        value = { policy: 'naive', chosen: value, unanswered: [], decision: 'promoted', quorum: false, sync: 'sync', required: 1, heard: 0 };
+      }
+      op = { index, time, type: e.done ? 'info' : 'invoke', process: 'nemesis', f: e.nem, value };
     } else {
       const g = ops[e.i]!;
       const node = `n${nodeOf(g.w) + 1}`;
@@ -197,7 +220,11 @@ export function writeAppendHistory(file: string, o: AppendGenOptions): AppendGen
         let v: unknown;
         if (reg) v = g.readV;
         else {
-          v = logE[g.key]!.slice(0, g.readN);
+          const l = logE[g.key]!.slice(0, g.readN);
+          // Divergent reads (readV -1: swap the last two; -2: an element nobody wrote, then the rest).
+          if (g.readV === -1 && l.length >= 2) [l[l.length - 1], l[l.length - 2]] = [l[l.length - 2]!, l[l.length - 1]!];
+          else if (g.readV === -2) l.splice(Math.floor(l.length / 2), 0, 1_000_000 + e.i);
+          v = l;
           readElements += g.readN;
         }
         op = { index, time, type: 'ok', process: g.proc, f: 'read', value: [g.key, v], node, session };

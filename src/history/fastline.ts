@@ -1,5 +1,6 @@
 import { intFromDigits } from './exact.js';
 import type { Op, OpType, Process } from './op.js';
+import { PrefixList, type ReadCompactor } from './prefix-list.js';
 
 /**
  * A fast path for the lines our HistoryWriter writes: `{"index":..,"time":..,"type":..,"process":..,
@@ -9,7 +10,7 @@ import type { Op, OpType, Process } from './op.js';
  * with JSON.parse's meaning and returns undefined for anything else (floats, escapes, extra keys,
  * a torn line); the caller then takes the general path, which decides validity and errors.
  */
-export function parseOpLineFast(s: string, start: number, end: number): Op | undefined {
+export function parseOpLineFast(s: string, start: number, end: number, shared?: ReadCompactor): Op | undefined {
   const r = READER;
   r.s = s;
   r.p = start;
@@ -36,7 +37,9 @@ export function parseOpLineFast(s: string, start: number, end: number): Op | und
   if (!r.lit(',"f":"')) return undefined;
   const f = r.str();
   if (f === undefined || f.charCodeAt(0) === 58 /* : */ || !r.lit(',"value":')) return undefined;
-  const value = r.val(0);
+  // An ok read of a key's shared list (prefix-list.ts): compared element by element as it is read, never built.
+  let value: unknown = shared !== undefined && type === 'ok' && f === 'read' ? r.sharedRead(shared) : FAIL;
+  if (value === FAIL) value = r.val(0);
   if (value === FAIL) return undefined;
   const op: Op = { index, time, type, process, f, value };
   // The optional keys, in the order the writer puts them; kept as normalizeOp keeps them.
@@ -141,6 +144,60 @@ class Reader {
       if (c === 92 || c < 32) return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * `[key,[e,...]]` whose list is a prefix of the key's shared list, or extends it (the extension is
+   * appended to it): [key, PrefixList], with no array of the elements built. Elements are integers of
+   * at most 15 digits (not -0) and plain strings, the key an integer or a string. Anything else
+   * (the key's first read, a divergent read, other elements) is FAIL with the cursor where it was,
+   * and the caller reads the value the usual way (then ReadCompactor.add decides, alike).
+   */
+  sharedRead(c: ReadCompactor): unknown {
+    const p0 = this.p;
+    const s = this.s;
+    if (s.charCodeAt(this.p) !== 91) return FAIL;
+    this.p++;
+    const c0 = s.charCodeAt(this.p);
+    let k: unknown;
+    if (c0 === 34) {
+      this.p++;
+      k = this.str();
+    } else if (c0 === 45 || (c0 >= 48 && c0 <= 57)) k = this.int();
+    const base = k === undefined ? undefined : c.listOf(k);
+    if (base === undefined || s.charCodeAt(this.p) !== 44 || s.charCodeAt(this.p + 1) !== 91 || s.charCodeAt(this.p + 2) === 93) {
+      this.p = p0;
+      return FAIL;
+    }
+    this.p += 2;
+    const stack = this.stack;
+    const sb = stack.length;
+    let n = 0;
+    for (;;) {
+      const d0 = s.charCodeAt(this.p);
+      let e: unknown;
+      if (d0 === 34) {
+        this.p++;
+        e = this.str();
+      } else if (d0 === 45 || (d0 >= 48 && d0 <= 57)) {
+        e = this.int();
+        if (e === 0 && d0 === 45) e = undefined; // -0
+      }
+      if (e === undefined || (n < base.length ? e !== base[n] : (stack.push(e), false))) break;
+      n++;
+      const d = s.charCodeAt(this.p++);
+      if (d === 93) {
+        if (s.charCodeAt(this.p) !== 93) break;
+        this.p++;
+        for (let i = sb; i < stack.length; i++) base.push(stack[i]);
+        stack.length = sb;
+        return [k, new PrefixList(base, n)];
+      }
+      if (d !== 44) break;
+    }
+    stack.length = sb;
+    this.p = p0;
+    return FAIL;
   }
 
   val(depth: number): unknown {

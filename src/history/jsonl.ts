@@ -3,6 +3,7 @@ import type { Op } from './op.js';
 import { parseJsonExact } from './exact.js';
 import { parseOpLineFast } from './fastline.js';
 import { normalizeOp, type NormalizeNotes } from './normalize.js';
+import type { ReadCompactor } from './prefix-list.js';
 
 /** Where a JSONL scan stands: lines consumed so far and ops produced so far. */
 export interface JsonlCursor {
@@ -16,7 +17,16 @@ export interface JsonlCursor {
  * parse it is a line torn by a writer that crashed mid-write, skipped with a warning. A bad line
  * that ends in a newline is a parse error, wherever it is.
  */
-export function scanJsonl(text: string, file: string, cur: JsonlCursor, ops: Op[], lines: number[], warnings: HistoryWarning[], notes?: NormalizeNotes): void {
+export function scanJsonl(
+  text: string,
+  file: string,
+  cur: JsonlCursor,
+  ops: Op[],
+  lines: number[],
+  warnings: HistoryWarning[],
+  notes?: NormalizeNotes,
+  shared?: ReadCompactor,
+): void {
   const n = text.length;
   let pos = 0;
   let line = cur.line;
@@ -28,7 +38,7 @@ export function scanJsonl(text: string, file: string, cur: JsonlCursor, ops: Op[
     const end = torn ? n : nl;
     const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     if (stop > pos) {
-      const fast = parseOpLineFast(text, pos, stop);
+      const fast = parseOpLineFast(text, pos, stop, shared);
       if (fast !== undefined) {
         ops.push(fast);
         lines.push(line);

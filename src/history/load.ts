@@ -7,6 +7,7 @@ import { readHistoryText } from './read-text.js';
 import { normalizeOp, notesWarning, type NormalizeNotes } from './normalize.js';
 import type { Op } from './op.js';
 
+import { ReadCompactor } from './prefix-list.js';
 import { CompletedValueSharing } from './share.js';
 import { readHistory } from './stream.js';
 
@@ -38,12 +39,18 @@ export async function loadHistory(file: string, opts: LoadOptions = {}): Promise
     const share = new CompletedValueSharing();
     for (const op of h.ops) share.add(op);
   }
+  if (opts.compactReads) {
+    const compact = new ReadCompactor();
+    for (const op of h.ops) compact.add(op);
+  }
   return h;
 }
 
 export interface LoadOptions {
   /** Invocations take their completion's value when it holds the same micro-ops (share.ts): for transactional checkers only. */
   shareCompletedValues?: boolean;
+  /** Whole-list reads become prefixes of their key's one list (prefix-list.ts): for the replication checkers only. */
+  compactReads?: boolean;
 }
 
 /**
@@ -53,12 +60,14 @@ export interface LoadOptions {
 async function loadJsonl(file: string, opts: LoadOptions): Promise<LoadedHistory> {
   const ops: Op[] = [];
   const lines: number[] = [];
-  const stream = readHistory(file);
+  const compact = opts.compactReads ? new ReadCompactor() : undefined;
+  const stream = readHistory(file, compact);
   const share = opts.shareCompletedValues ? new CompletedValueSharing() : undefined;
   for await (const { op, line } of stream) {
     ops.push(op);
     lines.push(line);
     share?.add(op);
+    compact?.add(op);
   }
   return { file, format: 'jsonl', ops, lines, warnings: stream.warnings };
 }

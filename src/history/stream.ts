@@ -3,6 +3,7 @@ import { scanJsonl, type JsonlCursor } from './jsonl.js';
 import { openHistory, TextGuard, unreadable } from './read-text.js';
 import { notesWarning, type NormalizeNotes } from './normalize.js';
 import type { Op } from './op.js';
+import type { ReadCompactor } from './prefix-list.js';
 
 const CHUNK = 1 << 20;
 
@@ -16,15 +17,15 @@ export interface HistoryStream extends AsyncIterable<{ op: Op; line: number }> {
  * Same rules as loadHistory: blank lines skipped, a torn last line skipped with a warning, a bad
  * line elsewhere a HistoryError with its line; NUL bytes and lines over 64 MB are refused as they arrive. JSONL only: EDN and JSON arrays need loadHistory.
  */
-export function readHistory(file: string): HistoryStream {
+export function readHistory(file: string, shared?: ReadCompactor): HistoryStream {
   const warnings: HistoryWarning[] = [];
   return {
     warnings,
-    [Symbol.asyncIterator]: () => read(file, warnings)[Symbol.asyncIterator](),
+    [Symbol.asyncIterator]: () => read(file, warnings, shared)[Symbol.asyncIterator](),
   };
 }
 
-async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{ op: Op; line: number }> {
+async function* read(file: string, warnings: HistoryWarning[], shared?: ReadCompactor): AsyncGenerator<{ op: Op; line: number }> {
   const fh = await openHistory(file);
   const guard = new TextGuard(file);
   try {
@@ -54,13 +55,13 @@ async function* read(file: string, warnings: HistoryWarning[]): AsyncGenerator<{
       if (cut === 0) continue;
       const ops: Op[] = [];
       const lines: number[] = [];
-      scanJsonl(data.toString('utf8', 0, cut), file, cur, ops, lines, warnings, notes);
+      scanJsonl(data.toString('utf8', 0, cut), file, cur, ops, lines, warnings, notes, shared);
       for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
     }
     if (carry) {
       const ops: Op[] = [];
       const lines: number[] = [];
-      scanJsonl(carry.toString('utf8'), file, cur, ops, lines, warnings, notes);
+      scanJsonl(carry.toString('utf8'), file, cur, ops, lines, warnings, notes, shared);
       for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
     }
     const w = notesWarning(notes, file);

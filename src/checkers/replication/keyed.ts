@@ -2,6 +2,7 @@ import type { Op } from '../../history/op.js';
 import type { OpPair } from '../../history/pairs.js';
 import type { KeyedMode } from '../types.js';
 import { Interner } from '../../history/identity.js';
+import { PrefixList } from '../../history/prefix-list.js';
 import { pairsOf } from './pairs-cache.js';
 import { asList, isElement, isPrim, keyed, type Prim } from './shapes.js';
 
@@ -97,6 +98,28 @@ export interface KeyedHistory {
   skipped: { key: Prim; reason: string }[];
 }
 
+/**
+ * A read record. A consistent list read keeps no elements of its own (it holds the first n of the
+ * order): `list` gives them when asked (explanations); a divergent one keeps its list.
+ */
+class Read implements ReadRec {
+  at?: Map<unknown, number>;
+  value?: unknown;
+  constructor(
+    readonly pair: OpPair,
+    readonly kd: KeyData,
+    readonly n: number,
+    private readonly own: readonly unknown[] | undefined,
+    readonly div: boolean,
+    readonly fork: number,
+  ) {}
+
+  get list(): readonly unknown[] | undefined {
+    if (this.own) return this.own;
+    return this.kd.kind === 'list' ? (this.n === this.kd.order.length ? this.kd.order : this.kd.order.slice(0, this.n)) : undefined;
+  }
+}
+
 /** Does the read hold the element? Undefined when it cannot tell (a register value nobody wrote). */
 export function holds(r: ReadRec, e: unknown): boolean | undefined {
   if (r.n < 0) return undefined;
@@ -148,7 +171,7 @@ interface Raw {
   appends: OpPair[];
   writes: OpPair[];
   /** `dropped`: the read holds NaN (see listKey). */
-  listReads: { p: OpPair; list: readonly unknown[]; dropped?: boolean }[];
+  listReads: { p: OpPair; list: readonly unknown[] | PrefixList; dropped?: boolean }[];
   scalarReads: { p: OpPair; v: unknown }[];
 }
 
@@ -222,7 +245,7 @@ export function keyedHistory(history: readonly Op[], mode: KeyedMode = 'auto'): 
     else if (p.f === 'write' && kv && (typeof kv.x === 'bigint' || (typeof kv.x === 'number' && Number.isFinite(kv.x)))) raw(kv.key).writes.push(p);
     else if (p.f === 'read' && kv) {
       if (p.type !== 'ok') continue; // no observation; counted by stats
-      const list = Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
+      const list = kv.x instanceof PrefixList ? kv.x : Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
       if (list) raw(kv.key).listReads.push({ p, list });
       else if (isPrim(kv.x)) raw(kv.key).scalarReads.push({ p, v: kv.x });
       else ignore(p.f);
@@ -275,7 +298,9 @@ function addWrites(kd: KeyData, ps: OpPair[], elem: (p: OpPair) => unknown): voi
 function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData {
   const kd = newKey(r.key, 'list');
   addWrites(kd, r.appends, r.x);
-  const interned = (x: Raw['listReads'][number]): boolean => {
+  type ListRead = Raw['listReads'][number];
+  const interned = (x: ListRead): boolean => {
+    if (x.list instanceof PrefixList) return true; // primitives only (prefix-list.ts): nothing to intern
     const l = intern.list(x.list);
     if (l) {
       x.list = l;
@@ -285,12 +310,14 @@ function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData
     ignore('read');
     return false;
   };
-  let longest: Raw['listReads'][number] | undefined;
+  let longest: ListRead | undefined;
   do {
     longest = undefined;
     for (const x of r.listReads) if (!x.dropped && (!longest || x.list.length >= longest.list.length)) longest = x;
   } while (longest && !interned(longest));
-  const order = longest?.list ?? [];
+  const ll = longest?.list;
+  // The order is the longest read; a shared list (prefix-list.ts) is the order itself when it is that long.
+  const order: readonly unknown[] = ll === undefined ? [] : ll instanceof PrefixList ? (ll.n === ll.base.length ? ll.base : ll.toArray()) : ll;
   kd.order = order;
   for (let i = 0; i < order.length; i++) {
     const e = order[i];
@@ -298,12 +325,35 @@ function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData
     else kd.pos.set(e, i);
   }
   for (const w of kd.writes) w.pos = kd.pos.get(w.elem) ?? -1;
+  // Shared lists: how far each agrees with the order, found once per shared list (one per key, as a rule).
+  const agree = new Map<readonly unknown[], number>();
+  const agreement = (base: readonly unknown[]): number => {
+    let a = agree.get(base);
+    if (a === undefined) {
+      const m = Math.min(base.length, order.length);
+      if (base === order) a = m;
+      else for (a = 0; a < m && base[a] === order[a]; a++);
+      agree.set(base, a);
+    }
+    return a;
+  };
   for (const x of r.listReads) {
     if (x.dropped) continue;
+    const pl = x.list;
+    if (pl instanceof PrefixList) {
+      // A prefix of the order exactly when the shared list agrees with the order that far: no per-element work.
+      if (pl.n <= agreement(pl.base)) {
+        const rr = new Read(x.p, kd, pl.n, undefined, false, -1);
+        if (x === longest) kd.orderRead = rr;
+        kd.reads.push(rr);
+        continue;
+      }
+      x.list = pl.toArray(); // divergent (the exception): its own elements, as any other read
+    }
     let fork = -1;
     let done = x === longest; // interned already
     // One comparison per element: linear in the size of the history overall.
-    let list = x.list;
+    let list = x.list as readonly unknown[];
     if (list !== order) {
       for (let i = 0, n = list.length; i < n; i++) {
         const e = list[i];
@@ -312,7 +362,7 @@ function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData
           // An array, object or NaN: intern the read and compare this position again.
           done = true;
           if (!interned(x)) break;
-          list = x.list;
+          list = x.list as readonly unknown[];
           i--;
           continue;
         }
@@ -323,10 +373,12 @@ function listKey(r: Raw, intern: Interner, ignore: (f: string) => void): KeyData
     }
     // A divergent read's elements all go into its own map: intern them (divergent reads are rare).
     if (fork >= 0 && !done && !interned(x)) continue;
-    list = x.list;
+    list = x.list as readonly unknown[];
     const n = list.length;
-    const rr: ReadRec = { pair: x.p, kd, n, list, div: fork >= 0, fork };
-    if (rr.div) {
+    const div = fork >= 0;
+    // A consistent read holds the first n of the order: it keeps no list of its own (Read.list gives it).
+    const rr = new Read(x.p, kd, n, div ? list : undefined, div, fork);
+    if (div) {
       const at = new Map<unknown, number>();
       for (let i = 0; i < n; i++) if (!at.has(list[i])) at.set(list[i], i);
       rr.at = at;
@@ -367,10 +419,16 @@ function registerKey(r: Raw, skipped: KeyedHistory['skipped']): KeyData | undefi
   kd.order = order;
   for (const x of r.scalarReads) {
     const p = kd.pos.get(x.v);
-    kd.reads.push({ pair: x.p, kd, n: p === undefined ? -1 : p + 1, value: x.v, div: false, fork: -1 });
+    const rr = new Read(x.p, kd, p === undefined ? -1 : p + 1, undefined, false, -1);
+    rr.value = x.v;
+    kd.reads.push(rr);
   }
   for (const x of r.listReads) {
-    if (x.list.length === 0) kd.reads.push({ pair: x.p, kd, n: 0, value: null, div: false, fork: -1 });
+    if (x.list.length === 0) {
+      const rr = new Read(x.p, kd, 0, undefined, false, -1);
+      rr.value = null;
+      kd.reads.push(rr);
+    }
   }
   kd.reads.sort((a, b) => a.pair.invoke.index - b.pair.invoke.index);
   return kd;

@@ -3,7 +3,7 @@ import type { OpPair } from '../../history/pairs.js';
 import type { KeyedMode } from '../types.js';
 import { interner, internAll } from './literal.js';
 import { pairsOf } from './pairs-cache.js';
-import { isPrim, keyed, type Prim } from './shapes.js';
+import { asList, isList, isPrim, keyed, type Prim } from './shapes.js';
 
 /**
  * Jepsen's set workload: `add e` and `read` returning the whole set as one collection (nil reads
@@ -68,7 +68,7 @@ function detectShape(history: readonly Op[]): SetOps['shape'] {
       // By what the read returned, as Jepsen reads it: [k, collection] is keyed, any other
       // collection (or nil) is flat, whatever the read was invoked with.
       const kv = keyed(p.value);
-      if (kv && (kv.x === null || kv.x === undefined || Array.isArray(kv.x))) keyedReads++;
+      if (kv && (kv.x === null || kv.x === undefined || isList(kv.x))) keyedReads++;
       else if (p.value === null || p.value === undefined || Array.isArray(p.value)) flatReads++;
     }
   }
@@ -143,8 +143,8 @@ function keyedOps(history: readonly Op[]): SetOps {
       x.count.set(e, (x.count.get(e) ?? 0) + 1);
     } else if (p.f === 'read' && p.type !== 'ok') {
       continue;
-    } else if (p.f === 'read' && kv && (kv.x === null || kv.x === undefined || Array.isArray(kv.x))) {
-      get(kv.key).reads.push({ pair: p, elems: Array.isArray(kv.x) ? internAll(kv.x, intern) : [] });
+    } else if (p.f === 'read' && kv && (kv.x === null || kv.x === undefined || isList(kv.x))) {
+      get(kv.key).reads.push({ pair: p, elems: isList(kv.x) ? internAll(asList(kv.x)!, intern) : [] });
     } else ignored[p.f] = (ignored[p.f] ?? 0) + 1;
   }
   const keys = [...per].map(([key, x]) => ({ key, so: finish(x.all, x.count, x.reads, {}, 'keyed') }));

@@ -1,3 +1,5 @@
+import { PrefixList } from '../../history/prefix-list.js';
+
 /**
  * Value shapes of the replication workloads. Keys are primitives compared with === and Map's
  * SameValueZero, which is their identity (history/identity.ts) since loaders keep integers canonical
@@ -28,7 +30,13 @@ export function keyed(v: unknown): { key: Prim; x: unknown } | undefined {
 /** A read result that is a list (or nil, read as empty): the elements, else undefined. */
 export function asList(x: unknown): readonly unknown[] | undefined {
   if (x === null || x === undefined) return EMPTY;
+  if (x instanceof PrefixList) return x.toArray();
   return Array.isArray(x) ? x : undefined;
+}
+
+/** A list as a read returns it: an array, or a prefix of its key's shared list (history/prefix-list.ts). */
+export function isList(x: unknown): x is readonly unknown[] | PrefixList {
+  return Array.isArray(x) || x instanceof PrefixList;
 }
 
 export const EMPTY: readonly unknown[] = Object.freeze([]);
