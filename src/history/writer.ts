@@ -1,6 +1,10 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { stringifyExact } from './exact.js';
+import { LineBytes } from './line-bytes.js';
 import type { Op } from './op.js';
+
+/** A batch buffer grown beyond this (a huge batch) is not kept for the next one. */
+const MAX_KEPT_BUFFER = 4 << 20;
 
 export interface HistoryWriterOptions {
   /** fsync the file on close, so the history survives a machine crash, not only a process crash. */
@@ -108,6 +112,8 @@ function json(v: unknown): string {
 export class HistoryWriter {
   private fd: number | undefined;
   private count = 0;
+  /** appendAll's byte buffer, kept between batches. */
+  private lines: LineBytes | undefined;
 
   constructor(
     readonly file: string,
@@ -148,10 +154,13 @@ export class HistoryWriter {
   appendAll(ops: readonly Op[]): void {
     if (this.fd === undefined) throw new Error(`history writer for ${this.file} is closed`);
     if (ops.length === 0) return;
-    let text = '';
-    for (const op of ops) text += formatOpLine(op);
-    writeText(this.fd, text);
+    // Encoded whole before the write: an op that cannot be written throws before any byte is.
+    const lines = (this.lines ??= new LineBytes(formatOpLine));
+    lines.off = 0;
+    for (const op of ops) lines.op(op);
+    writeAll(this.fd, lines.buf.subarray(0, lines.off));
     this.count += ops.length;
+    if (lines.buf.length > MAX_KEPT_BUFFER) this.lines = undefined;
   }
 
   close(): void {
@@ -163,16 +172,6 @@ export class HistoryWriter {
     } finally {
       closeSync(fd);
     }
-  }
-}
-
-/** writeAll of a string's UTF-8, without making a Buffer of it first (the common case is one whole write). */
-function writeText(fd: number, text: string): void {
-  const n = writeSync(fd, text);
-  const size = n >= text.length ? Buffer.byteLength(text) : Infinity;
-  if (n < size) {
-    const buf = Buffer.from(text);
-    if (n < buf.length) writeAll(fd, buf.subarray(n));
   }
 }
 

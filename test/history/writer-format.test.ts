@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../src/history/op.js';
-import { formatOpLine } from '../../src/history/writer.js';
+import { formatOpLine, HistoryWriter } from '../../src/history/writer.js';
 
 /** JSON.stringify of the ordered object: what formatOpLine must write, byte for byte. */
 function reference(op: Op): string {
@@ -88,6 +91,65 @@ describe('formatOpLine fast paths (numbers beyond 32 bits, small integer arrays)
         session: `s${i}`,
       } as Op;
       expect(formatOpLine(op)).toBe(reference(op));
+    }
+  });
+});
+
+describe('HistoryWriter.appendAll bytes', () => {
+  it('writes exactly the lines formatOpLine gives, for every kind of op, in batches of any size', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-writer-bytes-'));
+    try {
+      const cyclic: unknown[] = [1];
+      cyclic.push(cyclic);
+      const values: unknown[] = [
+        undefined,
+        null,
+        0,
+        'x',
+        [1, null],
+        [3, [0, 4]],
+        [1, 'é'],
+        [2 ** 40, 1],
+        [1, [2, [3, [4]]]],
+        { k: [1] },
+        [1, 10n ** 20n],
+        ['\u2028'],
+        [],
+      ];
+      const strings = ['ok', 'invoke', 'nemesis', 'é"\\\n', '😀', 'a'.repeat(300)];
+      const numbers = [0, -0, 7, -7, 2 ** 31, -(2 ** 33), 1e9 + 5, Number.MAX_SAFE_INTEGER, 2 ** 60, 1.25, NaN, -Infinity];
+      const ops: Op[] = [];
+      let x = 7;
+      const pick = <T>(xs: readonly T[]): T => {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        return xs[x % xs.length]!;
+      };
+      for (let i = 0; i < 3000; i++) {
+        const op = {
+          index: pick(numbers),
+          time: pick(numbers),
+          type: pick(strings),
+          process: pick([...numbers, 'nemesis', 3]),
+          f: pick(strings),
+          value: pick(values),
+        } as Op;
+        if (i % 3 === 0) op.error = pick([...strings, ['timeout'], { code: 1 }, 5]);
+        if (i % 4 === 0) op.node = pick(strings);
+        if (i % 5 === 0) op.session = pick([...numbers, ...strings]);
+        ops.push(op);
+      }
+      const path = join(dir, 'h.jsonl');
+      const w = new HistoryWriter(path);
+      for (let i = 0, n = 1; i < ops.length; i += n, n = (n * 7) % 600 || 1) w.appendAll(ops.slice(i, i + n));
+      w.appendAll(Array.from({ length: 40_000 }, (_, i) => ({ index: i, time: 1e12 + i, type: 'ok', process: i % 9, f: 'cas', value: [i, [1, 2]] }) as Op));
+      expect(() => w.appendAll([ops[0]!, { index: 1, time: 1, type: 'ok', process: 1, f: 'r', value: [1, cyclic] }])).toThrow(/circular/);
+      w.close();
+      const want =
+        ops.map(formatOpLine).join('') +
+        Array.from({ length: 40_000 }, (_, i) => formatOpLine({ index: i, time: 1e12 + i, type: 'ok', process: i % 9, f: 'cas', value: [i, [1, 2]] })).join('');
+      expect(readFileSync(path, 'utf8')).toBe(want);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
