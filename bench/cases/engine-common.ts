@@ -35,7 +35,9 @@ export interface EngineCaseOptions {
  * and error mapping) against a raw driver loop doing the same register ops on the same keys, both at
  * full speed for 5 s on one node (a namespace, or a container with the docker runtime). The raw loop uses the engine's key layout (10 threads
  * per key, a fresh key after 100 ops of a group): spread over other keys it would measure row
- * contention, not the engine. Prints both rates and their ratio.
+ * contention, not the engine. Prints both rates and their ratio, and the CPU this process spent per op
+ * on each side (process.cpuUsage around each, user + system, all threads): the engine's own CPU per op is
+ * the engine's figure minus the raw loop's (both include the driver's work for the same ops).
  */
 export function engineCase(o: EngineCaseOptions): BenchCase {
   return {
@@ -59,9 +61,13 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
         const startS = (performance.now() - t0) / 1000;
         try {
           const loop = await o.openRaw(cluster, o.concurrency);
-          const raw = await rawRate(loop, o.concurrency);
+          const rawCpu0 = process.cpuUsage();
+          const rawOps = await rawLoop(loop, o.concurrency);
+          const rawCpu = cpuUs(process.cpuUsage(rawCpu0));
           await loop.close();
+          const raw = rawOps / SECONDS;
           const writer = new HistoryWriter(join(dir, 'history.jsonl'));
+          const engineCpu0 = process.cpuUsage();
           const r = await interpret({
             generator: clients(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator)),
             clients: (t) => db.client(t),
@@ -72,10 +78,16 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
             seed: 1,
           });
           writer.close();
+          const engineCpu = cpuUs(process.cpuUsage(engineCpu0));
           const engine = r.invoked / SECONDS;
+          const rawPerOp = rawCpu / rawOps;
+          const enginePerOp = engineCpu / r.invoked;
           return {
             ops: r.written,
-            note: `engine ${engine.toFixed(0)} ops/s, raw ${raw.toFixed(0)} ops/s, ratio ${((engine / raw) * 100).toFixed(0)}%; 1 node up ${startS.toFixed(1)} s`,
+            note:
+              `engine ${engine.toFixed(0)} ops/s, raw ${raw.toFixed(0)} ops/s, ratio ${((engine / raw) * 100).toFixed(0)}%; ` +
+              `CPU per op: engine ${enginePerOp.toFixed(1)} us, raw ${rawPerOp.toFixed(1)} us, engine's own ${(enginePerOp - rawPerOp).toFixed(1)} us; ` +
+              `1 node up ${startS.toFixed(1)} s`,
           };
         } finally {
           await db.teardown();
@@ -88,7 +100,11 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
   };
 }
 
-async function rawRate(loop: RawLoop, concurrency: number): Promise<number> {
+/** User + system CPU of this process (all its threads), in microseconds. */
+const cpuUs = (u: NodeJS.CpuUsage): number => u.user + u.system;
+
+/** Runs the raw loop for SECONDS; returns the ops it completed. */
+async function rawLoop(loop: RawLoop, concurrency: number): Promise<number> {
   let n = 0;
   const groupOps = new Array<number>(Math.ceil(concurrency / 10)).fill(0);
   const end = Date.now() + SECONDS * 1000;
@@ -108,5 +124,5 @@ async function rawRate(loop: RawLoop, concurrency: number): Promise<number> {
       }
     }),
   );
-  return n / SECONDS;
+  return n;
 }

@@ -94,7 +94,8 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
   let pumping = false;
   let pumpQueued = false;
   const batch: Op[] = [];
-  const toStart: number[] = [];
+  let toStart: number[] = [];
+  let spare: number[] = [];
   const ctxAt = contextFactory(state);
   let wakeTimer: NodeJS.Timeout | undefined;
   let wakeAt = Infinity;
@@ -113,8 +114,12 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
   };
   const flush = (): void => {
     if (batch.length === 0) return;
-    const ops = batch.splice(0);
-    o.writer.appendAll(ops);
+    // The batch is emptied even when the write throws, as before: its ops are never written twice.
+    try {
+      o.writer.appendAll(batch);
+    } finally {
+      batch.length = 0;
+    }
   };
 
   const stop = (err?: unknown): void => {
@@ -208,7 +213,11 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
         (e) => complete(slot, fl, failed(e)),
       );
     if (cl) {
-      void call(cl);
+      // The common case, without the closure above (this runs for every op).
+      cl.invoke(op.f, op.value, o.opTimeoutMs, true).then(
+        (r) => complete(slot, fl, r),
+        (e) => complete(slot, fl, failed(e)),
+      );
       return;
     }
     (opening[slot] ?? open(slot)).then(call, (e) => {
@@ -254,11 +263,20 @@ export async function interpret(o: InterpretOptions): Promise<InterpretResult> {
   };
   /** Starts the calls of the ops just invoked, once their invocations are written. */
   const startAll = (): void => {
-    for (const slot of toStart.splice(0)) {
-      const fl = flights[slot];
-      if (!fl) continue;
-      if (slot === c) startNemesis(fl);
-      else startClient(slot, fl);
+    // Taken whole before any start (a start that throws must not be retried), without a copy per turn.
+    const list = toStart;
+    toStart = spare;
+    spare = list;
+    try {
+      for (let i = 0; i < list.length; i++) {
+        const slot = list[i]!;
+        const fl = flights[slot];
+        if (!fl) continue;
+        if (slot === c) startNemesis(fl);
+        else startClient(slot, fl);
+      }
+    } finally {
+      list.length = 0;
     }
   };
 

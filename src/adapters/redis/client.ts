@@ -3,7 +3,7 @@ import { withDeadline } from '../deadline.js';
 import type { Client, Completion, ReadRouting } from '../types.js';
 import { connect } from './conn.js';
 import { certainlyNotApplied, connectionSurvives, errorText, type Phase } from './errors.js';
-import type { WaitFor, WorkloadOps } from './workloads.js';
+import type { OpResult, WaitFor, WorkloadOps } from './workloads.js';
 
 /** What a client asks the database about where to send an op, at each (re)connect. */
 export interface Routing {
@@ -44,14 +44,42 @@ export class RedisClient implements Client {
     private readonly onClose: (c: RedisClient) => void,
   ) {}
 
-  async invoke(f: string, value: unknown, timeoutMs: number): Promise<Completion> {
+  invoke(f: string, value: unknown, timeoutMs: number, callerTimesOut = false): Promise<Completion> {
     const isWrite = this.ops.writes.has(f);
     const useWrite = isWrite || this.reads === 'primary';
+    // The common case under the interpreter (which owns the timeout and closes this client when it
+    // fires): the session's connection is open and ready, so the op is one command with no timer,
+    // async frame or race of its own (this runs for every op of a run; a timer per op cost more than
+    // the rest of the client). Anything else takes the general path below, with the same outcomes.
+    if (callerTimesOut) {
+      const conn = useWrite ? this.write : this.read;
+      if (conn && !conn.dead && conn.r?.status === 'ready') return this.send(conn, isWrite, f, value, timeoutMs);
+    }
+    return this.connectAndSend(isWrite, useWrite, f, value, timeoutMs);
+  }
+
+  /** One op on an open, ready connection: the 'sent' phase of connectAndSend, with the same outcomes. */
+  private send(conn: Conn, isWrite: boolean, f: string, value: unknown, timeoutMs: number): Promise<Completion> {
+    const wait = isWrite ? this.waitFor(timeoutMs) : undefined;
+    return this.ops.run(conn.r!, f, value, wait).then(
+      (r) => withNode(r, conn.node),
+      (e) => {
+        if (!connectionSurvives(e)) this.drop(conn);
+        return this.complete(isWrite, certainlyNotApplied(e, 'sent'), value, errorText(e), conn.node);
+      },
+    );
+  }
+
+  private waitFor(timeoutMs: number): WaitFor | undefined {
+    const replicas = this.routing.waitReplicas();
+    return replicas === undefined ? undefined : { replicas, timeoutMs: Math.max(1, Math.floor(timeoutMs * WAIT_FRACTION)) };
+  }
+
+  private connectAndSend(isWrite: boolean, useWrite: boolean, f: string, value: unknown, timeoutMs: number): Promise<Completion> {
     let phase: Phase = 'connect';
     let conn: Conn | undefined;
     let node = '';
-    const replicas = this.routing.waitReplicas();
-    const wait: WaitFor | undefined = replicas === undefined ? undefined : { replicas, timeoutMs: Math.max(1, Math.floor(timeoutMs * WAIT_FRACTION)) };
+    const wait = this.waitFor(timeoutMs);
     const work = (async () => {
       conn = useWrite ? await this.writeConn(timeoutMs) : await this.readConn(timeoutMs);
       node = conn.node;
@@ -61,7 +89,7 @@ export class RedisClient implements Client {
       return this.ops.run(conn.r!, f, value, isWrite ? wait : undefined);
     })();
     return withDeadline(work, timeoutMs, {
-      ok: (r): Completion => ({ ...r, node }),
+      ok: (r) => withNode(r, node),
       failed: (e) => {
         node ||= this.pending?.node ?? '';
         if (!conn) this.drop(this.pending);
@@ -134,6 +162,11 @@ export class RedisClient implements Client {
     this.drop(this.pending);
     this.onClose(this);
   }
+}
+
+/** An op's result with the node that answered. */
+function withNode(r: OpResult, node: string): Completion {
+  return r.type === 'ok' ? { type: 'ok', value: r.value, node } : { type: r.type, value: r.value, error: r.error, node };
 }
 
 /** Raised before anything was sent. */
