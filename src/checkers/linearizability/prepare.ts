@@ -201,8 +201,3 @@ export function linOp(c: OpColumns, id: number): LinOp {
     retPos: ok ? c.completeIndex[id] : Infinity,
   };
 }
-
-/** A partition's ops as LinOp objects, in invocation order. */
-export function partitionOps(c: OpColumns, part: Partition): LinOp[] {
-  return Array.from(part.ids, (id) => linOp(c, id));
-}
