@@ -1,21 +1,4 @@
 import type { Op } from '../history/op.js';
-import {
-  checkAvailability,
-  checkBank,
-  checkConsistentPrefix,
-  checkCounter,
-  checkLostWrites,
-  checkMonotonicReads,
-  checkMonotonicWrites,
-  checkReadYourWrites,
-  checkRecovery,
-  checkSet,
-  checkSetFull,
-  checkStaleness,
-  checkStats,
-  checkWritesFollowReads,
-} from './replication/index.js';
-import { checkListAppend, checkRwRegister } from './txn/index.js';
 import { CheckerInputError, combineValidity, type Checker, type CheckOptions, type Validity, type Verdict } from './types.js';
 
 /** A checker the CLI can run by name. */
@@ -24,6 +7,15 @@ export interface CheckerEntry {
   /** One line, for `--help` and the report. */
   doc: string;
   check: Checker;
+}
+
+/**
+ * A checker whose module is imported on its first use: names and docs are known at once, the code
+ * only when a history is checked with it. `faultline check --model kv` then loads none of the
+ * replication and transactional modules (87 of ours on its path before, 45 after).
+ */
+function lazy(load: () => Promise<Checker>): Checker {
+  return async (history, opts) => (await load())(history, opts);
 }
 
 /** Every checker by name, in the order they are listed. */
@@ -35,68 +27,88 @@ export function registerChecker(entry: CheckerEntry): void {
 }
 
 const replication: CheckerEntry[] = [
-  { name: 'read-your-writes', check: checkReadYourWrites, doc: "a session's read of a key shows every append/write it had acknowledged to that key" },
+  {
+    name: 'read-your-writes',
+    check: lazy(async () => (await import('./replication/read-your-writes.js')).checkReadYourWrites),
+    doc: "a session's read of a key shows every append/write it had acknowledged to that key",
+  },
   {
     name: 'monotonic-reads',
-    check: checkMonotonicReads,
+    check: lazy(async () => (await import('./replication/monotonic-reads.js')).checkMonotonicReads),
     doc: "a session's read of a key holds everything its earlier reads of that key held (never an older value)",
   },
   {
     name: 'monotonic-writes',
-    check: checkMonotonicWrites,
+    check: lazy(async () => (await import('./replication/monotonic-writes.js')).checkMonotonicWrites),
     doc: "a read holding a session's append to a key holds every append the session acknowledged before it, earlier in the list",
   },
   {
     name: 'writes-follow-reads',
-    check: checkWritesFollowReads,
+    check: lazy(async () => (await import('./replication/writes-follow-reads.js')).checkWritesFollowReads),
     doc: "a session's append to a key is ordered after everything its earlier reads of that key showed",
   },
   {
     name: 'consistent-prefix',
-    check: checkConsistentPrefix,
+    check: lazy(async () => (await import('./replication/consistent-prefix.js')).checkConsistentPrefix),
     doc: "all reads of a list key are prefixes of one order that keeps the order each session's writes happened in",
   },
   {
     name: 'lost-writes',
-    check: checkLostWrites,
+    check: lazy(async () => (await import('./replication/lost-writes.js')).checkLostWrites),
     doc: 'per appended element: stable, stale, lost, never-read, recovered; unexpected, duplicated, failed-but-visible',
   },
-  { name: 'set', check: checkSet, doc: "Jepsen's set: adds, then the final read (after the final heal) holds every acknowledged add" },
-  { name: 'set-full', check: checkSetFull, doc: "Jepsen's set-full: adds and reads over time; per element stable, stale, lost, never-read" },
+  {
+    name: 'set',
+    check: lazy(async () => (await import('./replication/set.js')).checkSet),
+    doc: "Jepsen's set: adds, then the final read (after the final heal) holds every acknowledged add",
+  },
+  {
+    name: 'set-full',
+    check: lazy(async () => (await import('./replication/set-full.js')).checkSetFull),
+    doc: "Jepsen's set-full: adds and reads over time; per element stable, stale, lost, never-read",
+  },
   {
     name: 'counter',
-    check: checkCounter,
+    check: lazy(async () => (await import('./replication/counter.js')).checkCounter),
     doc: "Jepsen's counter: every read lies between the acknowledged sum and the sum of adds that may have happened (not failed ones)",
   },
-  { name: 'bank', check: checkBank, doc: "Jepsen's bank: every read's balances add up to the same total, none negative" },
+  {
+    name: 'bank',
+    check: lazy(async () => (await import('./replication/bank.js')).checkBank),
+    doc: "Jepsen's bank: every read's balances add up to the same total, none negative",
+  },
   {
     name: 'staleness',
-    check: checkStaleness,
+    check: lazy(async () => (await import('./replication/staleness.js')).checkStaleness),
     doc: 'acknowledged versions each read missed and visibility lag: p50/p95/p99/max overall, per node, per fault window',
   },
   {
     name: 'availability',
-    check: checkAvailability,
+    check: lazy(async () => (await import('./replication/availability.js')).checkAvailability),
     doc: 'success ratio inside vs outside fault windows, RTO (longest gap without success) and RPO (lost writes) per fault',
   },
   {
     name: 'recovery',
-    check: checkRecovery,
+    check: lazy(async () => (await import('./replication/recovery.js')).checkRecovery),
     doc: 'after the final heal an op succeeds within the recovery timeout (default 30 s); else not-recovered names the errors and nodes',
   },
-  { name: 'stats', check: checkStats, doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims' },
+  {
+    name: 'stats',
+    check: lazy(async () => (await import('./replication/stats.js')).checkStats),
+    doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims',
+  },
 ];
 for (const e of replication) registerChecker(e);
 
 const transactional: CheckerEntry[] = [
   {
     name: 'list-append',
-    check: checkListAppend,
+    check: lazy(async () => (await import('./txn/index.js')).checkListAppend),
     doc: "Elle's list-append: [[append k v] [r k [..]]] transactions; dependency cycles and the consistency models they rule out",
   },
   {
     name: 'rw-register',
-    check: checkRwRegister,
+    check: lazy(async () => (await import('./txn/index.js')).checkRwRegister),
     doc: "Elle's rw-register: [[w k v] [r k v]] transactions; dependency cycles and the consistency models they rule out",
   },
 ];

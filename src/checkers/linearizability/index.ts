@@ -1,12 +1,12 @@
 import type { Op } from '../../history/op.js';
 import type { Anomaly, Verdict } from '../types.js';
 import type { Model } from './model.js';
-import { prepare, type Partition } from './prepare.js';
+import { linOp, prepare, type Partition, type Prepared } from './prepare.js';
 import { PartitionSearch } from './search.js';
 import { decideUnique } from './unique.js';
 import { explainStuck } from './witness.js';
 
-export { ModelUsageError } from './prepare.js';
+export { ModelUsageError, prepare as prepareLinearizability, type Prepared as PreparedLinearizability } from './prepare.js';
 export type { Model, ModelOp } from './model.js';
 
 export interface LinearizabilityOptions {
@@ -70,14 +70,22 @@ const WITNESS_MIN_STEPS = 100_000;
  */
 export function checkLinearizability(history: readonly Op[], opts: LinearizabilityOptions): LinearizabilityVerdict {
   const t0 = performance.now();
+  return checkPrepared(prepare(history, opts.model, opts.keyed ?? 'auto'), opts, t0);
+}
+
+/**
+ * checkLinearizability on ops already prepared (prepareLinearizability with the same model and keyed
+ * option): the caller can let the history go before the search. `t0`: when the check started, for stats.
+ */
+export function checkPrepared(prepared: Prepared, opts: LinearizabilityOptions, t0 = performance.now()): LinearizabilityVerdict {
   const model = opts.model;
-  const prepared = prepare(history, model, opts.keyed ?? 'auto');
+  const cols = prepared.columns;
   const memLimit = opts.memoryLimitBytes ?? DEFAULT_MEMORY;
   const deadline = opts.timeLimitMs ? t0 + opts.timeLimitMs : Infinity;
-  const parts = [...prepared.partitions].sort((a, b) => a.ops.length - b.ops.length);
+  const parts = [...prepared.partitions].sort((a, b) => a.ids.length - b.ids.length);
   const stats: LinearizabilityStats = {
     clientOps: prepared.clientOps,
-    checkedOps: parts.reduce((n, p) => n + p.ops.length, 0),
+    checkedOps: parts.reduce((n, p) => n + p.ids.length, 0),
     droppedOps: prepared.dropped,
     partitions: parts.length,
     keyed: prepared.keyed,
@@ -125,7 +133,7 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
     liveBytes -= search.memoryBytes();
     search.release();
     stats.unresolved.push(part.key ?? '');
-    unknownCauses.push(`the memory ceiling of ${mb(memLimit)} was reached while searching ${keyName(part)} (${part.ops.length} ops)`);
+    unknownCauses.push(`the memory ceiling of ${mb(memLimit)} was reached while searching ${keyName(part)} (${part.ids.length} ops)`);
     done++;
   };
 
@@ -135,13 +143,13 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
   for (const part of parts) {
     started++;
     if (firstPass) {
-      const quick = decideUnique(model, part);
+      const quick = decideUnique(model, { key: part.key, ops: Array.from(part.ids, (id) => linOp(cols, id)) });
       if (quick.verdict !== 'unsure') stats.uniqueDecided++;
       if (quick.verdict === false) {
         // The search's witness (longest linearizable prefix, stuck op, states) when it finds one within
         // a first-pass quota; otherwise the zone witness: the ops of the violated rule.
-        const search = new PartitionSearch(model, part.ops);
-        const quota = Math.max(WITNESS_MIN_STEPS, part.ops.length * FIRST_PASS_STEPS_PER_OP);
+        const search = new PartitionSearch(model, cols, part.ids);
+        const quota = Math.max(WITNESS_MIN_STEPS, part.ids.length * FIRST_PASS_STEPS_PER_OP);
         let status: 'valid' | 'invalid' | 'running' = 'running';
         for (let used = 0; used < quota && status === 'running' && search.memoryBytes() < memLimit / 4; used += SLICE_STEPS) {
           status = slice(part, search, SLICE_STEPS);
@@ -158,8 +166,8 @@ export function checkLinearizability(history: readonly Op[], opts: Linearizabili
         continue;
       }
     }
-    const search = new PartitionSearch(model, part.ops);
-    const quota = Math.max(10_000, part.ops.length * FIRST_PASS_STEPS_PER_OP);
+    const search = new PartitionSearch(model, cols, part.ids);
+    const quota = Math.max(10_000, part.ids.length * FIRST_PASS_STEPS_PER_OP);
     let status: 'valid' | 'invalid' | 'running' = 'running';
     for (let used = 0; used < quota && status === 'running'; used += SLICE_STEPS) {
       status = slice(part, search, Math.min(SLICE_STEPS, quota - used));

@@ -1,5 +1,5 @@
 import type { Model, ModelOp } from './model.js';
-import type { LinOp } from './prepare.js';
+import { linOp, type LinOp, type OpColumns } from './prepare.js';
 
 /**
  * Wing & Gong's search with Lowe's just-in-time linearization, for one partition (one key).
@@ -41,8 +41,11 @@ function transHash(a: number, b: number): number {
 }
 
 export class PartitionSearch {
-  readonly ops: LinOp[];
+  /** Operation numbers (OpColumns indices) by local id. */
+  private readonly global: Int32Array;
   private readonly mops: ModelOp[];
+  /** History position of each local op's ok completion; Infinity for info ops. */
+  private readonly retPos: Float64Array;
   private readonly nOk: number;
   private readonly okWords: number;
   private readonly infoWords: number;
@@ -100,18 +103,28 @@ export class PartitionSearch {
 
   constructor(
     private readonly model: Model,
-    ops: LinOp[],
+    private readonly columns: OpColumns,
+    ids: Int32Array,
   ) {
     // Ok ops get ids 0..nOk-1 in call order, info ops the ids after: the ok region of the bitset then
     // fills from the bottom, which lets the cache store only the words between fullWords and maxOk.
-    const ok = ops.filter((o) => o.retPos !== Infinity).sort((a, b) => a.callPos - b.callPos);
-    const info = ops.filter((o) => o.retPos === Infinity).sort((a, b) => a.callPos - b.callPos);
-    this.ops = [...ok, ...info];
-    this.mops = this.ops.map((o) => o.op);
-    const n = this.ops.length;
-    this.nOk = ok.length;
+    // `ids` are in invocation order, which is call order.
+    const okCol = columns.ok;
+    let nOk = 0;
+    for (const g of ids) nOk += okCol[g];
+    const n = ids.length;
+    const global = new Int32Array(n);
+    for (let i = 0, a = 0, b = nOk; i < n; i++) {
+      const g = ids[i];
+      if (okCol[g] === 1) global[a++] = g;
+      else global[b++] = g;
+    }
+    this.global = global;
+    this.mops = Array.from(global, (g) => columns.mops[g]!);
+    this.retPos = new Float64Array(n);
+    this.nOk = nOk;
     this.okWords = (this.nOk + 31) >>> 5;
-    this.infoWords = (info.length + 31) >>> 5;
+    this.infoWords = (n - nOk + 31) >>> 5;
     const rem = this.nOk & 31;
     this.lastOkMask = rem === 0 ? 0xffffffff : 2 ** rem - 1;
     this.remaining = this.nOk;
@@ -120,14 +133,22 @@ export class PartitionSearch {
     const T = 2 * n + 1;
     this.next = new Int32Array(2 * n + 2);
     this.prev = new Int32Array(2 * n + 2);
-    const events: [number, number][] = [];
-    this.ops.forEach((o, id) => {
-      events.push([o.callPos, 2 * id]);
-      if (id < this.nOk) events.push([o.retPos, 2 * id + 1]);
-    });
-    events.sort((a, b) => a[0] - b[0]);
+    // Entries (2 * id call, 2 * id + 1 ok return) in history order; positions are distinct history indices.
+    const pos = new Float64Array(2 * n);
+    const events = new Int32Array(n + nOk);
+    let m = 0;
+    for (let id = 0; id < n; id++) {
+      const g = global[id];
+      pos[2 * id] = columns.invokeIndex[g];
+      events[m++] = 2 * id;
+      if (id < nOk) {
+        pos[2 * id + 1] = this.retPos[id] = columns.completeIndex[g];
+        events[m++] = 2 * id + 1;
+      } else this.retPos[id] = Infinity;
+    }
+    events.sort((x, y) => pos[x] - pos[y]);
     let last = this.H;
-    for (const [, entry] of events) {
+    for (const entry of events) {
       this.next[last] = entry;
       this.prev[entry] = last;
       last = entry;
@@ -159,6 +180,11 @@ export class PartitionSearch {
     if (this.cacheSteps) this.trans = new Int32Array(3 << 10);
     this.cur = this.intern(model.init());
     this.e = this.next[this.H];
+  }
+
+  /** Local op `id` as a LinOp, for witnesses. */
+  op(id: number): LinOp {
+    return linOp(this.columns, this.global[id]);
   }
 
   /** Bytes held by the memo (arena and map), for the memory budget. */
@@ -374,7 +400,7 @@ export class PartitionSearch {
   }
 
   private noteStuck(id: number): void {
-    const pos = this.ops[id].retPos;
+    const pos = this.retPos[id];
     if (pos > this.stuckPos) {
       this.stuckPos = pos;
       this.stuckStates = [this.states[this.cur]];

@@ -4,7 +4,7 @@ import type { Model } from './model.js';
 import { casRegister } from './models/cas-register.js';
 import { register } from './models/register.js';
 import { NIL, show, type Token } from './models/value.js';
-import type { LinOp, Partition } from './prepare.js';
+import type { LinOp } from './prepare.js';
 import { when, who } from './witness.js';
 
 /**
@@ -64,7 +64,13 @@ function res(o: LinOp): number {
   return o.retPos;
 }
 
-export function decideUnique(model: Model, part: Partition): UniqueDecision {
+/** A key's ops as LinOp objects (built from the prepared columns for this pass only). */
+export interface UniquePart {
+  key?: string;
+  ops: LinOp[];
+}
+
+export function decideUnique(model: Model, part: UniquePart): UniqueDecision {
   if (model !== register && model !== casRegister) return unsure('not a register model');
   const ops = part.ops;
   // Writers by value (write v, or cas _->v), including info ones: values must be unique among all.
@@ -243,7 +249,7 @@ function few(values: string[]): string[] {
 
 const MAX_SHOWN = 8;
 
-function fail(model: Model, part: Partition, witnessOps: LinOp[], bad: LinOp, rule: Rule, values: string[], before?: LinOp): UniqueDecision {
+function fail(model: Model, part: UniquePart, witnessOps: LinOp[], bad: LinOp, rule: Rule, values: string[], before?: LinOp): UniqueDecision {
   const where = part.key !== undefined ? `On key ${part.key}, ` : '';
   const w = (o: LinOp) => `${who(o, model)} at index ${o.invokeIndex}`;
   let why: string;
@@ -273,7 +279,7 @@ function fail(model: Model, part: Partition, witnessOps: LinOp[], bad: LinOp, ru
   };
 }
 
-function zoneFail(model: Model, part: Partition, rule: Rule, a: Block, b: Block): UniqueDecision {
+function zoneFail(model: Model, part: UniquePart, rule: Rule, a: Block, b: Block): UniqueDecision {
   const where = part.key !== undefined ? `On key ${part.key}, ` : '';
   const w = (o: LinOp) => who(o, model);
   const vals = (x: Block) => chain(x.values.map(show));

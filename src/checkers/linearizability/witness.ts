@@ -24,17 +24,17 @@ function orList(xs: string[]): string {
 /** The witness of an illegal partition and the one sentence a reviewer reads. */
 export function explainStuck(model: Model, part: Partition, search: PartitionSearch): { anomaly: Anomaly; witness: LinWitness } {
   const stuck = search.witness()!;
-  const ops = search.ops;
-  const bad = ops[stuck.op];
+  const op = (id: number) => search.op(id);
+  const bad = op(stuck.op);
   const states = stuck.states.map((s) => model.describe(s));
-  const prefix = stuck.prefix.map((id) => ops[id].invokeIndex);
+  const prefix = stuck.prefix.map((id) => op(id).invokeIndex);
   const where = part.key !== undefined ? `On key ${part.key}, ` : '';
   const lastId = stuck.prefix[stuck.prefix.length - 1];
   const after =
     lastId === undefined
       ? 'from the initial state'
       : `after the longest linearizable order found (${prefix.length} op${prefix.length === 1 ? '' : 's'}, ` +
-        `ending with ${who(ops[lastId], model)} at index ${ops[lastId].invokeIndex})`;
+        `ending with ${who(op(lastId), model)} at index ${op(lastId).invokeIndex})`;
   const explanation =
     `${where}${who(bad, model)} (${when(bad)}) cannot be linearized: ${after}, ` +
     `the ${model.name} could only be ${orList(states)}, and ${model.describeOp(bad.op)} is not legal there.`;

@@ -3,7 +3,7 @@ import { generateHardKeyHistory } from '../../../bench/gen/hardkey.js';
 import { rng } from '../../../bench/gen/rng.js';
 import { checkLinearizability } from '../../../src/checkers/linearizability/index.js';
 import { getModel } from '../../../src/checkers/linearizability/models/index.js';
-import { prepare } from '../../../src/checkers/linearizability/prepare.js';
+import { linOp, prepare } from '../../../src/checkers/linearizability/prepare.js';
 import { decideUnique } from '../../../src/checkers/linearizability/unique.js';
 import type { Op, OpType } from '../../../src/history/op.js';
 import { h } from '../../support/history.js';
@@ -13,8 +13,9 @@ const cas = getModel('cas-register')!;
 
 /** The first pass alone on an unkeyed history: true, false or 'unsure'. */
 function firstPass(ops: Op[], model = cas) {
-  const parts = prepare(ops, model, false).partitions;
-  return parts.length === 0 ? { verdict: true as const } : decideUnique(model, parts[0]);
+  const p = prepare(ops, model, false);
+  const part = p.partitions[0];
+  return part === undefined ? { verdict: true as const } : decideUnique(model, { key: part.key, ops: Array.from(part.ids, (id) => linOp(p.columns, id)) });
 }
 const search = (ops: Op[], model = cas) => checkLinearizability(ops, { model, uniqueFirstPass: false });
 
