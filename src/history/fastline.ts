@@ -1,6 +1,6 @@
 import { intFromDigits } from './exact.js';
 import type { Op, OpType, Process } from './op.js';
-import { PrefixList, type ReadCompactor } from './prefix-list.js';
+import { PrefixList, type ListText, type ReadCompactor } from './prefix-list.js';
 
 /**
  * A fast path for the lines our HistoryWriter writes: `{"index":..,"time":..,"type":..,"process":..,
@@ -41,28 +41,87 @@ export function parseOpLineFast(s: string, start: number, end: number, shared?: 
   let value: unknown = shared !== undefined && type === 'ok' && f === 'read' ? r.sharedRead(shared) : FAIL;
   if (value === FAIL) value = r.val(0);
   if (value === FAIL) return undefined;
-  const op: Op = { index, time, type, process, f, value };
   // The optional keys, in the order the writer puts them; kept as normalizeOp keeps them.
+  let error: unknown = null;
+  let node: unknown = null;
+  let session: unknown = null;
   if (r.lit(',"error":')) {
-    const error = r.val(0);
+    error = r.val(0);
     if (error === FAIL) return undefined;
-    if (error !== null) op.error = error;
   }
   if (r.lit(',"node":')) {
-    const node = r.val(0);
+    node = r.val(0);
     if (node === FAIL) return undefined;
-    if (node !== null) op.node = typeof node === 'string' ? node : String(node);
   }
   if (r.lit(',"session":')) {
-    const session = r.val(0);
+    session = r.val(0);
     if (session === FAIL || typeof session === 'bigint') return undefined; // the general path refuses it
-    if (typeof session === 'string' || typeof session === 'number') op.session = session;
   }
   if (r.p !== end - 1 || s.charCodeAt(r.p) !== 125 /* } */) return undefined;
+  // Each op is built whole, in one of a few literal shapes: fields added one by one after creation
+  // land outside the object (a second allocation per op) and give ops many hidden classes.
+  const hasNode = node !== null;
+  const hasSession = typeof session === 'string' || typeof session === 'number';
+  if (error === null) {
+    if (hasNode && hasSession)
+      return { index, time, type, process, f, value, node: typeof node === 'string' ? node : String(node), session: session as string | number };
+    if (!hasNode && !hasSession) return { index, time, type, process, f, value };
+  }
+  const op: Op = { index, time, type, process, f, value };
+  if (error !== null) op.error = error;
+  if (hasNode) op.node = typeof node === 'string' ? node : String(node);
+  if (hasSession) op.session = session as string | number;
   return op;
 }
 
 const FAIL: unique symbol = Symbol('fail');
+
+/** The index of the element that ends at `len` in the text (ends ascending), or -1. */
+function endAt(ends: readonly number[], len: number): number {
+  let lo = 0;
+  let hi = ends.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const e = ends[mid]!;
+    if (e === len) return mid;
+    if (e < len) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * Appends base's elements beyond the text to it, as JSON gives them: integers (exact, String's
+ * digits) and strings of at most 12 characters (fresh copies, so the text holds no slice of a chunk)
+ * without escapes; anything else makes the text dead (reads then go element by element).
+ */
+function extendText(t: ListText, base: readonly unknown[]): void {
+  const parts: string[] = [];
+  let len = t.text.length;
+  for (let i = t.ends.length; i < base.length; i++) {
+    const e = base[i];
+    let x: string;
+    if (typeof e === 'number' && Number.isSafeInteger(e) && !Object.is(e, -0)) x = String(e);
+    else if (typeof e === 'string' && e.length <= 12 && plainString(e)) x = '"' + e + '"';
+    else {
+      t.dead = true;
+      return;
+    }
+    len += (len === 0 ? 0 : 1) + x.length;
+    t.ends.push(len);
+    parts.push(x);
+  }
+  if (parts.length === 0) return;
+  t.text = t.text.length === 0 ? parts.join(',') : t.text + ',' + parts.join(',');
+}
+
+function plainString(e: string): boolean {
+  for (let i = 0; i < e.length; i++) {
+    const c = e.charCodeAt(i);
+    if (c === 34 || c === 92 || c < 32) return false;
+  }
+  return true;
+}
 
 /** Cursor state in an object's fields: V8 keeps these fast, unlike module-level lets. */
 class Reader {
@@ -170,9 +229,32 @@ class Reader {
       return FAIL;
     }
     this.p += 2;
+    const t = c.textOf(k);
+    let n = 0;
+    if (!t.dead && t.ends.length > 0) {
+      // The key's list as text: a read that repeats a prefix of it is compared as one string (===
+      // on slices compares memory; startsWith goes character by character), not element by element;
+      // texts are canonical (see ListText), so equal text is equal elements.
+      const q = s.indexOf(']', this.p);
+      const len = q - this.p;
+      const text = t.text;
+      if (q > 0 && len <= text.length) {
+        const at = endAt(t.ends, len);
+        if (at >= 0 && s.charCodeAt(q + 1) === 93 && s.slice(this.p, q) === (len === text.length ? text : text.slice(0, len))) {
+          this.p = q + 2;
+          return [k, new PrefixList(base, at + 1)];
+        }
+        this.p = p0;
+        return FAIL;
+      }
+      // Longer than the text: it extends the list when the text is its beginning.
+      if (q > 0 && t.ends.length === base.length && s.charCodeAt(this.p + text.length) === 44 && s.slice(this.p, this.p + text.length) === text) {
+        this.p += text.length + 1;
+        n = base.length;
+      }
+    }
     const stack = this.stack;
     const sb = stack.length;
-    let n = 0;
     for (;;) {
       const d0 = s.charCodeAt(this.p);
       let e: unknown;
@@ -191,6 +273,7 @@ class Reader {
         this.p++;
         for (let i = sb; i < stack.length; i++) base.push(stack[i]);
         stack.length = sb;
+        if (n === base.length && !t.dead) extendText(t, base);
         return [k, new PrefixList(base, n)];
       }
       if (d !== 44) break;

@@ -9,7 +9,7 @@ import type { Op } from './op.js';
 
 import { ReadCompactor } from './prefix-list.js';
 import { CompletedValueSharing } from './share.js';
-import { readHistory } from './stream.js';
+import { readBatches } from './stream.js';
 
 export { readHistory, type HistoryStream } from './stream.js';
 
@@ -61,15 +61,18 @@ async function loadJsonl(file: string, opts: LoadOptions): Promise<LoadedHistory
   const ops: Op[] = [];
   const lines: number[] = [];
   const compact = opts.compactReads ? new ReadCompactor() : undefined;
-  const stream = readHistory(file, compact);
+  const warnings: HistoryWarning[] = [];
   const share = opts.shareCompletedValues ? new CompletedValueSharing() : undefined;
-  for await (const { op, line } of stream) {
-    ops.push(op);
-    lines.push(line);
-    share?.add(op);
-    compact?.add(op);
+  for await (const batch of readBatches(file, warnings, compact)) {
+    for (let k = 0; k < batch.ops.length; k++) {
+      const op = batch.ops[k]!;
+      ops.push(op);
+      lines.push(batch.lines[k]!);
+      share?.add(op);
+      compact?.add(op);
+    }
   }
-  return { file, format: 'jsonl', ops, lines, warnings: stream.warnings };
+  return { file, format: 'jsonl', ops, lines, warnings };
 }
 
 /** Whether the first 4 KB say JSONL (detectFormat on them); unreadable files go the general way, which says why. */

@@ -26,12 +26,14 @@ export function pairOps(ops: readonly Op[]): OpPair[] {
   for (const op of ops) {
     if (op.process === 'nemesis') continue;
     if (op.type === 'invoke') {
+      // Every field in the literal (complete too, set below): one hidden class, all fields in the object.
       const p: OpPair = {
         type: 'info',
         process: op.process,
         f: op.f,
         value: op.value,
         invoke: op,
+        complete: undefined,
         session: op.session ?? op.process,
         node: op.node,
       };

@@ -29,6 +29,18 @@ export class PrefixList {
   }
 }
 
+/**
+ * The first ends.length elements of a key's shared list as JSON text, joined by commas (ends[i]:
+ * where element i ends in it). Only for elements whose text is canonical (integers as String gives
+ * them, strings without escapes), so two lists' texts are equal exactly when their elements are;
+ * `dead` once the list holds anything else.
+ */
+export interface ListText {
+  text: string;
+  ends: number[];
+  dead: boolean;
+}
+
 /** A list read's value: the elements of an array or a PrefixList. */
 export function listElements(x: readonly unknown[] | PrefixList): readonly unknown[] {
   return x instanceof PrefixList ? x.toArray() : x;
@@ -44,10 +56,18 @@ export function listElements(x: readonly unknown[] | PrefixList): readonly unkno
  */
 export class ReadCompactor {
   private readonly lists = new Map<unknown, unknown[]>();
+  private readonly texts = new Map<unknown, ListText>();
 
   /** The key's shared list, if it has one (the parser compares a read with it as it reads: fastline.ts). */
   listOf(k: unknown): unknown[] | undefined {
     return this.lists.get(k);
+  }
+
+  /** The key's list as text, for the parser to keep (fastline.ts); starts empty. */
+  textOf(k: unknown): ListText {
+    let t = this.texts.get(k);
+    if (t === undefined) this.texts.set(k, (t = { text: '', ends: [], dead: false }));
+    return t;
   }
 
   add(op: Op): void {

@@ -26,6 +26,16 @@ export function readHistory(file: string, shared?: ReadCompactor): HistoryStream
 }
 
 async function* read(file: string, warnings: HistoryWarning[], shared?: ReadCompactor): AsyncGenerator<{ op: Op; line: number }> {
+  for await (const { ops, lines } of readBatches(file, warnings, shared)) {
+    for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
+  }
+}
+
+/**
+ * The ops of a JSONL history one chunk at a time (readHistory's rules), each with its 1-based line:
+ * for a loader that keeps them all, one step of an async generator per op cost more than parsing it.
+ */
+export async function* readBatches(file: string, warnings: HistoryWarning[], shared?: ReadCompactor): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
   const fh = await openHistory(file);
   const guard = new TextGuard(file);
   try {
@@ -56,13 +66,13 @@ async function* read(file: string, warnings: HistoryWarning[], shared?: ReadComp
       const ops: Op[] = [];
       const lines: number[] = [];
       scanJsonl(data.toString('utf8', 0, cut), file, cur, ops, lines, warnings, notes, shared);
-      for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
+      yield { ops, lines };
     }
     if (carry) {
       const ops: Op[] = [];
       const lines: number[] = [];
       scanJsonl(carry.toString('utf8'), file, cur, ops, lines, warnings, notes, shared);
-      for (let k = 0; k < ops.length; k++) yield { op: ops[k]!, line: lines[k]! };
+      yield { ops, lines };
     }
     const w = notesWarning(notes, file);
     if (w) warnings.push(w);

@@ -42,4 +42,30 @@ describe('whole-list reads share their key’s list while loading', () => {
     ]);
     expect(Object.is((on[2] as unknown[])[2], -0)).toBe(true);
   });
+
+  it('reads compared as text: prefixes, extensions, near misses, and long strings that end the text', async () => {
+    const { on, off } = await load([
+      '[7,[10,20]]',
+      '[7,[10,20,30]]', // extends: the text, then 30
+      '[7,[10,20]]', // a prefix of the text
+      '[7,[10,2]]', // "10,2" begins the text but ends inside an element: own list
+      '[7,[10,20,3]]', // same length as a prefix, different element: own list
+      '[7,[10,20,30,"a-long-string-1"]]', // extends with a string the text does not hold
+      '[7,[10,20,30,"a-long-string-1",40]]', // element by element from here on
+      '[7,[10,20,30]]',
+      '[7,[10,20,30,"a-long-string-2"]]', // divergent after the text ended
+    ]);
+    expect(on.map((x) => (x instanceof PrefixList ? `shared ${x.n}` : `own ${JSON.stringify(x)}`))).toEqual([
+      'shared 2',
+      'shared 3',
+      'shared 2',
+      'own [10,2]',
+      'own [10,20,3]',
+      'shared 4',
+      'shared 5',
+      'shared 3',
+      'own [10,20,30,"a-long-string-2"]',
+    ]);
+    expect(JSON.stringify(on)).toBe(JSON.stringify(off.map((o) => (o.value as unknown[])[1])));
+  });
 });

@@ -35,11 +35,6 @@ const counts = (): Counts => ({ ok: 0, fail: 0, info: 0 });
 const ratio = (c: Counts) => (c.ok + c.fail + c.info === 0 ? null : c.ok / (c.ok + c.fail + c.info));
 const ms = (ns: number) => ns / 1e6;
 
-interface Gap {
-  from: number;
-  to: number;
-}
-
 export function checkAvailability(history: readonly Op[], opts: CheckOptions = {}): Verdict {
   const tl = faultTimeline(history);
   const pairs = pairsOf(history);
@@ -109,8 +104,18 @@ export function checkAvailability(history: readonly Op[], opts: CheckOptions = {
   return { valid: true, anomalies: [], stats };
 }
 
+/**
+ * Gaps without an ok completion, as their boundaries: gap i runs from at[i] to at[i + 1]. Held as
+ * one Float64Array, not an object per gap (there is one per ok op).
+ */
+interface Gaps {
+  at: Float64Array;
+  /** Both ends never decrease from one gap to the next: the gaps overlapping a window are one run of them. */
+  sorted: boolean;
+}
+
 /** Per class: gaps without an ok completion, from its first invocation to its last event. One pass. */
-function gapsOf(pairs: readonly OpPair[], tl: FaultTimeline): { read: Gap[]; write: Gap[] } {
+function gapsOf(pairs: readonly OpPair[], tl: FaultTimeline): { read: Gaps; write: Gaps } {
   const oks = [new Sample(), new Sample()]; // 0 read, 1 write
   const first = [Infinity, Infinity];
   const last = [-Infinity, -Infinity];
@@ -123,30 +128,50 @@ function gapsOf(pairs: readonly OpPair[], tl: FaultTimeline): { read: Gap[]; wri
     if (p.type === 'ok') oks[c]!.push(p.complete!.time);
     else if (!p.complete) pending[c] = true;
   }
-  const out = (c: number): Gap[] => {
-    if (first[c] === Infinity) return [];
+  const out = (c: number): Gaps => {
+    if (first[c] === Infinity) return { at: new Float64Array(0), sorted: true };
     // An op that never completed may still be pending at the end: its class was unavailable until then.
     const lastT = pending[c] ? Math.max(last[c]!, tl.lastTime) : last[c]!;
     const ts = oks[c]!.values().sort();
-    const gaps: Gap[] = [];
-    let prev = first[c]!;
-    for (const t of ts) {
-      gaps.push({ from: prev, to: t });
-      prev = t;
-    }
-    if (lastT > prev) gaps.push({ from: prev, to: lastT });
-    return gaps;
+    const prev = ts.length > 0 ? ts[ts.length - 1]! : first[c]!;
+    const at = new Float64Array(ts.length + (lastT > prev ? 2 : 1));
+    at[0] = first[c]!;
+    at.set(ts, 1);
+    if (lastT > prev) at[at.length - 1] = lastT;
+    // The ok times are sorted and the last end is past them; only the first invocation may lie after an ok time (clocks).
+    return { at, sorted: ts.length === 0 || at[0]! <= ts[0]! };
   };
   return { read: out(0), write: out(1) };
 }
 
-function longest(gaps: Gap[]): { ms: number; from: number; to: number } | null {
-  let best: Gap | undefined;
-  for (const g of gaps) if (!best || g.to - g.from > best.to - best.from) best = g;
-  return best ? { ms: ms(best.to - best.from), from: best.from, to: best.to } : null;
+/** The longest of gaps [from, to) (the first on a tie). */
+function longest(g: Gaps, from = 0, to = g.at.length - 1): { ms: number; from: number; to: number } | null {
+  const at = g.at;
+  let best = -1;
+  for (let i = from; i < to; i++) if (best < 0 || at[i + 1]! - at[i]! > at[best + 1]! - at[best]!) best = i;
+  return best < 0 ? null : { ms: ms(at[best + 1]! - at[best]!), from: at[best]!, to: at[best + 1]! };
 }
 
-function longestOverlapping(gaps: Gap[], w: FaultWindow, tl: FaultTimeline): { ms: number; from: number; to: number } | null {
+function longestOverlapping(g: Gaps, w: FaultWindow, tl: FaultTimeline): { ms: number; from: number; to: number } | null {
   const end = w.healed ? w.endTime : tl.lastTime;
-  return longest(gaps.filter((g) => g.to >= w.startTime && g.from <= end));
+  const at = g.at;
+  const n = at.length - 1; // gaps
+  const overlaps = (i: number) => at[i + 1]! >= w.startTime && at[i]! <= end;
+  if (!g.sorted) {
+    // Not one run: each gap on its own (as a filter would), the first longest kept.
+    let best = -1;
+    for (let i = 0; i < n; i++) if (overlaps(i) && (best < 0 || at[i + 1]! - at[i]! > at[best + 1]! - at[best]!)) best = i;
+    return best < 0 ? null : { ms: ms(at[best + 1]! - at[best]!), from: at[best]!, to: at[best + 1]! };
+  }
+  // First gap ending at or after the window's start, then every gap starting by its end.
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid + 1]! >= w.startTime) hi = mid;
+    else lo = mid + 1;
+  }
+  let stop = lo;
+  while (stop < n && at[stop]! <= end) stop++;
+  return longest(g, lo, stop);
 }

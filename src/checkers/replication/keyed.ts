@@ -4,7 +4,7 @@ import type { KeyedMode } from '../types.js';
 import { Interner } from '../../history/identity.js';
 import { PrefixList } from '../../history/prefix-list.js';
 import { pairsOf } from './pairs-cache.js';
-import { asList, isElement, isPrim, keyed, type Prim } from './shapes.js';
+import { asList, isElement, isKeyedValue, isPrim, type Prim } from './shapes.js';
 
 /**
  * The keyed replication workloads, analysed once per history and shared by the checkers.
@@ -194,12 +194,12 @@ function detectKeyed(history: readonly Op[]): boolean {
   let flatReads = 0;
   for (const p of pairsOf(history)) {
     if (p.f === 'append' || p.f === 'write') {
-      if (keyed(p.value)) keyedWrites++;
+      if (isKeyedValue(p.value)) keyedWrites++;
       else if (isPrim(p.value)) plainWrites++;
     } else if (p.f === 'read' && p.type === 'ok') {
       // By what it returned, as Jepsen reads it: [key, x] is keyed (a flat two-element list
       // [k, x] is indistinguishable and read as keyed, as before); any other value is flat.
-      if (keyed(p.value)) keyedReads++;
+      if (isKeyedValue(p.value)) keyedReads++;
       else flatReads++;
     }
   }
@@ -239,15 +239,19 @@ export function keyedHistory(history: readonly Op[], mode: KeyedMode = 'auto'): 
   // are interned, so Maps, Sets and === compare them structurally (reads' elements in listKey).
   const intern = new Interner();
   for (const p of pairs) {
-    // Unkeyed: a write's whole value is its element; a read's whole value its list (elements interned in listKey).
-    const kv = isK ? keyed(p.value) : { key: UNKEYED, x: p.f === 'read' ? p.value : intern.of(p.value) };
-    if (p.f === 'append' && kv && isElement(kv.x)) raw(kv.key).appends.push(p);
-    else if (p.f === 'write' && kv && (typeof kv.x === 'bigint' || (typeof kv.x === 'number' && Number.isFinite(kv.x)))) raw(kv.key).writes.push(p);
-    else if (p.f === 'read' && kv) {
+    // Keyed: [key, x] read in place (no object per op). Unkeyed: a write's whole value is its
+    // element; a read's whole value its list (elements interned in listKey).
+    const v = p.value;
+    const kk = isK ? isKeyedValue(v) : true;
+    const key: Prim = isK ? (kk ? (v as [Prim, unknown])[0] : UNKEYED) : UNKEYED;
+    const x: unknown = isK ? (kk ? (v as [Prim, unknown])[1] : undefined) : p.f === 'read' ? v : intern.of(v);
+    if (p.f === 'append' && kk && isElement(x)) raw(key).appends.push(p);
+    else if (p.f === 'write' && kk && (typeof x === 'bigint' || (typeof x === 'number' && Number.isFinite(x)))) raw(key).writes.push(p);
+    else if (p.f === 'read' && kk) {
       if (p.type !== 'ok') continue; // no observation; counted by stats
-      const list = kv.x instanceof PrefixList ? kv.x : Array.isArray(kv.x) || kv.x === null || kv.x === undefined ? asList(kv.x) : undefined;
-      if (list) raw(kv.key).listReads.push({ p, list });
-      else if (isPrim(kv.x)) raw(kv.key).scalarReads.push({ p, v: kv.x });
+      const list = x instanceof PrefixList ? x : Array.isArray(x) || x === null || x === undefined ? asList(x) : undefined;
+      if (list) raw(key).listReads.push({ p, list });
+      else if (isPrim(x)) raw(key).scalarReads.push({ p, v: x });
       else ignore(p.f);
     } else ignore(p.f);
   }

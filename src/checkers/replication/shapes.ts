@@ -27,6 +27,11 @@ export function keyed(v: unknown): { key: Prim; x: unknown } | undefined {
   return { key: v[0], x: v[1] };
 }
 
+/** Whether v is `[key, x]` with a primitive key (keyed's test, with no object built). */
+export function isKeyedValue(v: unknown): v is [Prim, unknown] {
+  return Array.isArray(v) && v.length === 2 && isPrim(v[0]);
+}
+
 /** A read result that is a list (or nil, read as empty): the elements, else undefined. */
 export function asList(x: unknown): readonly unknown[] | undefined {
   if (x === null || x === undefined) return EMPTY;
