@@ -22,8 +22,7 @@ try {
     const r = await interpret({
       generator: clients(limit(OPS, WORKLOADS.register!().generator)),
       clients: async () => ({
-        invoke: (_f: string, value: unknown) =>
-          new Promise<Completion>((res) => setImmediate(() => res({ type: 'ok', value, node: 'n1' }))),
+        invoke: (_f: string, value: unknown) => new Promise<Completion>((res) => setImmediate(() => res({ type: 'ok', value, node: 'n1' }))),
         close: async () => {},
       }),
       concurrency,

@@ -24,8 +24,7 @@ const fakeCase = (transport: 'immediate' | 'tcp', concurrency: number): BenchCas
     const port = server ? (server.address() as { port: number }).port : 0;
     const sockets: Socket[] = [];
     const call = async (): Promise<(f: string, value: unknown) => Promise<Completion>> => {
-      if (transport === 'immediate')
-        return (_f, value) => new Promise((r) => setImmediate(() => r({ type: 'ok', value, node: 'n1' })));
+      if (transport === 'immediate') return (_f, value) => new Promise((r) => setImmediate(() => r({ type: 'ok', value, node: 'n1' })));
       const s = netConnect(port, '127.0.0.1');
       s.setNoDelay(true);
       await once(s, 'connect');
