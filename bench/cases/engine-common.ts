@@ -67,6 +67,7 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
           await loop.close();
           const raw = rawOps / SECONDS;
           const writer = new HistoryWriter(join(dir, 'history.jsonl'));
+          const writes = countWrites(writer);
           const engineCpu0 = process.cpuUsage();
           const r = await interpret({
             generator: clients(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator)),
@@ -86,7 +87,7 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
             ops: r.written,
             note:
               `engine ${engine.toFixed(0)} ops/s, raw ${raw.toFixed(0)} ops/s, ratio ${((engine / raw) * 100).toFixed(0)}%; ` +
-              `CPU per op: engine ${enginePerOp.toFixed(1)} us, raw ${rawPerOp.toFixed(1)} us, engine's own ${(enginePerOp - rawPerOp).toFixed(1)} us; ` +
+              `CPU per op: engine ${enginePerOp.toFixed(1)} us, raw ${rawPerOp.toFixed(1)} us, engine's own ${(enginePerOp - rawPerOp).toFixed(1)} us; ${(r.written / writes.n).toFixed(1)} lines per write; ` +
               `1 node up ${startS.toFixed(1)} s`,
           };
         } finally {
@@ -101,13 +102,13 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
 }
 
 /** User + system CPU of this process (all its threads), in microseconds. */
-const cpuUs = (u: NodeJS.CpuUsage): number => u.user + u.system;
+export const cpuUs = (u: NodeJS.CpuUsage): number => u.user + u.system;
 
 /** Runs the raw loop for SECONDS; returns the ops it completed. */
-async function rawLoop(loop: RawLoop, concurrency: number): Promise<number> {
+export async function rawLoop(loop: RawLoop, concurrency: number, seconds = SECONDS): Promise<number> {
   let n = 0;
   const groupOps = new Array<number>(Math.ceil(concurrency / 10)).fill(0);
-  const end = Date.now() + SECONDS * 1000;
+  const end = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, i) => {
       const op = await loop.worker(i);
@@ -125,4 +126,20 @@ async function rawLoop(loop: RawLoop, concurrency: number): Promise<number> {
     }),
   );
   return n;
+}
+
+/** Counts the writer's write calls (appendAll and append), for the lines-per-write figure. */
+export function countWrites(w: HistoryWriter): { n: number } {
+  const c = { n: 0 };
+  const all = w.appendAll.bind(w);
+  const one = w.append.bind(w);
+  w.appendAll = (ops) => {
+    if (ops.length > 0) c.n++;
+    all(ops);
+  };
+  w.append = (op) => {
+    c.n++;
+    one(op);
+  };
+  return c;
 }

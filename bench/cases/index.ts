@@ -8,6 +8,7 @@ export async function allCases(): Promise<BenchCase[]> {
   for (const mod of [
     './porcupine.js',
     './replication.js',
+    './engine-fake.js',
     './engine.js',
     './engine-mysql.js',
     './engine-cassandra.js',

@@ -75,7 +75,10 @@ class RestrictedContext implements GenContext {
     return (this.all ??= this.filter ? this.filter.of(this.base.threads) : this.base.threads.filter(this.keep));
   }
   get freeThreads(): readonly Thread[] {
-    return (this.free ??= this.base.freeThreads.filter(this.keep));
+    if (this.free) return this.free;
+    const b = this.base;
+    // The interpreter's context picks the kept free threads in one pass, without its whole free list.
+    return (this.free = b instanceof LazyContext ? b.freeWhere(this.keep) : b.freeThreads.filter(this.keep));
   }
 }
 
@@ -142,6 +145,16 @@ class LazyContext implements GenContext {
     for (let i = 0; i < c; i++) if (!busy[i]) free.push(i);
     if (!busy[c]) free.push('nemesis');
     return (this.free = free);
+  }
+
+  /** freeThreads.filter(keep), in one pass over the threads. */
+  freeWhere(keep: (t: Thread) => boolean): Thread[] {
+    if (this.free) return this.free.filter(keep);
+    const { busy, concurrency: c } = this.s;
+    const free: Thread[] = [];
+    for (let i = 0; i < c; i++) if (!busy[i] && keep(i)) free.push(i);
+    if (!busy[c] && keep('nemesis')) free.push('nemesis');
+    return free;
   }
 
   get rng(): Rng {

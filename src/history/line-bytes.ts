@@ -89,22 +89,27 @@ export class LineBytes {
     } else this.text(n !== n || n === Infinity || n === -Infinity ? 'null' : String(n));
   }
 
-  /** A safe integer's digits (-0 as 0, as String does). */
+  /**
+   * A safe integer's digits (-0 as 0, as String does). Written in 32-bit halves of eight digits, two
+   * digits a step: op times are nanoseconds (beyond 32 bits), where dividing the double by 10 a digit
+   * at a time was the slowest part of a line.
+   */
   private int(n: number): void {
     const buf = this.buf;
     if (n < 0) {
       buf[this.off++] = 45; // -
       n = -n;
     }
-    let end = this.off;
-    for (let m = n; m >= 10; m = Math.floor(m / 10)) end++;
-    let i = end;
-    do {
-      const q = Math.floor(n / 10);
-      buf[i--] = 48 + (n - q * 10);
-      n = q;
-    } while (n > 0);
-    this.off = end + 1;
+    if (n < 1e8) {
+      this.off = digits(buf, this.off, n);
+      return;
+    }
+    // A safe integer is below 2^53 < 1e16: hi has at most eight digits, lo exactly eight.
+    const hi = Math.floor(n / 1e8);
+    const lo = n - hi * 1e8;
+    const o = digits(buf, this.off, hi);
+    eight(buf, o, lo);
+    this.off = o + 8;
   }
 
   /** A string as its JSON, the UTF-8 of the first few hundred remembered. */
@@ -140,6 +145,42 @@ export class LineBytes {
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + n));
     this.buf.copy(bigger, 0, 0, this.off);
     this.buf = bigger;
+  }
+}
+
+/** "00", "01", ... "99" as ASCII pairs. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
+/** The digits of 0 <= n < 1e8 at buf[o..]; returns the offset after them. */
+function digits(buf: Uint8Array, o: number, n: number): number {
+  const len = n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : n < 1e4 ? 4 : n < 1e5 ? 5 : n < 1e6 ? 6 : n < 1e7 ? 7 : 8;
+  let i = o + len - 1;
+  while (n >= 100) {
+    const q = (n / 100) | 0;
+    const r = (n - q * 100) << 1;
+    buf[i--] = PAIRS[r + 1]!;
+    buf[i--] = PAIRS[r]!;
+    n = q;
+  }
+  if (n >= 10) {
+    buf[i--] = PAIRS[(n << 1) + 1]!;
+    buf[i] = PAIRS[n << 1]!;
+  } else buf[i] = 48 + n;
+  return o + len;
+}
+
+/** 0 <= n < 1e8 as exactly eight digits (leading zeros) at buf[o..]. */
+function eight(buf: Uint8Array, o: number, n: number): void {
+  for (let i = o + 6; i >= o; i -= 2) {
+    const q = (n / 100) | 0;
+    const r = (n - q * 100) << 1;
+    buf[i] = PAIRS[r]!;
+    buf[i + 1] = PAIRS[r + 1]!;
+    n = q;
   }
 }
 
