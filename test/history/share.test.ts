@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadHistory } from '../../src/history/load.js';
 
 const lines = [
@@ -32,9 +32,14 @@ const lines = [
 ];
 
 describe('loading with shareCompletedValues', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
   for (const format of ['jsonl', 'edn'] as const) {
     it(`${format}: an invocation takes its completion's value only when the micro-ops match`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fl-share-'));
+      dirs.push(dir);
       const file = join(dir, `h.${format}`);
       const text =
         format === 'jsonl'
