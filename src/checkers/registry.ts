@@ -93,6 +93,16 @@ const replication: CheckerEntry[] = [
     doc: 'after the final heal an op succeeds within the recovery timeout (default 30 s); else not-recovered names the errors and nodes',
   },
   {
+    name: 'convergence',
+    check: lazy(async () => (await import('./replication/convergence.js')).checkConvergence),
+    doc: "after the final heal every node's final reads of a key agree (within convergeWithinMs, default 10 s); else the diverging nodes and values",
+  },
+  {
+    name: 'conflicts',
+    check: lazy(async () => (await import('./replication/conflicts.js')).checkConflicts),
+    doc: 'acknowledged writes discarded by a concurrent write on another node (last-write-wins), and acknowledged appends no node holds in the end',
+  },
+  {
     name: 'stats',
     check: lazy(async () => (await import('./replication/stats.js')).checkStats),
     doc: 'ok/fail/info counts per f, overall and per fault window; unknown when the run did not test what it claims',

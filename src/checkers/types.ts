@@ -36,6 +36,8 @@ export interface CheckOptions {
   keyed?: KeyedMode;
   /** recovery: how long after the final heal the cluster may take to serve again (ms; default 30 s). */
   recoveryTimeoutMs?: number;
+  /** convergence: how long after the final heal (or a key's last write) the nodes may take to agree (ms; default 10 s). */
+  convergeWithinMs?: number;
   /** Transactional (Elle-style) checkers: list-append, rw-register. */
   txn?: TxnCheckOptions;
   /** Free-form options per checker (e.g. bank: total, negative balances allowed). */

@@ -11,6 +11,8 @@ export { checkBank } from './bank.js';
 export { checkStaleness } from './staleness.js';
 export { checkAvailability } from './availability.js';
 export { checkStats } from './stats.js';
+export { checkConvergence, DEFAULT_CONVERGE_WITHIN_MS } from './convergence.js';
+export { checkConflicts } from './conflicts.js';
 export { checkRecovery, DEFAULT_RECOVERY_TIMEOUT_MS } from './recovery.js';
 export { faultTimeline, type FaultTimeline, type FaultWindow } from './windows.js';
 export type { LostWrite } from './fates.js';
