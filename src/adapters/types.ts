@@ -23,6 +23,32 @@ export interface Client {
 
 export type ReadRouting = 'primary' | 'replicas' | 'any';
 
+/**
+ * How the nodes replicate (issue 16): one leader takes every write (Postgres, MariaDB, Redis); several leaders
+ * each take writes and replicate them to one another (MariaDB multi-source, Postgres bidirectional logical
+ * replication); or no leader at all (Cassandra: every node accepts writes, quorums decide).
+ */
+export type Topology = 'single-leader' | 'multi-leader' | 'leaderless';
+export const TOPOLOGIES: readonly Topology[] = ['single-leader', 'multi-leader', 'leaderless'];
+
+/**
+ * multi-leader: which leader takes a write. `session`: the session's own leader (node session mod n), so two
+ * sessions write the same key through different leaders (conflicts); `key`: the key's leader (node key mod n,
+ * src/adapters/topology.ts), so every key has one writer node and conflicts cannot happen.
+ */
+export type WritesTo = 'session' | 'key';
+
+/** What Db.client may be asked besides the session's routing. */
+export interface ClientOptions {
+  /** Where reads go, instead of the run's routing (the final reads go to the primary). */
+  reads?: ReadRouting;
+  /**
+   * Send every op to this node alone, reading its own copy: the per-node final reads of multi-leader and
+   * leaderless topologies (Cassandra: that node as coordinator at consistency ONE).
+   */
+  node?: string;
+}
+
 export interface DbOptions {
   replication: string;
   reads: ReadRouting;
@@ -35,6 +61,10 @@ export interface DbOptions {
   isolation?: string;
   /** Redis: run Sentinel (one per node) for automatic failover. Other databases ignore it. */
   sentinel?: boolean;
+  /** One of the adapter's AdapterDescription.topologies (absent: its first). */
+  topology?: Topology;
+  /** multi-leader: which leader takes a write (default session). */
+  writesTo?: WritesTo;
   /**
    * Where clients reach a node's client port, when not at node.endpoint(clientPort) (a fault proxy sits
    * in between: src/nemesis/proxy). Admin and replication traffic still goes to the node directly.
@@ -77,7 +107,7 @@ export interface Db {
    * Opens one client; `session` picks the replica a session reads from. `reads` overrides the run's
    * routing (the final reads go to the primary: the state the database ends in is the primary's).
    */
-  client(session: number, opts?: { reads?: ReadRouting }): Promise<Client>;
+  client(session: number, opts?: ClientOptions): Promise<Client>;
   kill(node: RuntimeNode): Promise<void>;
   restart(node: RuntimeNode): Promise<void>;
   pause(node: RuntimeNode): Promise<void>;
@@ -94,6 +124,12 @@ export interface Db {
    * the run waits for it after the final heal, before the final reads (src/run/healthy.ts).
    */
   waitHealthy?(timeoutMs: number): Promise<void>;
+  /**
+   * Anti-entropy, as an operator would run it after a fault (Cassandra: `nodetool repair` on every node,
+   * through the node): resolves with what it did, for the history; throws saying what failed. Optional: the
+   * run calls it when the per-node final reads of a multi-leader or leaderless cluster still disagree.
+   */
+  repair?(): Promise<Record<string, unknown>>;
   /** Versions and layout for run.json. */
   describe(): Record<string, unknown>;
   teardown(): Promise<void>;
@@ -129,6 +165,10 @@ export interface AdapterDescription {
    * `replication` when it honours DbOptions.replicationAddress. The proxy packages need `client`.
    */
   readonly proxiedLinks: readonly ProxiedLink[];
+  /**
+   * The replication topologies it can set up (`--topology`), the first its default; absent: single-leader only.
+   */
+  readonly topologies?: readonly Topology[];
   /** The optional abilities it has; a package needing one it lacks is refused before any node starts. */
   readonly abilities: readonly Ability[];
   /** Why it lacks an ability, in the sentence a refusal shows (without one, the refusal says it generically). */

@@ -5,6 +5,7 @@ import { runTest, type RunSpec } from '../run/run.js';
 import { AUTO, runtimeNames } from '../runtime/index.js';
 import { adapterNames } from '../adapters/index.js';
 import { ISOLATION_LEVELS } from '../adapters/txn.js';
+import { TOPOLOGIES, type Topology, type WritesTo } from '../adapters/types.js';
 import { formatFileResult } from './format.js';
 import { parseSeconds } from './options.js';
 import { printResults, resultsDocument } from './results-json.js';
@@ -50,6 +51,9 @@ interface RunFlags {
   maxTxnLength?: number;
   maxWritesPerKey?: number;
   sentinel?: boolean;
+  topology?: string;
+  writesTo?: string;
+  convergeWithin?: number;
   image?: string;
   json?: boolean;
 }
@@ -116,6 +120,23 @@ export function runCommand(): Command {
       'list-append, txn-register: writes to a key before it is retired for a fresh one (default 32)',
       positiveInt('a count', 1_000_000),
     )
+    .addOption(
+      new Option(
+        '--topology <kind>',
+        "replication topology: single-leader (postgres, mysql, redis), multi-leader (mysql: every node a primary replicating from the others), leaderless (cassandra); default: the database's own",
+      ).choices([...TOPOLOGIES]),
+    )
+    .addOption(
+      new Option(
+        '--writes-to <where>',
+        "multi-leader: which leader takes a write: session (each session's own, so one key is written through several leaders) or key (one leader per key: no conflicts) (default: session)",
+      ).choices(['session', 'key']),
+    )
+    .option(
+      '--converge-within <seconds>',
+      'multi-leader and leaderless: after the final heal, every node is read until all agree on every key, for at most this long (checker convergence; default 10)',
+      parseSeconds,
+    )
     .option('--seed <n>', 'seed of the workload and fault schedule (default: random, printed and stored)', seed)
     .addOption(
       new Option(
@@ -160,6 +181,9 @@ export function runCommand(): Command {
         replication: flags.replication ?? flags.consistency,
         reads: flags.reads,
         sentinel: flags.sentinel,
+        ...(flags.topology !== undefined ? { topology: flags.topology as Topology } : {}),
+        ...(flags.writesTo !== undefined ? { writesTo: flags.writesTo as WritesTo } : {}),
+        ...(flags.convergeWithin !== undefined ? { convergeWithinS: flags.convergeWithin } : {}),
         keys: flags.keys,
         ...(flags.isolation !== undefined ? { isolation: flags.isolation } : {}),
         ...(flags.consistencyModels !== undefined ? { consistencyModels: flags.consistencyModels } : {}),

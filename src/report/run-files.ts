@@ -21,6 +21,9 @@ export interface RunInfo {
     rate?: number;
     timeLimitS?: number;
     recoveryTimeoutS?: number;
+    topology?: string;
+    writesTo?: string;
+    convergeWithinS?: number;
   };
   versions?: Record<string, string>;
   cluster?: { database?: string; version?: string; nodes?: { name: string; ip?: string; role?: string }[] } & Record<string, unknown>;

@@ -31,14 +31,28 @@ export const WORKLOAD_CHECKS: Record<string, CheckRequest> = {
 };
 
 /**
+ * Multi-leader and leaderless runs end with every node's own reads (issue 16), so they are also checked for
+ * convergence, and writes with unique values (append) for conflicts: writes conflict resolution discarded.
+ * A multi-leader run is judged by those alone: reads and writes through different leaders of an asynchronous
+ * multi-leader cluster promise no session guarantee, and failing it for one would blame it for our routing.
+ */
+function withTopology(req: CheckRequest, workload: string, topology: string): CheckRequest {
+  if (topology === 'single-leader' || workload === 'set') return req;
+  const extra = workload === 'append' ? ['convergence', 'conflicts'] : ['convergence'];
+  const base = topology === 'multi-leader' ? ['stats'] : (req.checkers ?? []);
+  const at = base.includes('stats') ? base.indexOf('stats') : base.length;
+  return { ...req, checkers: [...base.slice(0, at), ...extra, ...base.slice(at)] };
+}
+
+/**
  * The checkers for a run. With faults, recovery joins them (after the final heal the cluster serves
  * again within the bound). Without faults, availability is left out: it measures behaviour around fault
  * windows, and a run that injected none does not claim to test it (its unknown would hide the rest).
  */
-export function checksFor(workload: string, nemesis = 'none', txn?: TxnCheckOptions): CheckRequest {
+export function checksFor(workload: string, nemesis = 'none', txn?: TxnCheckOptions, topology: string = 'single-leader'): CheckRequest {
   const found = WORKLOAD_CHECKS[workload];
   if (!found) throw new UsageError(`unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`);
-  const req: CheckRequest = txn ? { ...found, txn } : found;
+  const req: CheckRequest = txn ? { ...found, txn } : withTopology(found, workload, topology);
   const faults = nemesis
     .split(',')
     .map((s) => s.trim())
@@ -70,12 +84,14 @@ export async function analyzeRun(dir: string, opts: { timeLimitMs?: number; onPr
   if (!WORKLOAD_CHECKS[workload])
     throw new InputError(`names an unknown workload '${workload}'; workloads: ${Object.keys(WORKLOAD_CHECKS).join(', ')}`, p.runJson);
   const recoveryS = run.spec?.recoveryTimeoutS;
+  const convergeS = run.spec?.convergeWithinS;
   // A transactional run is checked against the models it stored (the level's documented one, and those asked for).
   const models = run.txnCheck?.consistency;
   if (TXN_WORKLOADS.has(workload) && (!Array.isArray(models) || models.length === 0 || !models.every((m) => typeof m === 'string')))
     throw new InputError('a transactional run names no consistency models (txnCheck.consistency): cannot tell what to check it against', p.runJson);
   const r = await checkHistoryFile(p.history, {
-    ...checksFor(workload, run.spec?.nemesis, TXN_WORKLOADS.has(workload) ? { consistency: models as string[] } : undefined),
+    ...checksFor(workload, run.spec?.nemesis, TXN_WORKLOADS.has(workload) ? { consistency: models as string[] } : undefined, run.spec?.topology),
+    ...(typeof convergeS === 'number' && Number.isFinite(convergeS) ? { convergeWithinMs: convergeS * 1000 } : {}),
     ...(typeof recoveryS === 'number' && Number.isFinite(recoveryS) ? { recoveryTimeoutMs: recoveryS * 1000 } : {}),
     timeLimitMs: opts.timeLimitMs ?? 300_000,
     onProgress: opts.onProgress,

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Adapter, Db, ReadRouting } from '../adapters/types.js';
+import type { Adapter, Db, ReadRouting, Topology, WritesTo } from '../adapters/types.js';
+import { topologiesOf } from '../adapters/topology.js';
 import { RunFailure, UsageError } from '../errors.js';
 import {
   any,
@@ -67,6 +68,15 @@ export interface RunSpec {
   reads: ReadRouting;
   /** Redis: run Sentinel (3 sentinels, real automatic failover). */
   sentinel?: boolean;
+  /** One of the adapter's topologies (AdapterDescription.topologies); absent, its first. */
+  topology?: Topology;
+  /** multi-leader: which leader takes a write (default session). */
+  writesTo?: WritesTo;
+  /**
+   * multi-leader and leaderless: after the final heal, how long the per-node final reads are repeated until
+   * every node reads the same of every key (checker convergence; default 10 s).
+   */
+  convergeWithinS?: number;
   /** append, list-append, txn-register: keys written at once (each retires after maxWritesPerKey writes for a fresh one). */
   keys: number;
   /** Transactional workloads (list-append, txn-register): the isolation level txns run at; default serializable. */
@@ -168,6 +178,7 @@ async function preflight(
     spec.isolation ??= 'serializable';
     txnPlan = txnCheckPlan(spec.db, adapter.description.isolation, spec.isolation, spec.consistencyModels);
   }
+  refuseTopologyMisuse(spec, adapter);
   if (spec.sentinel && spec.db !== 'redis') throw new UsageError('--sentinel is for --db redis');
   if (spec.sentinel && spec.nodes < 3) throw new UsageError('--sentinel needs at least 3 nodes (3 sentinels, quorum 2)');
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
@@ -175,6 +186,9 @@ async function preflight(
   if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'naive-failover', 'split-brain'].includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
+  const failovers = packages.filter((p) => ['failover', 'naive-failover', 'split-brain'].includes(p.name));
+  if (spec.topology !== 'single-leader' && failovers.length > 0)
+    throw new UsageError(`nemesis '${failovers[0]!.name}' promotes a standby; a ${spec.topology} cluster has none (every node takes writes)`);
   // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it
   // installs). Only root can: for anyone else the local runtime refuses just below with why. The docker
   // runtime's nodes have their binaries in their images (`faultline images build`), not on the host.
@@ -185,6 +199,22 @@ async function preflight(
   const why = (await runtime.unavailable(image)) ?? (await adapter.unavailable(runtime.probe(image)));
   if (why) throw new UsageError(why);
   return { spec, adapter, adapterFile, runtime, packages, txnPlan };
+}
+
+/** A topology the adapter sets up, and the settings of one only where they mean something. */
+function refuseTopologyMisuse(spec: ResolvedSpec, adapter: Adapter): void {
+  const known = topologiesOf(adapter.description);
+  if (!known.includes(spec.topology)) throw new UsageError(`${spec.db} has no ${spec.topology} topology; topologies: ${known.join(', ')}`);
+  if (spec.writesTo !== undefined && spec.topology !== 'multi-leader')
+    throw new UsageError(`--writes-to is for --topology multi-leader (this run is ${spec.topology}: where writes go is the database's)`);
+  if (spec.convergeWithinS !== undefined && spec.topology === 'single-leader')
+    throw new UsageError('--converge-within is for the multi-leader and leaderless topologies (a single leader has one copy to read)');
+  if (spec.topology === 'single-leader') return;
+  if (TXN_WORKLOADS.has(spec.workload))
+    throw new UsageError(
+      `the ${spec.workload} workload runs its transactions on a single leader; with --topology ${spec.topology} use register, rw-register, append or set`,
+    );
+  if (spec.nodes < 2) throw new UsageError(`--topology ${spec.topology} needs at least 2 nodes`);
 }
 
 /** The transactional settings: only with a transactional workload, and its txns all on the primary. */
@@ -333,6 +363,8 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
       workload: spec.workload,
       ...(spec.isolation !== undefined ? { isolation: spec.isolation } : {}),
       ...(spec.sentinel ? { sentinel: true } : {}),
+      ...(spec.topology !== 'single-leader' ? { topology: spec.topology } : {}),
+      ...(spec.writesTo !== undefined ? { writesTo: spec.writesTo } : {}),
       clientAddress: proxies.clientAddress,
       replicationAddress: proxies.replicationAddress,
     });

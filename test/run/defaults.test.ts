@@ -27,8 +27,17 @@ describe('the defaults of a run spec come from the adapter description', () => {
   it('an absent replication mode is the default of the database, in the place of the key (run.json reads as before)', () => {
     const s = withDefaults(given, cassandraAdapter);
     expect(s.replication).toBe('quorum');
-    expect(Object.keys(s)).toEqual(Object.keys(given));
+    // The topology is new (issue 16): it comes last, the keys given keep their places.
+    expect(Object.keys(s)).toEqual([...Object.keys(given), 'topology']);
     expect(withDefaults({ ...given, db: 'postgres' }, postgresAdapter).replication).toBe('async');
+  });
+
+  it("an absent topology is the database's first (single-leader unless its description says otherwise); one given is kept", () => {
+    expect(withDefaults({ ...given, db: 'postgres' }, postgresAdapter).topology).toBe('single-leader');
+    expect(withDefaults(given, { ...cassandraAdapter, description: { ...cassandraAdapter.description, topologies: ['leaderless'] } }).topology).toBe(
+      'leaderless',
+    );
+    expect(withDefaults({ ...given, topology: 'multi-leader' }, postgresAdapter).topology).toBe('multi-leader');
   });
 
   it('a mode the user gave is kept, and the spec given is not changed', () => {

@@ -17,6 +17,7 @@ export const cassandraAdapter: Adapter = {
     clientPort: CQL_PORT,
     // Its driver connects to node.endpoint(CQL_PORT) and the peers it discovers, not DbOptions.clientAddress; no standby to re-point.
     proxiedLinks: [],
+    topologies: ['leaderless'],
     abilities: ['clock'],
     lacks: { failover: 'Cassandra is masterless (every node accepts writes), so there is no primary to fail over; use kill, pause or partition' },
   },
