@@ -41,6 +41,7 @@ import type { Cluster, Runtime } from '../runtime/types.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
 import { interpret } from './interpreter.js';
+import { perNodeFinalReads } from './node-reads.js';
 import { Progress } from './progress.js';
 import { componentsFor, setup } from './setup.js';
 import { createRunDir, readJson, writeJson } from './store.js';
@@ -112,6 +113,7 @@ export interface RunOutcome {
 }
 
 const QUIET_AFTER_HEAL_NS = 3e9;
+const DEFAULT_CONVERGE_WITHIN_S = 10;
 const DEFAULT_RECOVERY_TIMEOUT_S = DEFAULT_RECOVERY_TIMEOUT_MS / 1000;
 
 /** Resolves after ms, or at once when the signal fires. */
@@ -400,6 +402,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
     const r1 = await interpret({ ...common, generator: finalGen(any(main, scheduleGen(schedule, durationNs)), { heal, quietNs: QUIET_AFTER_HEAL_NS }) });
     aborted = r1.aborted;
     healed = !aborted;
+    const workloadEndMs = Date.now();
     if (!aborted) {
       // After the heal and the quiet period, wait (bounded) until the database says it is healthy.
       const h = await waitHealthy(db, healthBudgetMs(spec.recoveryTimeoutS ?? DEFAULT_RECOVERY_TIMEOUT_S));
@@ -409,7 +412,8 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
       // recovery timeout after the final heal has passed: a cluster that never serves again then leaves
       // the recovery checker failed ops that reach its bound, not a history that ends 3 s after the heal.
       const retryUntil = packages.length > 0 ? lastNemesisDoneMs + (spec.recoveryTimeoutS ?? DEFAULT_RECOVERY_TIMEOUT_S) * 1000 + 1000 : 0;
-      const pending = new Set(keys);
+      // A multi-leader cluster has no primary to read the state it ends in from: its per-node reads below are its final reads.
+      const pending = new Set(spec.topology === 'multi-leader' ? [] : keys);
       for (let attempt = 0; !aborted; attempt++) {
         const reads = finalReads(spec.workload, pending, workload.final);
         if (!reads) break;
@@ -435,6 +439,25 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
           );
         await sleep(Math.min(1000, retryUntil - Date.now()), abort.signal);
         if (abort.signal.aborted) aborted = true;
+      }
+      if (!aborted && spec.topology !== 'single-leader' && spec.workload !== 'set' && keys.size > 0) {
+        io.log(`final reads of ${keys.size} keys from each of the ${nodeNames.length} nodes...`);
+        const seen = await perNodeFinalReads({
+          db,
+          nodes: nodeNames,
+          keys,
+          untilMs: (packages.length > 0 ? lastNemesisDoneMs : workloadEndMs) + (spec.convergeWithinS ?? DEFAULT_CONVERGE_WITHIN_S) * 1000,
+          withinS: spec.convergeWithinS ?? DEFAULT_CONVERGE_WITHIN_S,
+          common,
+          log: io.log,
+        });
+        runInfo.nodeReads = seen;
+        aborted = seen.aborted;
+        io.log(
+          seen.disagreeing.length === 0
+            ? `every node read the same of every key${seen.repair ? ' after the repair' : ''} (${seen.rounds} rounds)`
+            : `the nodes still disagree on ${seen.disagreeing.length} of ${keys.size} keys${seen.repair ? ' after the repair' : ''}`,
+        );
       }
     }
   } catch (e) {
