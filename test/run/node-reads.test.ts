@@ -16,21 +16,22 @@ import { perNodeFinalReads, type NodeReadsOptions } from '../../src/run/node-rea
  */
 class Replicas {
   readonly copies = new Map<string, Map<number, number>>();
-  reads = new Map<string, number>();
+  readonly reads = new Map<string, number>();
   repairs = 0;
   constructor(nodes: string[], init: Record<string, Record<number, number>>) {
     for (const n of nodes) this.copies.set(n, new Map(Object.entries(init[n] ?? {}).map(([k, v]) => [Number(k), v])));
   }
   db(repairable: boolean, failRepair = false): Db {
-    const self = this;
+    const { copies, reads } = this;
+    const count = () => this.repairs++;
     const db = {
       async client(_session: number, opts: ClientOptions = {}): Promise<Client> {
         const node = opts.node!;
         return {
           async invoke(f: string, value: unknown) {
             const [k] = value as [number, null];
-            self.reads.set(node, (self.reads.get(node) ?? 0) + 1);
-            return { type: 'ok', value: [k, self.copies.get(node)!.get(k) ?? null], node };
+            reads.set(node, (reads.get(node) ?? 0) + 1);
+            return { type: 'ok', value: [k, copies.get(node)!.get(k) ?? null], node };
           },
           async close() {},
         };
@@ -38,12 +39,12 @@ class Replicas {
       ...(repairable
         ? {
             async repair() {
-              self.repairs++;
+              count();
               if (failRepair) throw new Error('nodetool: connection refused');
               // Anti-entropy: every copy takes n1's values.
-              const n1 = self.copies.get('n1')!;
-              for (const c of self.copies.values()) for (const [k, v] of n1) c.set(k, v);
-              return { nodes: [...self.copies.keys()] };
+              const n1 = copies.get('n1')!;
+              for (const c of copies.values()) for (const [k, v] of n1) c.set(k, v);
+              return { nodes: [...copies.keys()] };
             },
           }
         : {}),
