@@ -26,6 +26,8 @@ export interface CheckRequest {
   keyed?: 'auto' | boolean;
   /** recovery: the bound after the final heal (ms). */
   recoveryTimeoutMs?: number;
+  /** convergence: how long after the final heal the nodes may take to agree (ms). */
+  convergeWithinMs?: number;
   /** list-append, rw-register: models, anomalies, key assumptions (elle-cli's flags). */
   txn?: TxnCheckOptions;
   onProgress?: (msg: string) => void;
@@ -76,6 +78,7 @@ export async function checkHistory(history: readonly Op[], req: CheckRequest): P
     keyed: req.keyed ?? 'auto',
     ...(req.txn ? { txn: req.txn } : {}),
     ...(req.recoveryTimeoutMs !== undefined ? { recoveryTimeoutMs: req.recoveryTimeoutMs } : {}),
+    ...(req.convergeWithinMs !== undefined ? { convergeWithinMs: req.convergeWithinMs } : {}),
   }).catch((e: unknown) => {
     throw e instanceof CheckerInputError ? new UsageError(e.message) : e;
   });

@@ -100,7 +100,7 @@ const replication: CheckerEntry[] = [
   {
     name: 'conflicts',
     check: lazy(async () => (await import('./replication/conflicts.js')).checkConflicts),
-    doc: 'acknowledged writes discarded by a concurrent write on another node (last-write-wins), and acknowledged appends no node holds in the end',
+    doc: "acknowledged writes discarded by a concurrent write on another node (last-write-wins or the database's own rule), and acknowledged appends no node holds in the end",
   },
   {
     name: 'stats',

@@ -19,6 +19,7 @@ interface CheckFlags {
   checker?: string;
   timeLimit: number;
   memoryLimit: number;
+  convergeWithin?: number;
   json?: boolean;
   keyed: 'auto' | 'yes' | 'no';
   consistency?: string;
@@ -65,6 +66,11 @@ export function checkCommand(): Command {
     .option('--linearizable-keys', 'rw-register: assume each key is linearizable (real-time order of writes orders versions)')
     .option('--sequential-keys', "rw-register: assume each key is sequentially consistent (a process's order of writes orders versions)")
     .option('--wfr-keys', 'rw-register: assume writes follow reads within a transaction')
+    .option(
+      '--converge-within <seconds>',
+      "convergence: how long after the final heal (or a key's last write) the nodes' final reads may take to agree (default 10)",
+      parseSeconds,
+    )
     .option('--json', 'print the verdicts as JSON')
     .addOption(
       new Option('--threads <n>', 'worker threads for several files (0: one per core when the files are large enough; 1: none)')
@@ -95,6 +101,7 @@ async function runCheck(files: string[], flags: CheckFlags): Promise<number> {
     timeLimitMs: flags.timeLimit * 1000,
     memoryLimitBytes: flags.memoryLimit * 1024 * 1024,
     keyed: flags.keyed === 'auto' ? 'auto' : flags.keyed === 'yes',
+    ...(flags.convergeWithin !== undefined ? { convergeWithinMs: flags.convergeWithin * 1000 } : {}),
     ...txnRequest(flags, checkers),
   };
   validateRequest(req);

@@ -118,7 +118,7 @@ function registers(k: KeyOps, fr: NodeRead[], log: AnomalyLog, t: Tally): void {
       ops: witness(w.pair, winner.pair),
       explanation:
         `${did(w, key, 'wrote')} (ok at ${fmtTime(w.pair.complete!.time)}); ${did(winner, key, 'wrote')}, concurrently (${span(winner.pair)}); ` +
-        `${finalSay(fr)}: the write of ${fmtValue(w.x)} was discarded by last-write-wins`,
+        `${finalSay(fr)}: the write of ${fmtValue(w.x)} was discarded: the concurrent write on another node won (last-write-wins or the database's own conflict rule)`,
       data: {
         key: k.key,
         value: w.x,

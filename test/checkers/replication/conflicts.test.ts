@@ -24,7 +24,7 @@ describe('conflicts', () => {
         ops: [0, 1, 2, 3],
         explanation:
           'process 3 wrote 5 to key 2 on n1 (ok at 1.204 s); process 7 wrote 9 to key 2 on n2, concurrently (1.100-1.350 s); ' +
-          'every final read shows 9: the write of 5 was discarded by last-write-wins',
+          "every final read shows 9: the write of 5 was discarded: the concurrent write on another node won (last-write-wins or the database's own conflict rule)",
         data: { key: 2, value: 5, node: 'n1', winner: 9, winnerNode: 'n2', lostOkAtMs: 1204, winnerMs: [1100, 1350] },
       },
     ]);
