@@ -1,6 +1,6 @@
 import { fill } from '../context.js';
 import { pending, type Generator, type GenContext, type GenStep } from '../types.js';
-import { keyPool, positive, takeWrite, txnLength, type KeyPool } from './txn-keys.js';
+import { keyPool, mixedTxn, positive, takeWrite, type KeyPool, type MicroOp } from './txn-keys.js';
 import type { Workload } from './workload.js';
 
 /**
@@ -56,7 +56,7 @@ class ListAppendGen implements Generator {
   op(ctx: GenContext): GenStep {
     const r = ctx.rng;
     let pool = this.pool;
-    const mops: [string, number, number | null][] = [];
+    const mops: MicroOp[] = [];
     if (this.o.shape === 'write-skew') {
       const pair = r.int(pool.slots.length / 2);
       const [a, b] = [pool.slots[2 * pair]!.key, pool.slots[2 * pair + 1]!.key];
@@ -64,17 +64,9 @@ class ListAppendGen implements Generator {
       mops.push(['r', a, null], ['r', b, null], ['append', w.key, w.value]);
       pool = w.pool;
     } else {
-      const n = txnLength(r, this.o.min, this.o.max);
-      for (let i = 0; i < n; i++) {
-        const slot = r.int(pool.slots.length);
-        if (r.float() < this.o.readFraction) {
-          mops.push(['r', pool.slots[slot]!.key, null]);
-        } else {
-          const w = takeWrite(pool, slot);
-          mops.push(['append', w.key, w.value]);
-          pool = w.pool;
-        }
-      }
+      const m = mixedTxn(r, pool, this.o, 'append');
+      mops.push(...m.mops);
+      pool = m.pool;
     }
     const op = fill(ctx, { f: 'txn', value: mops });
     if (op === undefined) return pending(this);

@@ -29,6 +29,35 @@ export function txnLength(rng: { int(n: number): number }, min: number, max: num
   return min + rng.int(max - min + 1);
 }
 
+/** A micro-op: [f, key, value] (a read's value is null until it completes). */
+export type MicroOp = [string, number, number | null];
+
+/**
+ * A mixed transaction of `txnLength` micro-ops, each on a random active slot: a read with probability
+ * readFraction, else a write (`writeF`: 'append' or 'w') of the slot's next value. The rng calls come in
+ * the same order for every workload, so a seed replays the same schedule.
+ */
+export function mixedTxn(
+  r: { int(n: number): number; float(): number },
+  pool: KeyPool,
+  o: { min: number; max: number; readFraction: number },
+  writeF: string,
+): { mops: MicroOp[]; pool: KeyPool } {
+  const mops: MicroOp[] = [];
+  const n = txnLength(r, o.min, o.max);
+  for (let i = 0; i < n; i++) {
+    const slot = r.int(pool.slots.length);
+    if (r.float() < o.readFraction) {
+      mops.push(['r', pool.slots[slot]!.key, null]);
+    } else {
+      const w = takeWrite(pool, slot);
+      mops.push([writeF, w.key, w.value]);
+      pool = w.pool;
+    }
+  }
+  return { mops, pool };
+}
+
 /** Whole numbers at least 1 (a bad option is the caller's bug: the CLI validates what users give). */
 export function positive(name: string, n: number): number {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${n}`);

@@ -1,6 +1,6 @@
 import { fill } from '../context.js';
 import { pending, type Generator, type GenContext, type GenStep } from '../types.js';
-import { keyPool, positive, takeWrite, txnLength, type KeyPool } from './txn-keys.js';
+import { keyPool, mixedTxn, positive, takeWrite, type KeyPool, type MicroOp } from './txn-keys.js';
 import type { Workload } from './workload.js';
 
 /**
@@ -55,23 +55,15 @@ class TxnRegisterGen implements Generator {
   op(ctx: GenContext): GenStep {
     const r = ctx.rng;
     let pool = this.pool;
-    const mops: [string, number, number | null][] = [];
+    const mops: MicroOp[] = [];
     if (this.o.shape === 'read-then-write') {
       const w = takeWrite(pool, r.int(pool.slots.length));
       mops.push(['r', w.key, null], ['w', w.key, w.value]);
       pool = w.pool;
     } else {
-      const n = txnLength(r, this.o.min, this.o.max);
-      for (let i = 0; i < n; i++) {
-        const slot = r.int(pool.slots.length);
-        if (r.float() < this.o.readFraction) {
-          mops.push(['r', pool.slots[slot]!.key, null]);
-        } else {
-          const w = takeWrite(pool, slot);
-          mops.push(['w', w.key, w.value]);
-          pool = w.pool;
-        }
-      }
+      const m = mixedTxn(r, pool, this.o, 'w');
+      mops.push(...m.mops);
+      pool = m.pool;
     }
     const op = fill(ctx, { f: 'txn', value: mops });
     if (op === undefined) return pending(this);
