@@ -8,7 +8,7 @@ import {
   type PreparedLinearizability,
 } from './checkers/linearizability/index.js';
 import { getModel, models } from './checkers/linearizability/models/index.js';
-import { checkerRegistry, crashVerdict, runCheckers } from './checkers/registry.js';
+import { allRead, checkerRegistry, crashVerdict, runCheckers } from './checkers/registry.js';
 import { CheckerInputError, combineValidity, type TxnCheckOptions, type Validity, type Verdict } from './checkers/types.js';
 import { UsageError } from './errors.js';
 import { HistoryError, type HistoryWarning } from './history/errors.js';
@@ -111,8 +111,10 @@ function linearizable(req: CheckRequest, run: (opts: LinearizabilityOptions) => 
 /** Loads, lints and checks one history file. Throws HistoryError for unreadable or malformed input. */
 export async function checkHistoryFile(file: string, req: CheckRequest): Promise<FileResult> {
   validateRequest(req);
-  const shareValues = !req.model && (req.checkers ?? []).every((n) => TRANSACTIONAL.has(n));
-  const compactReads = !req.model && req.keyed !== false && (req.checkers ?? []).every((n) => COMPACT_READS.has(n));
+  // Loader economies, when every checker asked for says it reads the history that way (CheckerEntry.reads).
+  // Unkeyed checking (keyed false) reads [k, list] whole.
+  const shareValues = !req.model && allRead(req.checkers ?? [], 'sharedCompletions');
+  const compactReads = !req.model && req.keyed !== false && allRead(req.checkers ?? [], 'compactReads');
   let h: LoadedHistory | undefined = await loadHistory(file, { shareCompletedValues: shareValues, compactReads });
   const warnings = h.warnings;
   if (h.ops.length === 0) return { file, warnings, ...emptyResult(req) };
@@ -138,31 +140,6 @@ export async function checkHistoryFile(file: string, req: CheckRequest): Promise
   const r = await checkHistory(h.ops, req);
   return { file, warnings, ...r };
 }
-
-/** Checkers that read an invocation's value only where its completion carries the same micro-ops. */
-const TRANSACTIONAL = new Set(['list-append', 'rw-register', 'stats']);
-
-/**
- * Checkers that read a whole-list read's value only through the replication shapes (keyed.ts,
- * set-shape.ts), which understand a PrefixList (history/prefix-list.ts), or not at all: for them the
- * loader shares each key's list among its reads. Unkeyed checking (keyed false) reads [k, list] whole.
- */
-const COMPACT_READS = new Set([
-  'read-your-writes',
-  'monotonic-reads',
-  'monotonic-writes',
-  'writes-follow-reads',
-  'consistent-prefix',
-  'lost-writes',
-  'set',
-  'set-full',
-  'counter',
-  'bank',
-  'staleness',
-  'availability',
-  'stats',
-  'recovery',
-]);
 
 /** An empty history tested nothing: every requested checker says unknown, with that cause. */
 function emptyResult(req: CheckRequest): HistoryResult {

@@ -4,28 +4,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeAppendHistory, type AppendGenOptions } from '../../../bench/gen/append.js';
 import { checkHistoryFile } from '../../../src/check.js';
+import { compactReadCheckers } from '../../../src/checkers/registry.js';
 
 // A/B for the replication checkers' compact path: generated histories with anomalies (stale replicas,
 // lost acknowledged writes, divergent reads, info writes, failovers), checked by every replication
 // checker through `faultline check`'s path. The golden verdicts were recorded by the code before the
 // compact representation existed (FAULTLINE_RECORD_GOLDEN=1 rewrites them); the full verdicts JSON
 // (anomalies, witnesses, explanations, stats) must stay identical.
-const checkers = [
-  'read-your-writes',
-  'monotonic-reads',
-  'monotonic-writes',
-  'writes-follow-reads',
-  'consistent-prefix',
-  'lost-writes',
-  'set',
-  'set-full',
-  'counter',
-  'bank',
-  'staleness',
-  'availability',
-  'stats',
-  'recovery',
-];
+// Every checker that allows the compact reads (CheckerEntry.reads), in registry order: a checker that starts
+// to allow them fails the golden comparison below until its verdicts are recorded by the old path.
+const checkers = compactReadCheckers();
 
 const base: AppendGenOptions = {
   operations: 6000,
