@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mysqlAdapter, type MultiLeaderDb } from '../../src/adapters/mysql/index.js';
 import { writeLeader } from '../../src/adapters/topology.js';
 import type { Completion, DbOptions, WritesTo } from '../../src/adapters/types.js';
 import { runtimeByName } from '../../src/runtime/index.js';
-import { clusterPerTest, requireRuntime, RUNTIMES } from './support.js';
+import { readJson } from '../../src/run/store.js';
+import { clusterPerTest, requireRuntime, runsOf, RUNTIMES } from './support.js';
 
 // Issue 16: --topology multi-leader on MariaDB. Every node takes writes and replicates from every other node
 // (multi-source, one connection per node); nothing resolves conflicts, and the run must show them.
@@ -13,6 +15,7 @@ const T = 3000;
 describe.each(RUNTIMES)('mysql multi-leader (MariaDB multi-source) on %s', (runtime) => {
   const two = clusterPerTest('myml2', { runtime, image: 'mysql', nodes: 2 });
   const three = clusterPerTest('myml3', { runtime, image: 'mysql', nodes: 3 });
+  const runs = runsOf(mysqlAdapter, { runtime, nodes: 2, timeLimitS: 5 });
   const opts = (writesTo: WritesTo, workload = 'register'): DbOptions => ({
     replication: 'async',
     reads: 'primary',
@@ -136,5 +139,16 @@ describe.each(RUNTIMES)('mysql multi-leader (MariaDB multi-source) on %s', (runt
       ['n1', 'Yes', 'Yes'],
       ['n3', 'Yes', 'Yes'],
     ]);
+  }, 60_000);
+
+  it('a run with --topology multi-leader --writes-to key: every op names its node, and the cluster is healthy at the end', async () => {
+    const r = await runs.run({ workload: 'register', topology: 'multi-leader', writesTo: 'key' });
+    const info = readJson<{ cluster: { topology: string }; healthAfterHeal: { healthy: boolean } }>(join(r.dir, 'run.json'));
+    expect(info.cluster.topology).toBe('multi-leader');
+    expect(info.healthAfterHeal).toMatchObject({ supported: true, healthy: true });
+    const done = r.history.filter((op) => op.process !== 'nemesis' && op.type !== 'invoke');
+    expect(done.length).toBeGreaterThan(50);
+    expect(done.filter((op) => op.type === 'ok' && !op.node)).toEqual([]);
+    expect(new Set(done.map((op) => op.node))).toEqual(new Set(['n1', 'n2']));
   }, 60_000);
 });
