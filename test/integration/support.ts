@@ -51,11 +51,11 @@ export interface Started<D> {
 
 /**
  * One real cluster per test. Call at the top of a test file; the returned start(setup) brings up a
- * 3-node cluster in a fresh folder (runs named `<prefix>-<pid>-<n>`) and the database on it, and an
+ * 3-node cluster (opts.nodes to change that) in a fresh folder (runs named `<prefix>-<pid>-<n>`) and the database on it, and an
  * afterEach tears both down on every path and asserts nothing was left (tearDown). A setup that throws
  * takes its cluster and folder down before the error reaches the test.
  */
-export function clusterPerTest(prefix: string, opts: { runtime?: string; image?: string } = {}) {
+export function clusterPerTest(prefix: string, opts: { runtime?: string; image?: string; nodes?: number } = {}) {
   const runtime = opts.runtime ?? 'local';
   let live: Started<{ teardown(): Promise<void> }> | undefined;
   let seq = 0;
@@ -68,7 +68,7 @@ export function clusterPerTest(prefix: string, opts: { runtime?: string; image?:
   return async function start<D extends { teardown(): Promise<void> }>(setup: (cluster: Cluster) => Promise<D>): Promise<Started<D>> {
     const dir = mkdtempSync(join(tmpdir(), `fl-${prefix}-`));
     chmodSync(dir, 0o755);
-    const cluster = await runtimeByName(runtime).up({ runId: `${prefix}-${process.pid}-${seq++}`, dir, nodes: 3, image: opts.image });
+    const cluster = await runtimeByName(runtime).up({ runId: `${prefix}-${process.pid}-${seq++}`, dir, nodes: opts.nodes ?? 3, image: opts.image });
     try {
       const started = { cluster, db: await setup(cluster), dir, runtime };
       live = started;

@@ -7,7 +7,7 @@ import { follow, waitCaughtUp, waitSemiSync } from './replication.js';
 import { MyServer } from './server.js';
 import { REPLICATION_MODES, type Replication } from './settings.js';
 import { adminQuery, DATABASE, USER } from './sql.js';
-import { ISOLATION, WORKLOADS, workloadSql } from './workloads.js';
+import { ISOLATION, WORKLOADS, workloadSql, type WorkloadSql } from './workloads.js';
 
 /** The run's /24 as a MySQL host pattern ('10.77.3.%'): clients come from the host, replicas from the nodes. */
 function subnetPattern(cluster: Cluster): string {
@@ -16,13 +16,8 @@ function subnetPattern(cluster: Cluster): string {
   return `${parts.slice(0, 3).join('.')}.%`;
 }
 
-/**
- * Copies the install template into every node's data dir and starts all servers at once (replicas
- * read-only); on the primary creates the user (from the run's subnet only) and the workload's tables;
- * points every replica at it by GTID, and waits until they applied all of it (and, for semi-sync, until
- * the primary counts a semi-sync replica). On any failure, stops what it started and rethrows.
- */
-export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb> {
+/** The options both topologies check first: the replication mode and the workload's SQL, or a refusal saying why. */
+export function checkOptions(cluster: Cluster, opts: DbOptions): { mode: Replication; sql: WorkloadSql } {
   const mode = opts.replication as Replication;
   if (!REPLICATION_MODES.includes(mode)) throw new Error(`mysql: replication must be one of ${REPLICATION_MODES.join(', ')}, got '${opts.replication}'`);
   const sql = workloadSql(opts.workload, opts.isolation);
@@ -33,6 +28,33 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
   // Every statement of a transaction goes to one node, the primary: reads elsewhere would split it.
   if (sql.txn && opts.reads !== 'primary') throw new Error(`mysql: the ${opts.workload} workload runs each transaction on the primary; reads must be primary`);
   if (cluster.nodes.length < 1) throw new Error('mysql: needs at least one node');
+  return { mode, sql };
+}
+
+/**
+ * The clients' user (from the run's subnet only; replicas connect as it too) and the workload's tables, run on
+ * the node every other node first replicates from.
+ */
+export function userAndSchema(cluster: Cluster, sql: WorkloadSql): string[] {
+  const from = subnetPattern(cluster);
+  return [
+    `CREATE USER '${USER}'@'${from}' IDENTIFIED BY ''`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER ON ${DATABASE}.* TO '${USER}'@'${from}'`,
+    // Replicas connect as the same user; no SUPER / READ_ONLY ADMIN, so read_only binds the clients.
+    `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${USER}'@'${from}'`,
+    `CREATE DATABASE IF NOT EXISTS ${DATABASE}`,
+    ...sql.schema.map((s) => s.replace(/^CREATE TABLE IF NOT EXISTS /, `CREATE TABLE IF NOT EXISTS ${DATABASE}.`)),
+  ];
+}
+
+/**
+ * Copies the install template into every node's data dir and starts all servers at once (replicas
+ * read-only); on the primary creates the user (from the run's subnet only) and the workload's tables;
+ * points every replica at it by GTID, and waits until they applied all of it (and, for semi-sync, until
+ * the primary counts a semi-sync replica). On any failure, stops what it started and rethrows.
+ */
+export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb> {
+  const { mode, sql } = checkOptions(cluster, opts);
   // Every node runs the same installation: found once, on the first node.
   const bins = await mustBinaries(cluster.nodes[0]!);
 
@@ -46,20 +68,11 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
         await s.waitReady();
       }),
     );
-    const from = subnetPattern(cluster);
     // The schema's own commits must not wait for a semi-sync ack from replicas that are not there yet.
     const semi = mode === 'semi-sync' && rest.length > 0;
     const semiVar = FLAVOURS[bins.flavour].semiSyncPrimaryVar;
     if (semi) await adminQuery(p.admin, `SET GLOBAL ${semiVar} = 0`);
-    for (const stmt of [
-      `CREATE USER '${USER}'@'${from}' IDENTIFIED BY ''`,
-      `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER ON ${DATABASE}.* TO '${USER}'@'${from}'`,
-      // Replicas connect as the same user; no SUPER / READ_ONLY ADMIN, so read_only binds the clients.
-      `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${USER}'@'${from}'`,
-      `CREATE DATABASE IF NOT EXISTS ${DATABASE}`,
-      ...sql.schema.map((s) => s.replace(/^CREATE TABLE IF NOT EXISTS /, `CREATE TABLE IF NOT EXISTS ${DATABASE}.`)),
-    ])
-      await adminQuery(p.admin, stmt, [], 10_000);
+    for (const stmt of userAndSchema(cluster, sql)) await adminQuery(p.admin, stmt, [], 10_000);
     await Promise.all(rest.map((s) => follow(s, p, bins.flavour, opts.replicationAddress)));
     await waitCaughtUp(p, rest, bins.flavour);
     if (semi) {

@@ -12,6 +12,11 @@ export interface Routing {
   readable(reads: ReadRouting): string[];
   /** Where a client connects for `node` (a proxy's address when DbOptions.clientAddress is set). */
   address(node: string): { host: string; port: number };
+  /**
+   * multi-leader: the node one op goes to (every node takes writes, so a write's node depends on the session
+   * and the value, src/adapters/topology.ts). Absent: writes go to primary(), reads by readable().
+   */
+  target?(isWrite: boolean, session: number, value: unknown): string;
 }
 
 interface Conn {
@@ -25,13 +30,16 @@ interface Conn {
  * last connected and stay there while that connection lives (after a fenced failover the old primary is
  * dead, so the next op reconnects to the new one; in split brain a session keeps writing to the old
  * primary until its connection breaks). Reads go to the primary connection, or to the session's node
- * among the readable ones. The per-op timer decides: on timeout the socket is dropped and the op is
- * info (a write) or fail (a read).
+ * among the readable ones. With Routing.target (multi-leader: every node takes writes) each op goes to the
+ * node it names, over one connection per node. The per-op timer decides: on timeout the socket is dropped and
+ * the op is info (a write) or fail (a read).
  */
 export class MyClient implements Client {
   private write?: Conn;
   private read?: Conn;
   private pending?: Conn;
+  /** With Routing.target: one connection per node the session sent an op to. */
+  private readonly byNode = new Map<string, Conn>();
 
   constructor(
     private readonly routing: Routing,
@@ -49,7 +57,8 @@ export class MyClient implements Client {
     let node = '';
     const progress = this.workload.txn ? txnProgress() : undefined;
     const work = (async () => {
-      conn = useWrite ? await this.writeConn(timeoutMs) : await this.readConn(timeoutMs);
+      const to = this.routing.target?.(isWrite, this.session, value);
+      conn = to !== undefined ? await this.nodeConn(to, timeoutMs) : useWrite ? await this.writeConn(timeoutMs) : await this.readConn(timeoutMs);
       node = conn.node;
       phase = 'query';
       return this.workload.run(conn.my!, f, value, progress);
@@ -106,6 +115,14 @@ export class MyClient implements Client {
     return this.write;
   }
 
+  private async nodeConn(node: string, timeoutMs: number): Promise<Conn> {
+    const c = this.byNode.get(node);
+    if (c && !c.dead) return c;
+    const opened = await this.open(node, timeoutMs);
+    this.byNode.set(node, opened);
+    return opened;
+  }
+
   private async readConn(timeoutMs: number): Promise<Conn> {
     if (this.read && !this.read.dead) return this.read;
     const nodes = this.routing.readable(this.reads);
@@ -123,12 +140,14 @@ export class MyClient implements Client {
     if (this.write === c) this.write = undefined;
     if (this.read === c) this.read = undefined;
     if (this.pending === c) this.pending = undefined;
+    if (this.byNode.get(c.node) === c) this.byNode.delete(c.node);
   }
 
   async close(): Promise<void> {
     this.drop(this.write);
     this.drop(this.read);
     this.drop(this.pending);
+    for (const c of [...this.byNode.values()]) this.drop(c);
     this.onClose(this);
   }
 }

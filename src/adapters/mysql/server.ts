@@ -24,6 +24,8 @@ export class MyServer {
     private readonly bins: ServerBinaries,
     private readonly mode: Replication,
     readOnly: boolean,
+    /** Arguments after the shared ones (a later one wins): the multi-leader topology's (src/adapters/mysql/multi-leader.ts). */
+    private readonly extraArgs: readonly string[] = [],
   ) {
     this.paths = { data: join(node.dir, 'mysqldata'), socket: join(node.dir, 'mysqld.sock'), pidFile: join(node.dir, 'mysqld.pid') };
     this.logFile = join(node.dir, 'mysqld.log');
@@ -74,6 +76,7 @@ export class MyServer {
         this.bins.server,
         ...serverArgs({ flavour: this.bins.flavour, node: this.node, serverId: this.serverId, paths: this.paths, mode: this.mode, readOnly: this.readOnly }),
         `--init-file=${this.initFile}`,
+        ...this.extraArgs,
       ],
       user: MYSQL_USER,
       logFile: this.logFile,
