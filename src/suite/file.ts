@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { adapterByName, adapterNames } from '../adapters/index.js';
+import { topologiesOf } from '../adapters/topology.js';
+import { TOPOLOGIES, type Topology } from '../adapters/types.js';
 import { InputError } from '../errors.js';
 import { faultPackages } from '../nemesis/index.js';
 import { WORKLOAD_CHECKS, checksFor } from '../run/checks.js';
@@ -19,6 +21,8 @@ export interface DbInfo {
   replication: readonly string[];
   defaultReplication: string;
   workloads: readonly string[];
+  /** The topologies it sets up, its default first (absent: single-leader only). */
+  topologies?: readonly Topology[];
 }
 export type Catalog = Readonly<Record<string, DbInfo>>;
 
@@ -27,7 +31,12 @@ export async function builtInCatalog(): Promise<Catalog> {
   const out: Record<string, DbInfo> = {};
   for (const name of adapterNames) {
     const a = await adapterByName(name);
-    out[name] = { replication: a.replicationModes, defaultReplication: a.description.defaultReplication, workloads: a.workloads };
+    out[name] = {
+      replication: a.replicationModes,
+      defaultReplication: a.description.defaultReplication,
+      workloads: a.workloads,
+      topologies: topologiesOf(a.description),
+    };
   }
   return out;
 }
@@ -57,7 +66,7 @@ export const BUILT_IN_DEFAULTS = {
 } as const;
 
 /** The fields a matrix may list (each list is an axis of the cartesian product). */
-export const AXES = ['db', 'replication', 'reads', 'workload', 'nemesis', 'nodes'] as const;
+export const AXES = ['db', 'replication', 'reads', 'workload', 'nemesis', 'nodes', 'topology', 'writesTo'] as const;
 const OPTIONS = [
   'db',
   'adapter',
@@ -76,6 +85,9 @@ const OPTIONS = [
   'nemesisInterval',
   'recoveryTimeout',
   'sentinel',
+  'topology',
+  'writesTo',
+  'convergeWithin',
   'image',
   'repeat',
   'expect',
@@ -143,6 +155,12 @@ function checkOption(name: OptionName, v: unknown, catalog: Catalog): string | u
       return v === 'random' ? undefined : int(0, 0xffffffff, "a seed (or 'random')");
     case 'sentinel':
       return typeof v === 'boolean' ? undefined : `${show(v)} is not true or false`;
+    case 'topology':
+      return oneOf(TOPOLOGIES, 'a topology');
+    case 'writesTo':
+      return oneOf(['session', 'key'], 'where multi-leader writes go');
+    case 'convergeWithin':
+      return secs(true);
     case 'repeat':
       return int(1, 1000, 'a repetition count');
     case 'expect':
@@ -233,12 +251,22 @@ function seedOf(id: string): number {
 const safeId = (s: string) => s.replace(/[^A-Za-z0-9._+-]+/g, '_');
 
 /** The id of an entry without an explicit one: db-replication-reads-workload-nemesis, and -<n>n for a node count other than 3. */
-export function deriveId(e: { db: string; replication: string; reads: string; workload: string; nemesis: string; nodes: number }): string {
+export function deriveId(e: {
+  db: string;
+  replication: string;
+  reads: string;
+  workload: string;
+  nemesis: string;
+  nodes: number;
+  topology?: string;
+  writesTo?: string;
+}): string {
   const nem = e.nemesis
     .split(',')
     .map((s) => s.trim())
     .join('+');
-  return [e.db, e.replication, e.reads, e.workload, nem].map(safeId).join('-') + (e.nodes !== 3 ? `-${e.nodes}n` : '');
+  const parts = [e.db, ...(e.topology !== undefined ? [e.topology] : []), e.replication, e.reads, e.workload, nem];
+  return parts.map(safeId).join('-') + (e.writesTo !== undefined ? `-writes-by-${safeId(e.writesTo)}` : '') + (e.nodes !== 3 ? `-${e.nodes}n` : '');
 }
 
 /** Parses and validates a suite's text; `file` is the name errors give. */
@@ -391,10 +419,17 @@ export function suiteFromLocated(
       problems.push({ path: at('nemesis'), message: `partition and failover faults need at least 2 nodes (this entry has ${nodes})` });
     const sentinel = val('sentinel') as boolean | undefined;
     if (sentinel && dbName !== 'redis') problems.push({ path: at('sentinel'), message: 'sentinel is for db redis' });
+    const known = info?.topologies ?? ['single-leader'];
+    const topology = (val('topology') as Topology | undefined) ?? (info ? known[0]! : undefined);
+    if (info && o.topology && !known.includes(topology!))
+      problems.push({ path: at('topology'), message: `${dbName} has no ${topology} topology (topologies: ${known.join(', ')})` });
+    if (o.writesTo && topology !== 'multi-leader') problems.push({ path: at('writesTo'), message: 'writesTo is for topology multi-leader' });
+    if (o.convergeWithin && (topology ?? 'single-leader') === 'single-leader')
+      problems.push({ path: at('convergeWithin'), message: 'convergeWithin is for the multi-leader and leaderless topologies' });
     const expectV = val('expect');
     const expect = toExpectation(expectV);
     if (expect.kind === 'anomalies') {
-      const checked = checksFor(workload, nemesis).checkers ?? [];
+      const checked = checksFor(workload, nemesis, undefined, topology).checkers ?? [];
       expect.anomalies.forEach((a, i) => {
         if (!checked.includes(a) || a === 'stats')
           problems.push({
@@ -404,7 +439,19 @@ export function suiteFromLocated(
       });
     }
     const resolvedDb = dbName ?? adapter!;
-    const id = c.id ?? deriveId({ db: resolvedDb, replication: replication ?? 'default', reads, workload, nemesis, nodes });
+    const id =
+      c.id ??
+      deriveId({
+        db: resolvedDb,
+        replication: replication ?? 'default',
+        reads,
+        workload,
+        nemesis,
+        nodes,
+        // Only when asked for: the ids of entries that name no topology stay what they were.
+        ...(o.topology ? { topology: topology as string } : {}),
+        ...(o.writesTo ? { writesTo: val('writesTo') as string } : {}),
+      });
     const where = c.id !== undefined ? `${c.path}.id` : c.path;
     const before = idAt.get(id);
     if (before !== undefined) {
@@ -439,6 +486,9 @@ export function suiteFromLocated(
       nemesisIntervalS: val('nemesisInterval') as number,
       recoveryTimeoutS: val('recoveryTimeout') as number,
       ...opt<boolean>('sentinel', (v) => ({ sentinel: v })),
+      ...opt<Topology>('topology', (v) => ({ topology: v })),
+      ...opt<'session' | 'key'>('writesTo', (v) => ({ writesTo: v })),
+      ...opt<number>('convergeWithin', (v) => ({ convergeWithinS: v })),
       ...opt<string>('image', (v) => ({ image: v })),
     });
   }

@@ -1,3 +1,4 @@
+import type { Topology, WritesTo } from '../adapters/types.js';
 /**
  * `faultline suite` (issue 13): a matrix of runs from a suite file, each entry with an expectation, and
  * the outputs a nightly CI job reads (JUnit XML, JSON and Markdown summaries, an index.html, a trend
@@ -37,6 +38,10 @@ export interface SuiteEntry {
   nemesisIntervalS?: number;
   recoveryTimeoutS?: number;
   sentinel?: boolean;
+  /** Issue 16: the replication topology (absent: the database's default), where multi-leader writes go, the convergence wait (s). */
+  topology?: Topology;
+  writesTo?: WritesTo;
+  convergeWithinS?: number;
   image?: string;
 }
 

@@ -237,6 +237,51 @@ describe('matrix expansion and ids', () => {
     expect(m).toMatch(/^suite\.json:3: entries\[1\]\.id: the id 'a' is also the id of entries\[0\]\.id \(line 2\)/m);
   });
 
+  it('topologies (issue 16): a writesTo axis for multi-leader MariaDB, ids that say so, the checkers each topology adds', async () => {
+    const s = await suiteFromText(
+      JSON.stringify({
+        name: 's',
+        matrix: { db: 'mysql', topology: 'multi-leader', writesTo: ['session', 'key'], nodes: 2, expect: { anomalies: ['conflicts'] } },
+        entries: [{ db: 'cassandra', replication: 'one', nemesis: 'partition', convergeWithin: 20, expect: { anomalies: ['convergence'] } }],
+      }),
+      'suite.json',
+      catalog,
+    );
+    expect(s.entries.map((e) => e.id)).toEqual([
+      'mysql-multi-leader-async-primary-append-none-writes-by-session-2n',
+      'mysql-multi-leader-async-primary-append-none-writes-by-key-2n',
+      // An entry that names no topology keeps the id it always had.
+      'cassandra-one-primary-append-partition',
+    ]);
+    expect(s.entries[1]).toMatchObject({ topology: 'multi-leader', writesTo: 'key', nodes: 2 });
+    expect(s.entries[2]).toMatchObject({ convergeWithinS: 20 });
+    expect(s.entries[2]!.topology).toBeUndefined();
+  });
+
+  it('topologies a database lacks, and settings without the topology they belong to, are refused with their lines', async () => {
+    const m = await refusal(
+      JSON.stringify(
+        {
+          name: 's',
+          entries: [
+            { db: 'postgres', topology: 'multi-leader' },
+            { db: 'redis', writesTo: 'key' },
+            { db: 'mysql', convergeWithin: 5 },
+            { db: 'mysql', topology: 'multi-leader', expect: { anomalies: ['read-your-writes'] } },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
+    expect(m).toMatch(/entries\[0\]\.topology: postgres has no multi-leader topology \(topologies: single-leader\)/);
+    expect(m).toMatch(/entries\[1\]\.writesTo: writesTo is for topology multi-leader/);
+    expect(m).toMatch(/entries\[2\]\.convergeWithin: convergeWithin is for the multi-leader and leaderless topologies/);
+    expect(m).toMatch(/entries\[3\]\.expect\.anomalies\[0\]: 'read-your-writes' is not a checker of the append workload \(checkers: convergence, conflicts\)/);
+    const bad = await refusal(JSON.stringify({ name: 's', entries: [{ db: 'mysql', topology: 'mesh' }] }));
+    expect(bad).toMatch(/entries\[0\]\.topology: 'mesh' is not a topology \(single-leader, multi-leader, leaderless\)/);
+  });
+
   it('derived ids are file-name safe', () => {
     expect(deriveId({ db: 'cassandra', replication: 'one/quorum', reads: 'any', workload: 'set', nemesis: 'kill, pause', nodes: 3 })).toBe(
       'cassandra-one_quorum-any-set-kill+pause',
