@@ -30,6 +30,8 @@ export interface NodeReadsOptions {
   untilMs: number;
   /** --converge-within, for what it prints. */
   withinS: number;
+  /** What untilMs counts from, for what it prints: 'the final heal' or 'the end of the workload'. */
+  since: string;
   /** The interpreter's settings for client ops (writer, start time, op timeout, onOp, signal). */
   common: Omit<InterpretOptions, 'generator' | 'clients' | 'concurrency' | 'nemesis'>;
   /** Anti-entropy can take minutes: its own bound. Default 5 minutes. */
@@ -91,12 +93,12 @@ export async function perNodeFinalReads(o: NodeReadsOptions): Promise<NodeReadsO
         out.aborted = true;
         break;
       }
-      o.log(`the nodes still disagreed on ${doubt.length} keys ${o.withinS} s after the heal; after the repair, every key from every node once more...`);
+      o.log(`the nodes still disagreed on ${doubt.length} keys ${o.withinS} s after ${o.since}; after the repair, every key from every node once more...`);
       pending = new Set(o.keys);
       continue;
     }
     if (out.rounds === 1)
-      o.log(`the nodes disagree on ${doubt.length} keys; reading them again until they agree (until ${o.withinS} s after the heal, --converge-within)...`);
+      o.log(`the nodes disagree on ${doubt.length} keys; reading them again until they agree (until ${o.withinS} s after ${o.since}, --converge-within)...`);
     pending = new Set(doubt);
     await new Promise((res) => setTimeout(res, Math.min(ROUND_GAP_MS, Math.max(0, until - Date.now()))));
   }

@@ -448,6 +448,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
           keys,
           untilMs: (packages.length > 0 ? lastNemesisDoneMs : workloadEndMs) + (spec.convergeWithinS ?? DEFAULT_CONVERGE_WITHIN_S) * 1000,
           withinS: spec.convergeWithinS ?? DEFAULT_CONVERGE_WITHIN_S,
+          since: packages.length > 0 ? 'the final heal' : 'the end of the workload',
           common,
           log: io.log,
         });

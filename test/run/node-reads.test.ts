@@ -68,6 +68,7 @@ function options(db: Db, keys: number[], untilMs: number, ops: Op[]): { o: NodeR
     keys: new Set(keys),
     untilMs,
     withinS: 1,
+    since: 'the final heal',
     common: { writer, opTimeoutMs: 1000, startNs: process.hrtime.bigint(), onOp: (op) => ops.push(op) },
     log: (l) => lines.push(l),
   };
