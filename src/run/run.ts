@@ -203,6 +203,13 @@ async function preflight(
   return { spec, adapter, adapterFile, runtime, packages, txnPlan };
 }
 
+/** "multi-leader, writes through the key's leader, " for the start line; nothing for the database's only topology. */
+function topologyWords(spec: ResolvedSpec): string {
+  if (spec.topology === 'single-leader') return '';
+  if (spec.topology !== 'multi-leader') return `${spec.topology}, `;
+  return `multi-leader, writes through ${spec.writesTo === 'key' ? "the key's leader" : "the session's leader"}, `;
+}
+
 /** A topology the adapter sets up, and the settings of one only where they mean something. */
 function refuseTopologyMisuse(spec: ResolvedSpec, adapter: Adapter): void {
   const known = topologiesOf(adapter.description);
@@ -295,7 +302,7 @@ export async function runTest(given: RunSpec, io: { log: (line: string) => void;
   if (caveats.length > 0) runInfo.caveats = caveats;
   writeJson(paths.runJson, runInfo);
   io.log(
-    `faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, ` +
+    `faultline run ${runId}: ${spec.db} ${spec.nodes} nodes (${topologyWords(spec)}${spec.replication}, reads ${spec.reads}), workload ${spec.workload}, ` +
       `nemesis ${spec.nemesis}, ${spec.timeLimitS} s, seed ${spec.seed}`,
   );
   if (txnPlan) io.log(`transactions at ${txnPlan.isolation}, checked against ${txnPlan.consistency.join(', ')}`);
