@@ -1,5 +1,5 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, FailoverOutcome, ReadRouting, Role } from '../types.js';
+import type { Client, ClientOptions, Db, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { CassClient } from './client.js';
 import { CQL_PORT } from './config.js';
 import type { Consistency } from './consistency.js';
@@ -24,11 +24,14 @@ export interface CassDbInit {
 
 /** Final reads (the `reads` override) see the converged state: ALL, unless the run reads at SERIAL. */
 const FINAL: Pick<Consistency, 'read'> = { read: 'all' };
+/** Per-node reads (the `node` option) ask that node alone: ONE, answered from its own copy (config.ts says why). */
+const PER_NODE: Pick<Consistency, 'read'> = { read: 'one' };
 
 /**
  * A started Cassandra cluster: masterless, every node a coordinator and a replica of every key (RF = n).
  * Session s writes through node s mod n. Its reads go through the same node (`reads primary` or `any`),
  * or through the next node (`reads replicas`), so a read asks a different coordinator than the write did.
+ * A client pinned to a node (ClientOptions.node) writes and reads through that node only, reading at ONE.
  */
 export class CassDb implements Db {
   readonly name = 'cassandra';
@@ -65,14 +68,22 @@ export class CassDb implements Db {
     return this.init.servers[0]!.node;
   }
 
-  async client(session: number, opts: { reads?: ReadRouting } = {}): Promise<Client> {
+  async client(session: number, opts: ClientOptions = {}): Promise<Client> {
+    if (opts.node !== undefined) {
+      const via = this.coordinators.get(opts.node);
+      if (!via) throw new Error(`cassandra: no node named ${opts.node}`);
+      return this.track(new CassClient(via, via, this.init.cql, { ...this.init.consistency, ...PER_NODE }, (x) => this.clients.delete(x)));
+    }
     const names = [...this.servers.keys()];
     const w = names[session % names.length]!;
     const reads = opts.reads ?? this.init.reads;
     const r = reads === 'replicas' && names.length > 1 ? names[(session + 1) % names.length]! : w;
     const final = opts.reads !== undefined && this.init.consistency.read !== 'serial';
     const consistency = final ? { ...this.init.consistency, ...FINAL } : this.init.consistency;
-    const c = new CassClient(this.coordinators.get(w)!, this.coordinators.get(r)!, this.init.cql, consistency, (x) => this.clients.delete(x));
+    return this.track(new CassClient(this.coordinators.get(w)!, this.coordinators.get(r)!, this.init.cql, consistency, (x) => this.clients.delete(x)));
+  }
+
+  private track(c: CassClient): CassClient {
     this.clients.add(c);
     return c;
   }

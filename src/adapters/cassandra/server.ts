@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { RuntimeNode, Service } from '../../runtime/types.js';
 import { logTail } from '../remote.js';
-import { cassandraYaml, jvmArgv, LOGBACK_XML, nodeDirs, type NodeDirs } from './config.js';
+import { cassandraYaml, jvmArgv, LOGBACK_XML, nodeDirs, RACKDC_PROPERTIES, type NodeDirs } from './config.js';
 import { CASSANDRA_USER } from './install.js';
 import { compileClock } from './skew-clock.js';
 
@@ -45,6 +45,7 @@ export class CassServer {
     await compileClock(this.node, this.java, jar, d.clock);
     await this.node.writeFile(join(d.conf, 'cassandra.yaml'), cassandraYaml({ ip: this.node.ip, seeds: o.seeds, token: o.token, dirs: d }));
     await this.node.writeFile(join(d.conf, 'logback.xml'), LOGBACK_XML);
+    await this.node.writeFile(join(d.conf, 'cassandra-rackdc.properties'), RACKDC_PROPERTIES);
     const r = await this.node.exec(['chown', '-R', `${CASSANDRA_USER}:${CASSANDRA_USER}`, d.root]);
     if (r.code !== 0) throw new Error(`${this.name}: chown ${d.root} failed: ${r.stderr.trim()}`);
   }
