@@ -3,6 +3,8 @@ import { CLOCK_CLASS } from './skew-clock.js';
 
 export const CQL_PORT = 9042;
 export const STORAGE_PORT = 7000;
+/** JMX, bound to the node's own loopback only (nodetool runs on the node: repair.ts). */
+export const JMX_PORT = 7199;
 
 /** One token per node, evenly spread over Murmur3's range: no vnode allocation at start, so startup is quick. */
 export function initialToken(index: number, count: number): string {
@@ -124,7 +126,7 @@ export const LOGBACK_XML = `<configuration scan="false">
 `;
 
 /** The --add-exports/--add-opens list of Cassandra 5.0's conf/jvm17-server.options. */
-const JAVA17_MODULE_FLAGS = [
+export const JAVA17_MODULE_FLAGS = [
   '--add-exports',
   'java.base/jdk.internal.misc=ALL-UNNAMED',
   '--add-exports',
@@ -214,6 +216,9 @@ export function jvmArgv(o: { java: string; classpath: string; dirs: NodeDirs; he
     `-Dlogback.configurationFile=${join(o.dirs.conf, 'logback.xml')}`,
     `-Dcassandra.logdir=${o.dirs.logs}`,
     `-Dcassandra-rackdc.properties=file://${join(o.dirs.conf, 'cassandra-rackdc.properties')}`,
+    // JMX on loopback only, no authentication (cassandra-env.sh's LOCAL_JMX=yes), for nodetool on the node.
+    `-Dcassandra.jmx.local.port=${JMX_PORT}`,
+    `-Dcom.sun.management.jmxremote.rmi.port=${JMX_PORT}`,
     `-Dcassandra.storagedir=${o.dirs.root}`,
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
     '-Dcassandra.ring_delay_ms=1000',

@@ -4,7 +4,7 @@ import { CassClient } from './client.js';
 import { CQL_PORT } from './config.js';
 import type { Consistency } from './consistency.js';
 import { Coordinator } from './coordinator.js';
-import type { WorkloadCql } from './cql.js';
+import { KEYSPACE, type WorkloadCql } from './cql.js';
 import { waitServing } from './ready.js';
 import type { CassServer } from './server.js';
 import { cqlEndpoint, NodeAddressTranslator } from './endpoints.js';
@@ -26,6 +26,8 @@ export interface CassDbInit {
 const FINAL: Pick<Consistency, 'read'> = { read: 'all' };
 /** Per-node reads (the `node` option) ask that node alone: ONE, answered from its own copy (config.ts says why). */
 const PER_NODE: Pick<Consistency, 'read'> = { read: 'one' };
+/** What repair runs on each node: a full (not incremental) repair of the workload's keyspace. */
+const REPAIR_ARGS = ['repair', '--full', KEYSPACE];
 
 /**
  * A started Cassandra cluster: masterless, every node a coordinator and a replica of every key (RF = n).
@@ -86,6 +88,29 @@ export class CassDb implements Db {
   private track(c: CassClient): CassClient {
     this.clients.add(c);
     return c;
+  }
+
+  /**
+   * Anti-entropy as an operator runs it after an outage: `nodetool repair --full faultline` through each node in
+   * turn (each repairs every range it holds with every other replica, so any one suffices with RF = n; all of
+   * them is what a runbook does), the whole bounded by timeoutMs. Needs every node up: Cassandra fails a repair
+   * whose replicas are not all alive, and this throws with that node's output.
+   */
+  async repair(timeoutMs = 180_000): Promise<Record<string, unknown>> {
+    const t0 = Date.now();
+    const end = t0 + timeoutMs;
+    const nodes: Array<{ node: string; ms: number }> = [];
+    for (const s of this.init.servers) {
+      if (!s.running()) throw new Error(`cassandra: repair: ${s.name} is down`);
+      if (s.isPaused()) throw new Error(`cassandra: repair: ${s.name} is paused`);
+      const left = end - Date.now();
+      if (left <= 0)
+        throw new Error(`cassandra: repair: out of time (${timeoutMs} ms) before ${s.name}; repaired through ${nodes.map((n) => n.node).join(', ') || 'none'}`);
+      const t = Date.now();
+      await s.nodetool(REPAIR_ARGS, left);
+      nodes.push({ node: s.name, ms: Date.now() - t });
+    }
+    return { command: `nodetool ${REPAIR_ARGS.join(' ')}`, nodes: nodes.map((n) => n.node), perNode: nodes, ms: Date.now() - t0 };
   }
 
   async kill(node: RuntimeNode): Promise<void> {
