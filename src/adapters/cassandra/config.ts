@@ -3,7 +3,7 @@ import { CLOCK_CLASS } from './skew-clock.js';
 
 export const CQL_PORT = 9042;
 export const STORAGE_PORT = 7000;
-/** JMX, bound to the node's own loopback only (nodetool runs on the node: repair.ts). */
+/** JMX, bound to the node's own loopback only (nodetool runs on the node: nodetool.ts). */
 export const JMX_PORT = 7199;
 
 /** One token per node, evenly spread over Murmur3's range: no vnode allocation at start, so startup is quick. */
