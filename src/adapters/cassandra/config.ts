@@ -3,6 +3,8 @@ import { CLOCK_CLASS } from './skew-clock.js';
 
 export const CQL_PORT = 9042;
 export const STORAGE_PORT = 7000;
+/** JMX, bound to the node's own loopback only (nodetool runs on the node: nodetool.ts). */
+export const JMX_PORT = 7199;
 
 /** One token per node, evenly spread over Murmur3's range: no vnode allocation at start, so startup is quick. */
 export function initialToken(index: number, count: number): string {
@@ -42,6 +44,18 @@ export function nodeDirs(nodeDir: string): NodeDirs {
 }
 
 /**
+ * Why a read at ONE through node X is answered from X's own copy (the per-node reads, ClientOptions.node).
+ * A coordinator reads from the first live replicas of ReplicaPlans.forRead's candidates, sorted by the snitch's
+ * sortedByProximity (5.0.9). SimpleSnitch returns them in ring order, not self first, and the dynamic snitch
+ * (on by default) may reorder them by latency; so here: GossipingPropertyFileSnitch, whose
+ * AbstractNetworkTopologySnitch.compareEndpoints puts the coordinator itself first, with the same dc and rack
+ * names SimpleSnitch reports (one dc, one rack, so nothing else is reordered), and no dynamic snitch. Together
+ * with the tables' speculative_retry NONE (cql.ts), a read at ONE contacts the coordinator alone whenever it is
+ * a replica (always here: RF = n).
+ */
+export const RACKDC_PROPERTIES = 'dc=datacenter1\nrack=rack1\n';
+
+/**
  * cassandra.yaml for one node. Every node is a seed (all start at once, none bootstraps), one token each,
  * small caches and memtables for a 512 MB heap, request timeouts of 2 s (our op timeout is above them, so
  * the server's own timeout decides first and says what it knows), and no authentication.
@@ -63,7 +77,8 @@ broadcast_rpc_address: ${o.ip}
 storage_port: ${STORAGE_PORT}
 native_transport_port: ${CQL_PORT}
 start_native_transport: true
-endpoint_snitch: SimpleSnitch
+endpoint_snitch: GossipingPropertyFileSnitch
+dynamic_snitch: false
 data_file_directories:
   - ${o.dirs.data}
 commitlog_directory: ${o.dirs.commitlog}
@@ -111,7 +126,7 @@ export const LOGBACK_XML = `<configuration scan="false">
 `;
 
 /** The --add-exports/--add-opens list of Cassandra 5.0's conf/jvm17-server.options. */
-const JAVA17_MODULE_FLAGS = [
+export const JAVA17_MODULE_FLAGS = [
   '--add-exports',
   'java.base/jdk.internal.misc=ALL-UNNAMED',
   '--add-exports',
@@ -200,6 +215,10 @@ export function jvmArgv(o: { java: string; classpath: string; dirs: NodeDirs; he
     `-Dcassandra.config=file://${join(o.dirs.conf, 'cassandra.yaml')}`,
     `-Dlogback.configurationFile=${join(o.dirs.conf, 'logback.xml')}`,
     `-Dcassandra.logdir=${o.dirs.logs}`,
+    `-Dcassandra-rackdc.properties=file://${join(o.dirs.conf, 'cassandra-rackdc.properties')}`,
+    // JMX on loopback only, no authentication (cassandra-env.sh's LOCAL_JMX=yes), for nodetool on the node.
+    `-Dcassandra.jmx.local.port=${JMX_PORT}`,
+    `-Dcom.sun.management.jmxremote.rmi.port=${JMX_PORT}`,
     `-Dcassandra.storagedir=${o.dirs.root}`,
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
     '-Dcassandra.ring_delay_ms=1000',

@@ -23,6 +23,13 @@ export interface WorkloadCql {
 
 export const KEYSPACE = 'faultline';
 
+/**
+ * No speculative read to a second replica when the first is slow (the default '99p' sends one, and at ONE the
+ * first answer wins): a read at ONE is answered by the replica the snitch put first, the coordinator itself
+ * (config.ts, RACKDC_PROPERTIES). Reads at QUORUM or ALL wait for as many replicas either way.
+ */
+const NO_SPECULATION = "speculative_retry = 'NONE'";
+
 const ok = (value: unknown): OpResult => ({ type: 'ok', value });
 const fail = (value: unknown, error: string): OpResult => ({ type: 'fail', value, error });
 
@@ -41,7 +48,7 @@ const commitLevel = (c: Consistency) => (c.write === 'serial' ? 'quorum' : c.wri
  * -1), so every write goes through Paxos; cas is `UPDATE ... IF v = from`, [applied] false is fail.
  */
 const register: WorkloadCql = {
-  schema: [`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.registers (k int PRIMARY KEY, v int)`],
+  schema: [`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.registers (k int PRIMARY KEY, v int) WITH ${NO_SPECULATION}`],
   writes: new Set(['write', 'cas']),
   async run(exec, c, f, value) {
     const [k, v] = pair(value, f);
@@ -69,7 +76,7 @@ const register: WorkloadCql = {
 
 /** lists(k, vals list<int>): append [k, e] is `vals = vals + [e]` (no read: concurrent appends all land); read -> list ([] when missing). */
 const append: WorkloadCql = {
-  schema: [`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.lists (k int PRIMARY KEY, vals list<int>)`],
+  schema: [`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.lists (k int PRIMARY KEY, vals list<int>) WITH ${NO_SPECULATION}`],
   writes: new Set(['append']),
   async run(exec, c, f, value) {
     const [k, e] = pair(value, f);

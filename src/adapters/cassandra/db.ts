@@ -1,10 +1,10 @@
 import type { Cluster, RuntimeNode } from '../../runtime/types.js';
-import type { Client, Db, FailoverOutcome, ReadRouting, Role } from '../types.js';
+import type { Client, ClientOptions, Db, FailoverOutcome, ReadRouting, Role } from '../types.js';
 import { CassClient } from './client.js';
 import { CQL_PORT } from './config.js';
 import type { Consistency } from './consistency.js';
 import { Coordinator } from './coordinator.js';
-import type { WorkloadCql } from './cql.js';
+import { KEYSPACE, type WorkloadCql } from './cql.js';
 import { waitServing } from './ready.js';
 import type { CassServer } from './server.js';
 import { cqlEndpoint, NodeAddressTranslator } from './endpoints.js';
@@ -24,11 +24,16 @@ export interface CassDbInit {
 
 /** Final reads (the `reads` override) see the converged state: ALL, unless the run reads at SERIAL. */
 const FINAL: Pick<Consistency, 'read'> = { read: 'all' };
+/** Per-node reads (the `node` option) ask that node alone: ONE, answered from its own copy (config.ts says why). */
+const PER_NODE: Pick<Consistency, 'read'> = { read: 'one' };
+/** What repair runs on each node: a full (not incremental) repair of the workload's keyspace. */
+const REPAIR_ARGS = ['repair', '--full', KEYSPACE];
 
 /**
  * A started Cassandra cluster: masterless, every node a coordinator and a replica of every key (RF = n).
  * Session s writes through node s mod n. Its reads go through the same node (`reads primary` or `any`),
  * or through the next node (`reads replicas`), so a read asks a different coordinator than the write did.
+ * A client pinned to a node (ClientOptions.node) writes and reads through that node only, reading at ONE.
  */
 export class CassDb implements Db {
   readonly name = 'cassandra';
@@ -65,16 +70,47 @@ export class CassDb implements Db {
     return this.init.servers[0]!.node;
   }
 
-  async client(session: number, opts: { reads?: ReadRouting } = {}): Promise<Client> {
+  async client(session: number, opts: ClientOptions = {}): Promise<Client> {
+    if (opts.node !== undefined) {
+      const via = this.coordinators.get(opts.node);
+      if (!via) throw new Error(`cassandra: no node named ${opts.node}`);
+      return this.track(new CassClient(via, via, this.init.cql, { ...this.init.consistency, ...PER_NODE }, (x) => this.clients.delete(x)));
+    }
     const names = [...this.servers.keys()];
     const w = names[session % names.length]!;
     const reads = opts.reads ?? this.init.reads;
     const r = reads === 'replicas' && names.length > 1 ? names[(session + 1) % names.length]! : w;
     const final = opts.reads !== undefined && this.init.consistency.read !== 'serial';
     const consistency = final ? { ...this.init.consistency, ...FINAL } : this.init.consistency;
-    const c = new CassClient(this.coordinators.get(w)!, this.coordinators.get(r)!, this.init.cql, consistency, (x) => this.clients.delete(x));
+    return this.track(new CassClient(this.coordinators.get(w)!, this.coordinators.get(r)!, this.init.cql, consistency, (x) => this.clients.delete(x)));
+  }
+
+  private track(c: CassClient): CassClient {
     this.clients.add(c);
     return c;
+  }
+
+  /**
+   * Anti-entropy as an operator runs it after an outage: `nodetool repair --full faultline` through each node in
+   * turn (each repairs every range it holds with every other replica, so any one suffices with RF = n; all of
+   * them is what a runbook does), the whole bounded by timeoutMs. Needs every node up: Cassandra fails a repair
+   * whose replicas are not all alive, and this throws with that node's output.
+   */
+  async repair(timeoutMs = 180_000): Promise<Record<string, unknown>> {
+    const t0 = Date.now();
+    const end = t0 + timeoutMs;
+    const nodes: Array<{ node: string; ms: number }> = [];
+    for (const s of this.init.servers) {
+      if (!s.running()) throw new Error(`cassandra: repair: ${s.name} is down`);
+      if (s.isPaused()) throw new Error(`cassandra: repair: ${s.name} is paused`);
+      const left = end - Date.now();
+      if (left <= 0)
+        throw new Error(`cassandra: repair: out of time (${timeoutMs} ms) before ${s.name}; repaired through ${nodes.map((n) => n.node).join(', ') || 'none'}`);
+      const t = Date.now();
+      await s.nodetool(REPAIR_ARGS, left);
+      nodes.push({ node: s.name, ms: Date.now() - t });
+    }
+    return { command: `nodetool ${REPAIR_ARGS.join(' ')}`, nodes: nodes.map((n) => n.node), perNode: nodes, ms: Date.now() - t0 };
   }
 
   async kill(node: RuntimeNode): Promise<void> {

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { RuntimeNode, Service } from '../../runtime/types.js';
 import { logTail } from '../remote.js';
-import { cassandraYaml, jvmArgv, LOGBACK_XML, nodeDirs, type NodeDirs } from './config.js';
+import { cassandraYaml, jvmArgv, LOGBACK_XML, nodeDirs, RACKDC_PROPERTIES, type NodeDirs } from './config.js';
 import { CASSANDRA_USER } from './install.js';
+import { LOGBACK_TOOLS_XML, nodetool } from './nodetool.js';
 import { compileClock } from './skew-clock.js';
 
 export const HEAP_MB = 512;
@@ -45,6 +46,8 @@ export class CassServer {
     await compileClock(this.node, this.java, jar, d.clock);
     await this.node.writeFile(join(d.conf, 'cassandra.yaml'), cassandraYaml({ ip: this.node.ip, seeds: o.seeds, token: o.token, dirs: d }));
     await this.node.writeFile(join(d.conf, 'logback.xml'), LOGBACK_XML);
+    await this.node.writeFile(join(d.conf, 'cassandra-rackdc.properties'), RACKDC_PROPERTIES);
+    await this.node.writeFile(join(d.conf, 'logback-tools.xml'), LOGBACK_TOOLS_XML);
     const r = await this.node.exec(['chown', '-R', `${CASSANDRA_USER}:${CASSANDRA_USER}`, d.root]);
     if (r.code !== 0) throw new Error(`${this.name}: chown ${d.root} failed: ${r.stderr.trim()}`);
   }
@@ -62,6 +65,11 @@ export class CassServer {
       logFile: this.logFile,
       clock: true,
     });
+  }
+
+  /** nodetool against this node (its JMX on the node's loopback), as the cassandra user; throws with its output. */
+  nodetool(args: readonly string[], timeoutMs: number): Promise<string> {
+    return nodetool(this.node, { java: this.java, classpath: this.classpath, dirs: this.dirs }, args, timeoutMs);
   }
 
   /** Throws (with the log's tail) when the JVM is not running, e.g. it exited during startup. */
