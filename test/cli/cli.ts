@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 // The built CLI as a child process (argv arrays, never a shell). Several test files build; a lock
 // directory (mkdir is atomic) keeps two tsc runs from writing dist/ at once.
@@ -57,4 +58,16 @@ export function cli(argv: string[], opts: { cwd?: string; timeoutMs?: number; en
       },
     );
   });
+}
+
+/**
+ * `faultline run` refusing a spec before anything starts: exit 64, one sentence matching `why`, no stack
+ * trace, nothing on stdout. Local runtime and a 1 s workload, in case a refusal were missed.
+ */
+export async function expectRunRefused(argv: string[], why: RegExp): Promise<void> {
+  const r = await cli(['run', '--runtime', 'local', '--time-limit', '1', ...argv]);
+  expect(r.code, r.stderr).toBe(64);
+  expect(r.stderr).toMatch(why);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe('');
 }

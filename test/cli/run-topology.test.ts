@@ -1,18 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, cli } from './cli.js';
+import { buildCli, cli, expectRunRefused } from './cli.js';
 
 beforeAll(buildCli, 180_000);
 
 // The topology settings of `faultline run` (issue 16) are refused, before anything starts, in one sentence (64)
 // wherever they cannot mean what they say.
 describe('faultline run: topologies', () => {
-  const refused = async (argv: string[], why: RegExp) => {
-    const r = await cli(['run', '--runtime', 'local', '--time-limit', '1', ...argv]);
-    expect(r.code, r.stderr).toBe(64);
-    expect(r.stderr).toMatch(why);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.stdout).toBe('');
-  };
+  const refused = expectRunRefused;
 
   it('refuses a topology the database does not set up, and an unknown one', async () => {
     await refused(['--db', 'postgres', '--topology', 'multi-leader'], /postgres has no multi-leader topology; topologies: single-leader/);

@@ -1,18 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, cli } from './cli.js';
+import { buildCli, cli, expectRunRefused } from './cli.js';
 
 beforeAll(buildCli, 180_000);
 
 // The transactional settings of `faultline run` are refused, before anything starts, in one sentence (64)
 // wherever they cannot mean what they say.
 describe('faultline run: transactional workloads', () => {
-  const refused = async (argv: string[], why: RegExp) => {
-    const r = await cli(['run', '--runtime', 'local', '--time-limit', '1', ...argv]);
-    expect(r.code, r.stderr).toBe(64);
-    expect(r.stderr).toMatch(why);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.stdout).toBe('');
-  };
+  const refused = expectRunRefused;
 
   it('refuses --isolation and the txn flags with a single-op workload', async () => {
     await refused(['--workload', 'append', '--isolation', 'serializable'], /--isolation: for the transactional workloads \(list-append, txn-register\)/);

@@ -4,7 +4,7 @@ import { mustBinaries } from './bin.js';
 import { MyDb } from './db.js';
 import { FLAVOURS } from './flavour.js';
 import { follow, waitCaughtUp, waitSemiSync } from './replication.js';
-import { MyServer } from './server.js';
+import { MyServer, startFresh } from './server.js';
 import { REPLICATION_MODES, type Replication } from './settings.js';
 import { adminQuery, DATABASE, USER } from './sql.js';
 import { ISOLATION, WORKLOADS, workloadSql, type WorkloadSql } from './workloads.js';
@@ -61,13 +61,7 @@ export async function bootstrap(cluster: Cluster, opts: DbOptions): Promise<MyDb
   const servers = cluster.nodes.map((n, i) => new MyServer(n, i + 1, bins, mode, i > 0));
   const [p, ...rest] = servers as [MyServer, ...MyServer[]];
   try {
-    await Promise.all(
-      servers.map(async (s) => {
-        await s.makeDataDir();
-        await s.start();
-        await s.waitReady();
-      }),
-    );
+    await startFresh(servers);
     // The schema's own commits must not wait for a semi-sync ack from replicas that are not there yet.
     const semi = mode === 'semi-sync' && rest.length > 0;
     const semiVar = FLAVOURS[bins.flavour].semiSyncPrimaryVar;

@@ -16,7 +16,7 @@ import {
   type NodeSnapshot,
   type Verdict,
 } from './multi-source.js';
-import { MyServer } from './server.js';
+import { MyServer, startFresh } from './server.js';
 import { adminQuery, PORT, USER } from './sql.js';
 import type { WorkloadSql } from './workloads.js';
 
@@ -259,13 +259,7 @@ export async function bootstrapMultiLeader(cluster: Cluster, opts: DbOptions): P
     throw new Error(`mysql: --topology multi-leader uses MariaDB multi-source replication (CHANGE MASTER 'name' TO ...); this server is ${bins.flavour}`);
   const servers = cluster.nodes.map((n, i) => new MyServer(n, i + 1, bins, mode, false, multiLeaderArgs(i)));
   try {
-    await Promise.all(
-      servers.map(async (s) => {
-        await s.makeDataDir();
-        await s.start();
-        await s.waitReady();
-      }),
-    );
+    await startFresh(servers);
     for (const stmt of userAndSchema(cluster, sql)) await adminQuery(servers[0]!.admin, stmt, [], 10_000);
     const db = new MultiLeaderDb({
       cluster,

@@ -10,6 +10,17 @@ import { initDataDir } from './template.js';
  * One node's mariadbd / mysqld: its directories, its foreground process (one process, many threads, so
  * a signal to its PID reaches the whole server), and the signals faults send it.
  */
+/** Makes every server's data dir and starts them all at once, until each answers (a cluster's first start). */
+export async function startFresh(servers: readonly MyServer[]): Promise<void> {
+  await Promise.all(
+    servers.map(async (s) => {
+      await s.makeDataDir();
+      await s.start();
+      await s.waitReady();
+    }),
+  );
+}
+
 export class MyServer {
   readonly paths: NodePaths;
   readonly logFile: string;
