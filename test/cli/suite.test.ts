@@ -51,7 +51,7 @@ describe('faultline suite: bad input', () => {
   it('--dry-run validates and lists the entries of the example suite, running nothing', async () => {
     const r = await cli(['suite', 'examples/suites/nightly.json', '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^suite nightly: 8 entries, 16 runs$/m);
+    expect(r.stdout).toMatch(/^suite nightly: 10 entries, 20 runs$/m);
     expect(r.stdout).toMatch(/postgres-async-replicas-append-none +x2 +20 s +seed \d+ +expect anomalies: read-your-writes/);
   });
 });
