@@ -169,6 +169,8 @@ export interface AdapterDescription {
    * The replication topologies it can set up (`--topology`), the first its default; absent: single-leader only.
    */
   readonly topologies?: readonly Topology[];
+  /** Why it does not set up a topology, in the sentence a refusal shows. */
+  readonly lacksTopology?: Readonly<Partial<Record<Topology, string>>>;
   /** The optional abilities it has; a package needing one it lacks is refused before any node starts. */
   readonly abilities: readonly Ability[];
   /** Why it lacks an ability, in the sentence a refusal shows (without one, the refusal says it generically). */

@@ -213,7 +213,10 @@ function topologyWords(spec: ResolvedSpec): string {
 /** A topology the adapter sets up, and the settings of one only where they mean something. */
 function refuseTopologyMisuse(spec: ResolvedSpec, adapter: Adapter): void {
   const known = topologiesOf(adapter.description);
-  if (!known.includes(spec.topology)) throw new UsageError(`${spec.db} has no ${spec.topology} topology; topologies: ${known.join(', ')}`);
+  if (!known.includes(spec.topology)) {
+    const why = adapter.description.lacksTopology?.[spec.topology];
+    throw new UsageError(`${spec.db} has no ${spec.topology} topology${why ? ` (${why})` : ''}; topologies: ${known.join(', ')}`);
+  }
   if (spec.writesTo !== undefined && spec.topology !== 'multi-leader')
     throw new UsageError(`--writes-to is for --topology multi-leader (this run is ${spec.topology}: where writes go is the database's)`);
   if (spec.convergeWithinS !== undefined && spec.topology === 'single-leader')

@@ -9,7 +9,10 @@ describe('faultline run: topologies', () => {
   const refused = expectRunRefused;
 
   it('refuses a topology the database does not set up, and an unknown one', async () => {
-    await refused(['--db', 'postgres', '--topology', 'multi-leader'], /postgres has no multi-leader topology; topologies: single-leader/);
+    await refused(
+      ['--db', 'postgres', '--topology', 'multi-leader'],
+      /postgres has no multi-leader topology \(bidirectional logical replication needs Postgres 16's subscription option origin = none.*\); topologies: single-leader/,
+    );
     await refused(['--db', 'redis', '--topology', 'leaderless'], /redis has no leaderless topology/);
     await refused(['--db', 'cassandra', '--topology', 'single-leader'], /cassandra has no single-leader topology; topologies: leaderless/);
     await refused(['--topology', 'mesh'], /--topology.*mesh.*(choices|Allowed)/i);

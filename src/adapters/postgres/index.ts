@@ -13,6 +13,11 @@ export const postgresAdapter: Adapter = {
     clientPort: PORT,
     proxiedLinks: ['client', 'replication'],
     abilities: ['failover', 'clock'],
+    lacksTopology: {
+      'multi-leader':
+        "bidirectional logical replication needs Postgres 16's subscription option origin = none, without which every change " +
+        "is sent back to where it came from; Debian bookworm's Postgres is 15",
+    },
     isolation: ISOLATION,
   },
   replicationModes: REPLICATION_MODES,
