@@ -34,9 +34,37 @@ export function durationWords(run: RunInfo, lastTimeMs: number): string {
 
 export function topologyWords(run: RunInfo): string {
   const nodes = run.cluster?.nodes;
+  const kind = replicationTopology(run);
   if (nodes && nodes.length > 0)
-    return `${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${nodes.map((n) => (n.role ? `${n.name} (${n.role})` : n.name)).join(', ')}`;
-  return run.spec?.nodes !== undefined ? `${run.spec.nodes} nodes` : 'unknown';
+    return `${kind}${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${nodes.map((n) => (n.role ? `${n.name} (${n.role})` : n.name)).join(', ')}`;
+  return run.spec?.nodes !== undefined ? `${kind}${run.spec.nodes} nodes` : 'unknown';
+}
+
+/** "multi-leader (writes through the key's leader), " for a run that names a topology other than single-leader. */
+function replicationTopology(run: RunInfo): string {
+  const t = run.spec?.topology;
+  if (typeof t !== 'string' || t === 'single-leader') return '';
+  if (t !== 'multi-leader') return `${t}, `;
+  return `multi-leader (writes through ${run.spec?.writesTo === 'key' ? "the key's leader" : "each session's leader"}), `;
+}
+
+/**
+ * What a multi-leader or leaderless run's per-node final reads saw (run.json nodeReads), in words; undefined
+ * for runs without them.
+ */
+export function nodeReadsWords(run: RunInfo): string | undefined {
+  const r = run.nodeReads;
+  if (!r || typeof r !== 'object' || typeof r.rounds !== 'number') return undefined;
+  const n = Array.isArray(r.disagreeing) ? r.disagreeing.length : 0;
+  const repair = r.repair
+    ? r.repair.ok
+      ? `, after the database's repair (${(r.repair.ms / 1000).toFixed(1)} s)`
+      : `; the repair failed: ${r.repair.error ?? 'no reason given'}`
+    : '';
+  const rounds = `${r.rounds} round${r.rounds === 1 ? '' : 's'}`;
+  return n === 0
+    ? `every node read the same of every key (${rounds}${repair})`
+    : `the nodes still disagreed on ${n} key${n === 1 ? '' : 's'} after ${rounds}${repair}`;
 }
 
 export function faultWords(run: RunInfo): string {

@@ -4,7 +4,7 @@ import { windowLabel, type AvailabilityWindow, type ChartSpec, type WindowSpan }
 import { toBase64 } from './columns.js';
 import { cycleCard, cycleOps, modelWords } from './cycle.js';
 import { TYPE_NAMES, type Digest } from './collect.js';
-import { durationWords, faultWords, reproduceCommand, topologyWords, validWord, verdictWords } from './describe.js';
+import { durationWords, faultWords, nodeReadsWords, reproduceCommand, topologyWords, validWord, verdictWords } from './describe.js';
 import type { AnomalyCard, LinData, OpRow, PageData } from './page/api.js';
 import type { RunInfo, StoredResultsFile } from './run-files.js';
 
@@ -143,6 +143,8 @@ export function pageData(run: RunInfo, results: StoredResultsFile | undefined, d
     ['history', `${d.ops.toLocaleString('en-US')} ops (${d.bars.toLocaleString('en-US')} operations)`],
     ['started', run.startedAt ?? 'unknown'],
   ];
+  const perNode = nodeReadsWords(run);
+  if (perNode) facts.push(['per-node reads', perNode]);
   if (run.aborted) facts.push(['aborted', 'yes: the run was stopped before its time limit']);
   if (run.error) facts.push(['error', run.error]);
   for (const c of Array.isArray(run.caveats) ? run.caveats : []) if (typeof c === 'string') facts.push(['note', c]);

@@ -33,6 +33,8 @@ export interface RunInfo {
   error?: string;
   /** Documented limits of the database this configuration will show (see src/run/caveats.ts). */
   caveats?: string[];
+  /** Multi-leader and leaderless runs: what the per-node final reads saw (src/run/node-reads.ts). */
+  nodeReads?: { rounds?: number; disagreeing?: unknown[]; repair?: { ok: boolean; ms: number; error?: string } };
   /** Transactional workloads: the isolation level, the models checked and why each (src/run/txn-check.ts). */
   txnCheck?: { isolation?: string; consistency?: unknown; why?: Record<string, string> };
 }
