@@ -9,7 +9,7 @@ import type { BenchCase } from '../types.js';
 // The 13 checkers of issue 15's table (recovery, which joined the compact path later, is not among them).
 const replicationCheckers = compactReadCheckers().filter((n) => n !== 'recovery');
 
-function appendCase(operations: number, label: string): BenchCase {
+function appendCase(operations: number, label: string, checkers: string[] = replicationCheckers, what = 'all 13 checkers'): BenchCase {
   const o: AppendGenOptions = {
     operations,
     keys: 1000,
@@ -23,14 +23,14 @@ function appendCase(operations: number, label: string): BenchCase {
     seed: 20240 + operations,
   };
   return {
-    name: `replication: all 13 checkers, ${label}, 1,000 keys`,
+    name: `replication: ${what}, ${label}, 1,000 keys`,
     async prepare(dir) {
       writeAppendHistory(join(dir, 'history.jsonl'), o);
     },
     async run(dir) {
-      for (const c of replicationCheckers) if (!checkerRegistry.has(c)) throw new Error(`checker ${c} is not registered`);
+      for (const c of checkers) if (!checkerRegistry.has(c)) throw new Error(`checker ${c} is not registered`);
       const file = join(dir, 'history.jsonl');
-      const req = { checkers: replicationCheckers, timeLimitMs: 120_000 };
+      const req = { checkers, timeLimitMs: 120_000 };
       // The path `faultline check FILE --checker ...` takes: JSONL read in chunks, whole-list reads shared per key.
       const r = await checkHistoryFile(file, req);
       // Tally the verdicts: the append checkers should say true, the set/counter/bank ones unknown (not their shape).
@@ -52,4 +52,6 @@ export const cases: BenchCase[] = [
   appendCase(500_000, '1,000,000 ops'),
   // Its JSONL is ~0.6 GB, read in chunks as `faultline check` reads it, and linted.
   appendCase(1_000_000, '2,000,000 ops (1M operations)'),
+  // Issue 16's checkers on the same shape (reads carry their node, partitions heal, reads follow the heal).
+  appendCase(500_000, '1,000,000 ops', ['convergence', 'conflicts'], 'convergence and conflicts'),
 ];
