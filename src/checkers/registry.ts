@@ -116,11 +116,13 @@ const replication: CheckerEntry[] = [
   },
   {
     name: 'convergence',
+    reads: { compactReads: true },
     check: lazy(async () => (await import('./replication/convergence.js')).checkConvergence),
     doc: "after the final heal every node's final reads of a key agree (within convergeWithinMs, default 10 s); else the diverging nodes and values",
   },
   {
     name: 'conflicts',
+    reads: { compactReads: true },
     check: lazy(async () => (await import('./replication/conflicts.js')).checkConflicts),
     doc: "acknowledged writes discarded by a concurrent write on another node (last-write-wins or the database's own rule), and acknowledged appends no node holds in the end",
   },

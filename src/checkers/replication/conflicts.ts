@@ -20,6 +20,7 @@
  * faults never healed, or when no acknowledged write could be judged against final reads; else true.
  */
 import { fmtTime, fmtValue, type Op } from '../../history/op.js';
+import { PrefixList } from '../../history/prefix-list.js';
 import type { CheckOptions, Verdict } from '../types.js';
 import { AnomalyLog } from './anomaly-log.js';
 import { canonText, concurrent, finalReads, nodeHistory, span, type KeyOps, type NodeRead, type NodeWrite } from './node-reads.js';
@@ -135,7 +136,16 @@ function registers(k: KeyOps, fr: NodeRead[], log: AnomalyLog, t: Tally): void {
 function lists(k: KeyOps, fr: NodeRead[], log: AnomalyLog, t: Tally): void {
   const key = fmtKey(k.key);
   const held = new Set<string>();
-  for (const r of fr) if (Array.isArray(r.value)) for (const e of r.value) held.add(canonText(e));
+  // Every element some final read holds. Reads that are prefixes of the key's shared list (PrefixList) hold
+  // the elements of the longest of them: only that one is walked.
+  const longest = new Map<readonly unknown[], PrefixList>();
+  for (const r of fr) {
+    if (r.raw instanceof PrefixList) {
+      const at = longest.get(r.raw.base);
+      if (!at || r.raw.n > at.n) longest.set(r.raw.base, r.raw);
+    } else if (Array.isArray(r.raw)) for (const e of r.raw) held.add(canonText(e));
+  }
+  for (const p of longest.values()) for (let i = 0; i < p.n; i++) held.add(canonText(p.base[i]));
   const nodes = [...new Set(fr.map((r) => r.pair.node).filter((n): n is string => n !== undefined))].sort();
   // Witness reads: each node's last final read (one read when none carries a node).
   const lastOf = new Map<string | undefined, NodeRead>();

@@ -20,12 +20,23 @@ import { pairsOf } from './pairs-cache.js';
 import { isKeyedValue, type Prim } from './shapes.js';
 import type { FaultTimeline } from './windows.js';
 
-export interface NodeRead {
-  pair: OpPair;
+/**
+ * One ok read: the value as loaded (a whole-list read may be a PrefixList of its key's shared list, when the
+ * loader compacted reads: src/history/prefix-list.ts) and the canonical text two reads agree by. `value` makes
+ * an array of a PrefixList on demand: only reads that end up in an anomaly or a sentence pay for a copy.
+ */
+export class NodeRead {
+  constructor(
+    readonly pair: OpPair,
+    readonly raw: unknown,
+    /** Canonical text of the value: two reads agree when their texts are equal. */
+    readonly text: string,
+  ) {}
+
   /** The value read (a list as an array). */
-  value: unknown;
-  /** Canonical text of the value: two reads agree when their texts are equal. */
-  text: string;
+  get value(): unknown {
+    return this.raw instanceof PrefixList ? this.raw.toArray() : this.raw;
+  }
 }
 
 export interface NodeWrite {
@@ -56,8 +67,26 @@ export function canonText(v: unknown): string {
   return stringifyExact(x) ?? String(x);
 }
 
+/**
+ * canonText of reads, with one text per distinct prefix of a shared list (a key's reads repeat few distinct
+ * prefixes, each many times): the same texts as canonText, without a string per read.
+ */
+class ReadTexts {
+  private readonly prefixes = new WeakMap<readonly unknown[], Map<number, string>>();
+
+  of(v: unknown): string {
+    if (!(v instanceof PrefixList)) return canonText(v);
+    let byN = this.prefixes.get(v.base);
+    if (!byN) this.prefixes.set(v.base, (byN = new Map()));
+    let t = byN.get(v.n);
+    if (t === undefined) byN.set(v.n, (t = canonText(v)));
+    return t;
+  }
+}
+
 export function nodeHistory(history: readonly Op[], mode: KeyedMode = 'auto'): NodeHistory {
   const isK = isKeyed(history, mode);
+  const texts = new ReadTexts();
   const byKey = new Map<Prim | null, KeyOps>();
   const ignored: Record<string, number> = {};
   const get = (key: Prim | null): KeyOps => {
@@ -90,9 +119,9 @@ export function nodeHistory(history: readonly Op[], mode: KeyedMode = 'auto'): N
       }
     } else if (p.type === 'ok') {
       const k = get(key);
-      const value = x instanceof PrefixList ? x.toArray() : x === undefined ? null : x;
-      if (Array.isArray(value)) k.kind = 'list';
-      k.reads.push({ pair: p, value, text: canonText(value) });
+      const raw = x === undefined ? null : x;
+      if (Array.isArray(raw) || raw instanceof PrefixList) k.kind = 'list';
+      k.reads.push(new NodeRead(p, raw, texts.of(raw)));
     }
   }
   return { keys: [...byKey.values()], ignored };
