@@ -59,7 +59,9 @@ describe('replication checkers: verdicts identical to the golden (pre-compact) o
         const r = await checkHistoryFile(file, { checkers, timeLimitMs: 120_000 });
         const got = JSON.parse(JSON.stringify({ valid: r.valid, ops: r.ops, verdicts: r.verdicts }, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
         const golden = join(__dirname, 'golden', `${name.replace(/ /g, '-')}.json`);
-        if (process.env.FAULTLINE_RECORD_GOLDEN === '1' || !existsSync(golden)) writeFileSync(golden, `${JSON.stringify(got, null, 1)}\n`);
+        if (process.env.FAULTLINE_RECORD_GOLDEN === '1') writeFileSync(golden, `${JSON.stringify(got, null, 1)}\n`);
+        // A missing golden is a failure, never recorded on the fly (it would compare the new path with itself).
+        expect(existsSync(golden), `${golden}: record it with FAULTLINE_RECORD_GOLDEN=1 from the old path`).toBe(true);
         expect(got).toEqual(JSON.parse(readFileSync(golden, 'utf8')));
       },
       60_000,
