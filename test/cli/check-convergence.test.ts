@@ -19,6 +19,13 @@ describe('faultline check: convergence and conflicts on imported histories', () 
     );
   });
 
+  it("Jepsen's EDN, nodes as keywords: the same verdicts and sentences", async () => {
+    const jsonl = await cli(['check', '--checker', 'convergence,conflicts', fixture('conflicts.jsonl')]);
+    const edn = await cli(['check', '--checker', 'convergence,conflicts', fixture('conflicts.edn')]);
+    expect(edn.code, edn.stderr).toBe(1);
+    expect(edn.stdout.replace('conflicts.edn', 'conflicts.jsonl').replace(/\[20 ops, \d+ ms\]/, '')).toBe(jsonl.stdout.replace(/\[20 ops, \d+ ms\]/, ''));
+  });
+
   it('--json carries the witnesses as data: both writes, their leaders and times', async () => {
     const r = await cli(['check', '--json', '--checker', 'convergence,conflicts', fixture('conflicts.jsonl')]);
     expect(r.code, r.stderr).toBe(1);
