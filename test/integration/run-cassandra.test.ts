@@ -112,7 +112,17 @@ describe.each(RUNTIMES)('faultline run: cassandra on %s', (runtime) => {
     // run waited only its 3 s quiet period. Now it waits (bounded) for each node to see every replica alive.
     // Seed 16 bumps n2's clock -5 s (as in the soak) and kills n3, then n2. (A forward bump healed is the
     // clock-skew test above: with the monotonic clock left real, the node serves at once.)
-    const r = await run({ nemesis: 'kill,clock', nemesisIntervalS: 2, timeLimitS: 12, replication: 'quorum', reads: 'replicas', seed: 16 });
+    // A 60 s recovery bound gives the health wait its longest budget (30 s): one clean-clone CI run on a machine
+    // loaded by other work saw n2 refuse CL=ALL probes for the 15 s a 30 s bound allows (quiet: healthy in ~60 ms).
+    const r = await run({
+      nemesis: 'kill,clock',
+      nemesisIntervalS: 2,
+      timeLimitS: 12,
+      replication: 'quorum',
+      reads: 'replicas',
+      seed: 16,
+      recoveryTimeoutS: 60,
+    });
     const { health: h, finals, notOk } = afterHeal(r);
     console.log(
       `health after heal: ${JSON.stringify(h)}; final reads: ${finals.length - notOk.length} of ${finals.length} ok${notOk[0] ? `; first not ok: ${JSON.stringify(notOk[0])}` : ''}`,
