@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Completion } from '../src/adapters/types.js';
-import { clients, limit, WORKLOADS } from '../src/generators/index.js';
+import { limit, WORKLOADS } from '../src/generators/index.js';
 import { HistoryWriter } from '../src/history/writer.js';
-import { interpret } from '../src/run/interpreter.js';
+import { timeEngine } from './cases/engine-common.js';
 
 const concurrency = Number(process.argv[2] ?? 10);
 const reps = Number(process.argv[3] ?? 7);
@@ -18,22 +18,17 @@ const figures: number[] = [];
 try {
   for (let rep = 0; rep < reps; rep++) {
     const writer = new HistoryWriter(join(dir, `h${rep}.jsonl`));
-    const cpu0 = process.cpuUsage();
-    const r = await interpret({
-      generator: clients(limit(OPS, WORKLOADS.register!().generator)),
-      clients: async () => ({
+    const { r, cpu } = await timeEngine(
+      limit(OPS, WORKLOADS.register!().generator),
+      async () => ({
         invoke: (_f: string, value: unknown) => new Promise<Completion>((res) => setImmediate(() => res({ type: 'ok', value, node: 'n1' }))),
         close: async () => {},
       }),
       concurrency,
       writer,
-      opTimeoutMs: 5000,
-      startNs: process.hrtime.bigint(),
-      seed: 1,
-    });
+    );
     writer.close();
-    const c = process.cpuUsage(cpu0);
-    figures.push((c.user + c.system) / r.invoked);
+    figures.push(cpu / r.invoked);
     rmSync(join(dir, `h${rep}.jsonl`));
   }
 } finally {

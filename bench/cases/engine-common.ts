@@ -2,10 +2,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostPortsOf } from '../../src/adapters/index.js';
-import type { Adapter } from '../../src/adapters/types.js';
-import { clients, timeLimit, WORKLOADS } from '../../src/generators/index.js';
+import type { Adapter, Client } from '../../src/adapters/types.js';
+import { clients, timeLimit, WORKLOADS, type Generator } from '../../src/generators/index.js';
 import { HistoryWriter } from '../../src/history/writer.js';
-import { interpret } from '../../src/run/interpreter.js';
+import { interpret, type InterpretResult } from '../../src/run/interpreter.js';
 import { runtimeByName } from '../../src/runtime/index.js';
 import type { Cluster } from '../../src/runtime/types.js';
 import type { BenchCase } from '../types.js';
@@ -68,18 +68,8 @@ export function engineCase(o: EngineCaseOptions): BenchCase {
           const raw = rawOps / SECONDS;
           const writer = new HistoryWriter(join(dir, 'history.jsonl'));
           const writes = countWrites(writer);
-          const engineCpu0 = process.cpuUsage();
-          const r = await interpret({
-            generator: clients(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator)),
-            clients: (t) => db.client(t),
-            concurrency: o.concurrency,
-            writer,
-            opTimeoutMs: 5000,
-            startNs: process.hrtime.bigint(),
-            seed: 1,
-          });
+          const { r, cpu: engineCpu } = await timeEngine(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator), (t) => db.client(t), o.concurrency, writer);
           writer.close();
-          const engineCpu = cpuUs(process.cpuUsage(engineCpu0));
           const engine = r.invoked / SECONDS;
           const rawPerOp = rawCpu / rawOps;
           const enginePerOp = engineCpu / r.invoked;
@@ -142,4 +132,20 @@ export function countWrites(w: HistoryWriter): { n: number } {
     one(op);
   };
   return c;
+}
+
+/**
+ * The engine on Jepsen's register workload (`gen` bounds it: a time or op limit), its clients from `client`,
+ * the history written to `writer`: the interpreter's result and this process's CPU (us) it took. One seed, so
+ * every engine figure runs the same schedule.
+ */
+export async function timeEngine(
+  gen: Generator,
+  client: (thread: number) => Promise<Client>,
+  concurrency: number,
+  writer: HistoryWriter,
+): Promise<{ r: InterpretResult; cpu: number }> {
+  const cpu0 = process.cpuUsage();
+  const r = await interpret({ generator: clients(gen), clients: client, concurrency, writer, opTimeoutMs: 5000, startNs: process.hrtime.bigint(), seed: 1 });
+  return { r, cpu: cpuUs(process.cpuUsage(cpu0)) };
 }

@@ -2,11 +2,10 @@ import { once } from 'node:events';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Client, Completion } from '../../src/adapters/types.js';
-import { clients, timeLimit, WORKLOADS } from '../../src/generators/index.js';
+import { timeLimit, WORKLOADS } from '../../src/generators/index.js';
 import { HistoryWriter } from '../../src/history/writer.js';
-import { interpret } from '../../src/run/interpreter.js';
 import type { BenchCase } from '../types.js';
-import { countWrites, cpuUs, rawLoop, type RawLoop } from './engine-common.js';
+import { countWrites, cpuUs, rawLoop, timeEngine, type RawLoop } from './engine-common.js';
 
 const SECONDS = 3;
 
@@ -50,21 +49,16 @@ const fakeCase = (transport: 'immediate' | 'tcp', concurrency: number): BenchCas
       const rawCpu = cpuUs(process.cpuUsage(rawCpu0));
       const writer = new HistoryWriter(join(dir, 'history.jsonl'));
       const writes = countWrites(writer);
-      const engineCpu0 = process.cpuUsage();
-      const r = await interpret({
-        generator: clients(timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator)),
-        clients: async (): Promise<Client> => {
+      const { r, cpu: engineCpu } = await timeEngine(
+        timeLimit(SECONDS * 1e9, WORKLOADS.register!().generator),
+        async (): Promise<Client> => {
           const invoke = await call();
           return { invoke: (f, value) => invoke(f, value), close: async () => {} };
         },
         concurrency,
         writer,
-        opTimeoutMs: 5000,
-        startNs: process.hrtime.bigint(),
-        seed: 1,
-      });
+      );
       writer.close();
-      const engineCpu = cpuUs(process.cpuUsage(engineCpu0));
       const rawPerOp = rawCpu / rawOps;
       const enginePerOp = engineCpu / r.invoked;
       return {
