@@ -23,6 +23,7 @@ import {
 import type { Op } from '../history/op.js';
 import { HistoryWriter } from '../history/writer.js';
 import {
+  FAILOVER_PACKAGES,
   Nemesis,
   faultSchedule,
   finalHeal,
@@ -38,6 +39,7 @@ import { AUTO, chooseRuntime, runtimeByName } from '../runtime/index.js';
 import { adapterByName, hostPortsOf } from '../adapters/index.js';
 import { loadAdapter } from '../adapters/external.js';
 import type { Cluster, Runtime } from '../runtime/types.js';
+import { DEFAULT_CONVERGE_WITHIN_MS } from '../checkers/replication/convergence.js';
 import { DEFAULT_RECOVERY_TIMEOUT_MS } from '../checkers/replication/recovery.js';
 import { analyzeRun, checksFor, type StoredResults } from './checks.js';
 import { interpret } from './interpreter.js';
@@ -113,7 +115,7 @@ export interface RunOutcome {
 }
 
 const QUIET_AFTER_HEAL_NS = 3e9;
-const DEFAULT_CONVERGE_WITHIN_S = 10;
+const DEFAULT_CONVERGE_WITHIN_S = DEFAULT_CONVERGE_WITHIN_MS / 1000;
 const DEFAULT_RECOVERY_TIMEOUT_S = DEFAULT_RECOVERY_TIMEOUT_MS / 1000;
 
 /** Resolves after ms, or at once when the signal fires. */
@@ -185,10 +187,10 @@ async function preflight(
   if (spec.sentinel && spec.nodes < 3) throw new UsageError('--sentinel needs at least 3 nodes (3 sentinels, quorum 2)');
   if (spec.nodes < 2 && spec.reads !== 'primary') throw new UsageError(`--reads ${spec.reads} needs at least 2 nodes`);
   const packages = resolvePackages(spec.nemesis, runtime, adapter);
-  if (spec.nodes < 2 && packages.some((p) => ['partition', 'failover', 'naive-failover', 'split-brain'].includes(p.name))) {
+  if (spec.nodes < 2 && packages.some((p) => p.name === 'partition' || FAILOVER_PACKAGES.includes(p.name))) {
     throw new UsageError('partition and failover faults need at least 2 nodes');
   }
-  const failovers = packages.filter((p) => ['failover', 'naive-failover', 'split-brain'].includes(p.name));
+  const failovers = packages.filter((p) => FAILOVER_PACKAGES.includes(p.name));
   if (spec.topology !== 'single-leader' && failovers.length > 0)
     throw new UsageError(`nemesis '${failovers[0]!.name}' promotes a standby; a ${spec.topology} cluster has none (every node takes writes)`);
   // Install on first use what this database needs, and nothing else (scripts/setup.sh prints what it
