@@ -1,6 +1,6 @@
 import type { Db } from '../adapters/types.js';
 import { clients, eachThread, nemesis as onNemesis, once, phases } from '../generators/index.js';
-import { stringifyExact } from '../history/exact.js';
+import { canonText } from '../checkers/replication/node-reads.js';
 import type { Op } from '../history/op.js';
 import { interpret, type InterpretOptions } from './interpreter.js';
 
@@ -68,7 +68,8 @@ export async function perNodeFinalReads(o: NodeReadsOptions): Promise<NodeReadsO
         const k = op.value[0] as number | string;
         let m = seen.get(k);
         if (!m) seen.set(k, (m = new Map()));
-        m.set(op.node, stringifyExact(op.value[1] ?? null) ?? String(op.value[1]));
+        // The convergence checker's notion of two reads agreeing, so the run stops reading when it would.
+        m.set(op.node, canonText(op.value[1]));
       },
     });
     out.rounds++;
